@@ -1,0 +1,3 @@
+"""Shanxi transformation analysis."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,59 @@
+"""Where the data, notebooks and reports live.
+
+The project root is found from the package's own location (a source checkout or an
+editable install). ``SHANXI_ANALYSIS_DATA`` points the package at another data folder
+(one with the same ``raw/`` and ``curated/`` layout); ``SHANXI_ANALYSIS_REPORTS`` at
+another output folder. This module only computes paths; it never reads or writes.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE_DIR.parent
+
+DATA_ENV = "SHANXI_ANALYSIS_DATA"
+REPORTS_ENV = "SHANXI_ANALYSIS_REPORTS"
+
+
+def data_dir() -> Path:
+    """Return the data folder: ``$SHANXI_ANALYSIS_DATA``, the checkout's ``data/``, or the
+    copy bundled inside a built wheel."""
+    override = os.environ.get(DATA_ENV)
+    if override:
+        return Path(override).expanduser().resolve()
+    checkout = PROJECT_ROOT / "data"
+    if checkout.is_dir():
+        return checkout
+    return PACKAGE_DIR / "_data"
+
+
+def raw_dir() -> Path:
+    """Return the folder of the raw articles (never edited)."""
+    return data_dir() / "raw"
+
+
+def curated_dir() -> Path:
+    """Return the folder of the curated CSV tables."""
+    return data_dir() / "curated"
+
+
+def sources_csv() -> Path:
+    """Return the path of the source registry."""
+    return data_dir() / "sources.csv"
+
+
+def notebooks_dir() -> Path:
+    """Return the folder of the theme notebooks."""
+    return PROJECT_ROOT / "notebooks"
+
+
+def reports_dir() -> Path:
+    """Return the default output folder of the reports: ``$SHANXI_ANALYSIS_REPORTS`` or
+    ``reports/`` in the checkout."""
+    override = os.environ.get(REPORTS_ENV)
+    if override:
+        return Path(override).expanduser().resolve()
+    return PROJECT_ROOT / "reports"

@@ -1,0 +1,706 @@
+"""Raw articles → clean, ordered text blocks; photo captions; the source registry.
+
+What is normalised, and nothing else, so that quotes stay verbatim:
+
+* Markup is dropped: HTML is parsed with BeautifulSoup (lxml); only text nodes reach
+  ``text``. ``script``, ``style``, ``iframe`` and other non-text elements, attributes
+  (event handlers, ``href``, ``src``) and HTML comments never do. An ``iframe``, ``video``
+  or ``embed`` becomes a ``media`` block whose address is recorded in ``ref`` (never
+  loaded). Markdown heading marks (``#``) are dropped.
+* Whitespace: every run of white space (spaces, tabs, line breaks, no-break and
+  ideographic spaces) becomes one ASCII space; leading and trailing space is removed;
+  zero-width characters, the byte-order mark and other control characters are removed.
+* Bullet marks: the leading ``◆`` of a key point and ``▲`` of a photo caption are removed
+  (they mark the block's kind, which is recorded in ``kind``).
+* Addresses and markup in the text itself: URLs that stand in visible text
+  (``http://…``, ``www.…``, ``javascript:…``) and tag-like text that escaped markup
+  decodes to (``&lt;script&gt;`` → ``<script>``) are removed.
+* Layout breaks (text from a page layout only): a ``paragraph`` (or ``editor_note``)
+  that does not end a sentence and is followed directly by another block of the same kind
+  is joined to it, because a page or column break cut it (``…一网通办`` +
+  ``管效能…``). The two parts are joined with no character between them (a space only
+  between two Latin letters or digits). Titles, headings, credits and captions are never
+  joined.
+
+Wording, punctuation (half-width or full-width), and the spaces inside a block are kept
+as they are: ``15685 万吨`` stays ``15685 万吨``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+import warnings
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+import yaml
+from bs4 import BeautifulSoup, Comment, MarkupResemblesLocatorWarning, NavigableString, Tag
+
+from . import paths
+
+BLOCK_KINDS: tuple[str, ...] = (
+    "title",
+    "heading",
+    "key_point",
+    "paragraph",
+    "caption",
+    "credit",
+    "editor_note",
+    "media",
+)
+"""Every kind a block can have, in the order used for categorical columns."""
+
+REGISTRY_COLUMNS: tuple[str, ...] = (
+    "source_id",
+    "title_zh",
+    "title_en",
+    "publisher_zh",
+    "publisher_en",
+    "authors",
+    "published",
+    "published_precision",
+    "published_basis",
+    "language",
+    "file",
+    "format",
+    "sha256",
+    "rights",
+)
+FORMATS = ("hexo-html", "html", "layout-text", "text")
+
+# A sentence ends with one of these, possibly followed by closing quotes or brackets.
+SENTENCE_END = "。！？!?…；;：:"
+CLOSERS = "”’」』）)】〉》\"'"
+_END_RE = re.compile(f"[{re.escape(SENTENCE_END)}][{re.escape(CLOSERS)}]*$")
+_SENTENCE_RE = re.compile(
+    f"[^{re.escape('。！？!?；;')}]*(?:[{re.escape('。！？!?；;')}]+[{re.escape(CLOSERS)}]*|$)"
+)
+
+_WS_RE = re.compile(r"\s+")
+_INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_URL_RE = re.compile(
+    r"(?i)(?:\b(?:https?|ftp|file)://|\bwww\.)[^\s<>\"'“”，。；）)]*"
+    r"|\b(?:javascript|vbscript|data):[^\s<>\"'“”，。；）)]*"
+)
+# Tag-like text left after entities are decoded (``&lt;script&gt;``) is markup, not prose.
+_TAG_TEXT_RE = re.compile(r"</?[A-Za-z!?][^<>]*>|<!--.*?-->", re.S)
+_LATIN_EDGE = re.compile(r"[A-Za-z0-9]")
+
+_BLOCK_TAGS = frozenset(
+    "address article aside blockquote body dd details dialog div dl dt fieldset figcaption "
+    "figure footer form h1 h2 h3 h4 h5 h6 header hr html li main nav ol p pre section table "
+    "tbody td tfoot th thead tr ul br center".split()
+)
+_DROP_TAGS = frozenset(
+    "script style noscript template head title meta link object svg math canvas "
+    "select option button input textarea map area base".split()
+)
+_MEDIA_TAGS = frozenset({"iframe", "video", "audio", "embed", "frame"})
+_BOLD_TAGS = frozenset({"strong", "b"})
+_HEADING_TAGS = {f"h{i}": i for i in range(1, 7)}
+
+_CREDIT_RE = re.compile(
+    r"^(?:文|图|文图|图文|摄影|摄像|视频|记者|本报记者|本刊记者|通讯员|编辑|责任编辑|责编|"
+    r"校对|审校|设计|美编|海报设计|制图|监制|统筹|策划|出品)\s*[|｜:：/／]"
+    r"|^(?:本报|本刊)?记者\s+\S"
+    r"|^(?:[\u4e00-\u9fff]{2,6}\s*[|｜]\s*[\u4e00-\u9fff·]{2,}\s*)+$"
+    r"|^(?:长按|扫描|识别)[^。]*(?:关注|二维码)"
+)
+_HEADING_MAX = 40
+_CAPTION_MAX = 60
+
+
+class SourceFormatError(ValueError):
+    """A raw file or the registry does not have the expected form."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        problem: str,
+        *,
+        line: int | None = None,
+        expected: str | None = None,
+    ) -> None:
+        where = f"{path}" + (f", line {line}" if line is not None else "")
+        message = f"{where}: {problem}"
+        if expected:
+            message += f" (expected {expected})"
+        super().__init__(message)
+        self.path = str(path)
+        self.line = line
+        self.problem = problem
+        self.expected = expected
+
+
+class SourceIntegrityError(SourceFormatError):
+    """A raw file no longer matches the hash recorded in the registry."""
+
+
+@dataclass(frozen=True)
+class Block:
+    """One block of text in reading order."""
+
+    kind: str
+    text: str
+    ref: str | None = None
+
+
+@dataclass
+class _RawBlock:
+    """A block before classification, with the layout hints that classification uses."""
+
+    text: str
+    heading_level: int | None = None
+    bold_only: bool = False
+    media_ref: str | None = None
+    is_media: bool = False
+    gap_before: int = 1
+    kind: str | None = None
+    extra: dict = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------- text helpers
+
+
+def normalise_space(text: str) -> str:
+    """Return ``text`` with white space folded; invisible characters, tag-like text and URLs
+    removed."""
+    text = _INVISIBLE_RE.sub("", text)
+    text = "".join(
+        ch for ch in text if ch in "\t\n\r" or unicodedata.category(ch) not in ("Cc", "Cf")
+    )
+    text = _TAG_TEXT_RE.sub("", text)
+    text = _URL_RE.sub("", text)
+    return _WS_RE.sub(" ", text).strip()
+
+
+def ends_sentence(text: str) -> bool:
+    """Return True when ``text`` ends with sentence-final punctuation (closing quotes allowed)."""
+    return bool(_END_RE.search(text.rstrip()))
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Return ``(start, end)`` offsets of the sentences of ``text``, split after 。！？!?；;.
+
+    Closing quotes that follow the punctuation stay with the sentence; leading white
+    space is not part of a sentence.
+    """
+    spans = []
+    for m in _SENTENCE_RE.finditer(text):
+        start, end = m.start(), m.end()
+        while start < end and text[start].isspace():
+            start += 1
+        if start < end:
+            spans.append((start, end))
+    return spans
+
+
+def _join(a: str, b: str) -> str:
+    if a and b and _LATIN_EDGE.match(a[-1]) and _LATIN_EDGE.match(b[0]):
+        return f"{a} {b}"
+    return a + b
+
+
+# ---------------------------------------------------------------- front matter
+
+
+def split_front_matter(raw: str, path: str | Path = "<string>") -> tuple[dict, str]:
+    """Return ``(metadata, body)`` of a document with optional YAML front matter.
+
+    Raises :class:`SourceFormatError` naming the file and line when the front matter is
+    opened but never closed, is not valid YAML, or is not a mapping.
+    """
+    text = raw.lstrip("\ufeff")
+    lines = text.splitlines(keepends=True)
+    # Front matter opens on the first non-blank line.
+    first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
+    if first is None or lines[first].strip() != "---":
+        return {}, text
+    close = next((i for i in range(first + 1, len(lines)) if lines[i].strip() == "---"), None)
+    if close is None:
+        raise SourceFormatError(
+            path,
+            "front matter opened with '---' is never closed",
+            line=first + 1,
+            expected="a closing line '---' after the metadata",
+        )
+    block = "".join(lines[first + 1 : close])
+    try:
+        meta = yaml.safe_load(block) if block.strip() else {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = first + 2 + mark.line if mark is not None else first + 1
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise SourceFormatError(
+            path,
+            f"front matter is not valid YAML: {problem}",
+            line=line,
+            expected="'key: value' lines",
+        ) from None
+    if not isinstance(meta, dict):
+        raise SourceFormatError(
+            path,
+            f"front matter is a {type(meta).__name__}, not a mapping",
+            line=first + 2,
+            expected="'key: value' lines",
+        )
+    return meta, "".join(lines[close + 1 :])
+
+
+# ---------------------------------------------------------------- HTML → raw blocks
+
+
+def _media_ref(tag: Tag) -> str | None:
+    src = tag.get("src") or tag.get("data-src")
+    if not isinstance(src, str):
+        return None
+    src = src.strip()
+    if src.startswith("//"):
+        src = "https:" + src
+    # Only ordinary web addresses are recorded; anything else (javascript:, data:) is dropped.
+    return src if re.match(r"(?i)^https?://[^\s<>\"']+$", src) else None
+
+
+def _html_raw_blocks(html: str) -> list[_RawBlock]:
+    with warnings.catch_warnings():
+        # A body that happens to look like a file name or URL is still parsed as HTML.
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        soup = BeautifulSoup(html, "lxml")
+    blocks: list[_RawBlock] = []
+    pieces: list[tuple[str, bool]] = []
+    heading: list[int | None] = [None]
+
+    def flush() -> None:
+        text = normalise_space("".join(p for p, _ in pieces))
+        if text:
+            visible = [(p, b) for p, b in pieces if p.strip()]
+            bold_only = bool(visible) and all(b for _, b in visible)
+            blocks.append(_RawBlock(text=text, heading_level=heading[0], bold_only=bold_only))
+        pieces.clear()
+
+    def walk(node: Tag, bold: bool) -> None:
+        for child in node.children:
+            if isinstance(child, Comment) or not isinstance(child, NavigableString | Tag):
+                continue
+            if isinstance(child, NavigableString):
+                # Doctype, CDATA, processing instructions are NavigableString subclasses too.
+                if type(child) is NavigableString:
+                    pieces.append((str(child), bold))
+                continue
+            name = child.name.lower() if child.name else ""
+            if name in _DROP_TAGS:
+                continue
+            if name in _MEDIA_TAGS:
+                flush()
+                blocks.append(_RawBlock(text="", is_media=True, media_ref=_media_ref(child)))
+                continue
+            if name in _HEADING_TAGS:
+                flush()
+                heading[0] = _HEADING_TAGS[name]
+                walk(child, True)
+                flush()
+                heading[0] = None
+                continue
+            if name in _BLOCK_TAGS:
+                flush()
+                walk(child, bold)
+                flush()
+                continue
+            walk(child, bold or name in _BOLD_TAGS)
+
+    walk(soup, False)
+    flush()
+    return blocks
+
+
+# ---------------------------------------------------------------- text → raw blocks
+
+
+def _text_raw_blocks(text: str) -> list[_RawBlock]:
+    blocks: list[_RawBlock] = []
+    gap = 0
+    current: list[str] = []
+
+    def flush() -> None:
+        nonlocal gap
+        if current:
+            joined = ""
+            for ln in current:
+                joined = _join(joined, ln.strip())
+            level = None
+            m = re.match(r"^(#{1,6})\s+(.*)$", joined)
+            if m:
+                level, joined = len(m.group(1)), m.group(2)
+            clean = normalise_space(joined)
+            if clean:
+                blocks.append(_RawBlock(text=clean, heading_level=level, gap_before=gap))
+                gap = 0
+            current.clear()
+
+    for line in text.splitlines():
+        if line.strip():
+            current.append(line)
+        else:
+            flush()
+            gap += 1
+    flush()
+    return blocks
+
+
+# ---------------------------------------------------------------- classification
+
+
+def _same_text(a: str, b: str) -> bool:
+    return _WS_RE.sub("", a) == _WS_RE.sub("", b)
+
+
+def _has_punctuation(text: str) -> bool:
+    return any(unicodedata.category(ch).startswith("P") for ch in text)
+
+
+def _classify(raw: list[_RawBlock], title: str | None, layout: bool) -> list[Block]:
+    out: list[Block] = []
+    in_editor_note = False
+    seen_title = False
+    for rb in raw:
+        text = rb.text
+        if rb.is_media:
+            out.append(Block("media", "", rb.media_ref))
+            continue
+        if text in {"◆", "▲"}:
+            continue
+        if text.startswith("◆"):
+            out.append(Block("key_point", text[1:].strip()))
+            continue
+        if text.startswith("▲"):
+            out.append(Block("caption", text[1:].strip()))
+            continue
+        if not seen_title and (
+            (title and _same_text(text, title)) or (title is None and rb.heading_level == 1)
+        ):
+            seen_title = True
+            in_editor_note = False
+            out.append(Block("title", text))
+            continue
+        if len(text) <= 80 and "。" not in text and _CREDIT_RE.search(text):
+            in_editor_note = False
+            out.append(Block("credit", text))
+            continue
+        if text.startswith("编者按"):
+            in_editor_note = True
+            out.append(Block("editor_note", text))
+            continue
+        short_unended = len(text) <= _HEADING_MAX and not ends_sentence(text)
+        if rb.heading_level is not None or (rb.bold_only and short_unended):
+            in_editor_note = False
+            out.append(Block("heading", text))
+            continue
+        if (
+            layout
+            and rb.gap_before >= 2
+            and len(text) <= _CAPTION_MAX
+            and not _has_punctuation(text)
+        ):
+            # A short line with no punctuation, set apart by the space an image left.
+            out.append(Block("caption", text))
+            continue
+        out.append(Block("editor_note" if in_editor_note else "paragraph", text))
+    return out
+
+
+def join_broken(blocks: Iterable[Block]) -> list[Block]:
+    """Return ``blocks`` with paragraphs cut by a page or column break joined back.
+
+    A ``paragraph`` (or ``editor_note``) that does not end a sentence is joined with the
+    next block when that block has the same kind. Other kinds are never joined.
+    """
+    out: list[Block] = []
+    for block in blocks:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and block.kind in ("paragraph", "editor_note")
+            and prev.kind == block.kind
+            and not ends_sentence(prev.text)
+        ):
+            out[-1] = replace(prev, text=_join(prev.text, block.text))
+        else:
+            out.append(block)
+    return out
+
+
+def _looks_like_html(body: str) -> bool:
+    return bool(re.search(r"(?i)<(?:p|div|br|span|html|body|h[1-6]|strong|img|iframe|a)\b", body))
+
+
+def parse_document(
+    raw: str, *, path: str | Path = "<string>", fmt: str | None = None
+) -> list[Block]:
+    """Return the clean blocks of one article given as text.
+
+    ``fmt`` is one of ``hexo-html`` (YAML front matter with a ``title``, HTML body),
+    ``html``, ``layout-text`` (plain text from a page layout) or ``text``; ``None``
+    detects it from the content. Raises :class:`SourceFormatError` naming ``path`` when
+    the document does not have the expected form.
+    """
+    if fmt is not None and fmt not in FORMATS:
+        raise SourceFormatError(path, f"unknown format {fmt!r}", expected=" or ".join(FORMATS))
+    if "\x00" in raw:
+        raise SourceFormatError(path, "the file contains NUL bytes", expected="a text file")
+    meta, body = split_front_matter(raw, path)
+    if fmt == "hexo-html":
+        if not meta:
+            raise SourceFormatError(
+                path, "no front matter", line=1, expected="a '---' block with a title"
+            )
+        if not isinstance(meta.get("title"), str) or not meta["title"].strip():
+            raise SourceFormatError(
+                path, "front matter has no 'title'", line=2, expected="title: <text>"
+            )
+    title = meta.get("title") if isinstance(meta.get("title"), str) else None
+    html = fmt in ("hexo-html", "html") or (fmt is None and _looks_like_html(body))
+    raw_blocks = _html_raw_blocks(body) if html else _text_raw_blocks(body)
+    blocks = _classify(raw_blocks, title, layout=not html)
+    if title and not any(b.kind == "title" for b in blocks):
+        blocks.insert(0, Block("title", normalise_space(title)))
+    # Only text from a page layout has blocks cut by page or column breaks; an HTML
+    # paragraph boundary is the author's own.
+    return blocks if html else join_broken(blocks)
+
+
+# ---------------------------------------------------------------- registry and loading
+
+
+def _read_registry_file(path: Path) -> pd.DataFrame:
+    if not path.is_file():
+        raise SourceFormatError(path, "source registry not found", expected="data/sources.csv")
+    reg = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    missing = [c for c in REGISTRY_COLUMNS if c not in reg.columns]
+    if missing:
+        raise SourceFormatError(
+            path,
+            f"missing column(s) {', '.join(missing)}",
+            line=1,
+            expected="columns " + ", ".join(REGISTRY_COLUMNS),
+        )
+    for i, row in reg.iterrows():
+        line = int(i) + 2
+        for col in ("source_id", "file", "format", "sha256", "published"):
+            if not row[col].strip():
+                raise SourceFormatError(path, f"field '{col}' is empty", line=line)
+        if row["format"] not in FORMATS:
+            raise SourceFormatError(
+                path,
+                f"field 'format' is {row['format']!r}",
+                line=line,
+                expected=" or ".join(FORMATS),
+            )
+        if not re.fullmatch(r"[0-9a-f]{64}", row["sha256"]):
+            raise SourceFormatError(
+                path,
+                f"field 'sha256' is {row['sha256']!r}",
+                line=line,
+                expected="64 lowercase hex digits",
+            )
+        if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", row["published"]):
+            raise SourceFormatError(
+                path,
+                f"field 'published' is {row['published']!r}",
+                line=line,
+                expected="an ISO date YYYY, YYYY-MM or YYYY-MM-DD",
+            )
+    dup = reg["source_id"][reg["source_id"].duplicated()]
+    if not dup.empty:
+        line = int(dup.index[0]) + 2
+        raise SourceFormatError(
+            path, f"duplicate source_id {dup.iloc[0]!r}", line=line, expected="unique ids"
+        )
+    return reg
+
+
+def registry() -> pd.DataFrame:
+    """Return the source registry (one row per article) as a DataFrame of strings."""
+    return _read_registry_file(paths.sources_csv()).copy()
+
+
+def _entry(source_id: str) -> pd.Series:
+    reg = registry()
+    match = reg[reg["source_id"] == source_id]
+    if match.empty:
+        raise KeyError(f"unknown source_id {source_id!r}; known: {', '.join(reg['source_id'])}")
+    return match.iloc[0]
+
+
+def source_path(source_id: str) -> Path:
+    """Return the path of a source's raw file."""
+    return paths.data_dir() / _entry(source_id)["file"]
+
+
+def file_sha256(path: Path) -> str:
+    """Return the SHA-256 hex digest of a file's bytes."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def verify(source_id: str) -> Path:
+    """Return the raw file's path after checking it exists and matches its registered hash."""
+    entry = _entry(source_id)
+    path = paths.data_dir() / entry["file"]
+    if not path.is_file():
+        raise SourceIntegrityError(path, f"raw file of source {source_id!r} is missing")
+    digest = file_sha256(path)
+    if digest != entry["sha256"]:
+        raise SourceIntegrityError(
+            path,
+            f"sha256 is {digest}, but the registry records {entry['sha256']}; raw files are "
+            "never edited",
+            expected="a byte-identical copy of the seed article",
+        )
+    return path
+
+
+@lru_cache(maxsize=16)
+def _blocks_cached(path_str: str, digest: str, fmt: str) -> tuple[Block, ...]:
+    path = Path(path_str)
+    try:
+        raw = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SourceFormatError(
+            path, f"not UTF-8 at byte {exc.start}", expected="UTF-8 text"
+        ) from None
+    return tuple(parse_document(raw, path=path, fmt=fmt))
+
+
+def blocks(source_id: str) -> list[Block]:
+    """Return the clean blocks of one registered source, in reading order."""
+    path = verify(source_id)
+    entry = _entry(source_id)
+    return list(_blocks_cached(str(path), entry["sha256"], entry["format"]))
+
+
+def _iter_rows(source_ids: Iterable[str]) -> Iterator[dict]:
+    for sid in source_ids:
+        offset = 0
+        for no, block in enumerate(blocks(sid), start=1):
+            start = end = None
+            if block.kind != "media":
+                start, end = offset, offset + len(block.text)
+                offset = end + 1
+            yield {
+                "source_id": sid,
+                "block_no": no,
+                "kind": block.kind,
+                "text": block.text,
+                "ref": block.ref,
+                "start": start,
+                "end": end,
+            }
+
+
+def load_blocks(source_id: str | None = None) -> pd.DataFrame:
+    """Return one row per text block in reading order, for one source or all of them.
+
+    Columns: ``source_id``, ``block_no`` (1-based), ``kind`` (categorical, see
+    :data:`BLOCK_KINDS`), ``text``, ``ref`` (address of a ``media`` block, never loaded),
+    ``start`` and ``end`` (offsets of the block in :func:`load_text`; empty for media).
+
+    >>> load_blocks("demozone-2020").query("kind == 'title'").text.item()
+    '山西转型综改探路前行'
+    """
+    ids = list(registry()["source_id"]) if source_id is None else [source_id]
+    df = pd.DataFrame(
+        list(_iter_rows(ids)),
+        columns=["source_id", "block_no", "kind", "text", "ref", "start", "end"],
+    )
+    df["kind"] = pd.Categorical(df["kind"], categories=BLOCK_KINDS)
+    for col in ("start", "end"):
+        df[col] = df[col].astype("Int64")
+    df["block_no"] = df["block_no"].astype("int64")
+    return df
+
+
+def load_text(source_id: str) -> str:
+    """Return the clean full text of a source used for quoting: its text blocks, one per line.
+
+    A block's ``start``/``end`` in :func:`load_blocks` index this string.
+    """
+    return "\n".join(b.text for b in blocks(source_id) if b.kind != "media")
+
+
+_PHOTO_RE = re.compile(
+    r"^(?P<subject>.*?)\s*[（(]\s*(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"
+    r"\s*摄\s*[）)]\s*(?P<by>[^\s()（）]{1,8}?)\s*摄\s*$"
+)
+_PLACE_AT_RE = re.compile(r"^位于(?P<place>.+?)的")
+_PLACE_PREFIX_RE = re.compile(
+    r"^(?P<place>(?:[^\s省市县区]{2,3}省)?(?:[^\s省市县区]{1,4}市)?(?:[^\s省市县区]{1,4}[县区])?"
+    r"(?:[^\s省市县区镇乡]{1,4}[镇乡])?)"
+)
+
+
+def parse_caption(text: str) -> dict:
+    """Return ``subject``, ``place``, ``date_taken`` (ISO) and ``photographer`` of a caption.
+
+    Parts that the caption does not state are ``None``.
+
+    >>> parse_caption("山西省永和县黄河乾坤湾（2017 年 9 月 6 日摄 ) 曹阳摄")["date_taken"]
+    '2017-09-06'
+    """
+    m = _PHOTO_RE.match(text)
+    subject = m.group("subject").strip() if m else text.strip()
+    date = f"{int(m['y']):04d}-{int(m['m']):02d}-{int(m['d']):02d}" if m else None
+    photographer = m.group("by") if m else None
+    at = _PLACE_AT_RE.match(subject)
+    if at:
+        place = at.group("place").strip()
+    else:
+        prefix = _PLACE_PREFIX_RE.match(subject).group("place")
+        place = prefix if prefix and prefix[-1] in "省市县区镇乡" else None
+    return {"subject": subject, "place": place, "date_taken": date, "photographer": photographer}
+
+
+def load_photos() -> pd.DataFrame:
+    """Return one row per photo caption of all sources.
+
+    Columns: ``source_id``, ``block_no``, ``caption`` (the full caption text),
+    ``subject``, ``place``, ``date_taken`` (ISO date or empty), ``photographer``.
+    """
+    df = load_blocks()
+    rows = [
+        {
+            "source_id": r.source_id,
+            "block_no": r.block_no,
+            "caption": r.text,
+            **parse_caption(r.text),
+        }
+        for r in df[df["kind"] == "caption"].itertuples()
+    ]
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "source_id",
+            "block_no",
+            "caption",
+            "subject",
+            "place",
+            "date_taken",
+            "photographer",
+        ],
+    )
+
+
+def summary() -> pd.DataFrame:
+    """Return the registry's main columns with each source's block counts by kind."""
+    reg = registry()
+    counts = (
+        load_blocks().groupby(["source_id", "kind"], observed=False).size().unstack(fill_value=0)
+    )
+    counts["blocks"] = counts.sum(axis=1)
+    out = reg[["source_id", "published", "publisher_en", "title_zh"]].merge(
+        counts.reset_index(), on="source_id", how="left"
+    )
+    return out
