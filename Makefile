@@ -33,6 +33,7 @@ install: $(VENV)/.synced-test
 
 report: $(VENV)/.synced-test
 	$(VENV)/bin/shanxi-analysis sources
+	$(VENV)/bin/shanxi-analysis check
 
 test: $(VENV)/.synced-test
 	$(VENV)/bin/ruff check .

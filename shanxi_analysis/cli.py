@@ -36,6 +36,129 @@ def _cmd_sources(args: argparse.Namespace) -> int:
     return 0
 
 
+def _value_text(v) -> str:
+    if isinstance(v, tuple):
+        return "–".join(f"{x:.15g}" for x in v)
+    return f"{v:.15g}"
+
+
+def extraction_table(raw: str, *, path: str = "<stdin>") -> pd.DataFrame:
+    """Return the candidate quantities of an article (plain text, Markdown or HTML), one row
+    per quantity with the sentence it comes from."""
+    from . import quantities, sources
+
+    rows = []
+    for no, block in enumerate(sources.parse_document(raw, path=path), start=1):
+        if block.kind == "media":
+            continue
+        for a, b in sources.sentences(block.text):
+            sentence = block.text[a:b]
+            for q in quantities.extract(sentence):
+                rows.append(
+                    {
+                        "block_no": no,
+                        "kind": block.kind,
+                        "span": q.span,
+                        "value": q.value,
+                        "unit": q.unit,
+                        "base_value": q.base_value,
+                        "base_unit": q.base_unit,
+                        "qualifier": q.qualifier,
+                        "sentence": sentence,
+                    }
+                )
+    cols = [
+        "block_no",
+        "kind",
+        "span",
+        "value",
+        "unit",
+        "base_value",
+        "base_unit",
+        "qualifier",
+        "sentence",
+    ]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def _cmd_extract(args: argparse.Namespace) -> int:
+    import json
+
+    if args.file == "-":
+        raw, path = sys.stdin.read(), "<stdin>"
+    else:
+        try:
+            data = open(args.file, "rb").read()
+        except OSError as exc:
+            raise ValueError(f"{args.file}: cannot read ({exc.strerror})") from None
+        try:
+            raw = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ValueError(f"{args.file}: not UTF-8 at byte {exc.start}") from None
+        path = args.file
+    df = extraction_table(raw, path=path)
+    if args.format == "csv":
+        out = df.copy()
+        for col in ("value", "base_value"):
+            out[col] = out[col].map(_value_text)
+        out.to_csv(sys.stdout, index=False)
+    elif args.format == "json":
+        records = df.to_dict("records")
+        for r in records:
+            for col in ("value", "base_value"):
+                r[col] = list(r[col]) if isinstance(r[col], tuple) else r[col]
+        json.dump(records, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    else:
+        if df.empty:
+            print("no quantities found")
+            return 0
+        out = df.copy()
+        for col in ("value", "base_value"):
+            out[col] = out[col].map(_value_text)
+        out["sentence"] = out["sentence"].str.slice(0, 40)
+        _print_table(out)
+    return 0
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from . import checks
+
+    results = checks.run(args.lang)
+    table = results[["status", "rule_id", "title", "detail"]]
+    _print_table(table)
+    gaps = checks.coverage_gaps()
+    mismatches = checks.agreement_mismatches()
+    zh = args.lang == "zh"
+    print()
+    print(
+        ("覆盖：" if zh else "Coverage: ")
+        + (
+            (
+                "文中每个数量都是事实或已排除"
+                if zh
+                else "every quantity in the text is a fact or excluded"
+            )
+            if gaps.empty
+            else f"{len(gaps)} " + ("个数量未收录" if zh else "quantities not covered")
+        )
+    )
+    if not gaps.empty:
+        _print_table(gaps)
+    print(
+        ("一致：" if zh else "Agreement: ")
+        + (
+            ("每个事实的数值与原文读数一致" if zh else "every fact matches what its quote says")
+            if mismatches.empty
+            else f"{len(mismatches)} " + ("处不一致" if zh else "mismatches")
+        )
+    )
+    if not mismatches.empty:
+        _print_table(mismatches)
+    failed = int((~results["passed"]).sum()) + len(gaps) + len(mismatches)
+    return 1 if failed else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``shanxi-analysis`` command."""
     parser = argparse.ArgumentParser(
@@ -55,6 +178,30 @@ def build_parser() -> argparse.ArgumentParser:
         "registry with the number of text blocks of each kind.",
     )
     p.set_defaults(func=_cmd_sources)
+
+    p = sub.add_parser(
+        "extract",
+        help="print the candidate quantities of an article",
+        description="Read an article (plain text, Markdown or HTML, with optional YAML front "
+        "matter) and print every quantity found, with the sentence it comes from.",
+    )
+    p.add_argument("file", metavar="FILE", help="the article, or - for standard input")
+    p.add_argument(
+        "--format",
+        choices=("table", "csv", "json"),
+        default="table",
+        help="output format (default: table)",
+    )
+    p.set_defaults(func=_cmd_extract)
+
+    p = sub.add_parser(
+        "check",
+        help="run the consistency rules and the data checks",
+        description="Print every consistency rule with its result, then the coverage and "
+        "agreement checks of the curated facts; exit 1 when any fails.",
+    )
+    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the report")
+    p.set_defaults(func=_cmd_check)
     return parser
 
 
@@ -65,11 +212,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
-    from .sources import SourceFormatError
-
     try:
         return args.func(args)
-    except (SourceFormatError, KeyError, ValueError) as exc:
+    except (KeyError, ValueError) as exc:  # DataError and SourceFormatError are ValueErrors
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
         print(f"shanxi-analysis: error: {message}", file=sys.stderr)
         return 2

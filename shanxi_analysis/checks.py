@@ -1,0 +1,437 @@
+"""Consistency rules over the facts, declared as data and explained in Chinese and English.
+
+Four kinds of rule:
+
+* ``part_whole``: the parts add up to the whole (development zones by level and by type,
+  the parks merged into the demonstration zone);
+* ``derived``: a value computed from other facts matches a stated fact, within the
+  tolerance or the qualifier the text gives (the loan-interest example);
+* ``agreement``: two derivations of the same quantity from different facts (or different
+  sources) agree within a tolerance (Shanxi's 2019 foreign trade);
+* ``change``: a later value moves in the stated direction from an earlier one (high-tech
+  enterprises 2015→2020, development zones 2020→2021), with its growth rate.
+
+Two data checks sit beside them: :func:`coverage_gaps` (every quantity the extractor finds
+in the articles is a fact or an excluded mention) and :func:`agreement_mismatches` (every
+fact's value, unit and qualifier are what the extractor reads in its quote).
+
+The rules never change the data.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from . import datasets, metrics, quantities
+from . import sources as _sources
+
+# A derivation: a metric function applied to the base values of facts (or to constants).
+Term = str | float
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """``func(*args)`` where each arg is a fact id (its base value) or a constant."""
+
+    func: str
+    args: tuple[Term, ...]
+
+    def evaluate(self, values: dict[str, float]) -> float:
+        fn: Callable[..., float] = getattr(metrics, self.func)
+        return fn(*(values[a] if isinstance(a, str) else a for a in self.args))
+
+    def fact_ids(self) -> tuple[str, ...]:
+        return tuple(a for a in self.args if isinstance(a, str))
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One consistency rule: what it compares, and why, in both languages."""
+
+    rule_id: str
+    kind: str
+    theme: str
+    title_zh: str
+    title_en: str
+    explain_zh: str
+    explain_en: str
+    parts: tuple[Term, ...] = ()
+    whole: str | None = None
+    derive: Derivation | None = None
+    target: str | None = None
+    other: Derivation | None = None
+    earlier: str | None = None
+    later: str | None = None
+    direction: str = "increase"
+    rel_tol: float = 1e-9
+    constants: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    def fact_ids(self) -> tuple[str, ...]:
+        """Return every fact the rule reads."""
+        ids: list[str] = [p for p in self.parts if isinstance(p, str)]
+        for d in (self.derive, self.other):
+            if d:
+                ids += d.fact_ids()
+        ids += [x for x in (self.whole, self.target, self.earlier, self.later) if x]
+        return tuple(dict.fromkeys(ids))
+
+
+@dataclass(frozen=True)
+class Result:
+    """The outcome of one rule."""
+
+    rule_id: str
+    kind: str
+    theme: str
+    title: str
+    explanation: str
+    passed: bool
+    observed: float
+    expected: float
+    detail: str
+    fact_ids: tuple[str, ...]
+
+    @property
+    def status(self) -> str:
+        return "pass" if self.passed else "FAIL"
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "dev-zones-by-level",
+        "part_whole",
+        "development_zones",
+        "开发区按级别加总",
+        "Development zones by level add up",
+        "2020 年国家级（6 个）与省级（77 个）开发区之和应等于省级以上开发区总数（83 个）。",
+        "National (6) plus provincial (77) development zones in 2020 should equal the total at "
+        "provincial level and above (83).",
+        parts=("dz-dev-zones-national-2020", "dz-dev-zones-provincial-2020"),
+        whole="dz-dev-zones-total-2020",
+    ),
+    Rule(
+        "dev-zones-by-type",
+        "part_whole",
+        "development_zones",
+        "开发区按类型加总",
+        "Development zones by type add up",
+        "工业类、生态文化旅游类与现代农业产业类开发区之和应等于开发区总数。",
+        "Industrial, eco-cultural tourism and modern agriculture zones should add up to the total.",
+        parts=(
+            "dz-dev-zones-industrial-2020",
+            "dz-dev-zones-eco-tourism-2020",
+            "dz-dev-zones-agricultural-2020",
+        ),
+        whole="dz-dev-zones-total-2020",
+    ),
+    Rule(
+        "demo-zone-parks",
+        "part_whole",
+        "development_zones",
+        "示范区整合园区加总",
+        "Parks of the demonstration zone add up",
+        "4 个国家级开发区、3 个省级开发区，再加上单独列出的山西大学城产业园区，"
+        "应等于整合的 8 个园区。",
+        "The 4 national and 3 provincial zones, plus the Shanxi University Town Industrial Park "
+        "named on its own, should equal the 8 parks merged into the zone.",
+        parts=("dz-demo-zone-national-parks", "dz-demo-zone-provincial-parks", 1.0),
+        whole="dz-demo-zone-parks-total",
+        constants={
+            "1.0": (
+                "山西大学城产业园区（单独列出的 1 个园区）",
+                "Shanxi University Town Industrial Park (the one park named alone)",
+            )
+        },
+    ),
+    Rule(
+        "loan-interest",
+        "derived",
+        "reform_business",
+        "贷款利息节省的算术",
+        "Arithmetic of the loan-interest saving",
+        "1.5 亿元贷款按 4.75% 的年利率计 9 个月的利息，应等于文中所说节省的 534.375 万元。",
+        "Interest on a 150-million-yuan loan at 4.75% a year for 9 months should equal the "
+        "5.34375 million yuan the article says was saved.",
+        derive=Derivation(
+            "simple_interest",
+            ("lw-loan-principal", "lw-loan-benchmark-rate", "lw-loan-months-saved"),
+        ),
+        target="lw-loan-interest-saved",
+    ),
+    Rule(
+        "loan-two-phases",
+        "derived",
+        "reform_business",
+        "两期工程的节省",
+        "Savings over the two phases",
+        "两期工程各节省 534.375 万元，合计应符合“1000 多万元”。",
+        "Two phases saving 5.34375 million yuan each should fit “more than 10 million yuan”.",
+        derive=Derivation("scale", ("lw-loan-interest-saved", 2.0)),
+        target="lw-loan-total-saved",
+        constants={"2.0": ("两期（× 2）", "two phases (× 2)")},
+    ),
+    Rule(
+        "high-tech-growth",
+        "change",
+        "emerging_industry",
+        "高新技术企业增长",
+        "Growth of high-tech enterprises",
+        "高新技术企业由 2015 年的 720 家增加到 2020 年的 3188 家：应为增长，并给出年均增速。",
+        "High-tech enterprises went from 720 (2015) to 3,188 (2020): an increase; the rule "
+        "reports the compound annual growth rate.",
+        earlier="lw-high-tech-firms-2015",
+        later="lw-high-tech-firms-2020",
+    ),
+    Rule(
+        "advanced-coal-capacity-change",
+        "change",
+        "coal_energy",
+        "先进产能占比提高",
+        "Share of advanced coal capacity rises",
+        "先进产能占比由不足 30% 提高到 68%：应为提高。",
+        "The share of advanced coal capacity went from under 30% to 68%: an increase.",
+        earlier="lw-advanced-coal-capacity-share-2015",
+        later="lw-advanced-coal-capacity-share-2020",
+    ),
+    Rule(
+        "trade-2019-two-sources",
+        "agreement",
+        "opening_talent",
+        "两篇报道推算的 2019 年全省外贸",
+        "Shanxi's 2019 foreign trade, implied by both articles",
+        "2020 年报道：开发区进出口 998.8 亿元占全省 69%，推算全省约 1447.5 亿元；2021 年报道："
+        "2020 年外贸 1505.8 亿元、同比增长 4%，推算 2019 年约 1447.9 亿元。两者应相差不到 1%。",
+        "The 2020 article: the zones' 99.88 billion yuan of trade is 69% of the province's, so "
+        "about 144.75 billion; the 2021 article: 150.58 billion in 2020, up 4%, so about "
+        "144.79 billion in 2019. The two should differ by less than 1%.",
+        derive=Derivation(
+            "implied_total", ("dz-dev-zones-trade-2019", "dz-dev-zones-trade-share-2019")
+        ),
+        other=Derivation(
+            "implied_previous", ("lw-foreign-trade-2020", "lw-foreign-trade-growth-2020")
+        ),
+        rel_tol=0.01,
+    ),
+    Rule(
+        "dev-zones-2020-2021",
+        "change",
+        "development_zones",
+        "开发区数量 2020→2021",
+        "Development zones, 2020 to 2021",
+        "省级以上开发区由 2020 年报道的 83 个增至 2021 年报道的 88 个：数量不应减少。",
+        "Zones at provincial level and above: 83 in the 2020 article, 88 in the 2021 article; "
+        "the count should not fall.",
+        earlier="dz-dev-zones-total-2020",
+        later="lw-dev-zones-2021",
+    ),
+)
+"""Every consistency rule, in the order they are reported."""
+
+
+def _values() -> tuple[dict[str, float], dict[str, str]]:
+    df = datasets.facts()
+    return (
+        dict(zip(df["fact_id"], df["base_value"].astype(float), strict=True)),
+        dict(zip(df["fact_id"], df["qualifier"].astype(str), strict=True)),
+    )
+
+
+def _fits_qualifier(derived: float, stated: float, qualifier: str, rel_tol: float) -> bool:
+    if qualifier == "more_than":
+        return derived > stated
+    if qualifier == "at_least":
+        return derived >= stated
+    if qualifier == "less_than":
+        return derived < stated
+    if qualifier == "at_most":
+        return derived <= stated
+    tol = max(rel_tol, 0.05) if qualifier == "approx" else rel_tol
+    return math.isclose(derived, stated, rel_tol=tol, abs_tol=1e-9)
+
+
+def _fmt(x: float) -> str:
+    return f"{x:,.0f}" if abs(x) >= 1e4 else f"{x:,.6g}"
+
+
+def evaluate(rule: Rule, lang: str = "zh") -> Result:
+    """Return the result of one rule, with the detail in ``lang``."""
+    lang = datasets._check_lang(lang)
+    values, quals = _values()
+    missing = [f for f in rule.fact_ids() if f not in values]
+    if missing:
+        raise KeyError(f"rule {rule.rule_id!r} reads unknown fact(s) {', '.join(missing)}")
+    zh = lang == "zh"
+    if rule.kind == "part_whole":
+        observed = sum(values[p] if isinstance(p, str) else p for p in rule.parts)
+        expected = values[rule.whole]
+        passed = math.isclose(observed, expected, rel_tol=rule.rel_tol, abs_tol=1e-9)
+        terms = " + ".join(_fmt(values[p] if isinstance(p, str) else p) for p in rule.parts)
+        detail = f"{terms} = {_fmt(observed)}；" if zh else f"{terms} = {_fmt(observed)}; "
+        detail += f"总数 {_fmt(expected)}" if zh else f"total {_fmt(expected)}"
+    elif rule.kind == "derived":
+        observed = rule.derive.evaluate(values)
+        expected = values[rule.target]
+        q = quals[rule.target]
+        passed = _fits_qualifier(observed, expected, q, rule.rel_tol)
+        label = datasets.QUALIFIER_LABELS[q][0 if zh else 1]
+        detail = (
+            f"推算 {_fmt(observed)}，文中 {label}{_fmt(expected)}"
+            if zh
+            else f"derived {_fmt(observed)}, stated {label + ' ' if label else ''}{_fmt(expected)}"
+        )
+    elif rule.kind == "agreement":
+        observed = rule.derive.evaluate(values)
+        expected = rule.other.evaluate(values)
+        diff = metrics.relative_difference(observed, expected)
+        passed = diff <= rule.rel_tol
+        detail = (
+            f"{_fmt(observed)} 对 {_fmt(expected)}，相差 {diff:.2%}（容差 {rule.rel_tol:.0%}）"
+            if zh
+            else f"{_fmt(observed)} vs {_fmt(expected)}, {diff:.2%} apart "
+            f"(tolerance {rule.rel_tol:.0%})"
+        )
+    elif rule.kind == "change":
+        expected = values[rule.earlier]
+        observed = values[rule.later]
+        passed = observed >= expected if rule.direction == "increase" else observed <= expected
+        f_early, f_late = datasets.fact(rule.earlier), datasets.fact(rule.later)
+        years = _years_between(f_early["period"], f_late["period"])
+        change = metrics.growth(expected, observed)
+        detail = (
+            f"{_fmt(expected)} → {_fmt(observed)}，变化 {change:+.1%}"
+            if zh
+            else f"{_fmt(expected)} → {_fmt(observed)}, change {change:+.1%}"
+        )
+        if years and observed > 0:
+            rate = metrics.cagr(expected, observed, years)
+            detail += f"，年均 {rate:+.1%}" if zh else f", {rate:+.1%} a year"
+    else:  # pragma: no cover - RULES is fixed
+        raise ValueError(f"unknown rule kind {rule.kind!r}")
+    return Result(
+        rule_id=rule.rule_id,
+        kind=rule.kind,
+        theme=rule.theme,
+        title=rule.title_zh if zh else rule.title_en,
+        explanation=rule.explain_zh if zh else rule.explain_en,
+        passed=bool(passed),
+        observed=float(observed),
+        expected=float(expected),
+        detail=detail,
+        fact_ids=rule.fact_ids(),
+    )
+
+
+def _years_between(a: str | None, b: str | None) -> float | None:
+    try:
+        return float(int(str(b)[:4]) - int(str(a)[:4])) or None
+    except (TypeError, ValueError):
+        return None
+
+
+def run(lang: str = "zh", *, theme: str | None = None) -> pd.DataFrame:
+    """Return one row per rule (optionally of one theme): id, kind, title, status, detail,
+    explanation and the facts it reads."""
+    rules = [r for r in RULES if theme is None or r.theme == theme]
+    results = [evaluate(r, lang) for r in rules]
+    rows = [res.__dict__ | {"status": res.status} for res in results]
+    cols = [
+        "rule_id",
+        "kind",
+        "theme",
+        "title",
+        "status",
+        "passed",
+        "detail",
+        "observed",
+        "expected",
+        "explanation",
+        "fact_ids",
+    ]
+    return pd.DataFrame(rows, columns=cols)
+
+
+# ---------------------------------------------------------------- data checks
+
+
+def coverage_gaps() -> pd.DataFrame:
+    """Return the quantities found in the clean text that are neither inside a fact's quote
+    (where it stands in the source or in a block that repeats it) nor an excluded mention.
+
+    An empty result means 100% coverage.
+    """
+    facts = datasets.facts()
+    excluded = datasets.excluded_mentions()
+    covered: dict[tuple[str, int], list[tuple[int, int]]] = {}
+    blocks = _sources.load_blocks()
+    text_of = {(r.source_id, int(r.block_no)): r.text for r in blocks.itertuples()}
+
+    def cover(sid: str, block: int, piece: str) -> None:
+        text = text_of[(sid, block)]
+        start = text.find(piece)
+        while start >= 0:
+            covered.setdefault((sid, block), []).append((start, start + len(piece)))
+            start = text.find(piece, start + 1)
+
+    for f in facts.itertuples():
+        for b in [int(f.block_no)] + [int(x) for x in (f.repeated_in or "").split(";") if x]:
+            cover(f.source_id, b, f.quote)
+    for e in excluded.itertuples():
+        cover(e.source_id, int(e.block_no), e.context)
+    gaps = []
+    for r in blocks.itertuples():
+        for q in quantities.extract(r.text):
+            spans = covered.get((r.source_id, int(r.block_no)), [])
+            if not any(a <= q.start and q.end <= b for a, b in spans):
+                gaps.append(
+                    {
+                        "source_id": r.source_id,
+                        "block_no": int(r.block_no),
+                        "span": q.span,
+                        "start": q.start,
+                        "context": r.text[max(0, q.start - 12) : q.end + 12],
+                    }
+                )
+    return pd.DataFrame(gaps, columns=["source_id", "block_no", "span", "start", "context"])
+
+
+def agreement_mismatches() -> pd.DataFrame:
+    """Return the facts whose value, unit, base value, base unit or qualifier differ from
+    what :func:`quantities.extract` reads at the fact's ``span`` in its quote.
+
+    An empty result means every curated number is what the text says.
+    """
+    rows = []
+    for f in datasets.facts().itertuples():
+        found = [q for q in quantities.extract(f.quote) if q.span == f.span]
+        if not found:
+            rows.append(
+                {
+                    "fact_id": f.fact_id,
+                    "field": "span",
+                    "curated": f.span,
+                    "extracted": ", ".join(q.span for q in quantities.extract(f.quote)),
+                }
+            )
+            continue
+        q = found[0]
+        for name, curated, read in [
+            ("value", f.value, q.value),
+            ("unit", f.unit, q.unit),
+            ("base_value", f.base_value, q.base_value),
+            ("base_unit", f.base_unit, q.base_unit),
+            ("qualifier", str(f.qualifier), q.qualifier),
+        ]:
+            same = (
+                math.isclose(float(curated), float(read), rel_tol=1e-9, abs_tol=1e-12)
+                if isinstance(read, int | float)
+                else curated == read
+            )
+            if not same:
+                rows.append(
+                    {"fact_id": f.fact_id, "field": name, "curated": curated, "extracted": read}
+                )
+    return pd.DataFrame(rows, columns=["fact_id", "field", "curated", "extracted"])

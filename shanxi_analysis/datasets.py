@@ -1,0 +1,573 @@
+"""Typed, validated tables of the curated data, with labels in Chinese or English.
+
+Every table is described in ``data/datapackage.json`` (a Frictionless Data Package); the
+loader checks each CSV against it (required fields, types, patterns, allowed values,
+primary and foreign keys) and checks that every quote stands verbatim in its source block.
+A malformed edit raises :class:`DataError`, which names the file, the row and the field.
+
+Results are cached until a data file changes; every call returns a fresh copy.
+
+>>> from shanxi_analysis import datasets
+>>> datasets.facts(lang="en").set_index("fact_id").loc["lw-coal-mines-2020", "indicator"]
+'Coal mines'
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from . import paths
+from . import sources as _sources
+
+LANGS = ("zh", "en")
+THEMES = {
+    "overview": ("总览", "Overview"),
+    "coal_energy": ("煤炭与能源转型", "Coal and the energy transition"),
+    "emerging_industry": ("新兴产业与创新", "Emerging industries and innovation"),
+    "reform_business": ("改革与营商环境", "Reform and the business environment"),
+    "development_zones": ("开发区与转型综改示范区", "Development zones and the demonstration zone"),
+    "opening_talent": ("对外开放、投资与人才", "Opening-up, investment and talent"),
+}
+"""Theme ids with their labels in Chinese and English, in reading order."""
+
+QUALIFIER_LABELS = {
+    "none": ("", ""),
+    "approx": ("约", "about"),
+    "more_than": ("超过", "more than"),
+    "at_least": ("至少", "at least"),
+    "at_most": ("至多", "at most"),
+    "less_than": ("不足", "less than"),
+}
+KIND_LABELS = {
+    "actual": ("实际", "actual"),
+    "target": ("目标", "target"),
+    "plan": ("计划", "plan"),
+    "estimate": ("估计", "estimate"),
+    "benchmark": ("参照", "benchmark"),
+}
+
+_TABLES = (
+    "sources",
+    "indicators",
+    "entities",
+    "facts",
+    "events",
+    "clusters",
+    "excluded_mentions",
+)
+_INT_RE = re.compile(r"^[+-]?\d+$")
+_NUM_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+class DataError(ValueError):
+    """A curated table does not match its schema or its sources."""
+
+    def __init__(
+        self,
+        file: str | Path,
+        problem: str,
+        *,
+        row: int | None = None,
+        field: str | None = None,
+        expected: str | None = None,
+    ) -> None:
+        where = str(file)
+        if row is not None:
+            where += f", row {row}"
+        if field is not None:
+            where += f", field '{field}'"
+        message = f"{where}: {problem}"
+        if expected:
+            message += f" (expected {expected})"
+        super().__init__(message)
+        self.file, self.row, self.field = str(file), row, field
+
+
+def _check_lang(lang: str) -> str:
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {', '.join(map(repr, LANGS))}, got {lang!r}")
+    return lang
+
+
+# ---------------------------------------------------------------- the package descriptor
+
+
+def package_path() -> Path:
+    """Return the path of ``datapackage.json``."""
+    return paths.data_dir() / "datapackage.json"
+
+
+def _resource(pkg: dict, name: str) -> dict:
+    for res in pkg["resources"]:
+        if res["name"] == name:
+            return res
+    raise DataError(package_path(), f"no resource named {name!r}")
+
+
+def _signature() -> tuple:
+    """Sizes and modification times of every file the tables depend on."""
+    files = [package_path()]
+    try:
+        pkg = json.loads(package_path().read_text(encoding="utf-8"))
+        files += [paths.data_dir() / r["path"] for r in pkg.get("resources", [])]
+    except (OSError, ValueError):
+        pass
+    files += [paths.data_dir() / p for p in _sources.registry()["file"]] if files else []
+    out = []
+    for f in files:
+        try:
+            st = f.stat()
+            out.append((str(f), st.st_size, st.st_mtime_ns))
+        except OSError:
+            out.append((str(f), None, None))
+    return tuple(out)
+
+
+# ---------------------------------------------------------------- reading and typing
+
+
+def _read_csv(path: Path, fields: list[dict]) -> pd.DataFrame:
+    rel = path.relative_to(paths.data_dir()) if path.is_relative_to(paths.data_dir()) else path
+    if not path.is_file():
+        raise DataError(rel, "file not found")
+    try:
+        text = path.read_bytes().decode("utf-8")  # no newline translation
+    except UnicodeDecodeError as exc:
+        raise DataError(rel, f"not UTF-8 at byte {exc.start}", expected="UTF-8") from None
+    # Split by the csv module, not by lines: a quoted field may hold any character.
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    names = [f["name"] for f in fields]
+    if not rows or rows[0] != names:
+        header = rows[0] if rows else []
+        raise DataError(rel, f"header is {header}", row=0, expected=f"columns {names}")
+    body = rows[1:]
+    for i, r in enumerate(body, start=1):
+        if len(r) != len(names):
+            raise DataError(rel, f"has {len(r)} fields", row=i, expected=f"{len(names)} fields")
+    return pd.DataFrame(body, columns=names, dtype=object)
+
+
+def _typed(df: pd.DataFrame, res: dict, rel: str) -> pd.DataFrame:
+    out = {}
+    for f in res["schema"]["fields"]:
+        name, ftype = f["name"], f.get("type", "string")
+        c = f.get("constraints", {})
+        col = df[name].astype(str)
+        values: list = []
+        for i, raw in enumerate(col, start=1):
+            s = raw.strip()
+            if s != raw:
+                raise DataError(
+                    rel, f"value {raw!r} has leading or trailing space", row=i, field=name
+                )
+            if s == "":
+                if c.get("required"):
+                    raise DataError(rel, "value is missing", row=i, field=name, expected="a value")
+                values.append(None)
+                continue
+            if ftype == "integer":
+                if not _INT_RE.match(s):
+                    raise DataError(rel, f"{s!r} is not an integer", row=i, field=name)
+                v: object = int(s)
+            elif ftype == "number":
+                if not _NUM_RE.match(s) or not math.isfinite(float(s)):
+                    raise DataError(
+                        rel,
+                        f"{s!r} is not a number",
+                        row=i,
+                        field=name,
+                        expected="digits with an optional '.' and no thousands separators",
+                    )
+                v = float(s)
+            else:
+                v = s
+            if "pattern" in c and not re.fullmatch(c["pattern"], s):
+                raise DataError(
+                    rel,
+                    f"{s!r} does not match the pattern",
+                    row=i,
+                    field=name,
+                    expected=c["pattern"],
+                )
+            if "enum" in c and s not in c["enum"]:
+                raise DataError(
+                    rel,
+                    f"{s!r} is not allowed",
+                    row=i,
+                    field=name,
+                    expected="one of " + ", ".join(c["enum"]),
+                )
+            if "minimum" in c and v < c["minimum"]:
+                raise DataError(rel, f"{s} is below {c['minimum']}", row=i, field=name)
+            if "maximum" in c and v > c["maximum"]:
+                raise DataError(rel, f"{s} is above {c['maximum']}", row=i, field=name)
+            values.append(v)
+        if ftype == "integer":
+            series = pd.Series(values, dtype="Int64")
+        elif ftype == "number":
+            series = pd.Series([math.nan if v is None else v for v in values], dtype="float64")
+        elif "enum" in c:
+            series = pd.Series(pd.Categorical(values, categories=c["enum"]))
+        else:
+            series = pd.Series(values, dtype=object)
+        if c.get("unique"):
+            dup = series[series.duplicated() & series.notna()]
+            if not dup.empty:
+                raise DataError(
+                    rel,
+                    f"duplicate value {dup.iloc[0]!r}",
+                    row=int(dup.index[0]) + 1,
+                    field=name,
+                    expected="unique values",
+                )
+        out[name] = series
+    typed = pd.DataFrame(out)
+    pk = res["schema"].get("primaryKey")
+    if pk:
+        pk = [pk] if isinstance(pk, str) else pk
+        dup = typed[typed.duplicated(subset=pk)]
+        if not dup.empty:
+            key = ", ".join(str(dup.iloc[0][k]) for k in pk)
+            raise DataError(
+                rel,
+                f"duplicate primary key ({key})",
+                row=int(dup.index[0]) + 1,
+                field="+".join(pk),
+                expected="a unique key",
+            )
+    return typed
+
+
+def _check_foreign_keys(tables: dict[str, pd.DataFrame], pkg: dict) -> None:
+    for res in pkg["resources"]:
+        df = tables[res["name"]]
+        for fk in res["schema"].get("foreignKeys", []):
+            field = fk["fields"]
+            target = fk["reference"]["resource"] or res["name"]
+            known = set(tables[target][fk["reference"]["fields"]].dropna())
+            for i, v in enumerate(df[field], start=1):
+                if (
+                    v is not None
+                    and not (isinstance(v, float) and math.isnan(v))
+                    and v not in known
+                ):
+                    raise DataError(
+                        res["path"],
+                        f"unknown {field} {v!r}",
+                        row=i,
+                        field=field,
+                        expected=f"an id of {target}",
+                    )
+
+
+def _check_text(tables: dict[str, pd.DataFrame], pkg: dict) -> None:
+    """Every quote, mention, span and context stands verbatim where its row says."""
+    block_text = {
+        (r.source_id, int(r.block_no)): r.text for r in _sources.load_blocks().itertuples()
+    }
+    checks = {
+        "facts": ("quote",),
+        "events": ("quote",),
+        "clusters": ("mention", "quote"),
+        "entities": ("mention",),
+        "excluded_mentions": ("context",),
+    }
+    for name, cols in checks.items():
+        if name not in tables:
+            continue
+        path = _resource(pkg, name)["path"]
+        for i, row in enumerate(tables[name].to_dict("records"), start=1):
+            key = (row["source_id"], int(row["block_no"]))
+            if key not in block_text:
+                raise DataError(
+                    path, f"block {key[1]} does not exist in {key[0]}", row=i, field="block_no"
+                )
+            text = block_text[key]
+            for col in cols:
+                if row[col] and row[col] not in text:
+                    raise DataError(
+                        path,
+                        f"{row[col]!r} is not in block {key[1]} of {key[0]}",
+                        row=i,
+                        field=col,
+                        expected="a verbatim substring of the clean text",
+                    )
+            inner = {"facts": "quote", "excluded_mentions": "context"}.get(name)
+            if inner and row["span"] not in row[inner]:
+                raise DataError(
+                    path, f"span {row['span']!r} is not in the {inner}", row=i, field="span"
+                )
+            if name == "facts" and row["repeated_in"]:
+                for b in row["repeated_in"].split(";"):
+                    other = block_text.get((row["source_id"], int(b)), "")
+                    if row["quote"] not in other:
+                        raise DataError(
+                            path,
+                            f"the quote is not repeated in block {b}",
+                            row=i,
+                            field="repeated_in",
+                        )
+
+
+@lru_cache(maxsize=4)
+def _load_all(signature: tuple) -> dict[str, pd.DataFrame]:
+    ppath = package_path()
+    try:
+        pkg = json.loads(ppath.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataError(ppath, "file not found") from None
+    except json.JSONDecodeError as exc:
+        raise DataError(ppath, f"invalid JSON at line {exc.lineno}: {exc.msg}") from None
+    tables = {}
+    for name in _TABLES:
+        res = _resource(pkg, name)
+        path = paths.data_dir() / res["path"]
+        raw = _read_csv(path, res["schema"]["fields"])
+        tables[name] = _typed(raw, res, res["path"])
+    _check_foreign_keys(tables, pkg)
+    _check_text(tables, pkg)
+    return tables
+
+
+def _table(name: str) -> pd.DataFrame:
+    return _load_all(_signature())[name].copy()
+
+
+def schema(name: str) -> dict:
+    """Return the Frictionless table schema of one resource (``facts``, ``entities`` ...)."""
+    pkg = json.loads(package_path().read_text(encoding="utf-8"))
+    return _resource(pkg, name)["schema"]
+
+
+def validate() -> None:
+    """Load every table, raising :class:`DataError` at the first problem."""
+    _load_all(_signature())
+
+
+# ---------------------------------------------------------------- public tables
+
+
+def _label(df: pd.DataFrame, lang: str, column: str = "name") -> pd.DataFrame:
+    df[column] = df[f"name_{lang}"]
+    return df
+
+
+def sources(lang: str = "zh") -> pd.DataFrame:
+    """Return the source registry with ``title``, ``publisher`` in ``lang``."""
+    _check_lang(lang)
+    df = _table("sources")
+    df["title"] = df[f"title_{lang}"]
+    df["publisher"] = df[f"publisher_{lang}"]
+    return df
+
+
+def indicators(lang: str = "zh") -> pd.DataFrame:
+    """Return the indicators with a ``name`` column in ``lang``."""
+    return _label(_table("indicators"), _check_lang(lang))
+
+
+def entities(lang: str = "zh") -> pd.DataFrame:
+    """Return the entities (places, zones, companies ...) with a ``name`` in ``lang``."""
+    return _label(_table("entities"), _check_lang(lang))
+
+
+def events(lang: str = "zh") -> pd.DataFrame:
+    """Return the dated milestones with ``title`` in ``lang``, oldest first."""
+    _check_lang(lang)
+    df = _table("events")
+    df["title"] = df[f"title_{lang}"]
+    return df.sort_values("date", kind="stable").reset_index(drop=True)
+
+
+def clusters(lang: str = "zh") -> pd.DataFrame:
+    """Return the industry clusters by tier and zone with a ``name`` in ``lang``."""
+    return _label(_table("clusters"), _check_lang(lang))
+
+
+def excluded_mentions() -> pd.DataFrame:
+    """Return the quantities of the text that are not facts, with the reason for each."""
+    return _table("excluded_mentions")
+
+
+def photos() -> pd.DataFrame:
+    """Return the photos of the articles: caption, place, date taken, photographer."""
+    return _sources.load_photos()
+
+
+def facts(lang: str = "zh", *, theme: str | None = None) -> pd.DataFrame:
+    """Return the facts, typed, with labels in ``lang``: ``indicator``, ``entity``,
+    ``theme_label``, ``source_title``, ``qualifier_label`` and ``kind_label``.
+
+    ``theme`` keeps only the facts of one theme (see :data:`THEMES`).
+    """
+    _check_lang(lang)
+    df = _table("facts")
+    if theme is not None:
+        if theme not in THEMES:
+            raise ValueError(f"theme must be one of {', '.join(THEMES)}, got {theme!r}")
+        df = df[df["theme"] == theme].reset_index(drop=True)
+    li = 0 if lang == "zh" else 1
+    ind = _table("indicators").set_index("indicator_id")[f"name_{lang}"]
+    ent = _table("entities").set_index("entity_id")[f"name_{lang}"]
+    src = _table("sources").set_index("source_id")[f"title_{lang}"]
+    df["indicator"] = df["indicator_id"].map(ind)
+    df["entity"] = df["entity_id"].map(ent)
+    df["source_title"] = df["source_id"].map(src)
+    df["theme_label"] = df["theme"].map({k: v[li] for k, v in THEMES.items()}).astype(object)
+    df["qualifier_label"] = (
+        df["qualifier"].map({k: v[li] for k, v in QUALIFIER_LABELS.items()}).astype(object)
+    )
+    df["kind_label"] = df["kind"].map({k: v[li] for k, v in KIND_LABELS.items()}).astype(object)
+    return df
+
+
+def coal_energy(lang: str = "zh") -> pd.DataFrame:
+    """Return the facts on coal and the energy transition."""
+    return facts(lang, theme="coal_energy")
+
+
+def emerging_industry(lang: str = "zh") -> pd.DataFrame:
+    """Return the facts on emerging industries and innovation."""
+    return facts(lang, theme="emerging_industry")
+
+
+def reform_business(lang: str = "zh") -> pd.DataFrame:
+    """Return the facts on reform and the business environment."""
+    return facts(lang, theme="reform_business")
+
+
+def development_zones(lang: str = "zh") -> pd.DataFrame:
+    """Return the facts on the development zones and the demonstration zone."""
+    return facts(lang, theme="development_zones")
+
+
+def opening_talent(lang: str = "zh") -> pd.DataFrame:
+    """Return the facts on opening-up, investment and talent."""
+    return facts(lang, theme="opening_talent")
+
+
+def fact(fact_id: str) -> pd.Series:
+    """Return one fact as a Series, raising ``KeyError`` with close matches for an unknown id."""
+    df = _table("facts").set_index("fact_id")
+    if fact_id not in df.index:
+        import difflib
+
+        close = difflib.get_close_matches(fact_id, df.index, n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise KeyError(f"unknown fact_id {fact_id!r}{hint}")
+    return df.loc[fact_id]
+
+
+def base_value(fact_id: str) -> float:
+    """Return a fact's value in its base unit."""
+    return float(fact(fact_id)["base_value"])
+
+
+# ---------------------------------------------------------------- provenance
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where a fact comes from: the quote, its translation, the source and the place in it."""
+
+    fact_id: str
+    quote: str
+    quote_en: str
+    sentence: str
+    source_id: str
+    title_zh: str
+    title_en: str
+    publisher_zh: str
+    publisher_en: str
+    authors: str
+    published: str
+    block_no: int
+    block_kind: str
+    start: int
+    end: int
+    file: str
+    repeated_in: tuple[int, ...]
+
+    def text(self, lang: str = "zh") -> str:
+        """Return the citation as one line of text in ``lang``."""
+        _check_lang(lang)
+        where = (
+            f"第 {self.block_no} 段（{self.block_kind}），字符 {self.start}–{self.end}"
+            if lang == "zh"
+            else f"block {self.block_no} ({self.block_kind}), characters {self.start}–{self.end}"
+        )
+        if lang == "zh":
+            return (
+                f"“{self.quote}”——{self.publisher_zh}《{self.title_zh}》，{self.published}，"
+                f"{self.authors}；{where}"
+            )
+        return (
+            f"“{self.quote_en}” ({self.quote}) — {self.publisher_en}, “{self.title_en}”, "
+            f"{self.published}, {self.authors}; {where}"
+        )
+
+    def __str__(self) -> str:
+        return self.text("en")
+
+
+def cite(fact_id: str) -> Citation:
+    """Return where a fact comes from: quote, translation, source, date, publisher and the
+    place in the article (block and character offsets in ``sources.load_text``).
+
+    >>> c = cite("lw-coal-mines-2020")
+    >>> c.quote, c.source_id, c.block_no
+    ('全省煤矿数量减至 900 座以内', 'liaowang-2021', 38)
+    """
+    f = fact(fact_id)
+    src = _table("sources").set_index("source_id").loc[f["source_id"]]
+    blocks = _sources.load_blocks(f["source_id"]).set_index("block_no")
+    block = blocks.loc[int(f["block_no"])]
+    offset = block["text"].index(f["quote"])
+    start = int(block["start"]) + offset
+    sentence = next(
+        (block["text"][a:b] for a, b in _sources.sentences(block["text"]) if a <= offset < b),
+        block["text"],
+    )
+    return Citation(
+        fact_id=fact_id,
+        quote=f["quote"],
+        quote_en=f["quote_en"],
+        sentence=sentence,
+        source_id=f["source_id"],
+        title_zh=src["title_zh"],
+        title_en=src["title_en"],
+        publisher_zh=src["publisher_zh"],
+        publisher_en=src["publisher_en"],
+        authors=src["authors"],
+        published=src["published"],
+        block_no=int(f["block_no"]),
+        block_kind=str(block["kind"]),
+        start=start,
+        end=start + len(f["quote"]),
+        file=src["file"],
+        repeated_in=tuple(int(b) for b in f["repeated_in"].split(";")) if f["repeated_in"] else (),
+    )
+
+
+def citation_line(source_ids, lang: str = "zh") -> str:
+    """Return the "来源：…" / "Source: …" line for the sources of the rows a chart plots."""
+    _check_lang(lang)
+    reg = _table("sources").set_index("source_id")
+    ids = list(dict.fromkeys(s for s in source_ids if s in reg.index))
+    parts = []
+    for sid in ids:
+        r = reg.loc[sid]
+        if lang == "zh":
+            parts.append(f"{r['publisher_zh']}《{r['title_zh']}》（{r['published']}）")
+        else:
+            parts.append(f"{r['publisher_en']}, “{r['title_en']}” ({r['published']})")
+    return ("来源：" + "；".join(parts)) if lang == "zh" else ("Source: " + "; ".join(parts))

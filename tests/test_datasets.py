@@ -1,0 +1,353 @@
+"""The curated tables: schema, coverage of the text, agreement with the extractor, errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from shanxi_analysis import checks, datasets, paths, quantities
+from shanxi_analysis.datasets import DataError
+from shanxi_analysis.sources import load_blocks, load_text
+
+# ---------------------------------------------------------------- the descriptor
+
+
+def test_frictionless_validates_the_data_package():
+    exe = Path(sys.executable).with_name("frictionless")
+    result = subprocess.run(
+        [str(exe), "validate", "--json", str(paths.data_dir() / "datapackage.json")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert '"valid": true' in result.stdout
+
+
+def test_every_table_loads_and_is_typed_from_the_schema():
+    datasets.validate()
+    f = datasets.facts()
+    assert f["value"].dtype == "float64" and f["base_value"].dtype == "float64"
+    assert str(f["block_no"].dtype) == "Int64"
+    for col in ("qualifier", "kind", "theme"):
+        enum = next(x for x in datasets.schema("facts")["fields"] if x["name"] == col)
+        assert list(f[col].cat.categories) == enum["constraints"]["enum"]
+    assert f["fact_id"].is_unique
+    assert len(f) >= 80
+
+
+# ---------------------------------------------------------------- coverage and agreement
+
+
+def test_every_quantity_in_both_articles_is_a_fact_or_excluded():
+    gaps = checks.coverage_gaps()
+    assert gaps.empty, gaps.to_string()
+
+
+def test_every_fact_is_what_the_extractor_reads_in_its_quote():
+    mismatches = checks.agreement_mismatches()
+    assert mismatches.empty, mismatches.to_string()
+
+
+def test_every_exclusion_is_still_a_quantity_the_extractor_finds():
+    blocks = load_blocks().set_index(["source_id", "block_no"])
+    for e in datasets.excluded_mentions().itertuples():
+        text = blocks.loc[(e.source_id, e.block_no), "text"]
+        at = text.index(e.context)
+        spans = [
+            q.span
+            for q in quantities.extract(text)
+            if at <= q.start and q.end <= at + len(e.context)
+        ]
+        assert e.span in spans, (e.source_id, e.block_no, e.context)
+
+
+def test_coverage_test_can_fail(tmp_data):
+    """Dropping a fact whose quote is the only cover of a quantity opens a gap."""
+    path = tmp_data / "curated" / "facts.csv"
+    rows = list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8"), newline="")))
+    kept = [r for r in rows if r[0] != "lw-fortune-global-500-investors"]
+    _write_rows(path, kept)
+    gaps = checks.coverage_gaps()
+    assert gaps["span"].tolist() == ["137 家"]
+
+
+def test_summary_repeats_are_one_fact_with_their_blocks():
+    f = datasets.facts().set_index("fact_id")
+    assert f.loc["lw-coal-overcapacity-cut-2016-2020", "repeated_in"] == "4"
+    assert f.loc["lw-high-tech-firms-2020", "repeated_in"] == "6"
+    # The figure appears in two blocks, but it is one fact.
+    assert (f["indicator_id"] == "coal_overcapacity_cut").sum() == 1
+
+
+def test_both_sources_and_every_theme_have_facts():
+    f = datasets.facts()
+    assert set(f["source_id"]) == {"liaowang-2021", "demozone-2020"}
+    assert set(datasets.THEMES) - {"overview"} <= set(f["theme"])
+
+
+def test_quotes_are_short_clauses_not_paragraphs():
+    f = datasets.facts()
+    blocks = load_blocks().set_index(["source_id", "block_no"])["text"]
+    for row in f.itertuples():
+        assert len(row.quote) < len(blocks[(row.source_id, row.block_no)]) or len(row.quote) < 40
+        assert len(row.quote) <= 120, row.fact_id
+
+
+# ---------------------------------------------------------------- lookups and labels
+
+
+def test_labels_follow_the_language():
+    zh = datasets.facts("zh").set_index("fact_id")
+    en = datasets.facts("en").set_index("fact_id")
+    assert zh.loc["lw-coal-mines-2020", "indicator"] == "煤矿数量"
+    assert en.loc["lw-coal-mines-2020", "indicator"] == "Coal mines"
+    assert en.loc["lw-coal-mines-2020", "entity"] == "Shanxi Province"
+    assert en.loc["lw-coal-mines-2020", "qualifier_label"] == "at most"
+    assert zh.loc["lw-coal-mines-2020", "theme_label"] == "煤炭与能源转型"
+    assert datasets.entities("en").set_index("entity_id").loc["shanxi", "name"] == "Shanxi Province"
+
+
+def test_unknown_language_names_the_allowed_values():
+    with pytest.raises(ValueError, match=r"lang must be one of 'zh', 'en', got 'fr'"):
+        datasets.facts("fr")
+
+
+def test_themed_views_only_select_from_the_facts():
+    views = {
+        "coal_energy": datasets.coal_energy,
+        "emerging_industry": datasets.emerging_industry,
+        "reform_business": datasets.reform_business,
+        "development_zones": datasets.development_zones,
+        "opening_talent": datasets.opening_talent,
+    }
+    all_facts = datasets.facts("en")
+    seen = []
+    for theme, view in views.items():
+        df = view("en")
+        assert not df.empty and (df["theme"] == theme).all()
+        assert df["fact_id"].isin(all_facts["fact_id"]).all()
+        seen += list(df["fact_id"])
+    overview = all_facts[all_facts["theme"] == "overview"]["fact_id"].tolist()
+    assert sorted(seen + overview) == sorted(all_facts["fact_id"])
+    with pytest.raises(ValueError, match="theme must be one of"):
+        datasets.facts(theme="tourism")
+
+
+def test_results_are_cached_but_callers_get_copies():
+    a = datasets.facts()
+    a.loc[0, "value"] = -1
+    b = datasets.facts()
+    assert b.loc[0, "value"] != -1
+
+
+def test_other_tables():
+    ents = datasets.entities()
+    assert ents["entity_id"].is_unique
+    parent = dict(zip(ents["entity_id"], ents["parent_id"], strict=True))
+
+    def in_shanxi(eid):
+        while eid:
+            if eid == "shanxi":
+                return True
+            eid = parent.get(eid)
+        return False
+
+    located = ents[ents["lat"].notna() & ents["entity_id"].map(in_shanxi)]
+    shanxi_places = located[located["entity_id"] != "shanxi"]
+    assert len(shanxi_places) >= 15
+    assert shanxi_places["lat"].between(34.5, 40.8).all()
+    assert shanxi_places["lon"].between(110.2, 114.6).all()
+    ev = datasets.events("en")
+    assert ev["date"].is_monotonic_increasing
+    assert {"2017-09", "2030"} <= set(ev["date"])
+    cl = datasets.clusters()
+    two_plus_nine = cl[cl["group"] == "2+9"]
+    assert two_plus_nine["tier"].value_counts()[lambda s: s > 0].to_dict() == {
+        "advantage": 9,
+        "signature": 2,
+    }
+    assert len(datasets.sources("en")) == 2
+    assert len(datasets.photos()) == 7
+
+
+def test_cluster_table_agrees_with_the_counted_facts():
+    cl = datasets.clusters()
+    f = datasets.facts().set_index("fact_id")["base_value"]
+    assert (cl["tier"] == "hundred_billion").sum() == f["lw-demo-zone-hundred-billion-clusters"]
+    zone = cl[cl["group"] == "2+9"]
+    assert (zone["tier"] == "signature").sum() == f["dz-demo-zone-signature-clusters"]
+    assert (zone["tier"] == "advantage").sum() == f["dz-demo-zone-advantage-clusters"]
+
+
+# ---------------------------------------------------------------- provenance
+
+
+def test_cite_answers_where_a_number_comes_from():
+    c = datasets.cite("dz-dev-zones-fdi-2020q1")
+    assert c.quote.startswith("2020年一季度,山西省开发区实际利用外资8.3亿元")
+    assert "830 million yuan" in c.quote_en
+    assert c.source_id == "demozone-2020" and c.published == "2020"
+    assert c.block_kind == "paragraph"
+    assert load_text("demozone-2020")[c.start : c.end] == c.quote
+    assert c.quote in c.sentence
+    assert "张潇潇" in c.text("zh") and "unidentified newspaper" in c.text("en")
+
+
+def test_every_fact_can_be_cited():
+    for fid in datasets.facts()["fact_id"]:
+        c = datasets.cite(fid)
+        assert load_text(c.source_id)[c.start : c.end] == c.quote
+
+
+def test_cite_an_unknown_fact_suggests_close_ids():
+    with pytest.raises(KeyError, match="did you mean lw-coal-mines-2020"):
+        datasets.cite("lw-coal-mine-2020")
+
+
+def test_citation_line_lists_the_sources_plotted():
+    line = datasets.citation_line(["demozone-2020", "liaowang-2021", "demozone-2020"], "en")
+    assert line.startswith("Source: An unidentified newspaper")
+    assert line.count("Liaowang") == 1
+    assert datasets.citation_line(["liaowang-2021"], "zh").startswith("来源：《瞭望》新闻周刊")
+
+
+# ---------------------------------------------------------------- malformed edits
+
+
+def _write_rows(path: Path, rows: list[list[str]]) -> None:
+    buf = io.StringIO(newline="")
+    # QUOTE_ALL: a bare \r in a cell would otherwise split the row.
+    csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_ALL).writerows(rows)
+    path.write_bytes(buf.getvalue().encode("utf-8"))
+
+
+def _edit(path: Path, row: int, field: str, value: str) -> None:
+    rows = list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8"), newline="")))
+    rows[row][rows[0].index(field)] = value
+    _write_rows(path, rows)
+
+
+@pytest.fixture
+def tmp_data(tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    shutil.copytree(paths.data_dir(), data)
+    monkeypatch.setenv(paths.DATA_ENV, str(data))
+    return data
+
+
+@pytest.mark.parametrize(
+    ("table", "row", "field", "value", "message"),
+    [
+        ("facts", 3, "value", "1,5", r"facts\.csv, row 3, field 'value': '1,5' is not a number"),
+        ("facts", 2, "base_value", "abc", r"facts\.csv, row 2, field 'base_value': 'abc' is not"),
+        ("facts", 5, "entity_id", "atlantis", r"facts\.csv, row 5, field 'entity_id': unknown"),
+        ("facts", 4, "indicator_id", "gdp_per_cat", r"row 4, field 'indicator_id': unknown"),
+        (
+            "facts",
+            2,
+            "fact_id",
+            "lw-coal-overcapacity-cut-2016-2020",
+            r"row 2, field 'fact_id': dup",
+        ),
+        (
+            "facts",
+            6,
+            "quote",
+            "这句话不在文中",
+            r"row 6, field 'quote': '这句话不在文中' is not in",
+        ),
+        ("facts", 7, "qualifier", "roughly", r"row 7, field 'qualifier': 'roughly' is not allowed"),
+        ("facts", 8, "block_no", "9999", r"row 8, field 'block_no': block 9999 does not exist"),
+        ("facts", 9, "period", "June 2021", r"row 9, field 'period': 'June 2021' does not match"),
+        ("facts", 10, "value", "", r"row 10, field 'value': value is missing"),
+        ("entities", 3, "parent_id", "nowhere", r"entities\.csv, row 3, field 'parent_id'"),
+        ("entities", 2, "lat", "north", r"entities\.csv, row 2, field 'lat': 'north' is not a"),
+        ("events", 1, "quote", "没有这回事", r"events\.csv, row 1, field 'quote'"),
+        ("clusters", 1, "zone_entity_id", "mars", r"clusters\.csv, row 1, field 'zone_entity_id'"),
+        (
+            "indicators",
+            2,
+            "indicator_id",
+            "coal_overcapacity_cut",
+            r"indicators\.csv, row 2, field",
+        ),
+        (
+            "excluded_mentions",
+            1,
+            "context",
+            "不存在",
+            r"excluded_mentions\.csv, row 1, field 'cont",
+        ),
+    ],
+)
+def test_a_malformed_edit_names_file_row_and_field(tmp_data, table, row, field, value, message):
+    _edit(tmp_data / "curated" / f"{table}.csv", row, field, value)
+    with pytest.raises(DataError, match=message):
+        datasets.facts()
+
+
+def test_a_row_with_a_missing_field_is_refused(tmp_data):
+    path = tmp_data / "curated" / "indicators.csv"
+    path.write_text(path.read_text(encoding="utf-8") + "orphan,孤儿,Orphan\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"indicators\.csv, row \d+: has 3 fields \(expected 6"):
+        datasets.indicators()
+
+
+def test_a_broken_descriptor_is_reported(tmp_data):
+    (tmp_data / "datapackage.json").write_text("{ not json", encoding="utf-8")
+    with pytest.raises(DataError, match=r"datapackage\.json: invalid JSON at line 1"):
+        datasets.facts()
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.text(max_size=12))
+def test_any_value_cell_loads_or_is_refused_with_row_and_field(tmp_data, cell):
+    path = tmp_data / "curated" / "facts.csv"
+    original = path.read_bytes()
+    try:
+        _edit(path, 2, "value", cell)
+        try:
+            df = datasets.facts()
+        except DataError as exc:
+            assert exc.row == 2 and exc.field == "value" and "facts.csv" in exc.file
+        else:
+            assert df.loc[1, "value"] == float(cell)
+    finally:
+        path.write_bytes(original)
+
+
+def test_data_edits_are_seen_without_restarting(tmp_data):
+    before = datasets.facts().set_index("fact_id").loc["lw-coal-mines-2020", "note"]
+    path = tmp_data / "curated" / "facts.csv"
+    rows = list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8"), newline="")))
+    i = next(i for i, r in enumerate(rows) if r[0] == "lw-coal-mines-2020")
+    _edit(path, i, "note", "edited note")
+    after = datasets.facts().set_index("fact_id").loc["lw-coal-mines-2020", "note"]
+    assert before != after == "edited note"
+
+
+def test_check_failures_show_up_in_the_rules(tmp_data):
+    path = tmp_data / "curated" / "facts.csv"
+    rows = list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8"), newline="")))
+    i = next(i for i, r in enumerate(rows) if r[0] == "dz-dev-zones-national-2020")
+    _edit(path, i, "base_value", "7")
+    result = checks.run("en").set_index("rule_id")
+    assert not result.loc["dev-zones-by-level", "passed"]
+    assert result.loc["dev-zones-by-type", "passed"]
+    assert set(checks.agreement_mismatches()["fact_id"]) == {"dz-dev-zones-national-2020"}
+
+
+def test_tables_are_dataframes():
+    assert isinstance(datasets.indicators(), pd.DataFrame)
