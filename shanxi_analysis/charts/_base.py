@@ -1,0 +1,299 @@
+"""What every chart shares: the theme, labels in two languages, rows of facts ready to plot,
+tooltips that carry the quote and source, and the title with its computed citation line.
+
+Chart functions never call ``configure_*``: the look comes from the ``shanxi`` theme,
+registered with Altair's theme API and switched on by :func:`use_theme`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+
+import altair as alt
+import pandas as pd
+
+from .. import datasets
+
+THEME_NAME = "shanxi"
+FONT_STACK = (
+    '"WenQuanYi Micro Hei", "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", '
+    '"Microsoft YaHei", "Heiti SC", sans-serif'
+)
+"""CSS font stack with CJK-capable fonts first, so Chinese never falls back to boxes."""
+
+PALETTE = (
+    "#1f4e79",  # deep blue: the province
+    "#c8553d",  # coal red
+    "#2a9d8f",  # green transition
+    "#e9c46a",  # solar yellow
+    "#6d597a",  # violet
+    "#8d99ae",  # grey
+    "#f4a261",  # orange
+    "#264653",  # dark teal
+)
+ACCENT, COAL, GREEN, SOLAR, MUTED = PALETTE[0], PALETTE[1], PALETTE[2], PALETTE[3], PALETTE[5]
+WIDTH = 560
+
+
+def _theme() -> alt.theme.ThemeConfig:
+    return alt.theme.ThemeConfig(
+        {
+            "config": {
+                "font": FONT_STACK,
+                "background": "white",
+                "view": {"stroke": None, "continuousWidth": WIDTH, "continuousHeight": 300},
+                "title": {
+                    "font": FONT_STACK,
+                    "fontSize": 17,
+                    "fontWeight": 600,
+                    "anchor": "start",
+                    "color": "#1b1b1b",
+                    "subtitleFont": FONT_STACK,
+                    "subtitleFontSize": 11,
+                    "subtitleColor": "#5c5c5c",
+                    "offset": 12,
+                },
+                "axis": {
+                    "labelFont": FONT_STACK,
+                    "titleFont": FONT_STACK,
+                    "labelFontSize": 11,
+                    "titleFontSize": 12,
+                    "titleFontWeight": 500,
+                    "labelColor": "#3a3a3a",
+                    "titleColor": "#3a3a3a",
+                    "gridColor": "#e6e6e6",
+                    "domainColor": "#9a9a9a",
+                    "tickColor": "#9a9a9a",
+                },
+                "legend": {
+                    "labelFont": FONT_STACK,
+                    "titleFont": FONT_STACK,
+                    "labelFontSize": 11,
+                    "titleFontSize": 12,
+                    "orient": "bottom",
+                },
+                "header": {"labelFont": FONT_STACK, "titleFont": FONT_STACK, "labelFontSize": 12},
+                "text": {"font": FONT_STACK},
+                "mark": {"font": FONT_STACK},
+                "range": {"category": list(PALETTE)},
+                "bar": {"color": ACCENT},
+                "line": {"color": ACCENT, "strokeWidth": 2.5},
+                "point": {"color": ACCENT, "filled": True, "size": 70},
+            }
+        }
+    )
+
+
+alt.theme.register(THEME_NAME, enable=False)(_theme)
+
+
+def use_theme() -> None:
+    """Switch on the project's Altair theme (CJK font stack, palette, sizes)."""
+    alt.theme.enable(THEME_NAME)
+
+
+def theme_config() -> dict:
+    """Return the theme's Vega-Lite config (for renderers that take it separately)."""
+    return dict(_theme()["config"])
+
+
+def check_lang(lang: str) -> str:
+    """Return ``lang`` if it is ``zh`` or ``en``; raise ``ValueError`` naming both otherwise."""
+    return datasets._check_lang(lang)
+
+
+def tr(lang: str, zh: str, en: str) -> str:
+    """Return the text in ``lang``."""
+    return zh if check_lang(lang) == "zh" else en
+
+
+# ---------------------------------------------------------------- rows to plot
+
+REQUIRED_COLUMNS = (
+    "fact_id",
+    "source_id",
+    "indicator_id",
+    "entity_id",
+    "period",
+    "value",
+    "unit",
+    "base_value",
+    "base_unit",
+    "qualifier",
+    "quote",
+    "quote_en",
+)
+
+
+def facts_frame(data: pd.DataFrame | None, lang: str) -> pd.DataFrame:
+    """Return ``data`` (or the package's facts) with label columns in ``lang``.
+
+    A user's DataFrame needs the columns of :func:`datasets.facts`
+    (at least :data:`REQUIRED_COLUMNS`); missing label columns are filled from the package.
+    """
+    check_lang(lang)
+    if data is None:
+        return datasets.facts(lang)
+    missing = [c for c in REQUIRED_COLUMNS if c not in data.columns]
+    if missing:
+        raise ValueError(
+            f"data is missing column(s) {', '.join(missing)}; expected the columns of "
+            "shanxi_analysis.datasets.facts()"
+        )
+    df = data.copy()
+    if "indicator" not in df:
+        names = datasets.indicators(lang).set_index("indicator_id")["name"]
+        df["indicator"] = df["indicator_id"].map(names).fillna(df["indicator_id"])
+    if "entity" not in df:
+        names = datasets.entities(lang).set_index("entity_id")["name"]
+        df["entity"] = df["entity_id"].map(names).fillna(df["entity_id"])
+    if "qualifier_label" not in df:
+        li = 0 if lang == "zh" else 1
+        labels = {k: v[li] for k, v in datasets.QUALIFIER_LABELS.items()}
+        df["qualifier_label"] = df["qualifier"].astype(str).map(labels).fillna("")
+    return df
+
+
+def select(df: pd.DataFrame, fact_ids: Sequence[str], *, chart: str) -> pd.DataFrame:
+    """Return the rows of ``fact_ids`` in that order; raise ``ValueError`` naming any missing."""
+    missing = [f for f in fact_ids if f not in set(df["fact_id"])]
+    if missing:
+        raise ValueError(f"{chart}: data has no fact(s) {', '.join(missing)}")
+    return df.set_index("fact_id").loc[list(fact_ids)].reset_index()
+
+
+_SCALES = {
+    # base unit: [(minimum magnitude, factor, zh label, en label), ...] largest first
+    "yuan": [
+        (1e8, 1e8, "亿元", "100 million yuan"),
+        (1e4, 1e4, "万元", "10,000 yuan"),
+        (0, 1, "元", "yuan"),
+    ],
+    "tonne": [(1e4, 1e4, "万吨", "10,000 t"), (0, 1, "吨", "t")],
+    "kW": [(1e4, 1e4, "万千瓦", "10 MW"), (1e3, 1e3, "兆瓦", "MW"), (0, 1, "千瓦", "kW")],
+    "kWh": [
+        (1e8, 1e8, "亿千瓦时", "100 GWh"),
+        (1e4, 1e4, "万千瓦时", "10 MWh"),
+        (0, 1, "千瓦时", "kWh"),
+    ],
+    "percent": [(0, 1, "%", "%")],
+    "percentage_point": [(0, 1, "个百分点", "percentage points")],
+    "count": [(1e4, 1e4, "万", "10,000"), (0, 1, "个", "count")],
+    "m2": [(1e6, 1e6, "平方公里", "km²"), (0, 1, "平方米", "m²")],
+    "m": [(1e3, 1e3, "公里", "km"), (0, 1, "米", "m")],
+    "person": [(0, 1, "人", "people")],
+    "day": [(0, 1, "天", "days")],
+    "hour": [(0, 1, "小时", "hours")],
+    "month": [(0, 1, "个月", "months")],
+    "year": [(0, 1, "年", "years")],
+    "kV": [(0, 1, "千伏", "kV")],
+    "rank": [(0, 1, "位", "rank")],
+}
+
+
+def scale_for(base_unit: str, values: Iterable[float], lang: str) -> tuple[float, str]:
+    """Return ``(factor, unit label)`` to show ``values`` (in ``base_unit``) readably."""
+    values = [abs(float(v)) for v in values]
+    biggest = max(values) if values else 0
+    for minimum, factor, zh, en in _SCALES.get(base_unit, [(0, 1, base_unit, base_unit)]):
+        if biggest >= minimum:
+            return factor, zh if lang == "zh" else en
+    return 1.0, base_unit  # pragma: no cover - every scale list ends at 0
+
+
+def display_text(row: pd.Series, lang: str) -> str:
+    """Return a fact as written for a reader: qualifier, value and unit (``约 12%``)."""
+    value = row["value"]
+    num = f"{value:,.10g}" if isinstance(value, float) else str(value)
+    q = row.get("qualifier_label") or ""
+    if lang == "zh":
+        return f"{q}{num}{row['unit']}" if q else f"{num}{row['unit']}"
+    return f"{q} {num} {row['unit']}".strip()
+
+
+def with_plot_columns(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Add the columns every tooltip uses: ``display``, ``quote_shown``, ``source_short``."""
+    out = df.copy()
+    out["display"] = [display_text(r, lang) for _, r in out.iterrows()]
+    if lang == "zh":
+        out["quote_shown"] = out["quote"]
+    else:
+        out["quote_shown"] = out["quote_en"] + " (" + out["quote"] + ")"
+    reg = datasets.sources(lang).set_index("source_id")
+    short = {
+        sid: (
+            f"{r['publisher_zh'].split('（')[0]} {r['published']}"
+            if lang == "zh"
+            else f"{r['publisher_en'].split(' (')[0]}, {r['published']}"
+        )
+        for sid, r in reg.iterrows()
+    }
+    out["source_short"] = out["source_id"].map(short).fillna(out["source_id"])
+    return out
+
+
+def fact_tooltip(lang: str, *extra: alt.Tooltip) -> list[alt.Tooltip]:
+    """Return the tooltip of a fact mark: what, value as written, period, quote, source."""
+    return [
+        alt.Tooltip("indicator:N", title=tr(lang, "指标", "Indicator")),
+        *extra,
+        alt.Tooltip("display:N", title=tr(lang, "原文数值", "As written")),
+        alt.Tooltip("period:N", title=tr(lang, "时期", "Period")),
+        alt.Tooltip("quote_shown:N", title=tr(lang, "原文", "Quote")),
+        alt.Tooltip("source_short:N", title=tr(lang, "来源", "Source")),
+    ]
+
+
+_ALWAYS_KEEP = ("fact_id", "source_id")
+
+
+def _referenced(spec_text: str, column: str) -> bool:
+    return (
+        f'"{column}"' in spec_text
+        or f"datum.{column}" in spec_text
+        or f"datum['{column}']" in spec_text
+        or f'datum[\\"{column}\\"]' in spec_text
+    )
+
+
+def slim(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """Return ``chart`` with each inline DataFrame cut to the columns the spec uses (plus
+    ``fact_id`` and ``source_id``, which provenance needs), so reports stay small."""
+    spec = chart.to_dict(validate=False)
+    spec.pop("datasets", None)
+    text = json.dumps(spec, ensure_ascii=False)
+
+    def cut(obj: alt.TopLevelMixin) -> alt.TopLevelMixin:
+        data = getattr(obj, "data", alt.Undefined)
+        if isinstance(data, pd.DataFrame):
+            keep = [c for c in data.columns if c in _ALWAYS_KEEP or _referenced(text, str(c))]
+            if len(keep) < len(data.columns):
+                obj = obj.copy(deep=False)
+                obj.data = data[keep]
+        return obj
+
+    chart = cut(chart)
+    if isinstance(chart, alt.LayerChart):
+        chart = chart.copy(deep=False)
+        chart.layer = [cut(layer) for layer in chart.layer]
+    return chart
+
+
+def finish(
+    chart: alt.TopLevelMixin,
+    source_ids: Iterable[str],
+    *,
+    lang: str,
+    title: str,
+    description: str,
+    subtitle: str | None = None,
+) -> alt.TopLevelMixin:
+    """Return ``chart`` with its title, a citation line computed from ``source_ids`` (the
+    sources of the rows it plots) and a ``description`` for screen readers."""
+    lines = [subtitle] if subtitle else []
+    lines.append(datasets.citation_line(list(source_ids), lang))
+    return slim(chart).properties(
+        title=alt.Title(text=title, subtitle=lines),
+        description=description,
+    )

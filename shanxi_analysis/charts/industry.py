@@ -1,0 +1,449 @@
+"""Charts of emerging industries and innovation: high-tech enterprises, the science and
+technology pipeline, and the industry clusters by tier."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from .. import datasets, metrics
+from ._base import (
+    ACCENT,
+    COAL,
+    GREEN,
+    MUTED,
+    SOLAR,
+    check_lang,
+    fact_tooltip,
+    facts_frame,
+    finish,
+    scale_for,
+    select,
+    tr,
+    with_plot_columns,
+)
+from .energy import INK, SOFT, num, wrap, written
+
+# ---------------------------------------------------------------- high_tech_growth
+
+_HIGH_TECH = ("lw-high-tech-firms-2015", "lw-high-tech-firms-2020")
+_SEI_TARGET = "lw-sei-gdp-share-2025-target"
+
+
+def high_tech_growth(data: pd.DataFrame | None = None, *, lang: str = "zh") -> alt.LayerChart:
+    """Return bars of Shanxi's high-tech enterprises (2015 → 2020) labelled with their compound
+    annual growth rate, and the 2025 target for strategic emerging industries as a separate
+    note (a share of GDP: never on the same axis as a count)."""
+    df = facts_frame(data, lang)
+    rows = with_plot_columns(select(df, _HIGH_TECH, chart="high_tech_growth"), lang)
+    target = with_plot_columns(select(df, [_SEI_TARGET], chart="high_tech_growth"), lang)
+    rows["year"] = [int(str(p)[:4]) for p in rows["period"]]
+    rows["label"] = [written(r, lang, "firms") for _, r in rows.iterrows()]
+    rows["number"] = [num(float(v), lang) for v in rows["value"]]
+    first, last = rows.iloc[0], rows.iloc[-1]
+    years = int(last["year"] - first["year"])
+    rate = metrics.cagr(float(first["base_value"]), float(last["base_value"]), years)
+    times = float(last["base_value"]) / float(first["base_value"])
+    rate_lines = tr(
+        lang,
+        f"年均增长 {rate * 100:.1f}%\n{years} 年增至 {times:.1f} 倍",
+        f"+{rate * 100:.1f}% a year (compound)\n{times:.1f}× in {years} years",
+    )
+    rate_text = rate_lines.replace("\n", tr(lang, "，", ", "))
+    x = alt.X(
+        "year:Q",
+        title=None,
+        scale=alt.Scale(domain=[first["year"] - 2, last["year"] + 2]),
+        axis=alt.Axis(values=list(rows["year"]), format="d", grid=False, labelFontSize=13),
+    )
+    y_title = tr(lang, f"{first['indicator']}（{first['unit']}）", f"{first['indicator']} (count)")
+    y = alt.Y("base_value:Q", title=y_title, axis=alt.Axis(tickCount=5))
+    tip = fact_tooltip(lang)
+    bars = (
+        alt.Chart(rows)
+        .mark_bar(size=64, color=ACCENT, cornerRadiusEnd=2)
+        .encode(x=x, y=y, tooltip=tip)
+    )
+    labels = (
+        alt.Chart(rows)
+        .mark_text(baseline="top", dy=8, fontSize=15, fontWeight=600, color="white")
+        .encode(x=x, y=y, text="number:N", tooltip=tip)
+    )
+    connector = (
+        alt.Chart(rows)
+        .mark_line(color=GREEN, strokeDash=[5, 4], strokeWidth=1.8)
+        .encode(x=x, y=y, tooltip=tip)
+    )
+    mid = pd.DataFrame(
+        {
+            "year": [(first["year"] + last["year"]) / 2],
+            "base_value": [(float(first["base_value"]) + float(last["base_value"])) / 2],
+            "text": [rate_lines],
+        }
+    )
+    rate_label = (
+        alt.Chart(mid)
+        .mark_text(
+            align="right", dx=-10, dy=-16, fontSize=13, color=GREEN, lineBreak="\n", lineHeight=18
+        )
+        .encode(x=x, y=y, text="text:N")
+    )
+    t = target.iloc[0]
+    target["head"] = tr(lang, f"另：{t['period']} 年目标", f"Also: the {t['period']} target")
+    target["text"] = t["indicator"]
+    target["label"] = written(t, lang)
+    card_head = (
+        alt.Chart(target)
+        .mark_text(align="left", baseline="top", fontSize=12, fontWeight=600, color=COAL)
+        .encode(x=alt.value(6), y=alt.value(4), text="head:N", tooltip=tip)
+    )
+    card_text = (
+        alt.Chart(target)
+        .mark_text(align="left", baseline="top", fontSize=12, color=SOFT, limit=400)
+        .encode(x=alt.value(6), y=alt.value(22), text="text:N", tooltip=tip)
+    )
+    card_value = (
+        alt.Chart(target)
+        .mark_text(align="left", baseline="top", fontSize=18, fontWeight=600, color=COAL)
+        .encode(x=alt.value(6), y=alt.value(40), text="label:N", tooltip=tip)
+    )
+    layers = (bars, connector, labels, rate_label, card_head, card_text, card_value)
+    chart = alt.layer(*layers).properties(width=480, height=320)
+    return finish(
+        chart,
+        list(rows["source_id"]) + list(target["source_id"]),
+        lang=lang,
+        title=tr(
+            lang,
+            f"高新技术企业 {first['year']}–{last['year']} 年由 {first['label']} 增至 "
+            f"{last['label']}",
+            f"High-tech enterprises: {first['label']} in {first['year']}, "
+            f"{last['label']} in {last['year']}",
+        ),
+        subtitle=tr(
+            lang,
+            "年均增速为复合增长率（按两端数值推算）",
+            "The annual rate is the compound growth rate between the two values (derived)",
+        ),
+        description=tr(
+            lang,
+            f"条形图。山西{first['indicator']}由 {first['year']} 年的 {first['label']} 增至 "
+            f"{last['year']} 年的 {last['label']}，{rate_text}。另：{t['period']} 年目标，"
+            f"{t['indicator']}{written(t, lang)}。",
+            f"Bar chart. Shanxi's high-tech enterprises rose from {first['label']} in "
+            f"{first['year']} to {last['label']} in {last['year']}: {rate_text}. Separately, "
+            f"the {t['period']} target for the {t['indicator'][0].lower()}"
+            f"{t['indicator'][1:]} is {written(t, lang)}.",
+        ),
+    )
+
+
+high_tech_growth.theme = "emerging_industry"
+
+# ---------------------------------------------------------------- innovation_pipeline
+
+# Groups of facts that share a unit; the dropdown shows one group at a time, so counts of
+# different things and money never share an axis.
+_PIPELINE = (
+    (
+        ("重大科技项目（个）", "Major S&T projects (count)"),
+        ("lw-sci-projects-released", "lw-sci-projects-approved"),
+        "projects",
+    ),
+    (
+        ("项目资金（亿元）", "Project money (100 million yuan)"),
+        ("lw-sci-projects-rd-investment", "lw-sci-projects-expected-output"),
+        "",
+    ),
+    (
+        ("智创城（个）", "Smart innovation cities (count)"),
+        ("lw-smart-innovation-cities-planned", "lw-smart-innovation-cities-built"),
+        "cities",
+    ),
+    (
+        ("智创城入驻企业（家）", "Firms in the smart innovation cities (count)"),
+        ("lw-smart-innovation-city-firms",),
+        "firms",
+    ),
+)
+_BATCHES = "lw-sci-projects-batches"
+_KIND_WORDS = {"plan": ("布局建设", "planned"), "actual": ("已建成", "built")}
+
+
+def innovation_pipeline(
+    data: pd.DataFrame | None = None, *, lang: str = "zh", group: int = 0
+) -> alt.LayerChart:
+    """Return bars of the science-and-technology pipeline (projects, money, smart innovation
+    cities, firms), one unit group at a time through a dropdown; ``group`` picks the default."""
+    df = facts_frame(data, lang)
+    li = 0 if lang == "zh" else 1
+    if not 0 <= group < len(_PIPELINE):
+        raise ValueError(f"group must be 0–{len(_PIPELINE) - 1}, got {group!r}")
+    ids = [f for _, facts, _ in _PIPELINE for f in facts]
+    rows = with_plot_columns(select(df, [*ids, _BATCHES], chart="innovation_pipeline"), lang)
+    batches = rows[rows["fact_id"] == _BATCHES].iloc[0]
+    rows = rows[rows["fact_id"] != _BATCHES].reset_index(drop=True)
+    group_of = {f: names[li] for names, facts, _ in _PIPELINE for f in facts}
+    noun_of = {f: noun for _, facts, noun in _PIPELINE for f in facts}
+    rows["group"] = rows["fact_id"].map(group_of)
+    rows["order"] = range(len(rows))
+    kinds = rows["kind"].astype(str)
+    items = []
+    for (_, r), kind in zip(rows.iterrows(), kinds, strict=True):
+        name = r["indicator"]
+        if r["indicator_id"] == "smart_innovation_cities" and kind in _KIND_WORDS:
+            name = tr(lang, f"{name}：", f"{name}: ") + _KIND_WORDS[kind][li]
+        if r["fact_id"] == "lw-sci-projects-approved":
+            name = tr(
+                lang,
+                f"{name}（分 {num(batches['value'], lang)} 批）",
+                f"{name} (in {num(batches['value'], lang)} batches)",
+            )
+        period = str(r["period"] or "")
+        if period and period != "None":
+            name += f" · {period.replace('/', '–')}"
+        items.append(name)
+    rows["item"] = items
+    rows["label"] = [written(r, lang, noun_of[r["fact_id"]]) for _, r in rows.iterrows()]
+    # Bars in each group's own display unit (亿元 for the money), read from the data.
+    shown = []
+    for g in rows["group"].unique():
+        part = rows[rows["group"] == g]
+        factor, _ = scale_for(str(part["base_unit"].iloc[0]), part["base_value"], lang)
+        shown += list(part["base_value"] / factor)
+    rows["shown"] = shown
+    options = [names[li] for names, _, _ in _PIPELINE]
+    pick = alt.param(
+        name="pipeline_group",
+        value=options[group],
+        bind=alt.binding_select(options=options, name=tr(lang, "查看：", "Show: ")),
+    )
+    base = alt.Chart(rows).transform_filter(alt.datum.group == pick)
+    y = alt.Y("item:N", sort=list(rows["item"]), title=None, axis=None)
+    x = alt.X("shown:Q", axis=None, title=None, scale=alt.Scale(zero=True, nice=False))
+    tip = fact_tooltip(lang, alt.Tooltip("group:N", title=tr(lang, "类别", "Group")))
+    bars = base.mark_bar(size=26, color=ACCENT, cornerRadiusEnd=3).encode(
+        x=x,
+        y=y,
+        color=alt.Color(
+            "kind_label:N",
+            title=None,
+            scale=alt.Scale(
+                domain=[datasets.KIND_LABELS[k][li] for k in ("actual", "plan", "estimate")],
+                range=[ACCENT, MUTED, SOLAR],
+            ),
+            legend=alt.Legend(orient="bottom", title=tr(lang, "性质", "Kind")),
+        ),
+        tooltip=tip,
+    )
+    values = base.mark_text(align="left", dx=6, fontSize=14, fontWeight=600, color=INK).encode(
+        x=x, y=y, text="label:N", tooltip=tip
+    )
+    names = base.mark_text(align="left", dy=-22, fontSize=12, color=SOFT).encode(
+        x=alt.value(0), y=y, text="item:N", tooltip=tip
+    )
+    chart = (
+        alt.layer(bars, values, names).add_params(pick).properties(width=460, height=alt.Step(64))
+    )
+    sep, colon = ("、", "：") if lang == "zh" else (", ", ": ")
+    parts = [
+        g
+        + colon
+        + sep.join(
+            f"{item} {label}"
+            for item, label in rows.loc[rows["group"] == g, ["item", "label"]].itertuples(
+                index=False
+            )
+        )
+        for g in options
+    ]
+    return finish(
+        chart,
+        [*rows["source_id"], batches["source_id"]],
+        lang=lang,
+        title=tr(lang, "山西的科技创新：项目、资金与智创城", "Shanxi's innovation pipeline"),
+        subtitle=tr(
+            lang,
+            "用下拉菜单切换类别：单位不同的数字不放在同一坐标轴上",
+            "Use the dropdown to switch groups: figures in different units never share an axis",
+        ),
+        description=tr(
+            lang,
+            "条形图，每次显示一类（单位相同）。" + "；".join(parts) + "。",
+            "Bar chart showing one group (one unit) at a time. " + "; ".join(parts) + ".",
+        ),
+    )
+
+
+innovation_pipeline.theme = "emerging_industry"
+
+# ---------------------------------------------------------------- cluster_tiers
+
+_TIERS = {
+    "signature": ("标志性引领性", "Signature, leading", ACCENT),
+    "advantage": ("优势特色", "Distinctive advantage", GREEN),
+    "hundred_billion": ("千亿级", "Hundred-billion-yuan", COAL),
+    "ten_billion": ("百亿级", "Ten-billion-yuan", SOLAR),
+    "": ("未标明层级", "Tier not stated", MUTED),
+}
+_GROUPS = {
+    "2+9": ("“2+9”", "2+9"),
+    "4-hundred-billion": ("千亿级", "hundred-billion"),
+    "standalone": ("单列", "named alone"),
+    "ten-billion": ("百亿级", "ten-billion"),
+    "provincial-flagship": ("主攻方向", "flagships"),
+}
+_ZONES = {"demo-zone": ("示范区", "Demo zone"), "shanxi": ("全省", "Province")}
+_DARK_TEXT = {SOLAR, MUTED}
+_NAME_LINE = 12
+
+
+def cluster_tiers(data: pd.DataFrame | None = None, *, lang: str = "zh") -> alt.LayerChart:
+    """Return a tile matrix of the industry clusters: one tile per cluster, one column per list
+    (2020 "2+9", 2021 hundred-billion and ten-billion, the province's flagships), coloured by
+    tier; clicking the legend highlights a tier."""
+    check_lang(lang)
+    li = 0 if lang == "zh" else 1
+    df = datasets.clusters(lang) if data is None else data.copy()
+    needed = ("cluster_id", "tier", "group", "zone_entity_id", "source_id", "mention", "quote")
+    missing = [c for c in needed if c not in df.columns]
+    if missing:
+        raise ValueError(
+            f"cluster_tiers: data is missing column(s) {', '.join(missing)}; expected the "
+            "columns of shanxi_analysis.datasets.clusters()"
+        )
+    if "name" not in df:
+        df["name"] = df[f"name_{lang}"]
+    df = df.reset_index(drop=True)
+    tier = df["tier"].astype(object).where(df["tier"].notna(), "").astype(str)
+    unknown = sorted(set(tier) - set(_TIERS))
+    if unknown:
+        raise ValueError(f"cluster_tiers: unknown tier(s) {', '.join(unknown)}")
+    df["tier_label"] = [_TIERS[t][li] for t in tier]
+    df["ink"] = ["#1b1b1b" if _TIERS[t][2] in _DARK_TEXT else "white" for t in tier]
+    reg = datasets.sources(lang).set_index("source_id")
+    year = {s: str(reg.loc[s, "published"])[:4] if s in reg.index else "" for s in reg.index}
+    entities = datasets.entities(lang).set_index("entity_id")["name"]
+    columns = {}
+    keys = ["group", "zone_entity_id", "source_id"]
+    counts = df.groupby(keys, sort=False).size()
+    for key in counts.index:
+        g, zone, source = key
+        lines = [
+            _ZONES.get(zone, (entities.get(zone, zone),) * 2)[li],
+            f"{_GROUPS.get(g, (g, g))[li]} · {counts[key]}",
+            year.get(source, ""),
+        ]
+        columns[key] = "\n".join(lines)  # always three lines, so headers align
+    df["column"] = [columns[k] for k in df[keys].itertuples(index=False, name=None)]
+    df["slot"] = df.groupby("column", sort=False).cumcount()
+    df["source_short"] = [
+        f"{reg.loc[s, 'publisher'].split('（')[0].split(' (')[0]} {reg.loc[s, 'published']}"
+        if s in reg.index
+        else s
+        for s in df["source_id"]
+    ]
+    # English names are long: wrap them onto two lines inside the tile.
+    df["shown"] = [wrap(n, 17) if lang == "en" else n for n in df["name"]]
+    order = list(columns.values())
+    heads = df.drop_duplicates("column").copy()
+    heads["name"] = heads["column"].str.replace("\n", " ")
+    tiers_present = [t for t in _TIERS if t in set(tier)]
+    pick = alt.selection_point(fields=["tier_label"], bind="legend")
+    x = alt.X("column:N", sort=order, title=None, axis=None, scale=alt.Scale(paddingInner=0.08))
+    y = alt.Y("slot:O", axis=None, title=None, scale=alt.Scale(paddingInner=0.12))
+    tip = [
+        alt.Tooltip("name:N", title=tr(lang, "产业集群", "Cluster")),
+        alt.Tooltip("tier_label:N", title=tr(lang, "层级", "Tier")),
+        alt.Tooltip("column:N", title=tr(lang, "清单", "List")),
+        alt.Tooltip("mention:N", title=tr(lang, "原文写法", "As written")),
+        alt.Tooltip("quote:N", title=tr(lang, "原文", "Quote")),
+        alt.Tooltip("source_short:N", title=tr(lang, "来源", "Source")),
+    ]
+    tiles = (
+        alt.Chart(df)
+        .mark_rect(cornerRadius=3)
+        .encode(
+            x=x,
+            y=y,
+            color=alt.Color(
+                "tier_label:N",
+                title=tr(lang, "层级", "Tier"),
+                scale=alt.Scale(
+                    domain=[_TIERS[t][li] for t in tiers_present],
+                    range=[_TIERS[t][2] for t in tiers_present],
+                ),
+                legend=alt.Legend(orient="bottom", columns=3, symbolType="square"),
+            ),
+            opacity=alt.condition(pick, alt.value(1), alt.value(0.2)),
+            tooltip=tip,
+        )
+        .add_params(pick)
+    )
+    # Vega stacks extra lines below the anchor, so two-line names are lifted by half a line.
+    df["lines"] = df["shown"].str.count("\n") + 1
+    names = [
+        alt.Chart(df[df["lines"] == n])
+        .mark_text(
+            fontSize=10.5 if lang == "zh" else 10,
+            limit=104,
+            lineBreak="\n",
+            lineHeight=_NAME_LINE,
+            dy=-(n - 1) * _NAME_LINE / 2,
+        )
+        .encode(
+            x=x,
+            y=y,
+            text="shown:N",
+            color=alt.Color("ink:N", scale=None),
+            opacity=alt.condition(pick, alt.value(1), alt.value(0.35)),
+            tooltip=tip,
+        )
+        for n in sorted(df["lines"].unique())
+    ]
+    header = (
+        alt.Chart(heads)
+        .mark_text(baseline="bottom", fontSize=11, lineBreak="\n", lineHeight=14, dy=-28, color=INK)
+        .encode(
+            x=x,
+            y=alt.value(-6),
+            text="column:N",
+            tooltip=[
+                alt.Tooltip("name:N", title=tr(lang, "清单", "List")),
+                alt.Tooltip("quote:N", title=tr(lang, "原文", "Quote")),
+                alt.Tooltip("source_short:N", title=tr(lang, "来源", "Source")),
+            ],
+        )
+    )
+    step = 26 if lang == "zh" else 32
+    chart = alt.layer(tiles, *names, header).properties(width=560, height=alt.Step(step))
+    sep = "、" if lang == "zh" else ", "
+    desc_parts = [
+        f"{c.replace(chr(10), ' ')}：{sep.join(df.loc[df['column'] == c, 'name'])}"
+        if lang == "zh"
+        else f"{c.replace(chr(10), ' ')}: {sep.join(df.loc[df['column'] == c, 'name'])}"
+        for c in order
+    ]
+    return finish(
+        chart,
+        df["source_id"],
+        lang=lang,
+        title=tr(lang, "山西产业集群：层级与清单", "Shanxi's industry clusters by tier and list"),
+        subtitle=tr(
+            lang,
+            "每格一个集群；列为原文中的一份清单（地区、清单名 · 个数、年份）；点击图例突出一个层级",
+            "One tile per cluster; each column is one list in the text (area, list · count, "
+            "year); click the legend to highlight a tier",
+        ),
+        description=tr(
+            lang,
+            f"方格图，共 {len(df)} 个集群。" + "；".join(desc_parts) + "。",
+            f"Tile matrix of {len(df)} clusters. " + "; ".join(desc_parts) + ".",
+        ),
+    )
+
+
+cluster_tiers.theme = "emerging_industry"
+
+
+__charts__ = [high_tech_growth, innovation_pipeline, cluster_tiers]

@@ -1,0 +1,146 @@
+"""Write a chart to ``.html`` (self-contained, offline), ``.svg`` or ``.png`` through vl-convert,
+with a CJK font so that Chinese never turns into boxes."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import xml.etree.ElementTree as ET
+from functools import lru_cache
+from pathlib import Path
+
+import altair as alt
+import vl_convert as vlc
+
+from ._base import theme_config
+
+FONT_ENV = "SHANXI_ANALYSIS_FONT_DIR"
+_FONT_PATTERNS = ("wqy-microhei*", "wqy-zenhei*", "NotoSansCJK*", "NotoSansSC*", "SourceHanSans*")
+_FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts")
+VL_VERSION = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+
+
+class MissingGlyphError(RuntimeError):
+    """The chart has characters that no available font can draw."""
+
+
+def _font_files() -> list[Path]:
+    dirs = [os.environ[FONT_ENV]] if os.environ.get(FONT_ENV) else []
+    dirs += [os.path.expanduser(d) for d in _FONT_DIRS]
+    found: list[Path] = []
+    for d in dirs:
+        root = Path(d)
+        if root.is_dir():
+            for pattern in _FONT_PATTERNS:
+                found += sorted(root.rglob(pattern))
+    return found
+
+
+@lru_cache(maxsize=1)
+def cjk_font() -> tuple[Path, frozenset[int]]:
+    """Return the CJK font file used for rendering and the code points it covers.
+
+    Raises :class:`MissingGlyphError` with install instructions when there is none.
+    """
+    from fontTools.ttLib import TTCollection, TTFont
+
+    for path in _font_files():
+        try:
+            fonts = (
+                TTCollection(str(path)).fonts
+                if path.suffix.lower() == ".ttc"
+                else [TTFont(str(path))]
+            )
+        except Exception:  # a broken font file is skipped, the next one may do
+            continue
+        cmap: set[int] = set()
+        for font in fonts:
+            cmap |= set(font.getBestCmap() or {})
+        if ord("煤") in cmap:
+            vlc.register_font_directory(str(path.parent))
+            return path, frozenset(cmap)
+    raise MissingGlyphError(
+        "no CJK font found (looked for WenQuanYi Micro Hei, Noto Sans CJK or Source Han Sans "
+        f"in ${FONT_ENV} and {', '.join(_FONT_DIRS)}); install one, e.g. "
+        "'apt-get install fonts-wqy-microhei', or point $" + FONT_ENV + " at a folder with one"
+    )
+
+
+def _spec(chart: alt.TopLevelMixin | dict) -> dict:
+    spec = chart if isinstance(chart, dict) else chart.to_dict()
+    config = theme_config()
+    config.update(spec.get("config", {}))
+    return {**spec, "config": config}
+
+
+def svg_text(svg: str) -> str:
+    """Return all the text an SVG draws."""
+    root = ET.fromstring(svg)
+    return "".join(
+        "".join(el.itertext()) for el in root.iter() if el.tag.rsplit("}", 1)[-1] == "text"
+    )
+
+
+def missing_glyphs(text: str) -> list[str]:
+    """Return the characters of ``text`` that the CJK font cannot draw."""
+    _, cmap = cjk_font()
+    return sorted({ch for ch in text if not ch.isspace() and ord(ch) not in cmap})
+
+
+def to_svg(chart: alt.TopLevelMixin | dict, *, check_glyphs: bool = True) -> str:
+    """Return the chart as SVG, after checking every character it draws has a glyph."""
+    cjk_font()
+    svg = vlc.vegalite_to_svg(_spec(chart), vl_version=VL_VERSION)
+    if check_glyphs:
+        missing = missing_glyphs(svg_text(svg))
+        if missing:
+            raise MissingGlyphError(
+                f"the chart draws characters the font {cjk_font()[0].name} lacks: "
+                + " ".join(f"{c!r} (U+{ord(c):04X})" for c in missing)
+            )
+    return svg
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def save(
+    chart: alt.TopLevelMixin | dict,
+    path: str | Path,
+    *,
+    scale: float = 2.0,
+    check_glyphs: bool = True,
+) -> Path:
+    """Write ``chart`` to ``path`` and return the path; the suffix picks the format.
+
+    ``.html``: one self-contained page with Vega, Vega-Lite and vega-embed inlined; it
+    loads nothing from the network. ``.svg`` and ``.png``: rendered by vl-convert with a CJK
+    font; every character drawn must have a glyph, or :class:`MissingGlyphError` is raised
+    before anything is written. The file is replaced atomically, so a failed save never
+    leaves a half-written file or destroys the previous one.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".html", ".svg", ".png"):
+        raise ValueError(
+            f"{path}: unknown chart format {suffix or '(none)'!r}; expected .html, .svg or .png"
+        )
+    svg = to_svg(chart, check_glyphs=check_glyphs)  # also validates the spec
+    if suffix == ".svg":
+        data = svg.encode("utf-8")
+    elif suffix == ".png":
+        data = bytes(vlc.vegalite_to_png(_spec(chart), vl_version=VL_VERSION, scale=scale))
+    else:
+        html = vlc.vegalite_to_html(_spec(chart), vl_version=VL_VERSION, bundle=True)
+        data = html.encode("utf-8")
+    _atomic_write(path, data)
+    return path

