@@ -1,0 +1,270 @@
+"""Helpers the theme notebooks share: parameter checks, narrative, charts, checks, sources.
+
+A notebook builds one :class:`Page`; every figure it writes comes from the data through
+:mod:`shanxi_analysis.story`, every chart it shows is recorded so that the sources section
+lists each fact used with its quote.
+
+>>> page = Page("coal_energy", lang="en", interactive=False)
+>>> page.text(zh="煤矿减至{fact:lw-coal-mines-2020}。", en="Mines: {fact:lw-coal-mines-2020}.")
+'Mines: at most 900.'
+>>> page.used
+['lw-coal-mines-2020']
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import html
+import itertools
+import json
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from . import charts, checks, datasets, story
+
+LANGS = datasets.LANGS
+
+
+def check_parameters(lang: object, interactive: object) -> None:
+    """Raise ``ValueError`` naming the allowed values when a notebook parameter is wrong."""
+    if lang not in LANGS:
+        raise ValueError(f"parameter lang is {lang!r}; allowed values: {', '.join(LANGS)}")
+    if not isinstance(interactive, bool):
+        raise ValueError(f"parameter interactive is {interactive!r}; allowed values: True, False")
+
+
+def _display(obj: Any) -> None:
+    from IPython.display import display
+
+    display(obj)
+
+
+def _markdown(text: str) -> Any:
+    from IPython.display import Markdown
+
+    return Markdown(text)
+
+
+def facts_html(df: pd.DataFrame, lang: str, *, limit: int | None = None) -> str:
+    """Return an HTML table of facts: indicator and entity, figure and period, quote, id."""
+    rows = []
+    for r in (df if limit is None else df.head(limit)).itertuples():
+        quote = (
+            html.escape(r.quote)
+            if lang == "zh"
+            else f"{html.escape(r.quote_en)}<br><small>{html.escape(r.quote)}</small>"
+        )
+        rows.append(
+            f"<tr><td>{html.escape(str(r.indicator))}<br><small>{html.escape(str(r.entity))}"
+            f"</small></td><td><b>{html.escape(story.figure(r.fact_id, lang))}</b><br>"
+            f"<small>{html.escape(story.period_text(r.period, lang))}</small></td>"
+            f"<td>{quote}</td><td><code>{html.escape(r.fact_id)}</code></td></tr>"
+        )
+    head = (
+        "<th>指标</th><th>数值</th><th>原文</th><th>编号</th>"
+        if lang == "zh"
+        else "<th>Indicator</th><th>Figure</th><th>Quote</th><th>Id</th>"
+    )
+    return (
+        f'<table class="sx-facts"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+OFFLINE_RENDERER = "shanxi-offline"
+_EMBED_OPTIONS = {"actions": {"export": True, "source": False, "compiled": False, "editor": False}}
+
+
+@functools.lru_cache(maxsize=1)
+def _vega_bundle() -> str:
+    import vl_convert as vlc
+
+    return vlc.javascript_bundle().replace("</script", "<\\/script")
+
+
+def _offline_renderer(spec: dict, **_metadata: Any) -> dict:
+    """Altair renderer for JupyterLab without a network: each output carries the Vega
+    libraries and evaluates them only if the page does not have them yet."""
+    payload = json.dumps(spec, sort_keys=True, ensure_ascii=False)
+    div = "sx-vega-" + hashlib.sha1(payload.encode()).hexdigest()[:16] + f"-{next(_DIV_IDS)}"
+    script = (
+        "(function(){"
+        f"if (typeof window.vegaEmbed === 'undefined') {{ {_vega_bundle()} }}"
+        f"window.vegaEmbed('#{div}', {payload}, {json.dumps(_EMBED_OPTIONS)})"
+        ".catch(function(e){ console.error(e); });"
+        "})();"
+    )
+    return {"text/html": f'<div id="{div}"></div><script type="text/javascript">{script}</script>'}
+
+
+_DIV_IDS = itertools.count(1)
+alt.renderers.register(OFFLINE_RENDERER, _offline_renderer)
+
+
+def use_renderer(interactive: bool) -> None:
+    """Pick how Altair charts display: in JupyterLab (``interactive``) each chart carries
+    the Vega libraries, since JupyterLab has no network and no Vega-Lite 6 renderer; in a
+    report the page supplies them once, so charts use Altair's default renderer."""
+    if interactive:
+        alt.renderers.enable(OFFLINE_RENDERER)
+    else:
+        alt.renderers.enable("default")
+        alt.renderers.set_embed_options(**_EMBED_OPTIONS)
+
+
+class Page:
+    """One notebook's page: its theme, language and the facts it has used so far."""
+
+    def __init__(self, theme: str, *, lang: str = "zh", interactive: bool = True) -> None:
+        check_parameters(lang, interactive)
+        if theme not in datasets.THEMES:
+            raise ValueError(f"theme must be one of {', '.join(datasets.THEMES)}, got {theme!r}")
+        self.theme, self.lang, self.interactive = theme, lang, interactive
+        self.used: list[str] = []
+        charts.use_theme()
+        use_renderer(interactive)
+
+    # ---------------------------------------------------------------- text
+
+    def tr(self, zh: str, en: str) -> str:
+        """Return the text in the page's language."""
+        return zh if self.lang == "zh" else en
+
+    def _use(self, ids: list[str]) -> None:
+        self.used += [i for i in ids if i not in self.used]
+
+    def text(self, *, zh: str, en: str) -> str:
+        """Return a narrative template rendered with figures from the data."""
+        template = self.tr(zh, en)
+        self._use(story.fact_ids(template))
+        return story.render(template, self.lang)
+
+    def say(self, *, zh: str, en: str) -> None:
+        """Display a narrative paragraph (Markdown) in the page's language."""
+        _display(_markdown(self.text(zh=zh, en=en)))
+
+    def heading(self, *, zh: str, en: str, level: int = 2) -> None:
+        """Display a heading; level-2 headings make the report's table of contents."""
+        _display(_markdown("#" * level + " " + self.text(zh=zh, en=en)))
+
+    def title(self) -> None:
+        """Display the theme's title as the page heading."""
+        zh, en = datasets.THEMES[self.theme]
+        _display(_markdown(f"# {self.tr(zh, en)}"))
+
+    # ---------------------------------------------------------------- charts
+
+    def show(self, chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+        """Record the facts a chart plots and return it for display."""
+        ids: list[str] = []
+        for rows in (chart.to_dict().get("datasets") or {}).values():
+            ids += [r["fact_id"] for r in rows if isinstance(r, dict) and "fact_id" in r]
+        self._use(list(dict.fromkeys(ids)))
+        return chart
+
+    def explore(self) -> None:
+        """Interactive mode: the indicator explorer and the fact browser of the theme.
+        Batch mode: the same facts as a static table, with no widget output."""
+        theme = None if self.theme == "overview" else self.theme  # the overview shows all
+        facts = datasets.facts(self.lang, theme=theme)
+        _display(_markdown("## " + self.tr("探索数据", "Explore the data")))
+        if self.interactive:
+            from . import widgets
+
+            _display(widgets.IndicatorExplorer(self.lang, theme=theme))
+            _display(widgets.FactBrowser(self.lang, theme=theme))
+            return
+        from IPython.display import HTML
+
+        _display(HTML(facts_html(facts, self.lang)))
+
+    # ---------------------------------------------------------------- checks and sources
+
+    def checks_table(self) -> pd.DataFrame:
+        """Return the consistency rules of this page's theme with their results."""
+        # The overview page reports every rule; a theme page the rules of its theme.
+        df = checks.run(self.lang, theme=None if self.theme == "overview" else self.theme)
+        for ids in df["fact_ids"]:
+            self._use(list(ids))
+        return df
+
+    def checks(self) -> None:
+        """Display the consistency rules of the theme, with pass/fail and explanation."""
+        df = self.checks_table()
+        _display(_markdown("## " + self.tr("一致性检查", "Consistency checks")))
+        if df.empty:
+            _display(
+                _markdown(
+                    self.tr("本主题没有一致性规则。", "No consistency rule concerns this theme.")
+                )
+            )
+            return
+        mark = {True: "✔", False: "✘"}
+        rows = "".join(
+            f"<tr><td>{mark[bool(r.passed)]}</td><td><b>{html.escape(r.title)}</b><br>"
+            f"<small>{html.escape(r.explanation)}</small></td><td>{html.escape(r.detail)}</td></tr>"
+            for r in df.itertuples()
+        )
+        head = self.tr(
+            "<th></th><th>规则</th><th>结果</th>", "<th></th><th>Rule</th><th>Result</th>"
+        )
+        from IPython.display import HTML
+
+        _display(
+            HTML(
+                f'<table class="sx-checks"><thead><tr>{head}</tr></thead>'
+                f"<tbody>{rows}</tbody></table>"
+            )
+        )
+
+    def sources_table(self) -> pd.DataFrame:
+        """Return every fact this page used, with quote, translation and citation."""
+        facts = datasets.facts(self.lang).set_index("fact_id")
+        rows = []
+        for fid in self.used:
+            if fid not in facts.index:
+                continue
+            c = datasets.cite(fid)
+            rows.append(
+                {
+                    "fact_id": fid,
+                    "indicator": facts.loc[fid, "indicator"],
+                    "figure": story.figure(fid, self.lang),
+                    "quote": c.quote,
+                    "quote_en": c.quote_en,
+                    "citation": c.text(self.lang),
+                }
+            )
+        return pd.DataFrame(
+            rows, columns=["fact_id", "indicator", "figure", "quote", "quote_en", "citation"]
+        )
+
+    def sources(self) -> None:
+        """Display the sources section: every fact used, with its verbatim quote."""
+        df = self.sources_table()
+        _display(_markdown("## " + self.tr("数据来源", "Sources")))
+        items = []
+        for r in df.itertuples():
+            quote = r.quote if self.lang == "zh" else f"{r.quote_en} ({r.quote})"
+            items.append(
+                f"<li><b>{html.escape(str(r.indicator))}</b>: {html.escape(r.figure)}. "
+                f"“{html.escape(quote)}” <small>{html.escape(r.citation)} "
+                f"[<code>{html.escape(r.fact_id)}</code>]</small></li>"
+            )
+        reg = datasets.sources(self.lang)
+        refs = "".join(
+            f"<li>{html.escape(r.publisher)}: “{html.escape(r.title)}”, {r.published}. "
+            f"{html.escape(r.authors)}. <small>{html.escape(r.rights)}</small></li>"
+            for r in reg.itertuples()
+        )
+        from IPython.display import HTML
+
+        _display(
+            HTML(
+                f'<ol class="sx-sources">{"".join(items)}</ol>'
+                f"<p><b>{self.tr('文章', 'Articles')}</b></p><ul>{refs}</ul>"
+            )
+        )

@@ -1,0 +1,146 @@
+"""The theme notebooks: clean, parameterized, narrated from data, runnable under papermill."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import papermill as pm
+import pytest
+from papermill.exceptions import PapermillExecutionError
+
+from shanxi_analysis import datasets, paths
+from shanxi_analysis.report import engine, runner
+
+NOTEBOOKS = sorted(paths.notebooks_dir().glob("*.ipynb"))
+THEME_NOTEBOOKS = [p for p in NOTEBOOKS if re.match(r"\d\d-", p.name)]
+PLACEHOLDER = re.compile(r"\{(fact|period|calc|indicator):[^}]+\}")
+DIGIT = re.compile(r"[0-9０-９]")
+
+
+def _nb(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_one_notebook_per_theme_in_reading_order():
+    themes = [_nb(p)["metadata"]["shanxi"]["theme"] for p in THEME_NOTEBOOKS]
+    assert themes[0] == "overview"
+    assert set(themes) == set(datasets.THEMES)
+    assert [p.name[:2] for p in THEME_NOTEBOOKS] == sorted(p.name[:2] for p in THEME_NOTEBOOKS)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebooks_are_committed_without_outputs(path):
+    for cell in _nb(path)["cells"]:
+        if cell["cell_type"] == "code":
+            assert cell["outputs"] == [] and cell["execution_count"] is None, path.name
+
+
+@pytest.mark.parametrize("path", THEME_NOTEBOOKS, ids=lambda p: p.name)
+def test_parameters_cell_declares_lang_and_interactive(path):
+    params = runner._parameters_of(_nb(path), path)
+    assert params == {"lang": "zh", "interactive": True}
+
+
+@pytest.mark.parametrize("path", THEME_NOTEBOOKS, ids=lambda p: p.name)
+def test_no_figure_is_typed_by_hand(path):
+    nb = _nb(path)
+    for cell in nb["cells"]:
+        source = "".join(cell["source"])
+        if cell["cell_type"] == "markdown":
+            assert not DIGIT.search(source), f"{path.name}: digits in a markdown cell"
+        elif "parameters" not in cell.get("metadata", {}).get("tags", []):
+            for node in ast.walk(ast.parse(source)):
+                if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                    text = PLACEHOLDER.sub("", node.value)
+                    if node.value.startswith(("lw-", "dz-")):
+                        continue  # a fact id is a reference, not a figure
+                    assert not DIGIT.search(text), f"{path.name}: digits in {node.value[:60]!r}"
+
+
+def test_papermill_lists_the_parameters_with_their_descriptions():
+    exe = Path(sys.executable).with_name("papermill")
+    out = subprocess.run(
+        [str(exe), "--help-notebook", str(THEME_NOTEBOOKS[1])],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
+    assert re.search(r"lang: str \(default \"zh\"\)\s+language of the text and charts", out)
+    assert re.search(r"interactive: bool \(default True\)\s+True: widgets", out)
+
+
+def _run(path: Path, tmp_path: Path, **params) -> nbformat.NotebookNode:
+    engine.register()
+    return pm.execute_notebook(
+        str(path),
+        str(tmp_path / f"{path.stem}-out.ipynb"),
+        parameters=params,
+        engine_name=engine.ENGINE_NAME,
+        kernel_name="python3",
+        language="python",
+        progress_bar=False,
+        cwd=str(path.parent),
+    )
+
+
+def _outputs(nb) -> list[dict]:
+    return [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("path", THEME_NOTEBOOKS, ids=lambda p: p.name)
+def test_every_notebook_runs_in_batch_mode(path, lang, tmp_path):
+    nb = _run(path, tmp_path, lang=lang, interactive=False)
+    outputs = _outputs(nb)
+    assert not [o for o in outputs if o["output_type"] == "error"]
+    assert not [o for o in outputs if o["output_type"] == "stream" and o["name"] == "stderr"]
+    html = [o["data"]["text/html"] for o in outputs if "text/html" in o.get("data", {})]
+    charts = [h for h in html if "vegaEmbed" in h]
+    shows = sum("".join(c.source).count("page.show(") for c in nb.cells if c.cell_type == "code")
+    assert len(charts) == shows >= 2
+    assert not any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
+    text = " ".join(
+        o["data"].get("text/markdown", "") for o in outputs if o["output_type"] == "display_data"
+    )
+    title = datasets.THEMES[_nb(path)["metadata"]["shanxi"]["theme"]][0 if lang == "zh" else 1]
+    assert f"# {title}" in text
+    assert "{fact:" not in text and "{calc:" not in text  # every placeholder was filled
+    sources = [h for h in html if "sx-sources" in h]
+    assert len(sources) == 1 and sources[0].count("<li>") >= 3
+
+
+def test_interactive_mode_shows_widgets(tmp_path):
+    nb = _run(THEME_NOTEBOOKS[1], tmp_path, lang="en", interactive=True)
+    outputs = _outputs(nb)
+    assert not [o for o in outputs if o["output_type"] == "error"]
+    widgets = [
+        o for o in outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})
+    ]
+    assert len(widgets) >= 2
+
+
+def test_a_wrong_language_names_the_allowed_values(tmp_path):
+    with pytest.raises(PapermillExecutionError, match=r"allowed values: zh, en"):
+        _run(THEME_NOTEBOOKS[1], tmp_path, lang="fr", interactive=False)
+
+
+def test_a_notebook_runs_on_a_real_kernel_too(tmp_path):
+    """The warm engine is a speed-up, not a requirement: the stock papermill engine works."""
+    nb = pm.execute_notebook(
+        str(THEME_NOTEBOOKS[4]),
+        str(tmp_path / "out.ipynb"),
+        parameters={"lang": "en", "interactive": False},
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(THEME_NOTEBOOKS[4].parent),
+    )
+    outputs = _outputs(nb)
+    assert not [o for o in outputs if o["output_type"] == "error"]
+    assert any("vegaEmbed" in o.get("data", {}).get("text/html", "") for o in outputs)
