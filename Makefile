@@ -12,7 +12,11 @@ export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
 export UV_PYTHON := $(PYTHON)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: report test lint bench install clean
+# Debian packages: a CJK font, so Chinese never renders as boxes (charts, reports), and
+# Chromium for the browser tests (they skip with a message where it is missing).
+SYSTEM_PACKAGES := fonts-wqy-microhei chromium
+
+.PHONY: report test lint bench install clean system-deps
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -31,11 +35,25 @@ $(VENV)/.synced-bench: uv.lock pyproject.toml | $(UV)
 
 install: $(VENV)/.synced-test
 
-report: $(VENV)/.synced-test
-	$(VENV)/bin/shanxi-analysis sources
-	$(VENV)/bin/shanxi-analysis check
+# Installs missing Debian packages when run as root (as CI is); otherwise says what to install.
+system-deps:
+	@if ! command -v dpkg >/dev/null 2>&1; then \
+	  echo "system-deps: not a Debian system; install a CJK font (e.g. WenQuanYi Micro Hei) yourself"; \
+	  exit 0; fi; \
+	missing=""; for p in $(SYSTEM_PACKAGES); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      --no-install-recommends $$missing; \
+	  else echo "system-deps: missing Debian packages:$$missing; run: sudo apt-get install$$missing"; \
+	    exit 1; fi; fi
 
-test: $(VENV)/.synced-test
+report: system-deps $(VENV)/.synced-test
+	$(VENV)/bin/shanxi-analysis check
+	$(VENV)/bin/shanxi-analysis report
+
+test: system-deps $(VENV)/.synced-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/python -m pytest
 

@@ -5,13 +5,17 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from . import __version__
 
+if TYPE_CHECKING:  # pandas is imported only by the commands that need it
+    import pandas as pd
+
 
 def _print_table(df: pd.DataFrame) -> None:
+    import pandas as pd
+
     with pd.option_context(
         "display.unicode.east_asian_width",
         True,
@@ -45,6 +49,8 @@ def _value_text(v) -> str:
 def extraction_table(raw: str, *, path: str = "<stdin>") -> pd.DataFrame:
     """Return the candidate quantities of an article (plain text, Markdown or HTML), one row
     per quantity with the sentence it comes from."""
+    import pandas as pd
+
     from . import quantities, sources
 
     rows = []
@@ -159,6 +165,25 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from . import report
+
+    params = {}
+    for item in args.parameter or []:
+        name, value = item
+        params[name] = value
+    tasks = report.build(
+        args.themes,
+        langs=args.lang,
+        jobs=args.jobs,
+        force=args.force,
+        show_code=args.show_code,
+        out=args.out,
+        parameters=params,
+    )
+    return 1 if any(t.status == "failed" for t in tasks) else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``shanxi-analysis`` command."""
     parser = argparse.ArgumentParser(
@@ -202,6 +227,37 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the report")
     p.set_defaults(func=_cmd_check)
+
+    p = sub.add_parser(
+        "report",
+        help="build the HTML reports from the theme notebooks",
+        description="Run each theme notebook with papermill, in each language, and write "
+        "self-contained offline HTML to OUT/<lang>/<notebook>.html plus OUT/index.html. "
+        "Unchanged reports are skipped; a failing notebook is kept under OUT/_failed/ and "
+        "the previous good report stays.",
+    )
+    p.add_argument(
+        "themes",
+        nargs="*",
+        metavar="THEME",
+        help="notebooks to build (e.g. coal-energy or 01-coal-energy; default: all)",
+    )
+    p.add_argument("--lang", default="zh,en", help="languages, comma-separated (default: zh,en)")
+    p.add_argument(
+        "--jobs", type=int, default=None, help="notebooks run in parallel (default: one per core)"
+    )
+    p.add_argument("--force", action="store_true", help="rebuild even unchanged reports")
+    p.add_argument("--show-code", action="store_true", help="include the code cells")
+    p.add_argument("--out", default=None, help="output folder (default: reports/)")
+    p.add_argument(
+        "-p",
+        "--parameter",
+        nargs=2,
+        action="append",
+        metavar=("NAME", "VALUE"),
+        help="another notebook parameter, checked against its parameters cell",
+    )
+    p.set_defaults(func=_cmd_report)
     return parser
 
 

@@ -1,0 +1,276 @@
+"""Executed notebook → one self-contained, offline HTML page.
+
+nbconvert's ``lab`` template is extended (``templates/shanxi``) to drop every CDN script
+and to inline the Vega libraries once. After export, the page is post-processed with
+BeautifulSoup: a table of contents from the headings, a CSV download under each chart (a
+``data:`` link, no request), Altair's random element ids replaced by sequential ones (so the
+same inputs give byte-identical HTML), and Altair's CDN fallback addresses removed.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import altair as alt
+from bs4 import BeautifulSoup
+
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+TEMPLATE_NAME = "shanxi"
+
+CSS = """
+*, *::before, *::after { box-sizing: border-box; }
+.jp-Cell-inputWrapper, .jp-Collapser { display: contents; }
+.jp-OutputArea-output pre { white-space: pre-wrap; font-size: 13px; background: #f7f7f7;
+  padding: 8px 10px; border-radius: 4px; overflow-x: auto; }
+.jp-RenderedHTMLCommon table { border-collapse: collapse; margin: 8px 0 16px; width: 100%; }
+.jp-RenderedHTMLCommon th, .jp-RenderedHTMLCommon td { border-bottom: 1px solid #e5e5e5;
+  padding: 6px 8px; text-align: left; vertical-align: top; }
+.jp-RenderedHTMLCommon th { background: #f3f5f8; font-weight: 600; }
+.jp-RenderedHTMLCommon code { background: #f3f3f3; padding: 0 3px; border-radius: 3px;
+  font-size: 12px; }
+.jp-RenderedHTMLCommon small { color: #666; }
+.sx-sources li { margin-bottom: 6px; font-size: 13.5px; }
+.jp-InputArea-editor pre, .highlight pre { background: #f7f7f7; padding: 8px; font-size: 12.5px;
+  overflow-x: auto; }
+body.jp-Notebook { max-width: 980px; margin: 0 auto; padding: 0 24px 48px;
+  font-family: "WenQuanYi Micro Hei", "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei",
+  system-ui, sans-serif; color: #1b1b1b; line-height: 1.65; }
+.jp-Cell { padding: 0; }
+.jp-OutputArea-prompt, .jp-InputPrompt, a.anchor-link { display: none; }
+.jp-RenderedHTMLCommon { font-size: 15px; }
+.jp-RenderedHTMLCommon h1 { font-size: 28px; margin-top: 8px; }
+.jp-RenderedHTMLCommon h2 { font-size: 21px; margin-top: 28px; border-bottom: 1px solid #ddd;
+  padding-bottom: 4px; }
+.jp-RenderedHTMLCommon table { font-size: 13px; }
+.sx-header { display: flex; justify-content: space-between; padding: 12px 0; font-size: 13px;
+  border-bottom: 1px solid #eee; margin-bottom: 8px; }
+.sx-header a { color: #1f4e79; text-decoration: none; }
+nav.sx-toc { background: #f6f7f9; border-left: 3px solid #1f4e79; padding: 8px 16px;
+  margin: 12px 0 20px; font-size: 14px; }
+nav.sx-toc ol { margin: 4px 0; padding-left: 20px; }
+nav.sx-toc a { color: #1f4e79; text-decoration: none; }
+.sx-download { font-size: 12px; margin: 2px 0 18px; }
+.sx-download a { color: #1f4e79; }
+.sx-footer { margin-top: 40px; font-size: 12px; color: #666; border-top: 1px solid #eee;
+  padding-top: 8px; }
+.vega-embed { max-width: 100%; overflow-x: auto; }
+"""
+
+_ALTAIR_ID = re.compile(r"altair-viz-[0-9a-f]{32}")
+_CDN = re.compile(r'"https?://cdn\.jsdelivr\.net/[^"]*"')
+_LABELS = {
+    "zh": {
+        "toc": "目录",
+        "csv": "下载本图数据（CSV）",
+        "home": "← 全部报告",
+        "other": "English",
+        "other_lang": "en",
+    },
+    "en": {
+        "toc": "Contents",
+        "csv": "Download this chart's data (CSV)",
+        "home": "← All reports",
+        "other": "中文",
+        "other_lang": "zh",
+    },
+}
+
+
+@lru_cache(maxsize=1)
+def _bundle_from_vl_convert() -> str:
+    import vl_convert as vlc
+
+    return vlc.javascript_bundle()
+
+
+def vega_bootstrap(bundle: str | None = None) -> str:
+    """Return the script that defines vega, vega-lite and vega-embed once per page.
+
+    The bundle is wrapped in a function (it declares top-level constants), and VEGA_DEBUG
+    holds the exact versions Altair's snippet asks for, so the snippet loads nothing.
+    """
+    bundle = bundle if bundle is not None else _bundle_from_vl_convert()
+    versions = {
+        "vega_version": alt.VEGA_VERSION,
+        "vegalite_version": alt.VEGALITE_VERSION,
+        "vegaembed_version": alt.VEGAEMBED_VERSION,
+    }
+    safe = bundle.replace("</script", "<\\/script")
+    return (
+        f"var VEGA_DEBUG = {json.dumps(versions)};\n(function(){{\n{safe}\n}})();\n"
+        "if (typeof define === 'function' && define.amd) {"
+        " define('vega', [], function(){ return window.vega; });"
+        " define('vega-lite', [], function(){ return window.vegaLite; });"
+        " define('vega-embed', [], function(){ return window.vegaEmbed; }); }\n"
+    )
+
+
+@lru_cache(maxsize=4)
+def exporter(show_code: bool):
+    """Return a reusable nbconvert HTML exporter with the project's template."""
+    from nbconvert import HTMLExporter
+
+    exp = HTMLExporter(
+        extra_template_basedirs=[str(TEMPLATE_DIR)],
+        template_name=TEMPLATE_NAME,
+    )
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    # Cells tagged report-hide (notes for notebook users) stay out of the reports.
+    exp.register_preprocessor(
+        TagRemovePreprocessor(remove_cell_tags={"report-hide"}, enabled=True), enabled=True
+    )
+    exp.exclude_input = not show_code
+    exp.exclude_input_prompt = True
+    exp.exclude_output_prompt = True
+    return exp
+
+
+def _chart_specs(script: str) -> dict | None:
+    """Return the Vega-Lite spec that an Altair output script embeds, or None."""
+    if "vegaEmbed" not in script:
+        return None
+    _, sep, tail = script.rpartition("})(")
+    if not sep:
+        return None
+    try:
+        spec, _ = json.JSONDecoder().raw_decode(tail)
+    except json.JSONDecodeError:
+        return None
+    return spec if isinstance(spec, dict) else None
+
+
+def _csv_of(spec: dict) -> str | None:
+    datasets = spec.get("datasets") or {}
+    rows: list[dict] = []
+    for name, values in datasets.items():
+        if isinstance(values, list) and values and isinstance(values[0], dict):
+            if len(datasets) > 1:
+                rows += [{"dataset": name, **v} for v in values]
+            else:
+                rows += values
+    if not rows:
+        return None
+    fields: list[str] = []
+    for r in rows:
+        for k in r:
+            if k not in fields:
+                fields.append(k)
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    for r in rows:
+        writer.writerow(
+            {
+                k: json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v
+                for k, v in r.items()
+            }
+        )
+    return buf.getvalue()
+
+
+def _slug(text: str, used: set[str]) -> str:
+    base = re.sub(r"[^\w\u4e00-\u9fff]+", "-", text.strip().lower()).strip("-") or "section"
+    slug, n = base, 2
+    while slug in used:
+        slug, n = f"{base}-{n}", n + 1
+    used.add(slug)
+    return slug
+
+
+def postprocess(html: str, *, lang: str, stem: str) -> str:
+    """Return the page with a table of contents, CSV downloads, deterministic ids and no CDN
+    addresses."""
+    counter = iter(range(1, 10_000))
+    ids: dict[str, str] = {}
+    html = _ALTAIR_ID.sub(lambda m: ids.setdefault(m.group(0), f"altair-viz-{next(counter)}"), html)
+    html = _CDN.sub('""', html)
+    soup = BeautifulSoup(html, "html.parser")
+    labels = _LABELS[lang]
+    # CSV download under each chart.
+    n = 0
+    for script in soup.find_all("script"):
+        spec = _chart_specs(script.string or "")
+        if spec is None:
+            continue
+        data = _csv_of(spec)
+        if data is None:
+            continue
+        n += 1
+        # base64 keeps Chinese at 4/3 of its UTF-8 size; percent-encoding would triple it.
+        encoded = base64.b64encode(("\ufeff" + data).encode("utf-8")).decode("ascii")
+        link = soup.new_tag(
+            "a",
+            href="data:text/csv;charset=utf-8;base64," + encoded,
+            download=f"{stem}-{lang}-chart-{n}.csv",
+        )
+        link.string = labels["csv"]
+        wrapper = soup.new_tag("div", attrs={"class": "sx-download"})
+        wrapper.append(link)
+        script.insert_after(wrapper)
+    # Table of contents from the headings the notebook produced.
+    used: set[str] = set()
+    entries = []
+    for h in soup.find_all(["h2"]):
+        text = h.get_text(" ", strip=True).rstrip("¶").strip()
+        if not text:
+            continue
+        h["id"] = _slug(text, used)
+        for a in h.find_all("a", class_="anchor-link"):
+            a.decompose()
+        entries.append((h["id"], text))
+    marker = soup.find(string=lambda s: isinstance(s, str) and s.strip() == "sx-toc")
+    if marker is not None:
+        if entries:
+            nav = soup.new_tag("nav", attrs={"class": "sx-toc", "aria-label": labels["toc"]})
+            title = soup.new_tag("strong")
+            title.string = labels["toc"]
+            nav.append(title)
+            ol = soup.new_tag("ol")
+            for anchor, text in entries:
+                li = soup.new_tag("li")
+                a = soup.new_tag("a", href=f"#{anchor}")
+                a.string = text
+                li.append(a)
+                ol.append(li)
+            nav.append(ol)
+            marker.extract()
+            first_h1 = soup.find("h1")
+            # The contents follow the page title; without one they open the page.
+            if first_h1 is not None:
+                first_h1.insert_after(nav)
+            else:
+                soup.find("main").insert(0, nav)
+        else:
+            marker.extract()
+    return str(soup)
+
+
+def export(nb, *, lang: str, stem: str, show_code: bool, bootstrap: str, footer: str) -> str:
+    """Return the HTML page of an executed notebook."""
+    for cell in nb.cells:
+        # papermill gives its injected cell a random id; fix it so pages are reproducible.
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell["id"] = "injected-parameters"
+    labels = _LABELS[lang]
+    resources = {
+        "shanxi": {
+            "vega_bootstrap": bootstrap,
+            "css": CSS,
+            "home_label": labels["home"],
+            "other_lang_link": f'<a href="../{labels["other_lang"]}/{stem}.html">'
+            f"{labels['other']}</a>",
+            "footer": footer,
+        },
+        "language_code": lang,
+    }
+    exp = exporter(show_code)
+    exp.language_code = lang  # <html lang=…>, for screen readers and CJK line breaking
+    body, _ = exp.from_notebook_node(nb, resources=resources)
+    return postprocess(body, lang=lang, stem=stem)

@@ -1,0 +1,103 @@
+"""``reports/index.html``: every report with its title, summary and key figures, in both
+languages, as one small offline page."""
+
+from __future__ import annotations
+
+import hashlib
+import html as _html
+import json
+from pathlib import Path
+
+from .runner import Notebook, Task, atomic_write
+
+INDEX_KEY = ".index-key"
+
+_CSS = """
+body { font-family: "WenQuanYi Micro Hei", "Noto Sans CJK SC", "PingFang SC",
+  "Microsoft YaHei", system-ui, sans-serif; max-width: 1040px; margin: 0 auto;
+  padding: 24px; color: #1b1b1b; line-height: 1.6; }
+h1 { font-size: 28px; margin-bottom: 4px; } .lede { color: #555; margin-top: 0; }
+.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: 16px; }
+.card { border: 1px solid #e2e2e2; border-radius: 6px; padding: 14px 16px; }
+.card h2 { font-size: 17px; margin: 0 0 2px; } .card h3 { font-size: 13px; color: #666;
+  margin: 0 0 8px; font-weight: normal; }
+.card p { font-size: 14px; margin: 6px 0; } .figs { list-style: none; padding: 0; margin: 8px 0; }
+.figs li { font-size: 13px; margin: 2px 0; } .figs b { color: #1f4e79; font-size: 15px; }
+.links a { margin-right: 12px; color: #1f4e79; } .missing { color: #999; }
+footer { margin-top: 32px; font-size: 12px; color: #777; }
+"""
+
+
+def _key_figures(nb: Notebook, lang: str) -> list[tuple[str, str, str]]:
+    from .. import datasets
+    from ..charts._base import display_text
+
+    facts = datasets.facts(lang).set_index("fact_id")
+    out = []
+    for fid in nb.meta.get("key_facts", []):
+        if fid in facts.index:
+            row = facts.loc[fid]
+            out.append((row["indicator"], display_text(row, lang), str(row["period"] or "")))
+    return out
+
+
+def _text(nb: Notebook, field: str, lang: str) -> str:
+    value = nb.meta.get(field, {})
+    return value.get(lang, "") if isinstance(value, dict) else str(value or "")
+
+
+def render(notebooks: list[Notebook], tasks: list[Task], out: Path) -> str:
+    """Return the index page."""
+    e = _html.escape
+    present = {(t.notebook.stem, t.lang): t.output.is_file() for t in tasks}
+    cards = []
+    for nb in notebooks:
+        for lang in ("zh", "en"):
+            title = _text(nb, "title", lang) or nb.stem
+            figs = "".join(
+                f"<li><b>{e(v)}</b> {e(label)}{f' ({e(p)})' if p else ''}</li>"
+                for label, v, p in _key_figures(nb, lang)
+            )
+            exists = present.get((nb.stem, lang), (out / lang / f"{nb.stem}.html").is_file())
+            link = (
+                f'<a href="{lang}/{e(nb.stem)}.html">{"阅读报告" if lang == "zh" else "Read"}</a>'
+                if exists
+                else f'<span class="missing">{"未生成" if lang == "zh" else "not built"}</span>'
+            )
+            cards.append(
+                f'<article class="card" lang="{lang}"><h2>{e(title)}</h2>'
+                f"<h3>{'中文' if lang == 'zh' else 'English'}</h3>"
+                f'<p>{e(_text(nb, "summary", lang))}</p><ul class="figs">{figs}</ul>'
+                f'<div class="links">{link}</div></article>'
+            )
+    return (
+        '<!DOCTYPE html>\n<html lang="zh"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        "<title>山西转型报告 · Shanxi transformation reports</title>"
+        f"<style>{_CSS}</style></head><body>"
+        "<h1>山西资源型经济转型 · Shanxi's transformation away from coal</h1>"
+        '<p class="lede">每个数字都可追溯到原文句子。Every figure traces to the sentence it '
+        "came from.</p>"
+        f'<div class="grid">{"".join(cards)}</div>'
+        "<footer>shanxi-analysis · 离线可读 / works offline</footer></body></html>\n"
+    )
+
+
+def write(notebooks: list[Notebook], tasks: list[Task], out: Path) -> bool:
+    """Write ``OUT/index.html`` unless it is current; return whether it was written."""
+    h = hashlib.sha256(Path(__file__).read_bytes())
+    h.update(
+        json.dumps(
+            sorted((t.output.name, t.lang, t.key, t.output.is_file()) for t in tasks)
+        ).encode()
+    )
+    for nb in notebooks:
+        h.update(json.dumps(nb.meta, sort_keys=True).encode())
+    key = h.hexdigest()
+    marker = out / ".cache" / INDEX_KEY
+    index = out / "index.html"
+    if index.is_file() and marker.is_file() and marker.read_text() == key:
+        return False
+    atomic_write(index, render(notebooks, tasks, out).encode("utf-8"))
+    atomic_write(marker, key.encode())
+    return True
