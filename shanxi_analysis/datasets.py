@@ -113,23 +113,23 @@ def _resource(pkg: dict, name: str) -> dict:
     raise DataError(package_path(), f"no resource named {name!r}")
 
 
-def _signature() -> tuple:
-    """Sizes and modification times of every file the tables depend on."""
-    files = [package_path()]
+@lru_cache(maxsize=4)
+def _resource_paths(package_key: tuple) -> tuple[str, ...]:
     try:
-        pkg = json.loads(package_path().read_text(encoding="utf-8"))
-        files += [paths.data_dir() / r["path"] for r in pkg.get("resources", [])]
-    except (OSError, ValueError):
-        pass
-    files += [paths.data_dir() / p for p in _sources.registry()["file"]] if files else []
-    out = []
-    for f in files:
-        try:
-            st = f.stat()
-            out.append((str(f), st.st_size, st.st_mtime_ns))
-        except OSError:
-            out.append((str(f), None, None))
-    return tuple(out)
+        pkg = json.loads(Path(package_key[0]).read_text(encoding="utf-8"))
+        return tuple(r["path"] for r in pkg.get("resources", []))
+    except (OSError, ValueError, KeyError, TypeError):
+        return ()
+
+
+def _signature() -> tuple:
+    """Sizes and modification times of every file the tables depend on (stat calls only,
+    so that checking for changes costs microseconds)."""
+    root = paths.data_dir()
+    package_key = _sources._stat_key(package_path())
+    files = [root / p for p in _resource_paths(package_key)]
+    files += sorted((root / "raw").glob("*"))
+    return (package_key, *(_sources._stat_key(f) for f in files))
 
 
 # ---------------------------------------------------------------- reading and typing

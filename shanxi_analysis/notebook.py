@@ -80,9 +80,9 @@ _EMBED_OPTIONS = {"actions": {"export": True, "source": False, "compiled": False
 
 @functools.lru_cache(maxsize=1)
 def _vega_bundle() -> str:
-    import vl_convert as vlc
+    from .charts.render import vega_bundle
 
-    return vlc.javascript_bundle().replace("</script", "<\\/script")
+    return vega_bundle().replace("</script", "<\\/script")
 
 
 def _offline_renderer(spec: dict, **_metadata: Any) -> dict:

@@ -16,6 +16,7 @@ PROJECT_ROOT = PACKAGE_DIR.parent
 
 DATA_ENV = "SHANXI_ANALYSIS_DATA"
 REPORTS_ENV = "SHANXI_ANALYSIS_REPORTS"
+CACHE_ENV = "SHANXI_ANALYSIS_CACHE"
 
 
 def data_dir() -> Path:
@@ -57,3 +58,14 @@ def reports_dir() -> Path:
     if override:
         return Path(override).expanduser().resolve()
     return PROJECT_ROOT / "reports"
+
+
+def cache_dir() -> Path:
+    """Return the folder for generated files worth keeping between builds (the Vega
+    JavaScript bundle): ``$SHANXI_ANALYSIS_CACHE``, else ``$XDG_CACHE_HOME`` or ``~/.cache``
+    under ``shanxi-analysis``."""
+    override = os.environ.get(CACHE_ENV)
+    if override:
+        return Path(override).expanduser().resolve()
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
+    return Path(base) / "shanxi-analysis"

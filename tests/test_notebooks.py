@@ -144,3 +144,14 @@ def test_a_notebook_runs_on_a_real_kernel_too(tmp_path):
     outputs = _outputs(nb)
     assert not [o for o in outputs if o["output_type"] == "error"]
     assert any("vegaEmbed" in o.get("data", {}).get("text/html", "") for o in outputs)
+
+
+def test_the_reuse_notebook_loads_filters_cites_charts_and_saves(tmp_path):
+    path = paths.notebooks_dir() / "use-in-your-own-notebook.ipynb"
+    out = tmp_path / "charts"
+    nb = _run(path, tmp_path, lang="zh", out_dir=str(out))
+    outputs = _outputs(nb)
+    assert not [o for o in outputs if o["output_type"] == "error"]
+    printed = "".join(o.get("text", "") for o in outputs if o["output_type"] == "stream")
+    assert "——" in printed and "block" in printed  # the citation, in Chinese
+    assert sorted(p.name for p in out.iterdir()) == ["zones.html", "zones.png", "zones.svg"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from shanxi_analysis import datasets, metrics, notebook, widgets
+from shanxi_analysis.charts._base import citation_text
 
 
 def test_fact_browser_filters_by_words_theme_source_and_kind():
@@ -51,9 +52,7 @@ def test_indicator_explorer_redraws_for_the_chosen_indicator():
     assert spec["title"]["text"] == "Development zones at provincial level and above"
     rows = next(iter(spec["datasets"].values()))
     assert sorted(r["fact_id"] for r in rows) == ["dz-dev-zones-total-2020", "lw-dev-zones-2021"]
-    assert (
-        "Liaowang" in spec["title"]["subtitle"][-1] and "newspaper" in spec["title"]["subtitle"][-1]
-    )
+    assert "Liaowang" in citation_text(spec) and "newspaper" in citation_text(spec)
     assert "全省煤矿" not in e.citations.value and "山西将 88 个省级以上开发区" in e.citations.value
     e.lang.value = "zh"
     assert e.chart.to_dict()["title"]["text"] == "省级以上开发区"

@@ -280,6 +280,39 @@ def slim(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     return chart
 
 
+CITATION_WIDTH = {"zh": 58, "en": 100}
+
+
+def wrap_line(line: str, lang: str) -> list[str]:
+    """Return a subtitle line (a note or the citation) as lines short enough not to widen the
+    chart: split after each ';', then wrapped at spaces (English) or by length (Chinese)."""
+    width = CITATION_WIDTH[lang]
+    if len(line) <= width:
+        return [line]
+    sep = "；" if lang == "zh" else "; "
+    parts = line.split(sep)
+    pieces = [p + (sep.strip() if i < len(parts) - 1 else "") for i, p in enumerate(parts)]
+    out: list[str] = []
+    for piece in pieces:
+        while len(piece) > width:
+            cut = piece.rfind(" ", 0, width) if lang == "en" else width
+            cut = cut if cut > width // 2 else width
+            out.append(piece[:cut].rstrip())
+            piece = "  " + piece[cut:].lstrip()
+        out.append(piece)
+    return out
+
+
+def citation_text(spec: dict) -> str:
+    """Return the citation a chart spec carries (its subtitle lines from "来源"/"Source" on)."""
+    subtitle = spec.get("title", {}).get("subtitle", [])
+    lines = [subtitle] if isinstance(subtitle, str) else list(subtitle)
+    start = next(
+        (i for i, ln in enumerate(lines) if ln.startswith(("来源：", "Source: "))), len(lines)
+    )
+    return " ".join(ln.strip() for ln in lines[start:])
+
+
 def finish(
     chart: alt.TopLevelMixin,
     source_ids: Iterable[str],
@@ -291,8 +324,8 @@ def finish(
 ) -> alt.TopLevelMixin:
     """Return ``chart`` with its title, a citation line computed from ``source_ids`` (the
     sources of the rows it plots) and a ``description`` for screen readers."""
-    lines = [subtitle] if subtitle else []
-    lines.append(datasets.citation_line(list(source_ids), lang))
+    lines = wrap_line(subtitle, lang) if subtitle else []
+    lines += wrap_line(datasets.citation_line(list(source_ids), lang), lang)
     return slim(chart).properties(
         title=alt.Title(text=title, subtitle=lines),
         description=description,

@@ -66,6 +66,26 @@ def cjk_font() -> tuple[Path, frozenset[int]]:
     )
 
 
+@lru_cache(maxsize=1)
+def vega_bundle() -> str:
+    """Return vl-convert's JavaScript bundle of Vega, Vega-Lite and vega-embed.
+
+    Generating it takes seconds, so it is kept in :func:`paths.cache_dir`, one file per
+    vl-convert version (generated, never committed).
+    """
+    from importlib import metadata
+
+    from .. import paths
+
+    version = metadata.version("vl-convert-python")
+    cache = paths.cache_dir() / f"vega-bundle-vl-convert-{version}-vl-{VL_VERSION}.js"
+    if cache.is_file():
+        return cache.read_text(encoding="utf-8")
+    bundle = vlc.javascript_bundle(vl_version=VL_VERSION)
+    _atomic_write(cache, bundle.encode("utf-8"))
+    return bundle
+
+
 def _spec(chart: alt.TopLevelMixin | dict) -> dict:
     spec = chart if isinstance(chart, dict) else chart.to_dict()
     config = theme_config()

@@ -82,20 +82,16 @@ _LABELS = {
 }
 
 
-@lru_cache(maxsize=1)
-def _bundle_from_vl_convert() -> str:
-    import vl_convert as vlc
-
-    return vlc.javascript_bundle()
-
-
 def vega_bootstrap(bundle: str | None = None) -> str:
     """Return the script that defines vega, vega-lite and vega-embed once per page.
 
     The bundle is wrapped in a function (it declares top-level constants), and VEGA_DEBUG
     holds the exact versions Altair's snippet asks for, so the snippet loads nothing.
     """
-    bundle = bundle if bundle is not None else _bundle_from_vl_convert()
+    if bundle is None:
+        from ..charts.render import vega_bundle
+
+        bundle = vega_bundle()
     versions = {
         "vega_version": alt.VEGA_VERSION,
         "vegalite_version": alt.VEGALITE_VERSION,

@@ -408,23 +408,12 @@ def _worker_run(args: tuple[Task, Path, bool]) -> Task:
     return run_task(task, out, show_code)
 
 
-def bootstrap_script(out: Path) -> str:
-    """Return the page's Vega bootstrap, cached per library version under ``OUT/.cache``."""
-    import vl_convert as vlc
-
+def bootstrap_script() -> str:
+    """Return the page's Vega bootstrap (the bundle comes from the user cache)."""
+    from ..charts.render import vega_bundle
     from . import html
 
-    cache = (
-        out
-        / CACHE_DIR
-        / f"vega-bundle-{vlc.get_vega_version()}-{vlc.get_vegalite_versions()[-1]}.js"
-    )
-    if cache.is_file():
-        bundle = cache.read_text(encoding="utf-8")
-    else:
-        bundle = vlc.javascript_bundle()
-        atomic_write(cache, bundle.encode("utf-8"))
-    return html.vega_bootstrap(bundle)
+    return html.vega_bootstrap(vega_bundle())
 
 
 def default_jobs() -> int:
@@ -437,7 +426,7 @@ def execute(tasks: list[Task], out: Path, *, jobs: int, show_code: bool, progres
     pending = [t for t in tasks if t.status == "pending"]
     if not pending:
         return
-    bootstrap = bootstrap_script(out)
+    bootstrap = bootstrap_script()
     _warm_up(bootstrap)  # in the parent, so that forked workers start warm
     by_id = {id(t): t for t in pending}
     if jobs <= 1 or len(pending) == 1:
