@@ -16,7 +16,7 @@ export UV_PYTHON_DOWNLOADS := never
 # Chromium for the browser tests (they skip with a message where it is missing).
 SYSTEM_PACKAGES := fonts-wqy-microhei chromium
 
-.PHONY: report test lint bench install clean system-deps
+.PHONY: report test lab bench install clean system-deps
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -57,8 +57,13 @@ test: system-deps $(VENV)/.synced-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/python -m pytest
 
+# JupyterLab on the theme notebooks (interactive mode: widgets), on this machine only.
+lab: system-deps $(VENV)/.synced-test
+	$(VENV)/bin/jupyter lab --ip=127.0.0.1 notebooks/
+
 bench: $(VENV)/.synced-bench
 	$(VENV)/bin/python benchmarks/quantities.py
+	$(VENV)/bin/python benchmarks/reports.py
 
 clean:
-	rm -rf $(VENV) $(TOOLS) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(TOOLS) .pytest_cache .ruff_cache .hypothesis reports/*/ reports/index.html
