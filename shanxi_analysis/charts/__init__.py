@@ -11,14 +11,14 @@ subtitle carries a citation line computed from the sources of the plotted rows;
 >>> from shanxi_analysis import charts
 >>> charts.use_theme()
 >>> chart = charts.dev_zones_composition(lang="en")
->>> chart.to_dict()["title"]["subtitle"][-1][:30]
+>>> charts.citation_text(chart.to_dict())[:30]
 'Source: An unidentified newspa'
 """
 
 from __future__ import annotations
 
 from . import energy, industry, opening, overview, reform, zones
-from ._base import FONT_STACK, PALETTE, THEME_NAME, theme_config, use_theme
+from ._base import FONT_STACK, PALETTE, THEME_NAME, citation_text, theme_config, use_theme
 from .render import MissingGlyphError, save, to_svg
 
 CHARTS = {
@@ -35,6 +35,7 @@ __all__ = [  # chart names are added from CHARTS
     "FONT_STACK",
     "PALETTE",
     "THEME_NAME",
+    "citation_text",
     "MissingGlyphError",
     "save",
     "theme_config",

@@ -4,7 +4,6 @@ with a CJK font so that Chinese never turns into boxes."""
 from __future__ import annotations
 
 import os
-import tempfile
 import xml.etree.ElementTree as ET
 from functools import lru_cache
 from pathlib import Path
@@ -12,6 +11,7 @@ from pathlib import Path
 import altair as alt
 import vl_convert as vlc
 
+from ..atomic import atomic_write
 from ._base import theme_config
 
 FONT_ENV = "SHANXI_ANALYSIS_FONT_DIR"
@@ -82,7 +82,7 @@ def vega_bundle() -> str:
     if cache.is_file():
         return cache.read_text(encoding="utf-8")
     bundle = vlc.javascript_bundle(vl_version=VL_VERSION)
-    _atomic_write(cache, bundle.encode("utf-8"))
+    atomic_write(cache, bundle.encode("utf-8"))
     return bundle
 
 
@@ -121,18 +121,6 @@ def to_svg(chart: alt.TopLevelMixin | dict, *, check_glyphs: bool = True) -> str
     return svg
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def save(
     chart: alt.TopLevelMixin | dict,
     path: str | Path,
@@ -162,5 +150,5 @@ def save(
     else:
         html = vlc.vegalite_to_html(_spec(chart), vl_version=VL_VERSION, bundle=True)
         data = html.encode("utf-8")
-    _atomic_write(path, data)
+    atomic_write(path, data)
     return path

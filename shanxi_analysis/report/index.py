@@ -8,7 +8,8 @@ import html as _html
 import json
 from pathlib import Path
 
-from .runner import Notebook, Task, atomic_write
+from ..atomic import atomic_write
+from .runner import Notebook, Task
 
 INDEX_KEY = ".index-key"
 
