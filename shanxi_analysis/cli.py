@@ -276,6 +276,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except BrokenPipeError:
         return 0
+    except KeyboardInterrupt:
+        # Every file is written through a temporary file and a rename: nothing half-written.
+        print(
+            "shanxi-analysis: interrupted; finished files are kept, none is half-written",
+            file=sys.stderr,
+        )
+        return 130
 
 
 if __name__ == "__main__":  # pragma: no cover
