@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from shanxi_analysis import charts, datasets, metrics
-from shanxi_analysis.charts import energy, reform
+from shanxi_analysis.charts import _base, reform
 
 LANGS = ("zh", "en")
 
@@ -188,7 +188,7 @@ def test_equivalences_show_three_vehicle_alternatives_not_a_sum(lang):
         _fact("lw-panda-solar-households")["base_value"],
     )
     texts = [r for rows in _layer_data(spec, "text") for r in rows if r.get("per_home")]
-    assert texts and all(energy.num(round(per_home), lang) in r["per_home"] for r in texts)
+    assert texts and all(_base.num(round(per_home), lang) in r["per_home"] for r in texts)
 
 
 # ---------------------------------------------------------------- emerging industry
@@ -303,12 +303,12 @@ def test_business_environment_is_a_panel_of_quoted_figures_without_a_shared_axis
 def test_written_values_keep_their_qualifier(qualifier, zh, en):
     row = {"value": 600.0, "unit": "家", "base_value": 600.0, "base_unit": "count"}
     row["qualifier"] = qualifier
-    assert energy.written(row, "zh") == zh
-    assert energy.written(row, "en", "firms") == en
+    assert _base.written(row, "zh") == zh
+    assert _base.written(row, "en", "firms") == en
 
 
 def test_written_values_use_english_magnitudes():
     row = {"value": 15685.0, "unit": "万吨", "base_value": 156850000.0, "base_unit": "tonne"}
-    assert energy.written({**row, "qualifier": "none"}, "en") == "156.85 million t"
-    assert energy.written({**row, "qualifier": "none"}, "zh") == "15685 万吨"
-    assert energy.en_scale("yuan", [1.5e8]) == (1e6, "million yuan")
+    assert _base.written({**row, "qualifier": "none"}, "en") == "156.85 million t"
+    assert _base.written({**row, "qualifier": "none"}, "zh") == "15685 万吨"
+    assert _base.en_scale("yuan", [1.5e8]) == (1e6, "million yuan")

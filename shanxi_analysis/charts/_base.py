@@ -1,5 +1,6 @@
 """What every chart shares: the theme, labels in two languages, rows of facts ready to plot,
-tooltips that carry the quote and source, and the title with its computed citation line.
+values and periods as a reader reads them, tooltips that carry the quote and source, and the
+title with its computed citation line.
 
 Chart functions never call ``configure_*``: the look comes from the ``shanxi`` theme,
 registered with Altair's theme API and switched on by :func:`use_theme`.
@@ -8,7 +9,7 @@ registered with Altair's theme API and switched on by :func:`use_theme`.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import altair as alt
 import pandas as pd
@@ -33,6 +34,9 @@ PALETTE = (
     "#264653",  # dark teal
 )
 ACCENT, COAL, GREEN, SOLAR, MUTED = PALETTE[0], PALETTE[1], PALETTE[2], PALETTE[3], PALETTE[5]
+VIOLET = PALETTE[4]
+INK = "#1b1b1b"  # text: titles, labels
+SOFT = "#5c5c5c"  # secondary text: subtitles, notes
 WIDTH = 560
 
 
@@ -48,10 +52,10 @@ def _theme() -> alt.theme.ThemeConfig:
                     "fontSize": 17,
                     "fontWeight": 600,
                     "anchor": "start",
-                    "color": "#1b1b1b",
+                    "color": INK,
                     "subtitleFont": FONT_STACK,
                     "subtitleFontSize": 11,
-                    "subtitleColor": "#5c5c5c",
+                    "subtitleColor": SOFT,
                     "offset": 12,
                 },
                 "axis": {
@@ -126,6 +130,38 @@ REQUIRED_COLUMNS = (
 )
 
 
+def require_columns(
+    df: pd.DataFrame, columns: Iterable[str], load: Callable, *, chart: str | None = None
+) -> None:
+    """Raise ``ValueError`` naming the ``columns`` that ``df`` lacks and the ``load`` function
+    whose columns it should have (prefixed with ``chart``, if given)."""
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise ValueError(
+            f"{chart + ': ' if chart else ''}data is missing column(s) {', '.join(missing)}; "
+            f"expected the columns of {load.__module__}.{load.__name__}()"
+        )
+
+
+def table_frame(
+    data: pd.DataFrame | None,
+    lang: str,
+    load: Callable[[str], pd.DataFrame],
+    columns: Iterable[str],
+    *,
+    chart: str | None = None,
+    localized: str | None = None,
+) -> pd.DataFrame:
+    """Return a copy of ``data`` (or ``load(lang)``) checked for ``columns``, with the column
+    ``localized`` (if given and absent) filled from ``{localized}_{lang}``."""
+    check_lang(lang)
+    df = load(lang) if data is None else data.copy()
+    require_columns(df, columns, load, chart=chart)
+    if localized and localized not in df:
+        df[localized] = df[f"{localized}_{lang}"]
+    return df
+
+
 def facts_frame(data: pd.DataFrame | None, lang: str) -> pd.DataFrame:
     """Return ``data`` (or the package's facts) with label columns in ``lang``.
 
@@ -135,12 +171,7 @@ def facts_frame(data: pd.DataFrame | None, lang: str) -> pd.DataFrame:
     check_lang(lang)
     if data is None:
         return datasets.facts(lang)
-    missing = [c for c in REQUIRED_COLUMNS if c not in data.columns]
-    if missing:
-        raise ValueError(
-            f"data is missing column(s) {', '.join(missing)}; expected the columns of "
-            "shanxi_analysis.datasets.facts()"
-        )
+    require_columns(data, REQUIRED_COLUMNS, datasets.facts)
     df = data.copy()
     if "indicator" not in df:
         names = datasets.indicators(lang).set_index("indicator_id")["name"]
@@ -202,6 +233,132 @@ def scale_for(base_unit: str, values: Iterable[float], lang: str) -> tuple[float
     return 1.0, base_unit  # pragma: no cover - every scale list ends at 0
 
 
+# ---------------------------------------------------------------- values and periods for a reader
+
+# English readers get conventional magnitudes (million, billion, GW) instead of 万/亿.
+_EN_MAGNITUDES = {
+    "yuan": ((1e9, 1e9, "billion yuan"), (1e6, 1e6, "million yuan"), (0, 1, "yuan")),
+    "tonne": ((1e6, 1e6, "million t"), (0, 1, "t")),
+    "kW": ((1e6, 1e6, "GW"), (1e3, 1e3, "MW"), (0, 1, "kW")),
+    "kWh": ((1e9, 1e9, "billion kWh"), (1e6, 1e6, "million kWh"), (0, 1, "kWh")),
+    "m": ((1e3, 1e3, "km"), (0, 1, "m")),
+    "m2": ((1e6, 1e6, "km²"), (0, 1, "m²")),
+    "percent": ((0, 1, "%"),),
+    "percentage_point": ((0, 1, "percentage points"),),
+    "day": ((0, 1, "days"),),
+    "hour": ((0, 1, "hours"),),
+    "month": ((0, 1, "months"),),
+    "year": ((0, 1, "years"),),
+    "kV": ((0, 1, "kV"),),
+}
+_SINGULAR = {"days": "day", "hours": "hour", "months": "month", "years": "year"}
+
+
+def num(x: float, lang: str, digits: int = 10) -> str:
+    """Return ``x`` with up to ``digits`` significant digits (thousands separators in English)."""
+    return f"{x:,.{digits}g}" if lang == "en" else f"{x:.{digits}g}"
+
+
+def en_amount(base_value: float, base_unit: str, noun: str = "") -> tuple[str, str]:
+    """Return ``(number, unit)`` for an English reader: 156,850,000 tonne -> 156.85 million t."""
+    for minimum, factor, label in _EN_MAGNITUDES.get(base_unit, ((0, 1, noun),)):
+        if abs(base_value) >= minimum:
+            shown = base_value / factor
+            if label in _SINGULAR and shown == 1:
+                label = _SINGULAR[label]
+            return num(shown, "en"), label
+    return num(base_value, "en"), noun  # pragma: no cover - every list ends at 0
+
+
+def en_scale(base_unit: str, values) -> tuple[float, str]:
+    """Return ``(factor, unit)`` for English axes and sliders: yuan -> million yuan."""
+    biggest = max((abs(float(v)) for v in values), default=0.0)
+    for minimum, factor, label in _EN_MAGNITUDES.get(base_unit, ((0, 1, base_unit),)):
+        if biggest >= minimum:
+            return factor, label
+    return 1.0, base_unit  # pragma: no cover - every list ends at 0
+
+
+def qualified(number: str, qualifier, *, less: str = "<", approx: str = "~") -> str:
+    """Return ``number`` with its qualifier as a symbol: ``20+``, ``≥30``, ``<30``, ``~12``."""
+    return {
+        "more_than": f"{number}+",
+        "at_least": f"≥{number}",
+        "at_most": f"≤{number}",
+        "less_than": f"{less}{number}",
+        "approx": f"{approx}{number}",
+    }.get(str(qualifier), number)
+
+
+def written(row: pd.Series | dict, lang: str, noun: str = "") -> str:
+    """Return a fact's value as a chart label: qualifier as a symbol, number and unit.
+
+    ``不足 30%`` reads ``不足 30%`` / ``<30%``, ``600 多家`` reads ``600+ 家`` / ``600+ firms``,
+    ``约 64 亿元`` reads ``约 64 亿元`` / ``about 6.4 billion yuan``. ``noun`` is the English
+    word for counts (``firms``).
+    """
+    if lang == "zh":
+        n, unit = num(float(row["value"]), "zh"), str(row["unit"])
+    else:
+        n, unit = en_amount(float(row["base_value"]), str(row["base_unit"]), noun)
+    q = str(row.get("qualifier") or "none")
+    n = qualified(
+        n,
+        q,
+        less="不足 " if lang == "zh" else "<",
+        approx="约 " if lang == "zh" else "about ",
+    )
+    if not unit:
+        return n
+    if unit == "%" or (lang == "zh" and unit.startswith("%")):
+        return f"{n}{unit}"
+    return f"{n} {unit}"
+
+
+def wrap(text: str, width: int, lines: int = 2) -> str:
+    """Break ``text`` at spaces into at most ``lines`` lines of about ``width`` characters,
+    joined by ``\\n`` (draw with ``mark_text(lineBreak="\\n")``)."""
+    out = [""]
+    for word in text.split():
+        if out[-1] and len(out[-1]) + 1 + len(word) > width and len(out) < lines:
+            out.append(word)
+        else:
+            out[-1] = f"{out[-1]} {word}".strip()
+    return "\n".join(out)
+
+
+def period_label(period: str, lang: str) -> str:
+    """Return a year or a quarter (``2020``, ``2020Q1``) for a reader: ``Q1 2020``."""
+    p = str(period)
+    if len(p) == 6 and p[4] == "Q":
+        quarter = "一二三四"[int(p[5]) - 1]
+        return f"{p[:4]} 年{quarter}季度" if lang == "zh" else f"Q{p[5]} {p[:4]}"
+    return f"{p} 年" if lang == "zh" else p
+
+
+_MONTHS_EN = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+
+
+def date_label(d: str, lang: str) -> str:
+    """Return ``2018``, ``2018-01`` or ``2018-01-05`` for a reader."""
+    parts = d.split("-")
+    if lang == "zh":
+        return " ".join(f"{int(x)} {u}" for x, u in zip(parts, ("年", "月", "日"), strict=False))
+    if len(parts) == 1:
+        return parts[0]
+    month = _MONTHS_EN[int(parts[1]) - 1]
+    return f"{month} {parts[0]}" if len(parts) == 2 else f"{int(parts[2])} {month} {parts[0]}"
+
+
+def span_label(period: str, lang: str) -> str:
+    """Return a period (``2018-01/2021-06``, ``2020Q1``, ``2020``) for a reader."""
+    if "/" in period:
+        a, b = period.split("/", 1)
+        joiner = " 至 " if lang == "zh" else " to "
+        return f"{date_label(a, lang)}{joiner}{date_label(b, lang)}"
+    return period_label(period, lang)
+
+
 def display_text(row: pd.Series, lang: str) -> str:
     """Return a fact as written for a reader: qualifier, value and unit (``约 12%``)."""
     value = row["value"]
@@ -220,8 +377,14 @@ def with_plot_columns(df: pd.DataFrame, lang: str) -> pd.DataFrame:
         out["quote_shown"] = out["quote"]
     else:
         out["quote_shown"] = out["quote_en"] + " (" + out["quote"] + ")"
+    out["source_short"] = out["source_id"].map(source_names(lang)).fillna(out["source_id"])
+    return out
+
+
+def source_names(lang: str) -> dict[str, str]:
+    """Return each source's short name (publisher and date) in ``lang``, by ``source_id``."""
     reg = datasets.sources(lang).set_index("source_id")
-    short = {
+    return {
         sid: (
             f"{r['publisher_zh'].split('（')[0]} {r['published']}"
             if lang == "zh"
@@ -229,8 +392,16 @@ def with_plot_columns(df: pd.DataFrame, lang: str) -> pd.DataFrame:
         )
         for sid, r in reg.iterrows()
     }
-    out["source_short"] = out["source_id"].map(short).fillna(out["source_id"])
-    return out
+
+
+def quote_tooltip(lang: str, field: str = "quote_shown") -> alt.Tooltip:
+    """Return the tooltip entry of a quote (the column ``field``)."""
+    return alt.Tooltip(f"{field}:N", title=tr(lang, "原文", "Quote"))
+
+
+def source_tooltip(lang: str, field: str = "source_short") -> alt.Tooltip:
+    """Return the tooltip entry of a source (the column ``field``)."""
+    return alt.Tooltip(f"{field}:N", title=tr(lang, "来源", "Source"))
 
 
 def fact_tooltip(lang: str, *extra: alt.Tooltip) -> list[alt.Tooltip]:
@@ -240,8 +411,8 @@ def fact_tooltip(lang: str, *extra: alt.Tooltip) -> list[alt.Tooltip]:
         *extra,
         alt.Tooltip("display:N", title=tr(lang, "原文数值", "As written")),
         alt.Tooltip("period:N", title=tr(lang, "时期", "Period")),
-        alt.Tooltip("quote_shown:N", title=tr(lang, "原文", "Quote")),
-        alt.Tooltip("source_short:N", title=tr(lang, "来源", "Source")),
+        quote_tooltip(lang),
+        source_tooltip(lang),
     ]
 
 

@@ -1,10 +1,5 @@
 """Charts of coal and the energy transition: the coal industry's upgrade, wind and solar in
-the power mix, and the article's equivalences (households, vehicle fleets).
-
-The module also holds the small value formatters that the other theme modules
-(:mod:`.industry`, :mod:`.reform`) share: how a fact's value reads on a chart, with its
-qualifier, in either language.
-"""
+the power mix, and the article's equivalences (households, vehicle fleets)."""
 
 from __future__ import annotations
 
@@ -15,100 +10,20 @@ from .. import metrics
 from ._base import (
     ACCENT,
     GREEN,
+    INK,
     MUTED,
+    SOFT,
+    en_amount,
     fact_tooltip,
     facts_frame,
     finish,
+    num,
     scale_for,
     select,
     tr,
     with_plot_columns,
+    written,
 )
-
-INK = "#1b1b1b"
-SOFT = "#5c5c5c"
-
-# ---------------------------------------------------------------- value formatting (shared)
-
-# English readers get conventional magnitudes (million, billion, GW) instead of 万/亿.
-_EN_MAGNITUDES = {
-    "yuan": ((1e9, 1e9, "billion yuan"), (1e6, 1e6, "million yuan"), (0, 1, "yuan")),
-    "tonne": ((1e6, 1e6, "million t"), (0, 1, "t")),
-    "kW": ((1e6, 1e6, "GW"), (1e3, 1e3, "MW"), (0, 1, "kW")),
-    "kWh": ((1e9, 1e9, "billion kWh"), (1e6, 1e6, "million kWh"), (0, 1, "kWh")),
-    "m": ((1e3, 1e3, "km"), (0, 1, "m")),
-    "m2": ((1e6, 1e6, "km²"), (0, 1, "m²")),
-    "percent": ((0, 1, "%"),),
-    "percentage_point": ((0, 1, "percentage points"),),
-    "day": ((0, 1, "days"),),
-    "hour": ((0, 1, "hours"),),
-    "month": ((0, 1, "months"),),
-    "year": ((0, 1, "years"),),
-    "kV": ((0, 1, "kV"),),
-}
-_SINGULAR = {"days": "day", "hours": "hour", "months": "month", "years": "year"}
-
-
-def num(x: float, lang: str, digits: int = 10) -> str:
-    """Return ``x`` with up to ``digits`` significant digits (thousands separators in English)."""
-    return f"{x:,.{digits}g}" if lang == "en" else f"{x:.{digits}g}"
-
-
-def en_amount(base_value: float, base_unit: str, noun: str = "") -> tuple[str, str]:
-    """Return ``(number, unit)`` for an English reader: 156,850,000 tonne -> 156.85 million t."""
-    for minimum, factor, label in _EN_MAGNITUDES.get(base_unit, ((0, 1, noun),)):
-        if abs(base_value) >= minimum:
-            shown = base_value / factor
-            if label in _SINGULAR and shown == 1:
-                label = _SINGULAR[label]
-            return num(shown, "en"), label
-    return num(base_value, "en"), noun  # pragma: no cover - every list ends at 0
-
-
-def en_scale(base_unit: str, values) -> tuple[float, str]:
-    """Return ``(factor, unit)`` for English axes and sliders: yuan -> million yuan."""
-    biggest = max((abs(float(v)) for v in values), default=0.0)
-    for minimum, factor, label in _EN_MAGNITUDES.get(base_unit, ((0, 1, base_unit),)):
-        if biggest >= minimum:
-            return factor, label
-    return 1.0, base_unit  # pragma: no cover - every list ends at 0
-
-
-def written(row: pd.Series | dict, lang: str, noun: str = "") -> str:
-    """Return a fact's value as a chart label: qualifier as a symbol, number and unit.
-
-    ``不足 30%`` reads ``不足 30%`` / ``<30%``, ``600 多家`` reads ``600+ 家`` / ``600+ firms``,
-    ``约 64 亿元`` reads ``约 64 亿元`` / ``about 6.4 billion yuan``. ``noun`` is the English
-    word for counts (``firms``).
-    """
-    if lang == "zh":
-        n, unit = num(float(row["value"]), "zh"), str(row["unit"])
-    else:
-        n, unit = en_amount(float(row["base_value"]), str(row["base_unit"]), noun)
-    q = str(row.get("qualifier") or "none")
-    less = "不足 " if lang == "zh" else "<"
-    n = {"less_than": less + n, "at_most": f"≤{n}", "at_least": f"≥{n}", "more_than": f"{n}+"}.get(
-        q, n
-    )
-    if q == "approx":
-        n = f"约 {n}" if lang == "zh" else f"about {n}"
-    if not unit:
-        return n
-    if unit == "%" or (lang == "zh" and unit.startswith("%")):
-        return f"{n}{unit}"
-    return f"{n} {unit}"
-
-
-def wrap(text: str, width: int, lines: int = 2) -> str:
-    """Break ``text`` at spaces into at most ``lines`` lines of about ``width`` characters,
-    joined by ``\\n`` (draw with ``mark_text(lineBreak="\\n")``)."""
-    out = [""]
-    for word in text.split():
-        if out[-1] and len(out[-1]) + 1 + len(word) > width and len(out) < lines:
-            out.append(word)
-        else:
-            out[-1] = f"{out[-1]} {word}".strip()
-    return "\n".join(out)
 
 
 def _years(period: str) -> list[int]:

@@ -11,18 +11,24 @@ from ._base import (
     ACCENT,
     COAL,
     GREEN,
+    INK,
     MUTED,
+    SOFT,
     SOLAR,
-    check_lang,
     fact_tooltip,
     facts_frame,
     finish,
+    num,
+    quote_tooltip,
     scale_for,
     select,
+    source_tooltip,
+    table_frame,
     tr,
     with_plot_columns,
+    wrap,
+    written,
 )
-from .energy import INK, SOFT, num, wrap, written
 
 # ---------------------------------------------------------------- high_tech_growth
 
@@ -302,25 +308,17 @@ def cluster_tiers(data: pd.DataFrame | None = None, *, lang: str = "zh") -> alt.
     """Return a tile matrix of the industry clusters: one tile per cluster, one column per list
     (2020 "2+9", 2021 hundred-billion and ten-billion, the province's flagships), coloured by
     tier; clicking the legend highlights a tier."""
-    check_lang(lang)
-    li = 0 if lang == "zh" else 1
-    df = datasets.clusters(lang) if data is None else data.copy()
     needed = ("cluster_id", "tier", "group", "zone_entity_id", "source_id", "mention", "quote")
-    missing = [c for c in needed if c not in df.columns]
-    if missing:
-        raise ValueError(
-            f"cluster_tiers: data is missing column(s) {', '.join(missing)}; expected the "
-            "columns of shanxi_analysis.datasets.clusters()"
-        )
-    if "name" not in df:
-        df["name"] = df[f"name_{lang}"]
-    df = df.reset_index(drop=True)
+    df = table_frame(
+        data, lang, datasets.clusters, needed, chart="cluster_tiers", localized="name"
+    ).reset_index(drop=True)
+    li = 0 if lang == "zh" else 1
     tier = df["tier"].astype(object).where(df["tier"].notna(), "").astype(str)
     unknown = sorted(set(tier) - set(_TIERS))
     if unknown:
         raise ValueError(f"cluster_tiers: unknown tier(s) {', '.join(unknown)}")
     df["tier_label"] = [_TIERS[t][li] for t in tier]
-    df["ink"] = ["#1b1b1b" if _TIERS[t][2] in _DARK_TEXT else "white" for t in tier]
+    df["ink"] = [INK if _TIERS[t][2] in _DARK_TEXT else "white" for t in tier]
     reg = datasets.sources(lang).set_index("source_id")
     year = {s: str(reg.loc[s, "published"])[:4] if s in reg.index else "" for s in reg.index}
     entities = datasets.entities(lang).set_index("entity_id")["name"]
@@ -357,8 +355,8 @@ def cluster_tiers(data: pd.DataFrame | None = None, *, lang: str = "zh") -> alt.
         alt.Tooltip("tier_label:N", title=tr(lang, "层级", "Tier")),
         alt.Tooltip("column:N", title=tr(lang, "清单", "List")),
         alt.Tooltip("mention:N", title=tr(lang, "原文写法", "As written")),
-        alt.Tooltip("quote:N", title=tr(lang, "原文", "Quote")),
-        alt.Tooltip("source_short:N", title=tr(lang, "来源", "Source")),
+        quote_tooltip(lang, "quote"),
+        source_tooltip(lang),
     ]
     tiles = (
         alt.Chart(df)
@@ -410,8 +408,8 @@ def cluster_tiers(data: pd.DataFrame | None = None, *, lang: str = "zh") -> alt.
             text="column:N",
             tooltip=[
                 alt.Tooltip("name:N", title=tr(lang, "清单", "List")),
-                alt.Tooltip("quote:N", title=tr(lang, "原文", "Quote")),
-                alt.Tooltip("source_short:N", title=tr(lang, "来源", "Source")),
+                quote_tooltip(lang, "quote"),
+                source_tooltip(lang),
             ],
         )
     )

@@ -11,32 +11,30 @@ from .. import metrics
 from ._base import (
     ACCENT,
     GREEN,
+    INK,
     MUTED,
-    PALETTE,
+    SOFT,
     SOLAR,
+    VIOLET,
     fact_tooltip,
     facts_frame,
     finish,
+    num,
+    period_label,
+    qualified,
     scale_for,
     select,
+    span_label,
     tr,
     with_plot_columns,
 )
 
-VIOLET = PALETTE[4]
 DERIVED = "#9a7b1c"  # a darker solar yellow, readable as text on white
 
 
 def _short(value: float, qualifier: str) -> str:
-    """A number with its qualifier as a symbol: ``20+``, ``≥30``, ``<30``, ``~12``."""
-    num = f"{value:,.10g}"
-    return {
-        "more_than": f"{num}+",
-        "at_least": f"≥{num}",
-        "at_most": f"≤{num}",
-        "less_than": f"<{num}",
-        "approx": f"~{num}",
-    }.get(str(qualifier), num)
+    """A number (thousands separators in both languages) with its qualifier as a symbol."""
+    return qualified(num(value, "en"), qualifier)
 
 
 def _pct(x: float) -> str:
@@ -152,12 +150,12 @@ def zone_share_of_province(data: pd.DataFrame | None = None, *, lang: str = "zh"
     above = bar_height / 2 + 9
     heading = (
         alt.Chart()
-        .mark_text(align="left", dy=-above, color="#1b1b1b", fontSize=13, fontWeight=600)
+        .mark_text(align="left", dy=-above, color=INK, fontSize=13, fontWeight=600)
         .encode(y=y, x=alt.datum(0), text="measure:N", tooltip=tooltip)
     )
     total_text = (
         alt.Chart()
-        .mark_text(align="right", dy=-above, color="#5c5c5c", fontSize=11)
+        .mark_text(align="right", dy=-above, color=SOFT, fontSize=11)
         .encode(y=y, x=alt.X("full:Q"), text="total_label:N", tooltip=tooltip)
     )
     chart = alt.layer(
@@ -222,37 +220,6 @@ _COMPARISONS = (
 )
 
 
-def _period_label(period: str, lang: str) -> str:
-    p = str(period)
-    if len(p) == 6 and p[4] == "Q":
-        quarter = "一二三四"[int(p[5]) - 1]
-        return f"{p[:4]} 年{quarter}季度" if lang == "zh" else f"Q{p[5]} {p[:4]}"
-    return f"{p} 年" if lang == "zh" else p
-
-
-_MONTHS_EN = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
-
-
-def _date_label(d: str, lang: str) -> str:
-    """``2018``, ``2018-01`` or ``2018-01-05`` for a reader."""
-    parts = d.split("-")
-    if lang == "zh":
-        return " ".join(f"{int(x)} {u}" for x, u in zip(parts, ("年", "月", "日"), strict=False))
-    if len(parts) == 1:
-        return parts[0]
-    month = _MONTHS_EN[int(parts[1]) - 1]
-    return f"{month} {parts[0]}" if len(parts) == 2 else f"{int(parts[2])} {month} {parts[0]}"
-
-
-def _span_label(period: str, lang: str) -> str:
-    """A period (``2018-01/2021-06``, ``2020Q1``, ``2020``) for a reader."""
-    if "/" in period:
-        a, b = period.split("/", 1)
-        joiner = " 至 " if lang == "zh" else " to "
-        return f"{_date_label(a, lang)}{joiner}{_date_label(b, lang)}"
-    return _period_label(period, lang)
-
-
 def _signed_rate(row: pd.Series) -> tuple[float, bool]:
     """The rate to plot, and whether the fact stores a decline (a positive number that the
     words make negative, e.g. 下降 1.6%)."""
@@ -275,9 +242,9 @@ def growth_rows(data: pd.DataFrame | None = None, *, lang: str = "zh") -> pd.Dat
         rate, decline = _signed_rate(stated)
         implied = metrics.implied_rate(float(gap["base_value"]), rate)
         label = (
-            f"{what[li]}（{_period_label(stated['period'], lang)}）"
+            f"{what[li]}（{period_label(stated['period'], lang)}）"
             if lang == "zh"
-            else (f"{what[li]} ({_period_label(stated['period'], lang)})")
+            else (f"{what[li]} ({period_label(stated['period'], lang)})")
         )
         note = ""
         if decline:
@@ -513,10 +480,10 @@ def talent_and_partners(data: pd.DataFrame | None = None, *, lang: str = "zh") -
                     lang,
                     f"与京津冀、长三角、粤港澳大湾区签约招商项目 {p['value']:,.0f} 个，"
                     f"占同期签约总数 {_short(share, s['qualifier'])}%"
-                    f"（{_span_label(str(s['period']), 'zh')}）",
+                    f"（{span_label(str(s['period']), 'zh')}）",
                     f"{p['value']:,.0f} investment projects signed with Beijing–Tianjin–Hebei, "
                     "the Yangtze Delta and the Greater Bay Area\n"
-                    f"({_span_label(str(s['period']), 'en')}): {_short(share, s['qualifier'])}% "
+                    f"({span_label(str(s['period']), 'en')}): {_short(share, s['qualifier'])}% "
                     "of all projects signed",
                 ),
                 "head_y": y,

@@ -15,17 +15,23 @@ from ._base import (
     ACCENT,
     COAL,
     GREEN,
+    INK,
     MUTED,
     PALETTE,
-    check_lang,
+    SOFT,
+    VIOLET,
     fact_tooltip,
     facts_frame,
     finish,
+    quote_tooltip,
     select,
+    source_names,
+    source_tooltip,
+    span_label,
+    table_frame,
     tr,
     with_plot_columns,
 )
-from .opening import _span_label
 
 KEY_FIGURES = (
     "lw-shanxi-population",  # overview
@@ -38,7 +44,7 @@ KEY_FIGURES = (
 """The headline fact of each theme, in the order of :data:`datasets.THEMES`."""
 
 THEME_COLOURS = dict(
-    zip(datasets.THEMES, (PALETTE[7], COAL, GREEN, PALETTE[4], ACCENT, PALETTE[6]), strict=True)
+    zip(datasets.THEMES, (PALETTE[7], COAL, GREEN, VIOLET, ACCENT, PALETTE[6]), strict=True)
 )
 """One colour per theme, shared by the overview charts."""
 
@@ -53,19 +59,15 @@ def _theme_scale(lang: str, themes) -> alt.Scale:
 
 def _source_short(source_ids, lang: str) -> str:
     """Short source names (publisher and date) of ``source_ids``, joined."""
-    reg = datasets.sources(lang).set_index("source_id")
-    out = []
-    for sid in dict.fromkeys(source_ids):
-        if sid not in reg.index:
-            out.append(str(sid))
-            continue
-        r = reg.loc[sid]
-        out.append(
-            f"{r['publisher_zh'].split('（')[0]} {r['published']}"
-            if lang == "zh"
-            else f"{r['publisher_en'].split(' (')[0]}, {r['published']}"
-        )
+    names = source_names(lang)
+    out = [names.get(sid, str(sid)) for sid in dict.fromkeys(source_ids)]
     return "；".join(out) if lang == "zh" else "; ".join(out)
+
+
+def _known_first(values, known) -> list:
+    """The distinct ``values``: those in ``known`` in its order, then the others sorted."""
+    present = set(values)
+    return [k for k in known if k in present] + sorted(present - set(known))
 
 
 def _quote_shown(quote: str, quote_en: str | None, lang: str) -> str:
@@ -131,7 +133,7 @@ def _period_text(period, lang: str) -> str:
     if "/" in p and all(len(x) == 4 for x in p.split("/")):
         a, b = p.split("/")
         return f"{a}–{b} 年" if lang == "zh" else f"{a}–{b}"
-    return _span_label(p, lang)
+    return span_label(p, lang)
 
 
 def key_figures(
@@ -219,8 +221,8 @@ def key_figures(
     chart = alt.layer(
         cards,
         tag,
-        text("y_theme", "theme_name", fontSize=11, fontWeight=600, limit=limit, color="#5c5c5c"),
-        text("y_big", "big", fontSize=26, fontWeight=700, color="#1b1b1b", limit=limit),
+        text("y_theme", "theme_name", fontSize=11, fontWeight=600, limit=limit, color=SOFT),
+        text("y_big", "big", fontSize=26, fontWeight=700, color=INK, limit=limit),
         text("y_label", "label", fontSize=11, color="#4a4a4a", limit=limit, baseline="top"),
         data=rows,
     ).properties(width=width, height=card_h * n_rows)
@@ -305,20 +307,8 @@ def policy_timeline(data: pd.DataFrame | None = None, *, lang: str = "zh") -> al
     bars, dated events as points (year- and month-only dates placed mid-period, with a pale
     band over the period they could fall in), coloured by kind; click the legend to pick
     kinds. The dashed line marks the publication of the later article."""
-    check_lang(lang)
-    ev = datasets.events(lang) if data is None else data.copy()
-    missing = [
-        c
-        for c in ("event_id", "date", "date_precision", "kind", "source_id", "quote")
-        if c not in ev.columns
-    ]
-    if missing:
-        raise ValueError(
-            f"data is missing column(s) {', '.join(missing)}; expected the columns of "
-            "shanxi_analysis.datasets.events()"
-        )
-    if "title" not in ev:
-        ev["title"] = ev[f"title_{lang}"]
+    needed = ("event_id", "date", "date_precision", "kind", "source_id", "quote")
+    ev = table_frame(data, lang, datasets.events, needed, localized="title")
     li = 0 if lang == "zh" else 1
     rows = ev.reset_index(drop=True).copy()
     spans = [event_dates(str(d)) for d in rows["date"]]
@@ -350,9 +340,7 @@ def policy_timeline(data: pd.DataFrame | None = None, *, lang: str = "zh") -> al
     rows["f_start"] = [frac(d) for d in rows["start"]]
     rows["f_end"] = [frac(d) for d in rows["end"]]
     rows["right"] = [(1 - e) >= s for s, e in zip(rows["f_start"], rows["f_end"], strict=True)]
-    kinds = [k for k in EVENT_KINDS if k in set(rows["kind"])] + sorted(
-        set(rows["kind"]) - set(EVENT_KINDS)
-    )
+    kinds = _known_first(rows["kind"], EVENT_KINDS)
     kind_labels = [EVENT_KINDS.get(k, (k, k))[li] for k in kinds]
     colour = alt.Color(
         "kind_label:N",
@@ -378,8 +366,8 @@ def policy_timeline(data: pd.DataFrame | None = None, *, lang: str = "zh") -> al
         alt.Tooltip("date:N", title=tr(lang, "日期（原文精度）", "Date (as precise as the text)")),
         alt.Tooltip("precision_label:N", title=tr(lang, "精度", "Precision")),
         alt.Tooltip("kind_label:N", title=tr(lang, "类型", "Kind")),
-        alt.Tooltip("quote_shown:N", title=tr(lang, "原文", "Quote")),
-        alt.Tooltip("source_short:N", title=tr(lang, "来源", "Source")),
+        quote_tooltip(lang),
+        source_tooltip(lang),
     ]
     band = (
         alt.Chart()
@@ -464,7 +452,7 @@ def policy_timeline(data: pd.DataFrame | None = None, *, lang: str = "zh") -> al
         )
         pub_tooltip = [
             alt.Tooltip("pub_label:N", title=tr(lang, "参考线", "Reference line")),
-            alt.Tooltip("source_short:N", title=tr(lang, "来源", "Source")),
+            source_tooltip(lang),
         ]
         layers.insert(
             0,
@@ -535,7 +523,7 @@ PLACE_GROUPS = {
 }
 """Entity types drawn on the map, by the group that colours them (eleven types are too many
 hues to tell apart; the tooltip names the exact type)."""
-_GROUP_COLOURS = (ACCENT, GREEN, COAL, PALETTE[4], MUTED)
+_GROUP_COLOURS = (ACCENT, GREEN, COAL, VIOLET, MUTED)
 TYPE_LABELS = {
     "city": ("城市", "city"),
     "county": ("县", "county"),
@@ -657,20 +645,8 @@ def map_points(data: pd.DataFrame | None = None, *, lang: str = "zh") -> pd.Data
     """Return the entities :func:`places_map` draws: those with coordinates inside Shanxi
     (except the province itself), with ``plot_lon``/``plot_lat`` fanned out around points
     that several places share."""
-    check_lang(lang)
-    ents = datasets.entities(lang) if data is None else data.copy()
-    missing = [
-        c
-        for c in ("entity_id", "type", "lat", "lon", "source_id", "mention")
-        if c not in ents.columns
-    ]
-    if missing:
-        raise ValueError(
-            f"data is missing column(s) {', '.join(missing)}; expected the columns of "
-            "shanxi_analysis.datasets.entities()"
-        )
-    if "name" not in ents:
-        ents["name"] = ents[f"name_{lang}"]
+    needed = ("entity_id", "type", "lat", "lon", "source_id", "mention")
+    ents = table_frame(data, lang, datasets.entities, needed, localized="name")
     rings = _rings(shanxi_topology(), "province")
     located = ents[ents["lat"].notna() & ents["lon"].notna()].copy()
     located["type"] = located["type"].astype(str)
@@ -718,7 +694,7 @@ def places_map(data: pd.DataFrame | None = None, *, lang: str = "zh") -> alt.Lay
     prefs["boundary_source"] = boundary
     geo_tooltip = [
         alt.Tooltip(f"properties.name_{lang}:N", title=tr(lang, "地级市", "Prefecture")),
-        alt.Tooltip("boundary_source:N", title=tr(lang, "来源", "Source")),
+        source_tooltip(lang, "boundary_source"),
     ]
     # Two copies of the topology: Vega cannot read one named dataset in two formats.
     prefectures = (
@@ -751,12 +727,11 @@ def places_map(data: pd.DataFrame | None = None, *, lang: str = "zh") -> alt.Lay
             text="name:N",
             tooltip=[
                 alt.Tooltip("name:N", title=tr(lang, "地级市", "Prefecture")),
-                alt.Tooltip("boundary_source:N", title=tr(lang, "来源", "Source")),
+                source_tooltip(lang, "boundary_source"),
             ],
         )
     )
-    groups = list(dict.fromkeys(g[li] for g in PLACE_GROUPS.values()))
-    groups = [g for g in groups if g in set(pts["group"])] + sorted(set(pts["group"]) - set(groups))
+    groups = _known_first(pts["group"], dict.fromkeys(g[li] for g in PLACE_GROUPS.values()))
     pick = alt.selection_point(fields=["group"], bind="legend")
     points = (
         alt.Chart(pts)
@@ -777,7 +752,7 @@ def places_map(data: pd.DataFrame | None = None, *, lang: str = "zh") -> alt.Lay
                 alt.Tooltip("mention:N", title=tr(lang, "原文提及", "Mention in the text")),
                 alt.Tooltip("coord:N", title=tr(lang, "坐标（纬度, 经度）", "Lat, lon")),
                 alt.Tooltip("coord_note:N", title=tr(lang, "位置说明", "What the point is")),
-                alt.Tooltip("source_short:N", title=tr(lang, "来源", "Source")),
+                source_tooltip(lang),
             ],
         )
         .add_params(pick)
@@ -834,14 +809,7 @@ def consistency_checks(data: pd.DataFrame | None = None, *, lang: str = "zh") ->
     """Return the consistency rules of :func:`checks.run` as a table-like chart: one row per
     rule with a pass/fail mark, its title and detail, coloured by theme (click the legend to
     pick themes); the tooltip explains the rule."""
-    check_lang(lang)
-    res = checks.run(lang) if data is None else data.copy()
-    missing = [c for c in _CHECK_COLUMNS if c not in res.columns]
-    if missing:
-        raise ValueError(
-            f"data is missing column(s) {', '.join(missing)}; expected the columns of "
-            "shanxi_analysis.checks.run()"
-        )
+    res = table_frame(data, lang, checks.run, _CHECK_COLUMNS)
     li = 0 if lang == "zh" else 1
     rows = res.reset_index(drop=True).copy()
     rows["order"] = range(len(rows))
@@ -878,7 +846,7 @@ def consistency_checks(data: pd.DataFrame | None = None, *, lang: str = "zh") ->
         alt.Tooltip("explanation:N", title=tr(lang, "说明", "Explanation")),
         alt.Tooltip("theme_name:N", title=tr(lang, "主题", "Theme")),
         alt.Tooltip("facts_read:N", title=tr(lang, "读取的事实", "Facts read")),
-        alt.Tooltip("source_short:N", title=tr(lang, "来源", "Source")),
+        source_tooltip(lang),
     ]
 
     tag = (
@@ -913,7 +881,7 @@ def consistency_checks(data: pd.DataFrame | None = None, *, lang: str = "zh") ->
             dy=-1,
             fontSize=12,
             fontWeight=600,
-            color="#1b1b1b",
+            color=INK,
             limit=505,
         )
         .encode(
@@ -926,7 +894,7 @@ def consistency_checks(data: pd.DataFrame | None = None, *, lang: str = "zh") ->
     )
     detail = (
         alt.Chart()
-        .mark_text(align="left", baseline="top", dy=2, fontSize=11, color="#5c5c5c", limit=505)
+        .mark_text(align="left", baseline="top", dy=2, fontSize=11, color=SOFT, limit=505)
         .encode(
             x=alt.X(datum=44, scale=x_scale, axis=None),
             y=y,

@@ -13,15 +13,22 @@ from ._base import (
     ACCENT,
     COAL,
     GREEN,
+    INK,
+    SOFT,
+    en_scale,
     fact_tooltip,
     facts_frame,
     finish,
+    num,
+    quote_tooltip,
     scale_for,
     select,
+    source_tooltip,
     tr,
     with_plot_columns,
+    wrap,
+    written,
 )
-from .energy import INK, SOFT, en_scale, num, wrap, written
 
 # ---------------------------------------------------------------- loan_savings_calculator
 
@@ -49,6 +56,15 @@ def _step(default: float) -> float:
             return step
         power -= 1
     return default / 100
+
+
+def _slider(name: str, value: float, maximum: float, step: float, label: str) -> alt.Parameter:
+    """A parameter bound to a slider from 0 to ``maximum``."""
+    return alt.param(
+        name=name,
+        value=value,
+        bind=alt.binding_range(min=0, max=maximum, step=step, name=label),
+    )
 
 
 def saving_expression(principal_factor: float, out_factor: float) -> str:
@@ -82,35 +98,26 @@ def loan_savings_calculator(
     phases, phase_label = _phases()
     li = 0 if lang == "zh" else 1
 
-    p_param = alt.param(
-        name=PARAM_PRINCIPAL,
-        value=p_default,
-        bind=alt.binding_range(
-            min=0,
-            max=p_default * 4,
-            step=_step(p_default),
-            name=tr(lang, f"贷款本金（{p_unit}） ", f"Loan principal ({p_unit}) "),
-        ),
+    p_param = _slider(
+        PARAM_PRINCIPAL,
+        p_default,
+        p_default * 4,
+        _step(p_default),
+        tr(lang, f"贷款本金（{p_unit}） ", f"Loan principal ({p_unit}) "),
     )
-    r_param = alt.param(
-        name=PARAM_RATE,
-        value=r_default,
-        bind=alt.binding_range(
-            min=0,
-            max=max(10.0, r_default * 2),
-            step=_step(r_default),
-            name=tr(lang, "年利率（%） ", "Annual rate (%) "),
-        ),
+    r_param = _slider(
+        PARAM_RATE,
+        r_default,
+        max(10.0, r_default * 2),
+        _step(r_default),
+        tr(lang, "年利率（%） ", "Annual rate (%) "),
     )
-    m_param = alt.param(
-        name=PARAM_MONTHS,
-        value=m_default,
-        bind=alt.binding_range(
-            min=0,
-            max=max(24.0, m_default * 2),
-            step=1,
-            name=tr(lang, "节省的月数 ", "Months saved "),
-        ),
+    m_param = _slider(
+        PARAM_MONTHS,
+        m_default,
+        max(24.0, m_default * 2),
+        1,
+        tr(lang, "节省的月数 ", "Months saved "),
     )
     one, both = tr(lang, "一期", "One phase"), phase_label[li][:1].upper() + phase_label[li][1:]
     rows = pd.DataFrame(
@@ -144,8 +151,8 @@ def loan_savings_calculator(
         alt.Tooltip("row:N", title=tr(lang, "情形", "Case")),
         alt.Tooltip("saving:Q", title=tr(lang, f"计算（{s_unit}）", f"Computed ({s_unit})")),
         alt.Tooltip("display:N", title=tr(lang, "原文输入", "Inputs as written")),
-        alt.Tooltip("quote_shown:N", title=tr(lang, "原文", "Quote")),
-        alt.Tooltip("source_short:N", title=tr(lang, "来源", "Source")),
+        quote_tooltip(lang),
+        source_tooltip(lang),
     ]
     bars = computed.mark_bar(size=26, color=GREEN, cornerRadiusEnd=3).encode(x=x, y=y, tooltip=tip)
     bar_labels = (

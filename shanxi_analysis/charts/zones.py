@@ -9,8 +9,9 @@ from .. import datasets, metrics
 from ._base import (
     ACCENT,
     GREEN,
+    INK,
     MUTED,
-    PALETTE,
+    VIOLET,
     fact_tooltip,
     facts_frame,
     finish,
@@ -117,7 +118,6 @@ _PARK_GROUPS = (
 )
 _PARKS_TOTAL = "dz-demo-zone-parks-total"
 _PARK_TYPES = ("development_zone", "park")
-VIOLET = PALETTE[4]
 
 
 def _named_parks(quote: str, lang: str) -> list[str]:
@@ -191,7 +191,7 @@ def demo_zone_parks(data: pd.DataFrame | None = None, *, lang: str = "zh") -> al
         .add_params(pick)
     )
     names = (
-        base.mark_text(align="left", dx=14, fontSize=12, color="#1b1b1b")
+        base.mark_text(align="left", dx=14, fontSize=12, color=INK)
         .encode(x=alt.X("sq_x:Q", axis=None, scale=x_scale), text="park:N")
         .transform_calculate(sq_x="31")
     )
