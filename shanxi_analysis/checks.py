@@ -67,6 +67,7 @@ class Rule:
     earlier: str | None = None
     later: str | None = None
     direction: str = "increase"
+    annualise: bool = False  # report a compound yearly rate (only between exact years)
     rel_tol: float = 1e-9
     constants: dict[str, tuple[str, str]] = field(default_factory=dict)
 
@@ -185,6 +186,7 @@ RULES: tuple[Rule, ...] = (
         "reports the compound annual growth rate.",
         earlier="lw-high-tech-firms-2015",
         later="lw-high-tech-firms-2020",
+        annualise=True,
     ),
     Rule(
         "advanced-coal-capacity-change",
@@ -299,14 +301,33 @@ def evaluate(rule: Rule, lang: str = "zh") -> Result:
         observed = values[rule.later]
         passed = observed >= expected if rule.direction == "increase" else observed <= expected
         f_early, f_late = datasets.fact(rule.earlier), datasets.fact(rule.later)
-        years = _years_between(f_early["period"], f_late["period"])
-        change = metrics.growth(expected, observed)
+        # A bound ("under 30%") gives a change that is itself a bound ("more than 38 points").
+        bound = ""
+        if str(f_early["qualifier"]) in ("less_than", "at_most") or str(f_late["qualifier"]) in (
+            "more_than",
+            "at_least",
+        ):
+            bound = "超过 " if zh else "more than "
+        if f_early["base_unit"] == "percent":
+            points = observed - expected
+            change_text = (
+                f"提高{bound}{points:.1f} 个百分点" if zh else f"up {bound}{points:.1f} points"
+            )
+        else:
+            change_text = (
+                f"变化 {bound}{metrics.growth(expected, observed):+.1%}"
+                if zh
+                else f"change {bound}{metrics.growth(expected, observed):+.1%}"
+            )
+        early = datasets.QUALIFIER_LABELS[str(f_early["qualifier"])][0 if zh else 1]
+        start = f"{early}{' ' if early and not zh else ''}{_fmt(expected)}"
         detail = (
-            f"{_fmt(expected)} → {_fmt(observed)}，变化 {change:+.1%}"
+            f"{start} → {_fmt(observed)}，{change_text}"
             if zh
-            else f"{_fmt(expected)} → {_fmt(observed)}, change {change:+.1%}"
+            else (f"{start} → {_fmt(observed)}, {change_text}")
         )
-        if years and observed > 0:
+        years = _years_between(f_early["period"], f_late["period"])
+        if rule.annualise and years and observed > 0 and not bound:
             rate = metrics.cagr(expected, observed, years)
             detail += f"，年均 {rate:+.1%}" if zh else f", {rate:+.1%} a year"
     else:  # pragma: no cover - RULES is fixed
