@@ -82,7 +82,7 @@ class DataError(ValueError):
     ) -> None:
         where = str(file)
         if row is not None:
-            where += f", row {row}"
+            where += f", row {row}"  # as an editor and frictionless count: the header is row 1
         if field is not None:
             where += f", field '{field}'"
         message = f"{where}: {problem}"
@@ -148,9 +148,9 @@ def _read_csv(path: Path, fields: list[dict]) -> pd.DataFrame:
     names = [f["name"] for f in fields]
     if not rows or rows[0] != names:
         header = rows[0] if rows else []
-        raise DataError(rel, f"header is {header}", row=0, expected=f"columns {names}")
+        raise DataError(rel, f"header is {header}", row=1, expected=f"columns {names}")
     body = rows[1:]
-    for i, r in enumerate(body, start=1):
+    for i, r in enumerate(body, start=2):
         if len(r) != len(names):
             raise DataError(rel, f"has {len(r)} fields", row=i, expected=f"{len(names)} fields")
     return pd.DataFrame(body, columns=names, dtype=object)
@@ -163,7 +163,7 @@ def _typed(df: pd.DataFrame, res: dict, rel: str) -> pd.DataFrame:
         c = f.get("constraints", {})
         col = df[name].astype(str)
         values: list = []
-        for i, raw in enumerate(col, start=1):
+        for i, raw in enumerate(col, start=2):
             s = raw.strip()
             if s != raw:
                 raise DataError(
@@ -225,7 +225,7 @@ def _typed(df: pd.DataFrame, res: dict, rel: str) -> pd.DataFrame:
                 raise DataError(
                     rel,
                     f"duplicate value {dup.iloc[0]!r}",
-                    row=int(dup.index[0]) + 1,
+                    row=int(dup.index[0]) + 2,
                     field=name,
                     expected="unique values",
                 )
@@ -240,7 +240,7 @@ def _typed(df: pd.DataFrame, res: dict, rel: str) -> pd.DataFrame:
             raise DataError(
                 rel,
                 f"duplicate primary key ({key})",
-                row=int(dup.index[0]) + 1,
+                row=int(dup.index[0]) + 2,
                 field="+".join(pk),
                 expected="a unique key",
             )
@@ -254,7 +254,7 @@ def _check_foreign_keys(tables: dict[str, pd.DataFrame], pkg: dict) -> None:
             field = fk["fields"]
             target = fk["reference"]["resource"] or res["name"]
             known = set(tables[target][fk["reference"]["fields"]].dropna())
-            for i, v in enumerate(df[field], start=1):
+            for i, v in enumerate(df[field], start=2):
                 if (
                     v is not None
                     and not (isinstance(v, float) and math.isnan(v))
@@ -285,7 +285,7 @@ def _check_text(tables: dict[str, pd.DataFrame], pkg: dict) -> None:
         if name not in tables:
             continue
         path = _resource(pkg, name)["path"]
-        for i, row in enumerate(tables[name].to_dict("records"), start=1):
+        for i, row in enumerate(tables[name].to_dict("records"), start=2):
             key = (row["source_id"], int(row["block_no"]))
             if key not in block_text:
                 raise DataError(

@@ -248,45 +248,45 @@ def tmp_data(tmp_path, monkeypatch):
 @pytest.mark.parametrize(
     ("table", "row", "field", "value", "message"),
     [
-        ("facts", 3, "value", "1,5", r"facts\.csv, row 3, field 'value': '1,5' is not a number"),
-        ("facts", 2, "base_value", "abc", r"facts\.csv, row 2, field 'base_value': 'abc' is not"),
-        ("facts", 5, "entity_id", "atlantis", r"facts\.csv, row 5, field 'entity_id': unknown"),
-        ("facts", 4, "indicator_id", "gdp_per_cat", r"row 4, field 'indicator_id': unknown"),
+        ("facts", 3, "value", "1,5", r"facts\.csv, row 4, field 'value': '1,5' is not a number"),
+        ("facts", 2, "base_value", "abc", r"facts\.csv, row 3, field 'base_value': 'abc' is not"),
+        ("facts", 5, "entity_id", "atlantis", r"facts\.csv, row 6, field 'entity_id': unknown"),
+        ("facts", 4, "indicator_id", "gdp_per_cat", r"row 5, field 'indicator_id': unknown"),
         (
             "facts",
             2,
             "fact_id",
             "lw-coal-overcapacity-cut-2016-2020",
-            r"row 2, field 'fact_id': dup",
+            r"row 3, field 'fact_id': dup",
         ),
         (
             "facts",
             6,
             "quote",
             "这句话不在文中",
-            r"row 6, field 'quote': '这句话不在文中' is not in",
+            r"row 7, field 'quote': '这句话不在文中' is not in",
         ),
-        ("facts", 7, "qualifier", "roughly", r"row 7, field 'qualifier': 'roughly' is not allowed"),
-        ("facts", 8, "block_no", "9999", r"row 8, field 'block_no': block 9999 does not exist"),
-        ("facts", 9, "period", "June 2021", r"row 9, field 'period': 'June 2021' does not match"),
-        ("facts", 10, "value", "", r"row 10, field 'value': value is missing"),
-        ("entities", 3, "parent_id", "nowhere", r"entities\.csv, row 3, field 'parent_id'"),
-        ("entities", 2, "lat", "north", r"entities\.csv, row 2, field 'lat': 'north' is not a"),
-        ("events", 1, "quote", "没有这回事", r"events\.csv, row 1, field 'quote'"),
-        ("clusters", 1, "zone_entity_id", "mars", r"clusters\.csv, row 1, field 'zone_entity_id'"),
+        ("facts", 7, "qualifier", "roughly", r"row 8, field 'qualifier': 'roughly' is not allowed"),
+        ("facts", 8, "block_no", "9999", r"row 9, field 'block_no': block 9999 does not exist"),
+        ("facts", 9, "period", "June 2021", r"row 10, field 'period': 'June 2021' does not match"),
+        ("facts", 10, "value", "", r"row 11, field 'value': value is missing"),
+        ("entities", 3, "parent_id", "nowhere", r"entities\.csv, row 4, field 'parent_id'"),
+        ("entities", 2, "lat", "north", r"entities\.csv, row 3, field 'lat': 'north' is not a"),
+        ("events", 1, "quote", "没有这回事", r"events\.csv, row 2, field 'quote'"),
+        ("clusters", 1, "zone_entity_id", "mars", r"clusters\.csv, row 2, field 'zone_entity_id'"),
         (
             "indicators",
             2,
             "indicator_id",
             "coal_overcapacity_cut",
-            r"indicators\.csv, row 2, field",
+            r"indicators\.csv, row 3, field",
         ),
         (
             "excluded_mentions",
             1,
             "context",
             "不存在",
-            r"excluded_mentions\.csv, row 1, field 'cont",
+            r"excluded_mentions\.csv, row 2, field 'cont",
         ),
     ],
 )
@@ -321,7 +321,7 @@ def test_any_value_cell_loads_or_is_refused_with_row_and_field(tmp_data, cell):
         try:
             df = datasets.facts()
         except DataError as exc:
-            assert exc.row == 2 and exc.field == "value" and "facts.csv" in exc.file
+            assert exc.row == 3 and exc.field == "value" and "facts.csv" in exc.file
         else:
             assert df.loc[1, "value"] == float(cell)
     finally:
