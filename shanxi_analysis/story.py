@@ -21,6 +21,8 @@ from collections.abc import Callable
 
 from . import datasets, metrics
 
+_HAN_THEN_LATIN = re.compile(r"([\u4e00-\u9fff])([0-9A-Za-z])")
+_LATIN_THEN_HAN = re.compile(r"([0-9A-Za-z%])([\u4e00-\u9fff])")
 _PLACEHOLDER = re.compile(r"\{(fact|period|calc|indicator):([A-Za-z0-9_\-]+)\}")
 
 _ZH_QUALIFIER = {
@@ -52,7 +54,7 @@ _EN_UNITS: dict[str, list[tuple[float, float, str]]] = {
     "hour": [(0, 1, "hours")],
     "month": [(0, 1, "months")],
     "year": [(0, 1, "years")],
-    "person": [(0, 1, "people")],
+    "person": [(0, 1, "")],  # the sentence says who: "60 researchers"
     "rank": [(0, 1, "")],
     "count": [(1e6, 1e6, "million"), (0, 1, "")],
 }
@@ -64,27 +66,54 @@ def _number(x: float) -> str:
     return f"{x:,.3f}".rstrip("0").rstrip(".")
 
 
-def figure(fact_id: str, lang: str) -> str:
-    """Return a fact's figure for a reader in ``lang``, with its qualifier."""
-    datasets._check_lang(lang)
-    f = datasets.fact(fact_id)
-    q = str(f["qualifier"])
+def _span_matches(span: str, value: float | None) -> bool:
+    """Whether the span still says ``value`` (a user may have edited the value alone)."""
+    digits = re.search(r"[0-9][0-9,]*(?:\.[0-9]+)?", span)
+    if digits is None or value is None:
+        return True  # written in Chinese numerals (三成): nothing to compare
+    return float(digits.group(0).replace(",", "")) == float(value)
+
+
+def figure_of(
+    base_value: float,
+    base_unit: str,
+    qualifier: str,
+    lang: str,
+    *,
+    span: str | None = None,
+    value: float | None = None,
+    unit: str | None = None,
+) -> str:
+    """Return a figure for a reader in ``lang`` with its qualifier.
+
+    Chinese keeps the figure as the article writes it (``span``, else ``value`` and
+    ``unit``); English converts the base value into readable units (``156.85 million
+    tonnes``, ``31st``).
+
+    >>> figure_of(150580000000, "yuan", "none", "en")
+    '150.58 billion yuan'
+    >>> figure_of(900, "count", "at_most", "zh", span="900 座")
+    '900 座以内'
+    """
+    q = str(qualifier)
     if lang == "zh":
-        text = f["span"]
+        if isinstance(span, str) and span and _span_matches(span, value):
+            text = span
+        elif base_unit == "rank":
+            text = f"第{_number(value or 0)}{unit or '位'}"
+        else:
+            text = f"{_number(value or 0)}{unit or ''}"
         if q == "more_than" and ("多" in text or "余" in text):
             return text
-        # Digits keep a space from the Chinese around them, as the articles write them.
-        pad = (
-            f" {text}" if text[:1].isdigit() and q in ("approx", "more_than", "less_than") else text
-        )
-        return _ZH_QUALIFIER.get(q, "{}").format(pad)
-    base, unit = float(f["base_value"]), f["base_unit"]
-    if unit == "rank":
+        return _ZH_QUALIFIER.get(q, "{}").format(text)
+    base = float(base_value)
+    if base_unit == "rank":
         n = int(base)
         suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
         text = f"{n}{suffix}"
     else:
-        for minimum, divisor, label in _EN_UNITS.get(unit, [(0, 1, unit)]):
+        text = _number(base)
+        for minimum, divisor, label in _EN_UNITS.get(base_unit, [(0, 1, base_unit)]):
             if abs(base) >= minimum:
                 number = _number(base / divisor)
                 if number == "1" and label in ("days", "hours", "months", "years", "tonnes"):
@@ -92,6 +121,21 @@ def figure(fact_id: str, lang: str) -> str:
                 text = f"{number}%" if label == "%" else f"{number} {label}".strip()
                 break
     return _EN_QUALIFIER.get(q, "{}").format(text)
+
+
+def figure(fact_id: str, lang: str) -> str:
+    """Return a fact's figure for a reader in ``lang``, with its qualifier."""
+    datasets._check_lang(lang)
+    f = datasets.fact(fact_id)
+    return figure_of(
+        f["base_value"],
+        f["base_unit"],
+        f["qualifier"],
+        lang,
+        span=f["span"],
+        value=f["value"],
+        unit=f["unit"],
+    )
 
 
 def _v(fact_id: str) -> float:
@@ -122,12 +166,23 @@ CALCULATIONS: dict[str, Callable[[str], str]] = {
     "province_imports_change_2020q1": lambda lang: _pct(
         -_v("dz-dev-zones-imports-decline-2020q1") - _v("dz-dev-zones-imports-growth-gap-2020q1")
     ),
+    # Four significant figures: enough to show how closely the two articles agree.
     "shanxi_trade_2019_from_share": lambda lang: _money(
-        metrics.implied_total(_v("dz-dev-zones-trade-2019"), _v("dz-dev-zones-trade-share-2019")),
+        _significant(
+            metrics.implied_total(
+                _v("dz-dev-zones-trade-2019"), _v("dz-dev-zones-trade-share-2019")
+            ),
+            4,
+        ),
         lang,
     ),
     "shanxi_trade_2019_from_growth": lambda lang: _money(
-        metrics.implied_previous(_v("lw-foreign-trade-2020"), _v("lw-foreign-trade-growth-2020")),
+        _significant(
+            metrics.implied_previous(
+                _v("lw-foreign-trade-2020"), _v("lw-foreign-trade-growth-2020")
+            ),
+            4,
+        ),
         lang,
     ),
     "loan_interest_check": lambda lang: _money(
@@ -139,8 +194,11 @@ CALCULATIONS: dict[str, Callable[[str], str]] = {
     "dev_zones_added": lambda lang: _number(
         _v("lw-dev-zones-2021") - _v("dz-dev-zones-total-2020")
     ),
+    # "about 8000 万千瓦时" over "3.4 万" households: two significant figures at most.
     "kwh_per_household": lambda lang: _number(
-        round(metrics.per_unit(_v("lw-panda-solar-output"), _v("lw-panda-solar-households")))
+        _significant(
+            metrics.per_unit(_v("lw-panda-solar-output"), _v("lw-panda-solar-households")), 2
+        )
     ),
     "wind_solar_total_capacity": lambda lang: _capacity(
         metrics.implied_total(
@@ -152,14 +210,22 @@ CALCULATIONS: dict[str, Callable[[str], str]] = {
 """Derived values a narrative may cite, each computed from facts by a metric."""
 
 
+def _significant(x: float, digits: int) -> float:
+    """``x`` rounded to ``digits`` significant figures: a derived value is no more precise
+    than the figures it comes from."""
+    return float(f"{x:.{digits}g}")
+
+
 def _capacity(kw: float, lang: str) -> str:
-    return f"{kw / 1e4:,.0f} 万千瓦" if lang == "zh" else f"{kw / 1e6:,.1f} GW"
+    kw = _significant(kw, 3)  # from a share given to three figures (31.2%)
+    return f"{_number(kw / 1e4)}万千瓦" if lang == "zh" else f"{_number(kw / 1e6)} GW"
 
 
 def _money(yuan: float, lang: str) -> str:
+    """Money as the figures around it are written (up to three decimals, as ``figure``)."""
     if lang == "zh":
-        return f"{yuan / 1e8:,.1f} 亿元" if yuan >= 1e8 else f"{yuan / 1e4:,.2f} 万元"
-    return f"{yuan / 1e9:,.2f} billion yuan" if yuan >= 1e9 else f"{yuan / 1e6:,.2f} million yuan"
+        return f"{_number(yuan / 1e8)}亿元" if yuan >= 1e8 else f"{_number(yuan / 1e4)}万元"
+    return figure_of(yuan, "yuan", "none", "en")
 
 
 _MONTHS = "January February March April May June July August September October November December"
@@ -216,9 +282,7 @@ def render(template: str, lang: str) -> str:
     datasets._check_lang(lang)
 
     def sub(m: re.Match) -> str:
-        text = _value(m.group(1), m.group(2))
-        # In Chinese, figures stand apart from the characters around them by a space.
-        return f" {text} " if lang == "zh" and text[:1].isdigit() else text
+        return _value(m.group(1), m.group(2))
 
     def _value(kind: str, key: str) -> str:
         if kind == "fact":
@@ -235,7 +299,9 @@ def render(template: str, lang: str) -> str:
         return CALCULATIONS[key](lang)
 
     text = _PLACEHOLDER.sub(sub, template)
-    # Chinese text: no space next to Chinese punctuation or at the ends.
-    text = re.sub(r" +([，。；：、）」”])", r"\1", text)
-    text = re.sub(r"([（「“]) +", r"\1", text)
+    if lang == "zh":
+        # One spacing rule for the figures of both articles (one writes 15685 万吨, the
+        # other 83个): a space wherever a digit or Latin letter meets a Chinese character.
+        text = _HAN_THEN_LATIN.sub(r"\1 \2", text)
+        text = _LATIN_THEN_HAN.sub(r"\1 \2", text)
     return re.sub(r" {2,}", " ", text).strip()

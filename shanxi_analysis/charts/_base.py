@@ -359,14 +359,30 @@ def span_label(period: str, lang: str) -> str:
     return period_label(period, lang)
 
 
+def significant(x: float, digits: int) -> float:
+    """Return ``x`` rounded to ``digits`` significant figures (a derived value is no more
+    precise than the figures it comes from)."""
+    from ..story import _significant
+
+    return _significant(x, digits)
+
+
 def display_text(row: pd.Series, lang: str) -> str:
-    """Return a fact as written for a reader: qualifier, value and unit (``约 12%``)."""
-    value = row["value"]
-    num = f"{value:,.10g}" if isinstance(value, float) else str(value)
-    q = row.get("qualifier_label") or ""
-    if lang == "zh":
-        return f"{q}{num}{row['unit']}" if q else f"{num}{row['unit']}"
-    return f"{q} {num} {row['unit']}".strip()
+    """Return a fact's figure for a reader with its qualifier: in Chinese as the article
+    writes it (``900 座以内``, ``第31位``); in English in readable units (``at most 900``,
+    ``156.85 million tonnes``, ``31st``)."""
+    from ..story import figure_of
+
+    span = row.get("span")
+    return figure_of(
+        row["base_value"],
+        row["base_unit"],
+        row["qualifier"],
+        lang,
+        span=span if isinstance(span, str) else None,
+        value=row["value"],
+        unit=row["unit"],
+    )
 
 
 def with_plot_columns(df: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -409,7 +425,7 @@ def fact_tooltip(lang: str, *extra: alt.Tooltip) -> list[alt.Tooltip]:
     return [
         alt.Tooltip("indicator:N", title=tr(lang, "指标", "Indicator")),
         *extra,
-        alt.Tooltip("display:N", title=tr(lang, "原文数值", "As written")),
+        alt.Tooltip("display:N", title=tr(lang, "原文数值", "Figure")),
         alt.Tooltip("period:N", title=tr(lang, "时期", "Period")),
         quote_tooltip(lang),
         source_tooltip(lang),

@@ -20,6 +20,7 @@ from ._base import (
     num,
     scale_for,
     select,
+    significant,
     tr,
     with_plot_columns,
     written,
@@ -187,8 +188,11 @@ def wind_solar_share(data: pd.DataFrame | None = None, *, lang: str = "zh") -> a
     df = facts_frame(data, lang)
     facts = with_plot_columns(select(df, (_WS_CAP, _WS_SHARE), chart="wind_solar_share"), lang)
     cap, share = facts.iloc[0], facts.iloc[1]
-    total_kw = metrics.implied_total(float(cap["base_value"]), float(share["base_value"]))
-    other_kw = total_kw - float(cap["base_value"])
+    # Derived from a share given to three figures: no more precise than that.
+    total_kw = significant(
+        metrics.implied_total(float(cap["base_value"]), float(share["base_value"])), 3
+    )
+    other_kw = significant(total_kw - float(cap["base_value"]), 3)
     factor, unit = scale_for("kW", [total_kw], lang)
 
     def capacity(kw: float, approx: bool) -> str:
@@ -330,7 +334,10 @@ def equivalences(data: pd.DataFrame | None = None, *, lang: str = "zh") -> alt.L
     panda = with_plot_columns(select(df, _PANDA, chart="equivalences"), lang)
     fleets = with_plot_columns(select(df, tuple(_FLEETS), chart="equivalences"), lang)
     output, homes = panda.iloc[0], panda.iloc[1]
-    per_home = metrics.per_unit(float(output["base_value"]), float(homes["base_value"]))
+    # "about 8000 万千瓦时" over "3.4 万" households: two significant figures at most.
+    per_home = significant(
+        metrics.per_unit(float(output["base_value"]), float(homes["base_value"])), 2
+    )
     per_home_text = tr(
         lang, f"约 {num(round(per_home), lang)} 千瓦时", f"about {num(round(per_home), lang)} kWh"
     )

@@ -250,6 +250,9 @@ def postprocess(html: str, *, lang: str, stem: str) -> str:
 
 def export(nb, *, lang: str, stem: str, show_code: bool, bootstrap: str, footer: str) -> str:
     """Return the HTML page of an executed notebook."""
+    title = nb.metadata.get("shanxi", {}).get("title", {})
+    if isinstance(title, dict) and title.get(lang):
+        nb.metadata["title"] = title[lang]  # the page's <title>, not "Notebook"
     for cell in nb.cells:
         # papermill gives its injected cell a random id; fix it so pages are reproducible.
         if "injected-parameters" in cell.get("metadata", {}).get("tags", []):

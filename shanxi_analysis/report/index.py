@@ -30,15 +30,15 @@ footer { margin-top: 32px; font-size: 12px; color: #777; }
 
 
 def _key_figures(nb: Notebook, lang: str) -> list[tuple[str, str, str]]:
-    from .. import datasets
-    from ..charts._base import display_text
+    from .. import datasets, story
 
     facts = datasets.facts(lang).set_index("fact_id")
     out = []
     for fid in nb.meta.get("key_facts", []):
         if fid in facts.index:
             row = facts.loc[fid]
-            out.append((row["indicator"], display_text(row, lang), str(row["period"] or "")))
+            label = f"{row['indicator']} · {row['entity']}"
+            out.append((label, story.figure(fid, lang), story.period_text(row["period"], lang)))
     return out
 
 
