@@ -74,6 +74,16 @@ def simple_interest(principal: float, annual_rate_pct: float, months: float) -> 
     return principal * annual_rate_pct / 100 * months / 12
 
 
+def significant(x: float, digits: int) -> float:
+    """Return ``x`` rounded to ``digits`` significant figures (a derived value is no more
+    precise than the figures it comes from).
+
+    >>> significant(108477.56, 3)
+    108000.0
+    """
+    return float(f"{x:.{digits}g}")
+
+
 def scale(value: float, factor: float) -> float:
     """Return ``value`` times ``factor`` (e.g. one phase's saving times the number of phases).
 

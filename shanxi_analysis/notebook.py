@@ -160,7 +160,8 @@ class Page:
     def show(self, chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
         """Record the facts a chart plots and return it for display."""
         ids: list[str] = []
-        for rows in (chart.to_dict().get("datasets") or {}).values():
+        # Displaying the chart validates it; reading its data needs no second validation.
+        for rows in (chart.to_dict(validate=False).get("datasets") or {}).values():
             ids += [r["fact_id"] for r in rows if isinstance(r, dict) and "fact_id" in r]
         self._use(list(dict.fromkeys(ids)))
         return chart

@@ -33,7 +33,7 @@ import re
 import unicodedata
 import warnings
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -160,8 +160,6 @@ class _RawBlock:
     media_ref: str | None = None
     is_media: bool = False
     gap_before: int = 1
-    kind: str | None = None
-    extra: dict = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------- text helpers

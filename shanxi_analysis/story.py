@@ -168,7 +168,7 @@ CALCULATIONS: dict[str, Callable[[str], str]] = {
     ),
     # Four significant figures: enough to show how closely the two articles agree.
     "shanxi_trade_2019_from_share": lambda lang: _money(
-        _significant(
+        metrics.significant(
             metrics.implied_total(
                 _v("dz-dev-zones-trade-2019"), _v("dz-dev-zones-trade-share-2019")
             ),
@@ -177,7 +177,7 @@ CALCULATIONS: dict[str, Callable[[str], str]] = {
         lang,
     ),
     "shanxi_trade_2019_from_growth": lambda lang: _money(
-        _significant(
+        metrics.significant(
             metrics.implied_previous(
                 _v("lw-foreign-trade-2020"), _v("lw-foreign-trade-growth-2020")
             ),
@@ -196,7 +196,7 @@ CALCULATIONS: dict[str, Callable[[str], str]] = {
     ),
     # "about 8000 万千瓦时" over "3.4 万" households: two significant figures at most.
     "kwh_per_household": lambda lang: _number(
-        _significant(
+        metrics.significant(
             metrics.per_unit(_v("lw-panda-solar-output"), _v("lw-panda-solar-households")), 2
         )
     ),
@@ -210,14 +210,8 @@ CALCULATIONS: dict[str, Callable[[str], str]] = {
 """Derived values a narrative may cite, each computed from facts by a metric."""
 
 
-def _significant(x: float, digits: int) -> float:
-    """``x`` rounded to ``digits`` significant figures: a derived value is no more precise
-    than the figures it comes from."""
-    return float(f"{x:.{digits}g}")
-
-
 def _capacity(kw: float, lang: str) -> str:
-    kw = _significant(kw, 3)  # from a share given to three figures (31.2%)
+    kw = metrics.significant(kw, 3)  # from a share given to three figures (31.2%)
     return f"{_number(kw / 1e4)}万千瓦" if lang == "zh" else f"{_number(kw / 1e6)} GW"
 
 

@@ -15,6 +15,7 @@ import altair as alt
 import pandas as pd
 
 from .. import datasets
+from ..metrics import significant  # noqa: F401 - re-exported for the chart modules
 
 THEME_NAME = "shanxi"
 FONT_STACK = (
@@ -357,14 +358,6 @@ def span_label(period: str, lang: str) -> str:
         joiner = " 至 " if lang == "zh" else " to "
         return f"{date_label(a, lang)}{joiner}{date_label(b, lang)}"
     return period_label(period, lang)
-
-
-def significant(x: float, digits: int) -> float:
-    """Return ``x`` rounded to ``digits`` significant figures (a derived value is no more
-    precise than the figures it comes from)."""
-    from ..story import _significant
-
-    return _significant(x, digits)
 
 
 def display_text(row: pd.Series, lang: str) -> str:

@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 from ..atomic import atomic_write
-from .runner import Notebook, Task
+from .runner import CACHE_DIR, Notebook, Task
 
 INDEX_KEY = ".index-key"
 
@@ -95,7 +95,7 @@ def write(notebooks: list[Notebook], tasks: list[Task], out: Path) -> bool:
     for nb in notebooks:
         h.update(json.dumps(nb.meta, sort_keys=True).encode())
     key = h.hexdigest()
-    marker = out / ".cache" / INDEX_KEY
+    marker = out / CACHE_DIR / INDEX_KEY
     index = out / "index.html"
     if index.is_file() and marker.is_file() and marker.read_text() == key:
         return False

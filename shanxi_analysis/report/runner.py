@@ -17,7 +17,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
@@ -27,7 +27,7 @@ from ..atomic import atomic_write
 LANGS = ("zh", "en")
 MANIFEST = ".shanxi-build.json"
 FAILED_DIR = "_failed"
-CACHE_DIR = ".cache"
+CACHE_DIR = ".cache"  # inside the output folder: build markers, never reports
 VERSIONED = (
     "altair",
     "vl-convert-python",
@@ -74,7 +74,6 @@ class Task:
     size: int = 0
     message: str = ""
     failed_notebook: Path | None = None
-    extra: dict = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------- discovery
