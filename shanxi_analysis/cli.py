@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from . import __version__
+from .report.runner import DEFAULT_TIMEOUT
 
 if TYPE_CHECKING:  # pandas is imported only by the commands that need it
     import pandas as pd
@@ -172,7 +173,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     for item in args.parameter or []:
         name, value = item
         params[name] = value
-    tasks = report.build(
+    result = report.build(
         args.themes,
         langs=args.lang,
         jobs=args.jobs,
@@ -180,8 +181,10 @@ def _cmd_report(args: argparse.Namespace) -> int:
         show_code=args.show_code,
         out=args.out,
         parameters=params,
+        timeout=args.timeout,
+        check_data=not args.skip_data_checks,
     )
-    return 1 if any(t.status == "failed" for t in tasks) else 0
+    return 0 if result.ok else 1
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -233,8 +236,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="build the HTML reports from the theme notebooks",
         description="Run each theme notebook with papermill, in each language, and write "
         "self-contained offline HTML to OUT/<lang>/<notebook>.html plus OUT/index.html. "
-        "Unchanged reports are skipped; a failing notebook is kept under OUT/_failed/ and "
-        "the previous good report stays.",
+        "The data must pass its schema, agreement and coverage checks first. Unchanged "
+        "reports are skipped; a failing notebook is kept under OUT/_failed/ and the previous "
+        "good report stays. Exit status: 0 all built or current, 1 a report or the index "
+        "failed, 2 refused before anything ran (bad arguments, data that fails its checks), "
+        "130 interrupted.",
     )
     p.add_argument(
         "themes",
@@ -248,14 +254,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--force", action="store_true", help="rebuild even unchanged reports")
     p.add_argument("--show-code", action="store_true", help="include the code cells")
-    p.add_argument("--out", default=None, help="output folder (default: reports/)")
+    p.add_argument(
+        "--out",
+        default=None,
+        help="output folder (default: the checkout's reports/, or ./reports when installed)",
+    )
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"time limit of one notebook; past it, that report fails (default: "
+        f"{DEFAULT_TIMEOUT:g})",
+    )
+    p.add_argument(
+        "--skip-data-checks",
+        action="store_true",
+        help="build even when the data fails its agreement, coverage or schema checks "
+        "(the reports may then contradict their quotes)",
+    )
     p.add_argument(
         "-p",
         "--parameter",
         nargs=2,
         action="append",
         metavar=("NAME", "VALUE"),
-        help="another notebook parameter, checked against its parameters cell",
+        help="another notebook parameter, checked against its parameters cell "
+        "(not lang or interactive, which the build sets)",
     )
     p.set_defaults(func=_cmd_report)
     return parser
@@ -276,6 +301,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # a full disk, a folder that went away: say what, not a traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"shanxi-analysis: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         # Every file is written through a temporary file and a rename: nothing half-written.
         print(

@@ -21,7 +21,9 @@ True
 from __future__ import annotations
 
 import json
+import math
 import re
+import uuid
 from typing import Any
 
 _JSON_ESCAPES = {
@@ -37,9 +39,43 @@ _SCRIPT_END = re.compile(r"<(/script|!--)", re.IGNORECASE)
 
 def json_for_script(obj: Any, *, sort_keys: bool = False) -> str:
     """Return ``obj`` as JSON that is safe inside a ``<script>`` element (of any type) and
-    reads back to the same value."""
-    text = json.dumps(obj, ensure_ascii=False, sort_keys=sort_keys, allow_nan=False)
+    reads back to the same value. NaN and infinities, which JSON cannot hold, become
+    ``null`` (as in pandas' ``to_json``).
+
+    >>> json_for_script({"a": float("nan"), "b": [1.5, float("inf")]})
+    '{"a": null, "b": [1.5, null]}'
+    """
+    try:
+        text = json.dumps(obj, ensure_ascii=False, sort_keys=sort_keys, allow_nan=False)
+    except ValueError:
+        text = json.dumps(_finite(obj), ensure_ascii=False, sort_keys=sort_keys, allow_nan=False)
     return _JSON_UNSAFE.sub(lambda m: _JSON_ESCAPES[m.group(0)], text)
+
+
+def vega_safe(spec: Any) -> Any:
+    """Return ``spec`` with U+2028 and U+2029 in every string replaced by a space.
+
+    Vega-Lite copies field titles into the expressions it generates (tooltips, ARIA
+    descriptions), and Vega's expression parser ends a string literal at these two
+    separators, so one pasted soft line break in a name would stop the chart from drawing.
+    """
+    if isinstance(spec, str):
+        return spec.replace("\u2028", " ").replace("\u2029", " ")
+    if isinstance(spec, dict):
+        return {k: vega_safe(v) for k, v in spec.items()}
+    if isinstance(spec, list | tuple):
+        return [vega_safe(v) for v in spec]
+    return spec
+
+
+def _finite(obj: Any) -> Any:
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: _finite(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_finite(v) for v in obj]
+    return obj
 
 
 def js_for_script(code: str) -> str:
@@ -56,3 +92,86 @@ def script(code: str, *, type: str = "text/javascript", id: str | None = None) -
         raise ValueError("script text contains '</script' or '<!--'; escape it first")
     attrs = f' type="{type}"' + (f' id="{id}"' if id else "")
     return f"<script{attrs}>{code}</script>"
+
+
+_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def markdown_text(text: str) -> str:
+    """Return ``text`` for a Markdown document so that it reads as the same text: every
+    ASCII punctuation character gets a backslash, so that nothing in it becomes a tag, a
+    link, emphasis or (in JupyterLab) mathematics.
+
+    >>> print(markdown_text("</script> *a* [x](javascript:y) $1"))
+    \\<\\/script\\> \\*a\\* \\[x\\]\\(javascript\\:y\\) \\$1
+    """
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
+
+
+EMBED_OPTIONS = {"actions": {"export": True, "source": False, "compiled": False, "editor": False}}
+"""vega-embed's menu keeps "save as SVG/PNG" and drops the links that leave the page (the
+online Vega editor) or show raw specs."""
+
+VEGA_ELEMENT_PREFIX = "sx-vega-"
+"""Every chart's element id starts with this; a page's ids are made sequential afterwards."""
+
+
+def vega_libraries(bundle: str, versions: dict[str, str] | None = None) -> str:
+    """Return one ``<script>`` element that defines Vega, Vega-Lite and vega-embed as page
+    globals from vl-convert's bundle (wrapped in a function: it declares top-level
+    constants).
+
+    ``versions`` (``vega_version``, ``vegalite_version``, ``vegaembed_version``) goes into
+    ``VEGA_DEBUG``, so that an Altair snippet on the same page finds the libraries and loads
+    nothing. Where an AMD loader is present the three modules are also defined for it.
+    """
+    code = (
+        f"var VEGA_DEBUG = {json_for_script(versions or {}, sort_keys=True)};\n"
+        f"(function(){{\n{js_for_script(bundle)}\n}})();\n"
+        "if (typeof define === 'function' && define.amd) {"
+        " define('vega', [], function(){ return window.vega; });"
+        " define('vega-lite', [], function(){ return window.vegaLite; });"
+        " define('vega-embed', [], function(){ return window.vegaEmbed; }); }\n"
+    )
+    return script(code)
+
+
+def vega_embed(spec: dict, *, options: dict | None = None, element_id: str | None = None) -> str:
+    """Return the HTML of one chart: an element, the spec as a JSON data block, and the call
+    that draws it with the page's ``vegaEmbed`` (see :func:`vega_libraries`).
+
+    The spec is never parsed as code: it is read with ``JSON.parse`` from a
+    ``<script type="application/json">`` element. Should the chart fail to draw, the element
+    says so instead of staying blank.
+
+    >>> html = vega_embed({"mark": "bar", "title": "</script><b>"}, element_id="c1")
+    >>> html.count("<script"), "</script><b>" in html
+    (2, False)
+    """
+    element_id = element_id or VEGA_ELEMENT_PREFIX + uuid.uuid4().hex
+    if not re.fullmatch(r"[A-Za-z][\w-]*", element_id):
+        raise ValueError(
+            f"element id {element_id!r}: expected a letter, then letters, digits, - or _"
+        )
+    opts = json_for_script(EMBED_OPTIONS if options is None else options, sort_keys=True)
+    call = (
+        "(function(){"
+        f"var el = document.getElementById({json_for_script(element_id)});"
+        f"var spec = JSON.parse(document.getElementById({json_for_script(element_id + '-spec')})"
+        ".textContent);"
+        "if (typeof window.vegaEmbed !== 'function') {"
+        " el.textContent = 'Chart not drawn: the Vega libraries are missing from this page.';"
+        " return; }"
+        f"window.vegaEmbed(el, spec, {opts})"
+        ".catch(function(e){ el.textContent = 'Chart not drawn: ' + e; console.error(e); });"
+        "})();"
+    )
+    return (
+        f'<div class="sx-chart" id="{element_id}"></div>'
+        + script(
+            json_for_script(vega_safe(spec), sort_keys=True),
+            type="application/json",
+            id=element_id + "-spec",
+        )
+        + script(call)
+    )

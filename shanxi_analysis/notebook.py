@@ -13,17 +13,14 @@ lists each fact used with its quote.
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import html
-import itertools
-import json
+from collections.abc import Callable
 from typing import Any
 
 import altair as alt
 import pandas as pd
 
-from . import charts, checks, datasets, story
+from . import charts, checks, datasets, htmlsafe, story
 
 LANGS = datasets.LANGS
 
@@ -75,44 +72,37 @@ def facts_html(df: pd.DataFrame, lang: str, *, limit: int | None = None) -> str:
 
 
 OFFLINE_RENDERER = "shanxi-offline"
-_EMBED_OPTIONS = {"actions": {"export": True, "source": False, "compiled": False, "editor": False}}
-
-
-@functools.lru_cache(maxsize=1)
-def _vega_bundle() -> str:
-    from .charts.render import vega_bundle
-
-    return vega_bundle().replace("</script", "<\\/script")
+REPORT_RENDERER = "shanxi-report"
 
 
 def _offline_renderer(spec: dict, **_metadata: Any) -> dict:
     """Altair renderer for JupyterLab without a network: each output carries the Vega
-    libraries and evaluates them only if the page does not have them yet."""
-    payload = json.dumps(spec, sort_keys=True, ensure_ascii=False)
-    div = "sx-vega-" + hashlib.sha1(payload.encode()).hexdigest()[:16] + f"-{next(_DIV_IDS)}"
-    script = (
-        "(function(){"
-        f"if (typeof window.vegaEmbed === 'undefined') {{ {_vega_bundle()} }}"
-        f"window.vegaEmbed('#{div}', {payload}, {json.dumps(_EMBED_OPTIONS)})"
-        ".catch(function(e){ console.error(e); });"
-        "})();"
+    libraries (a page defines them once; later outputs find them)."""
+    from .charts.render import vega_bundle
+
+    guard = htmlsafe.script(
+        "if (typeof window.vegaEmbed === 'undefined') {"
+        f"(function(){{ {htmlsafe.js_for_script(vega_bundle())} }})(); }}"
     )
-    return {"text/html": f'<div id="{div}"></div><script type="text/javascript">{script}</script>'}
+    return {"text/html": guard + htmlsafe.vega_embed(spec)}
 
 
-_DIV_IDS = itertools.count(1)
+def _report_renderer(spec: dict, **_metadata: Any) -> dict:
+    """Altair renderer for the reports: the chart alone; the page defines the Vega
+    libraries once (:func:`shanxi_analysis.report.html.vega_bootstrap`)."""
+    return {"text/html": htmlsafe.vega_embed(spec)}
+
+
 alt.renderers.register(OFFLINE_RENDERER, _offline_renderer)
+alt.renderers.register(REPORT_RENDERER, _report_renderer)
 
 
 def use_renderer(interactive: bool) -> None:
     """Pick how Altair charts display: in JupyterLab (``interactive``) each chart carries
     the Vega libraries, since JupyterLab has no network and no Vega-Lite 6 renderer; in a
-    report the page supplies them once, so charts use Altair's default renderer."""
-    if interactive:
-        alt.renderers.enable(OFFLINE_RENDERER)
-    else:
-        alt.renderers.enable("default")
-        alt.renderers.set_embed_options(**_EMBED_OPTIONS)
+    report the page supplies them once. Either way the spec enters the page only through
+    :mod:`shanxi_analysis.htmlsafe`."""
+    alt.renderers.enable(OFFLINE_RENDERER if interactive else REPORT_RENDERER)
 
 
 class Page:
@@ -136,19 +126,22 @@ class Page:
     def _use(self, ids: list[str]) -> None:
         self.used += [i for i in ids if i not in self.used]
 
-    def text(self, *, zh: str, en: str) -> str:
-        """Return a narrative template rendered with figures from the data."""
+    def text(self, *, zh: str, en: str, escape: Callable[[str], str] | None = None) -> str:
+        """Return a narrative template rendered with figures from the data (each value passed
+        through ``escape`` when given)."""
         template = self.tr(zh, en)
         self._use(story.fact_ids(template))
-        return story.render(template, self.lang)
+        return story.render(template, self.lang, escape=escape)
 
     def say(self, *, zh: str, en: str) -> None:
-        """Display a narrative paragraph (Markdown) in the page's language."""
-        _display(_markdown(self.text(zh=zh, en=en)))
+        """Display a narrative paragraph (Markdown) in the page's language; values from the
+        data are escaped, so a name can never become markup."""
+        _display(_markdown(self.text(zh=zh, en=en, escape=htmlsafe.markdown_text)))
 
     def heading(self, *, zh: str, en: str, level: int = 2) -> None:
         """Display a heading; level-2 headings make the report's table of contents."""
-        _display(_markdown("#" * level + " " + self.text(zh=zh, en=en)))
+        text = self.text(zh=zh, en=en, escape=htmlsafe.markdown_text)
+        _display(_markdown("#" * level + " " + text))
 
     def title(self) -> None:
         """Display the theme's title as the page heading."""

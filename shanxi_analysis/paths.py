@@ -1,9 +1,12 @@
 """Where the data, notebooks and reports live.
 
 The project root is found from the package's own location (a source checkout or an
-editable install). ``SHANXI_ANALYSIS_DATA`` points the package at another data folder
-(one with the same ``raw/`` and ``curated/`` layout); ``SHANXI_ANALYSIS_REPORTS`` at
-another output folder. This module only computes paths; it never reads or writes.
+editable install). Installed from a wheel, the package carries its own copies of the data
+and the theme notebooks, and reports go to ``reports/`` in the current directory.
+``SHANXI_ANALYSIS_DATA`` points the package at another data folder (one with the same
+``raw/`` and ``curated/`` layout), ``SHANXI_ANALYSIS_NOTEBOOKS`` at another folder of theme
+notebooks, ``SHANXI_ANALYSIS_REPORTS`` at another output folder. This module only computes
+paths; it never reads or writes.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ PROJECT_ROOT = PACKAGE_DIR.parent
 
 DATA_ENV = "SHANXI_ANALYSIS_DATA"
 REPORTS_ENV = "SHANXI_ANALYSIS_REPORTS"
+NOTEBOOKS_ENV = "SHANXI_ANALYSIS_NOTEBOOKS"
 CACHE_ENV = "SHANXI_ANALYSIS_CACHE"
 
 
@@ -46,18 +50,32 @@ def sources_csv() -> Path:
     return data_dir() / "sources.csv"
 
 
+def in_checkout() -> bool:
+    """Whether the package runs from a source checkout (or an editable install of one)."""
+    return (PROJECT_ROOT / "pyproject.toml").is_file() and (PROJECT_ROOT / "notebooks").is_dir()
+
+
 def notebooks_dir() -> Path:
-    """Return the folder of the theme notebooks."""
-    return PROJECT_ROOT / "notebooks"
+    """Return the folder of the theme notebooks: ``$SHANXI_ANALYSIS_NOTEBOOKS``, the
+    checkout's ``notebooks/``, or the copy bundled inside a built wheel."""
+    override = os.environ.get(NOTEBOOKS_ENV)
+    if override:
+        return Path(override).expanduser().resolve()
+    if in_checkout():
+        return PROJECT_ROOT / "notebooks"
+    return PACKAGE_DIR / "_notebooks"
 
 
 def reports_dir() -> Path:
-    """Return the default output folder of the reports: ``$SHANXI_ANALYSIS_REPORTS`` or
-    ``reports/`` in the checkout."""
+    """Return the default output folder of the reports: ``$SHANXI_ANALYSIS_REPORTS``, the
+    checkout's ``reports/``, or, installed from a wheel, ``reports/`` in the current
+    directory (never inside the installed package)."""
     override = os.environ.get(REPORTS_ENV)
     if override:
         return Path(override).expanduser().resolve()
-    return PROJECT_ROOT / "reports"
+    if in_checkout():
+        return PROJECT_ROOT / "reports"
+    return Path.cwd() / "reports"
 
 
 def cache_dir() -> Path:

@@ -271,12 +271,15 @@ def fact_ids(template: str) -> list[str]:
     )
 
 
-def render(template: str, lang: str) -> str:
-    """Return ``template`` with every placeholder replaced by its value in ``lang``."""
+def render(template: str, lang: str, *, escape: Callable[[str], str] | None = None) -> str:
+    """Return ``template`` with every placeholder replaced by its value in ``lang``;
+    ``escape`` (e.g. :func:`htmlsafe.markdown_text`) is applied to each value, never to the
+    template, so names from the data stay text in Markdown."""
     datasets._check_lang(lang)
 
     def sub(m: re.Match) -> str:
-        return _value(m.group(1), m.group(2))
+        value = _value(m.group(1), m.group(2))
+        return escape(value) if escape else value
 
     def _value(kind: str, key: str) -> str:
         if kind == "fact":

@@ -68,7 +68,7 @@ def test_report_has_contents_charts_downloads_and_hides_code(built, lang):
     assert toc is not None and len(toc.find_all("li")) >= 4
     for a in toc.find_all("a"):
         assert soup.find(id=a["href"][1:]) is not None
-    charts = [s for s in soup.find_all("script") if "vegaEmbed(outputDiv" in (s.string or "")]
+    charts = soup.find_all("div", class_="sx-chart")
     downloads = soup.find_all("div", class_="sx-download")
     assert len(charts) == len(downloads) == 3
     assert all(d.a["href"].startswith("data:text/csv;charset=utf-8;base64,") for d in downloads)
@@ -161,7 +161,12 @@ def test_interrupted_write_leaves_the_old_file_and_no_temporary(tmp_path, monkey
         (["report", "tourism"], "unknown theme 'tourism'; expected one of: overview, coal-energy"),
         (["report", "--lang", "fr"], "unknown language 'fr'; expected zh, en or zh,en"),
         (["report", "-p", "colour", "red"], "unknown parameter 'colour'; the notebook declares"),
-        (["report", "-p", "interactive", "maybe"], "'maybe' is not a boolean"),
+        (
+            ["report", "-p", "interactive", "true"],
+            "parameter 'interactive' cannot be set with -p: reports are static pages",
+        ),
+        (["report", "-p", "lang", "en"], "parameter 'lang' cannot be set with -p: it is set by"),
+        (["report", "--timeout", "0"], "--timeout must be a positive number of seconds"),
         (["report", "--jobs", "0"], "--jobs must be at least 1"),
     ],
 )

@@ -3,6 +3,7 @@ with a CJK font so that Chinese never turns into boxes."""
 
 from __future__ import annotations
 
+import html
 import os
 import xml.etree.ElementTree as ET
 from functools import lru_cache
@@ -11,6 +12,7 @@ from pathlib import Path
 import altair as alt
 import vl_convert as vlc
 
+from .. import htmlsafe, vegabundle
 from ..atomic import atomic_write
 from ._base import theme_config
 
@@ -66,31 +68,17 @@ def cjk_font() -> tuple[Path, frozenset[int]]:
     )
 
 
-@lru_cache(maxsize=1)
 def vega_bundle() -> str:
-    """Return vl-convert's JavaScript bundle of Vega, Vega-Lite and vega-embed.
-
-    Generating it takes seconds, so it is kept in :func:`paths.cache_dir`, one file per
-    vl-convert version (generated, never committed).
-    """
-    from importlib import metadata
-
-    from .. import paths
-
-    version = metadata.version("vl-convert-python")
-    cache = paths.cache_dir() / f"vega-bundle-vl-convert-{version}-vl-{VL_VERSION}.js"
-    if cache.is_file():
-        return cache.read_text(encoding="utf-8")
-    bundle = vlc.javascript_bundle(vl_version=VL_VERSION)
-    atomic_write(cache, bundle.encode("utf-8"))
-    return bundle
+    """Return vl-convert's JavaScript bundle of Vega, Vega-Lite and vega-embed (cached and
+    checked by :mod:`shanxi_analysis.vegabundle`)."""
+    return vegabundle.text()
 
 
 def _spec(chart: alt.TopLevelMixin | dict) -> dict:
     spec = chart if isinstance(chart, dict) else chart.to_dict()
     config = theme_config()
     config.update(spec.get("config", {}))
-    return {**spec, "config": config}
+    return htmlsafe.vega_safe({**spec, "config": config})
 
 
 def svg_text(svg: str) -> str:
@@ -148,7 +136,24 @@ def save(
     elif suffix == ".png":
         data = bytes(vlc.vegalite_to_png(_spec(chart), vl_version=VL_VERSION, scale=scale))
     else:
-        html = vlc.vegalite_to_html(_spec(chart), vl_version=VL_VERSION, bundle=True)
-        data = html.encode("utf-8")
+        data = chart_page(_spec(chart)).encode("utf-8")
     atomic_write(path, data)
     return path
+
+
+def chart_page(spec: dict) -> str:
+    """Return one self-contained HTML page that draws ``spec`` offline, its ``<title>`` the
+    chart's title; the spec enters the page only through :mod:`shanxi_analysis.htmlsafe`."""
+    title = spec.get("title", "")
+    text = title.get("text", "") if isinstance(title, dict) else title
+    if isinstance(text, list):
+        text = " ".join(map(str, text))
+    return (
+        '<!DOCTYPE html>\n<html><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{html.escape(str(text or 'Chart'))}</title>"
+        + htmlsafe.vega_libraries(vega_bundle())
+        + "</head><body>"
+        + htmlsafe.vega_embed(spec)
+        + "</body></html>\n"
+    )

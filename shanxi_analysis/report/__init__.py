@@ -15,9 +15,33 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from .runner import LANGS, ReportError, Task, default_jobs, discover, plan
+from .runner import (
+    DEFAULT_TIMEOUT,
+    LANGS,
+    MANIFEST,
+    ReportError,
+    Task,
+    data_problems,
+    default_jobs,
+    discover,
+    execute,
+    plan,
+    save_manifest,
+)
 
-__all__ = ["LANGS", "ReportError", "Task", "build", "default_jobs", "discover", "summary_table"]
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "LANGS",
+    "Build",
+    "DataCheckError",
+    "ReportError",
+    "Task",
+    "build",
+    "data_problems",
+    "default_jobs",
+    "discover",
+    "summary_table",
+]
 
 
 def summary_table(tasks: Sequence[Task], out: Path) -> str:
@@ -34,6 +58,24 @@ def summary_table(tasks: Sequence[Task], out: Path) -> str:
     return "\n".join(lines)
 
 
+class Build(list):
+    """The tasks of a build (a list of :class:`Task`), and ``problems``: what went wrong
+    around them (the index or the build record could not be written)."""
+
+    def __init__(self, tasks: Sequence[Task] = (), problems: Sequence[str] = ()) -> None:
+        super().__init__(tasks)
+        self.problems = list(problems)
+
+    @property
+    def ok(self) -> bool:
+        """Whether every report is built or current and nothing else went wrong."""
+        return not self.problems and all(t.status != "failed" for t in self)
+
+
+class DataCheckError(ReportError):
+    """The data fails the checks that guard what is published; nothing was built."""
+
+
 def build(
     themes: Sequence[str] = (),
     *,
@@ -44,14 +86,24 @@ def build(
     out: str | Path | None = None,
     parameters: dict[str, str] | None = None,
     notebooks_dir: Path | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    check_data: bool = True,
     progress: bool = True,
     stream=None,
-) -> list[Task]:
+) -> Build:
     """Build the reports and the index; return one :class:`Task` per report with its status
-    (``built``, ``skipped`` or ``failed``), time, size and failure message."""
+    (``built``, ``skipped`` or ``failed``), time, size and failure message.
+
+    Before anything runs, the data must pass its schema, agreement and coverage checks, or
+    :class:`DataCheckError` names the failing rows (``check_data=False`` builds anyway). A
+    notebook that fails, crashes its process or runs past ``timeout`` seconds fails alone;
+    the summary is printed whatever happens, except on Ctrl-C, which stops every process.
+    """
     stream = stream or sys.stderr
     if jobs is not None and jobs < 1:
         raise ReportError(f"--jobs must be at least 1, got {jobs}")
+    if not timeout > 0:
+        raise ReportError(f"--timeout must be a positive number of seconds, got {timeout}")
     tasks, out_dir = plan(
         themes,
         langs=langs,
@@ -60,8 +112,20 @@ def build(
         force=force,
         extra_parameters=parameters,
         notebooks_dir=notebooks_dir,
+        checked=check_data,
     )
     pending = [t for t in tasks if t.status == "pending"]
+    if pending and check_data:
+        problems = data_problems()
+        if problems:
+            shown = "\n  ".join(problems[:20])
+            more = f"\n  … and {len(problems) - 20} more" if len(problems) > 20 else ""
+            raise DataCheckError(
+                f"the data fails {len(problems)} check(s), so no report was built "
+                f"(a report must never contradict its quotes):\n  {shown}{more}\n"
+                "Fix the rows named above (run 'shanxi-analysis check' for details), or pass "
+                "--skip-data-checks to build anyway."
+            )
     bar = None
     if pending and progress:
         from tqdm.auto import tqdm
@@ -73,21 +137,35 @@ def build(
             bar.set_postfix_str(f"{task.lang}/{task.notebook.stem}: {task.status}")
             bar.update(1)
 
+    result = Build(tasks)
     started = time.perf_counter()
     try:
-        from .runner import execute, save_manifest
-
-        execute(tasks, out_dir, jobs=jobs or default_jobs(), show_code=show_code, progress=tick)
+        execute(
+            tasks,
+            out_dir,
+            jobs=jobs or default_jobs(),
+            show_code=show_code,
+            timeout=timeout,
+            progress=tick,
+        )
     finally:
         if bar is not None:
             bar.close()
-        from .runner import save_manifest
-
-        save_manifest(tasks, out_dir)
+        try:
+            save_manifest(tasks, out_dir)
+        except OSError as exc:
+            result.problems.append(
+                f"could not record the build in {out_dir / MANIFEST} ({exc.strerror or exc}); "
+                "the reports are written, and the next build will make them again"
+            )
     from . import index
 
-    notebooks = discover(notebooks_dir)
-    index.write(notebooks, tasks, out_dir)
+    try:
+        index.write(discover(notebooks_dir), tasks, out_dir)
+    except Exception as exc:  # the summary below must still be printed
+        result.problems.append(
+            f"{out_dir / 'index.html'} was not updated: {type(exc).__name__}: {exc}"
+        )
     if progress:
         print(summary_table(tasks, out_dir), file=stream)
         print(f"total {time.perf_counter() - started:.1f} s → {out_dir}", file=stream)
@@ -96,4 +174,6 @@ def build(
                 print(f"\nFAILED {t.lang}/{t.notebook.stem}: {t.message}", file=stream)
                 if t.failed_notebook:
                     print(f"  executed notebook kept at {t.failed_notebook}", file=stream)
-    return tasks
+        for problem in result.problems:
+            print(f"\nERROR {problem}", file=stream)
+    return result

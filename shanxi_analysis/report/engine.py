@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import nbformat
@@ -48,6 +49,10 @@ class _Stream:
 
 _SHELL: Any = None
 _OUTPUTS: list = []
+
+on_cell_start: Callable[[int, str], None] | None = None
+"""Called with a code cell's index and source before it runs (the report builder uses it to
+say which cell a crashed or stopped process was in)."""
 
 
 def _shell() -> Any:
@@ -117,7 +122,11 @@ def _shell() -> Any:
 
 
 def run_cell(source: str, count: int) -> tuple[list, bool]:
-    """Run one cell's source in the warm shell; return its outputs and whether it failed."""
+    """Run one cell's source in the warm shell; return its outputs and whether it failed.
+
+    Ctrl-C is not a cell error: IPython records it as one, and it is raised again here, so
+    that the build stops as a kernel run would be interrupted.
+    """
     shell = _shell()
     _OUTPUTS.clear()
     shell.execution_count = count
@@ -127,6 +136,8 @@ def run_cell(source: str, count: int) -> tuple[list, bool]:
         result = shell.run_cell(source, store_history=False, silent=False)
     finally:
         sys.stdout, sys.stderr = old_out, old_err
+    if isinstance(result.error_in_exec, KeyboardInterrupt):
+        raise KeyboardInterrupt
     failed = not result.success
     if failed and not any(o["output_type"] == "error" for o in _OUTPUTS):
         err = result.error_in_exec or result.error_before_exec
@@ -159,6 +170,8 @@ class WarmEngine(Engine):
                 if cell.cell_type != "code":
                     continue
                 nb_man.cell_start(cell, index)
+                if on_cell_start is not None:
+                    on_cell_start(index, cell.source)
                 count += 1
                 outputs, failed = run_cell(cell.source, count)
                 cell.outputs = outputs

@@ -3,8 +3,9 @@
 nbconvert's ``lab`` template is extended (``templates/shanxi``) to drop every CDN script
 and to inline the Vega libraries once. After export, the page is post-processed with
 BeautifulSoup: a table of contents from the headings, a CSV download under each chart (a
-``data:`` link, no request), Altair's random element ids replaced by sequential ones (so the
-same inputs give byte-identical HTML), and Altair's CDN fallback addresses removed.
+``data:`` link, no request), and the charts' random element ids replaced by sequential ones
+(so the same inputs give byte-identical HTML). Charts reach the page as
+:func:`htmlsafe.vega_embed` wrote them in the notebook: a JSON data block and a call.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from pathlib import Path
 
 import altair as alt
 from bs4 import BeautifulSoup
+
+from .. import htmlsafe
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 TEMPLATE_NAME = "shanxi"
@@ -62,8 +65,7 @@ nav.sx-toc a { color: #1f4e79; text-decoration: none; }
 .vega-embed { max-width: 100%; overflow-x: auto; }
 """
 
-_ALTAIR_ID = re.compile(r"altair-viz-[0-9a-f]{32}")
-_CDN = re.compile(r'"https?://cdn\.jsdelivr\.net/[^"]*"')
+_CHART_ID = re.compile(re.escape(htmlsafe.VEGA_ELEMENT_PREFIX) + "[0-9a-f]{32}")
 _LABELS = {
     "zh": {
         "toc": "目录",
@@ -83,11 +85,8 @@ _LABELS = {
 
 
 def vega_bootstrap(bundle: str | None = None) -> str:
-    """Return the script that defines vega, vega-lite and vega-embed once per page.
-
-    The bundle is wrapped in a function (it declares top-level constants), and VEGA_DEBUG
-    holds the exact versions Altair's snippet asks for, so the snippet loads nothing.
-    """
+    """Return the ``<script>`` element that defines vega, vega-lite and vega-embed once per
+    page (see :func:`htmlsafe.vega_libraries`)."""
     if bundle is None:
         from ..charts.render import vega_bundle
 
@@ -97,14 +96,7 @@ def vega_bootstrap(bundle: str | None = None) -> str:
         "vegalite_version": alt.VEGALITE_VERSION,
         "vegaembed_version": alt.VEGAEMBED_VERSION,
     }
-    safe = bundle.replace("</script", "<\\/script")
-    return (
-        f"var VEGA_DEBUG = {json.dumps(versions)};\n(function(){{\n{safe}\n}})();\n"
-        "if (typeof define === 'function' && define.amd) {"
-        " define('vega', [], function(){ return window.vega; });"
-        " define('vega-lite', [], function(){ return window.vegaLite; });"
-        " define('vega-embed', [], function(){ return window.vegaEmbed; }); }\n"
-    )
+    return htmlsafe.vega_libraries(bundle, versions)
 
 
 @lru_cache(maxsize=4)
@@ -128,15 +120,13 @@ def exporter(show_code: bool):
     return exp
 
 
-def _chart_specs(script: str) -> dict | None:
-    """Return the Vega-Lite spec that an Altair output script embeds, or None."""
-    if "vegaEmbed" not in script:
-        return None
-    _, sep, tail = script.rpartition("})(")
-    if not sep:
+def _chart_spec(element) -> dict | None:
+    """Return the Vega-Lite spec of a chart's JSON data block (see
+    :func:`htmlsafe.vega_embed`), or None for any other element."""
+    if element.get("type") != "application/json" or not element.get("id", "").endswith("-spec"):
         return None
     try:
-        spec, _ = json.JSONDecoder().raw_decode(tail)
+        spec = json.loads(element.string or "")
     except json.JSONDecodeError:
         return None
     return spec if isinstance(spec, dict) else None
@@ -181,18 +171,21 @@ def _slug(text: str, used: set[str]) -> str:
 
 
 def postprocess(html: str, *, lang: str, stem: str) -> str:
-    """Return the page with a table of contents, CSV downloads, deterministic ids and no CDN
-    addresses."""
-    counter = iter(range(1, 10_000))
+    """Return the page with a table of contents, CSV downloads and deterministic ids."""
     ids: dict[str, str] = {}
-    html = _ALTAIR_ID.sub(lambda m: ids.setdefault(m.group(0), f"altair-viz-{next(counter)}"), html)
-    html = _CDN.sub('""', html)
+
+    def sequential(match: re.Match) -> str:
+        if match.group(0) not in ids:
+            ids[match.group(0)] = f"{htmlsafe.VEGA_ELEMENT_PREFIX}{len(ids) + 1}"
+        return ids[match.group(0)]
+
+    html = _CHART_ID.sub(sequential, html)
     soup = BeautifulSoup(html, "html.parser")
     labels = _LABELS[lang]
     # CSV download under each chart.
     n = 0
     for script in soup.find_all("script"):
-        spec = _chart_specs(script.string or "")
+        spec = _chart_spec(script)
         if spec is None:
             continue
         data = _csv_of(spec)
@@ -209,7 +202,7 @@ def postprocess(html: str, *, lang: str, stem: str) -> str:
         link.string = labels["csv"]
         wrapper = soup.new_tag("div", attrs={"class": "sx-download"})
         wrapper.append(link)
-        script.insert_after(wrapper)
+        (script.find_next_sibling("script") or script).insert_after(wrapper)
     # Table of contents from the headings the notebook produced.
     used: set[str] = set()
     entries = []

@@ -2,7 +2,9 @@
 
 Planning (which notebooks, which languages, what changed) imports nothing heavy, so that a
 rebuild with nothing to do takes well under a second. Only when a report must be built are
-pandas, Altair, papermill and nbconvert imported, once, before the worker processes fork.
+pandas, Altair, papermill and nbconvert imported, once, in the parent; then every report runs
+in a process forked from that warm parent, so that a notebook that crashes its process (out
+of memory, a segfault) or outlives its time limit fails alone, and Ctrl-C stops every one.
 """
 
 from __future__ import annotations
@@ -10,10 +12,12 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+import multiprocessing as mp
+import multiprocessing.connection as mp_connection
 import os
 import platform
 import shutil
-import sys
+import signal
 import tempfile
 import time
 from collections.abc import Sequence
@@ -39,10 +43,29 @@ VERSIONED = (
     "beautifulsoup4",
 )
 PARAMETER_VALUES = {"lang": LANGS, "interactive": (True, False)}
+BUILD_PARAMETERS = {
+    "lang": "it is set by --lang, one report per language",
+    "interactive": "reports are static pages (widgets need a kernel); explore in JupyterLab",
+}
+"""Notebook parameters the build sets itself, which ``-p`` may not override."""
+DEFAULT_TIMEOUT = 300.0
+"""Seconds one notebook may run before it is stopped and counted as failed."""
 
 
 class ReportError(ValueError):
     """A request the builder cannot run: unknown theme, language or parameter."""
+
+
+@dataclass(frozen=True)
+class BrokenNotebook:
+    """A file in the notebooks folder that cannot be read as a theme notebook."""
+
+    path: Path
+    message: str
+
+    @property
+    def stem(self) -> str:
+        return self.path.stem
 
 
 @dataclass(frozen=True)
@@ -64,7 +87,7 @@ class Notebook:
 class Task:
     """One (notebook, language) report to build."""
 
-    notebook: Notebook
+    notebook: Notebook | BrokenNotebook
     lang: str
     parameters: dict[str, object]
     output: Path
@@ -102,39 +125,71 @@ def _parameters_of(nb: dict, path: Path) -> dict[str, object]:
 
 
 def discover(directory: Path | None = None) -> list[Notebook]:
-    """Return the theme notebooks (``NN-name.ipynb``) in reading order."""
+    """Return the theme notebooks (``NN-name.ipynb``) in reading order; a file that cannot
+    be read is left out (see :func:`discover_all`)."""
+    return [nb for nb in discover_all(directory) if isinstance(nb, Notebook)]
+
+
+def discover_all(directory: Path | None = None) -> list[Notebook | BrokenNotebook]:
+    """Return every ``NN-name.ipynb`` of the folder in reading order: a :class:`Notebook`,
+    or a :class:`BrokenNotebook` saying why the file cannot be used."""
     directory = directory or paths.notebooks_dir()
-    found = []
+    found: list[Notebook | BrokenNotebook] = []
     for path in sorted(directory.glob("[0-9][0-9]-*.ipynb")):
-        nb = json.loads(path.read_text(encoding="utf-8"))
-        meta = nb.get("metadata", {}).get("shanxi", {})
-        if not meta.get("report", True):
-            continue
-        found.append(
-            Notebook(
-                path=path,
-                stem=path.stem,
-                theme=meta.get("theme", path.stem),
-                parameters=_parameters_of(nb, path),
-                meta=meta,
+        try:
+            nb = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
+                raise ReportError("not a notebook (expected a JSON object with a 'cells' list)")
+            meta = nb.get("metadata", {}).get("shanxi", {})
+            if not isinstance(meta, dict):
+                raise ReportError("metadata 'shanxi' is not an object")
+            if not meta.get("report", True):
+                continue
+            found.append(
+                Notebook(
+                    path=path,
+                    stem=path.stem,
+                    theme=meta.get("theme", path.stem),
+                    parameters=_parameters_of(nb, path),
+                    meta=meta,
+                )
             )
-        )
+        except (OSError, UnicodeDecodeError, ValueError, SyntaxError) as exc:
+            found.append(BrokenNotebook(path, _unreadable(path, exc)))
     return found
 
 
-def select(notebooks: Sequence[Notebook], themes: Sequence[str]) -> list[Notebook]:
+def _unreadable(path: Path, exc: BaseException) -> str:
+    if isinstance(exc, json.JSONDecodeError):
+        why = f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+    elif isinstance(exc, UnicodeDecodeError):
+        why = f"not UTF-8 at byte {exc.start}"
+    elif isinstance(exc, SyntaxError):
+        why = f"its parameters cell is not valid Python (line {exc.lineno}: {exc.msg})"
+    elif isinstance(exc, OSError):
+        why = f"cannot be read ({exc.strerror or exc})"
+    else:
+        why = str(exc).removeprefix(f"{path}: ")
+    return f"{path.name}: {why}"
+
+
+def select(notebooks: Sequence[Notebook | BrokenNotebook], themes: Sequence[str]) -> list:
     """Return the notebooks named by ``themes`` (stem, name without number, or theme id)."""
     if not themes:
         return list(notebooks)
+
+    def names(nb: Notebook | BrokenNotebook) -> tuple[str, ...]:
+        stem = nb.path.stem
+        slug = stem.split("-", 1)[1] if "-" in stem else stem
+        if isinstance(nb, BrokenNotebook):
+            return (stem, slug)
+        return (stem, slug, nb.theme, nb.theme.replace("_", "-"))
+
     chosen = []
     for name in themes:
-        match = [
-            nb
-            for nb in notebooks
-            if name in (nb.stem, nb.slug, nb.theme, nb.theme.replace("_", "-"))
-        ]
+        match = [nb for nb in notebooks if name in names(nb)]
         if not match:
-            known = ", ".join(nb.slug for nb in notebooks)
+            known = ", ".join(names(nb)[1] for nb in notebooks)
             raise ReportError(f"unknown theme {name!r}; expected one of: {known}")
         chosen += [m for m in match if m not in chosen]
     return chosen
@@ -221,11 +276,14 @@ def _versions() -> str:
 
 def inputs_digest() -> str:
     """Return a hash of everything every report depends on: the data, the package source
-    (templates included) and the versions that matter."""
+    (templates included), the versions that matter and the Vega bundle the pages inline."""
+    from .. import vegabundle
+
     h = hashlib.sha256()
     _hash_tree(h, paths.data_dir(), ("*.csv", "*.json", "*.md", "*.txt", "*.topojson"))
     _hash_tree(h, paths.PACKAGE_DIR, ("*.py", "*.j2", "*.json"))
     h.update(_versions().encode())
+    h.update(vegabundle.digest().encode())
     return h.hexdigest()
 
 
@@ -240,9 +298,42 @@ def task_key(nb: Notebook, params: dict, show_code: bool, common: str) -> str:
 
 def _read_manifest(out: Path) -> dict:
     try:
-        return json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+    return manifest if isinstance(manifest, dict) else {}
+
+
+def _file_sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _is_current(entry: object, key: str, output: Path) -> bool:
+    """Whether a manifest entry says ``output`` was built from ``key`` and the file is still
+    the one that was written (a truncated or edited report is built again)."""
+    return (
+        isinstance(entry, dict)
+        and entry.get("key") == key
+        and entry.get("sha256") is not None
+        and entry.get("sha256") == _file_sha256(output)
+    )
+
+
+def check_output_folder(out: Path) -> None:
+    """Raise :class:`ReportError` unless ``out`` is (or can be made) a writable folder."""
+    if out.exists() and not out.is_dir():
+        raise ReportError(f"--out {out}: is a file, not a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryFile(dir=out).close()
+    except OSError as exc:
+        raise ReportError(
+            f"--out {out}: cannot write there ({exc.strerror or exc}); "
+            "choose a folder you can write to"
+        ) from None
 
 
 def plan(
@@ -254,20 +345,37 @@ def plan(
     force: bool = False,
     extra_parameters: dict[str, str] | None = None,
     notebooks_dir: Path | None = None,
+    checked: bool = True,
 ) -> tuple[list[Task], Path]:
-    """Return the tasks of a build (each marked ``pending`` or ``skipped``) and the output
-    folder, after validating every theme, language and parameter."""
+    """Return the tasks of a build (each marked ``pending``, ``skipped``, or ``failed`` for a
+    notebook file that cannot be read) and the output folder, after validating every theme,
+    language, parameter and the output folder.
+
+    ``checked=False`` (``--skip-data-checks``) marks the build key, so that reports built
+    from data that failed its checks are rebuilt by the next checked build.
+    """
     out = Path(out) if out else paths.reports_dir()
     langs = parse_langs(langs)
-    notebooks = select(discover(notebooks_dir), themes)
+    for name in extra_parameters or {}:
+        if name in BUILD_PARAMETERS:
+            raise ReportError(f"parameter {name!r} cannot be set with -p: {BUILD_PARAMETERS[name]}")
+    notebooks = select(discover_all(notebooks_dir), themes)
     if not notebooks:
         raise ReportError(
-            f"no theme notebooks (NN-name.ipynb) in {notebooks_dir or paths.notebooks_dir()}"
+            f"no theme notebooks (NN-name.ipynb) in {notebooks_dir or paths.notebooks_dir()}; "
+            f"point ${paths.NOTEBOOKS_ENV} at the folder that has them"
         )
-    common = inputs_digest()
+    check_output_folder(out)
+    common = inputs_digest() + ("" if checked else ":unchecked")
     manifest = _read_manifest(out)
     tasks = []
     for nb in notebooks:
+        if isinstance(nb, BrokenNotebook):
+            for lang in langs:
+                task = Task(nb, lang, {}, out / lang / f"{nb.stem}.html", "")
+                task.status, task.message = "failed", nb.message
+                tasks.append(task)
+            continue
         extra = {
             name: coerce(name, raw, nb.parameters.get(name))
             for name, raw in (extra_parameters or {}).items()
@@ -278,12 +386,37 @@ def plan(
             output = out / lang / f"{nb.stem}.html"
             key = task_key(nb, params, show_code, common)
             task = Task(nb, lang, params, output, key)
-            rel = str(output.relative_to(out))
-            if not force and manifest.get(rel) == key and output.is_file():
+            if not force and _is_current(manifest.get(_rel(task, out)), key, output):
                 task.status = "skipped"
                 task.size = output.stat().st_size
             tasks.append(task)
     return tasks, out
+
+
+def _rel(task: Task, out: Path) -> str:
+    return task.output.relative_to(out).as_posix()
+
+
+def data_problems() -> list[str]:
+    """Return what stops the data from being published: schema errors, facts whose value is
+    not what their quote says (agreement), quantities in the articles that are neither a fact
+    nor an excluded mention (coverage). Each item names the file, row or fact."""
+    from .. import checks, datasets
+
+    try:
+        datasets.validate()
+    except ValueError as exc:  # DataError: file, row and field
+        return [f"schema: {exc}"]
+    problems = []
+    for r in checks.agreement_mismatches().to_dict("records"):
+        problems.append(
+            "agreement: " + ", ".join(f"{k}={v}" for k, v in r.items() if v not in ("", None))
+        )
+    for r in checks.coverage_gaps().to_dict("records"):
+        problems.append(
+            "coverage: " + ", ".join(f"{k}={v}" for k, v in r.items() if v not in ("", None))
+        )
+    return problems
 
 
 # ---------------------------------------------------------------- running
@@ -293,7 +426,8 @@ _WORKER: dict = {}
 
 
 def _warm_up(bootstrap: str) -> None:
-    """Import what every notebook uses, once per worker process."""
+    """Import and load what every notebook uses, once, in the parent: the forked report
+    processes inherit it."""
     import altair  # noqa: F401
     import nbformat
     import pandas  # noqa: F401
@@ -303,6 +437,9 @@ def _warm_up(bootstrap: str) -> None:
     from . import engine, html
 
     engine.register()
+    engine.fresh_namespace()  # builds the IPython shell
+    for lang in LANGS:
+        datasets.facts(lang)
     for show_code in (False, True):  # compile the templates before the workers fork
         html.export(
             nbformat.v4.new_notebook(),
@@ -325,11 +462,11 @@ def _footer(lang: str) -> str:
     )
 
 
-def run_task(task: Task, out: Path, show_code: bool) -> Task:
+def run_task(task: Task, out: Path, show_code: bool, workdir: Path | None = None) -> Task:
     """Execute one notebook with papermill (warm engine) and write its HTML atomically.
 
     On failure the executed notebook is kept under ``OUT/_failed/<lang>/`` and the previous
-    good HTML is left untouched.
+    good HTML is left untouched. Ctrl-C is not a failure: it propagates.
     """
     import papermill as pm
 
@@ -338,7 +475,7 @@ def run_task(task: Task, out: Path, show_code: bool) -> Task:
     engine.register()
     started = time.perf_counter()
     failed_path = out / FAILED_DIR / task.lang / f"{task.notebook.stem}.ipynb"
-    with tempfile.TemporaryDirectory(prefix="shanxi-run-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="shanxi-run-", dir=workdir) as tmp:
         executed = Path(tmp) / f"{task.notebook.stem}.ipynb"
         try:
             nb = pm.execute_notebook(
@@ -365,7 +502,7 @@ def run_task(task: Task, out: Path, show_code: bool) -> Task:
             task.status, task.size = "built", len(page.encode("utf-8"))
         except Exception as exc:  # one failing notebook must not stop the others
             task.status = "failed"
-            task.message = _failure_message(exc)
+            task.message = _failure_message(exc, task.notebook)
             if executed.exists():
                 failed_path.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(executed, failed_path)
@@ -374,30 +511,35 @@ def run_task(task: Task, out: Path, show_code: bool) -> Task:
     return task
 
 
-def _failure_message(exc: BaseException) -> str:
+def _cell_in_notebook(index: int, notebook: Notebook) -> int:
+    """Return the 1-based number, in the notebook file, of cell ``index`` (0-based) of the
+    executed copy, which has papermill's injected parameters cell after the parameters."""
+    try:
+        cells = json.loads(notebook.path.read_text(encoding="utf-8"))["cells"]
+        at = next(
+            i for i, c in enumerate(cells) if "parameters" in c.get("metadata", {}).get("tags", [])
+        )
+    except (OSError, ValueError, KeyError, StopIteration):
+        return index + 1
+    return index + 1 if index <= at else index  # the injected cell sits at at + 1
+
+
+def _failure_message(exc: BaseException, notebook: Notebook) -> str:
     from papermill.exceptions import PapermillExecutionError
 
     if isinstance(exc, PapermillExecutionError):
         source = exc.source.strip().splitlines()
         snippet = "\n".join(source[:6]) + ("\n..." if len(source) > 6 else "")
-        return (
-            f"cell {exc.cell_index} (execution count {exc.exec_count}) raised "
-            f"{exc.ename}: {exc.evalue}\n{snippet}"
-        )
+        number = _cell_in_notebook(exc.cell_index, notebook)
+        return f"cell {number} of {notebook.path.name} raised {exc.ename}: {exc.evalue}\n{snippet}"
     return f"{type(exc).__name__}: {exc}"
-
-
-def _worker_run(args: tuple[Task, Path, bool]) -> Task:
-    task, out, show_code = args
-    return run_task(task, out, show_code)
 
 
 def bootstrap_script() -> str:
     """Return the page's Vega bootstrap (the bundle comes from the user cache)."""
-    from ..charts.render import vega_bundle
     from . import html
 
-    return html.vega_bootstrap(vega_bundle())
+    return html.vega_bootstrap()
 
 
 def default_jobs() -> int:
@@ -405,45 +547,152 @@ def default_jobs() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def execute(tasks: list[Task], out: Path, *, jobs: int, show_code: bool, progress=None) -> None:
-    """Run the pending tasks, ``jobs`` at a time, updating each task in place."""
+def _child(task: Task, out: Path, show_code: bool, workdir: Path, conn) -> None:
+    """Run one report in a forked process and send back the finished task. Ctrl-C is the
+    parent's to handle: it stops this process."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from . import engine
+
+    engine.on_cell_start = lambda index, source: conn.send(("cell", index, source))
+    conn.send(("done", run_task(task, out, show_code, workdir)))
+    conn.close()
+
+
+def _where(task: Task, cell: tuple[int, str] | None) -> str:
+    """Return " during cell N of NAME.ipynb: its first line", or "" when no cell started."""
+    if cell is None or not isinstance(task.notebook, Notebook):
+        return ""
+    index, source = cell
+    first = source.strip().splitlines()[:1]
+    return (
+        f" during cell {_cell_in_notebook(index, task.notebook)} of {task.notebook.path.name}"
+        + (f": {first[0]}" if first else "")
+    )
+
+
+def _killed_message(exitcode: int | None) -> str:
+    if exitcode is not None and exitcode < 0:
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = f"signal {-exitcode}"
+        return (
+            f"the process running this report was killed by {name} "
+            "(out of memory, a crash, or killed from outside)"
+        )
+    return f"the process running this report ended with exit status {exitcode} without finishing"
+
+
+def execute(
+    tasks: list[Task],
+    out: Path,
+    *,
+    jobs: int,
+    show_code: bool,
+    timeout: float = DEFAULT_TIMEOUT,
+    progress=None,
+) -> None:
+    """Run the pending tasks, ``jobs`` at a time, updating each task in place.
+
+    Each report runs in its own process forked from this warm one. A process that dies (a
+    crash, SIGKILL) or runs past ``timeout`` seconds fails its report only; the others go
+    on. Ctrl-C stops every process at once and propagates; no report is half-written.
+    """
     pending = [t for t in tasks if t.status == "pending"]
     if not pending:
         return
+    if timeout <= 0:
+        raise ReportError(f"--timeout must be a positive number of seconds, got {timeout:g}")
     bootstrap = bootstrap_script()
     _warm_up(bootstrap)  # in the parent, so that forked workers start warm
-    by_id = {id(t): t for t in pending}
-    if jobs <= 1 or len(pending) == 1:
+    if "fork" not in mp.get_all_start_methods():  # pragma: no cover - Linux forks
         for t in pending:
             run_task(t, out, show_code)
             if progress:
                 progress(t)
         return
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-
-    ctx = mp.get_context("fork") if sys.platform.startswith("linux") else None
-    with ProcessPoolExecutor(max_workers=min(jobs, len(pending)), mp_context=ctx) as pool:
-        futures = {pool.submit(_worker_run, (t, out, show_code)): id(t) for t in pending}
+    ctx = mp.get_context("fork")
+    queue = list(pending)
+    running: dict = {}  # connection -> [task, process, started, last cell]
+    with tempfile.TemporaryDirectory(prefix="shanxi-build-") as workroot:
         try:
-            for fut in as_completed(futures):
-                done = fut.result()
-                target = by_id[futures[fut]]
-                target.__dict__.update(done.__dict__ | {"notebook": target.notebook})
-                if progress:
-                    progress(target)
-        except KeyboardInterrupt:
-            pool.shutdown(wait=False, cancel_futures=True)
+            while queue or running:
+                while queue and len(running) < jobs:
+                    task = queue.pop(0)
+                    receive, send = ctx.Pipe(duplex=False)
+                    proc = ctx.Process(
+                        target=_child, args=(task, out, show_code, Path(workroot), send)
+                    )
+                    proc.start()
+                    send.close()
+                    running[receive] = [task, proc, time.monotonic(), None]
+                for conn in mp_connection.wait(list(running), timeout=0.5):
+                    _receive(conn, running, progress)
+                now = time.monotonic()
+                for conn, (task, proc, started, cell) in list(running.items()):
+                    if now - started > timeout:
+                        proc.kill()
+                        proc.join()
+                        _finish_failed(
+                            task,
+                            f"stopped after the time limit of {timeout:g} s (--timeout)"
+                            + _where(task, cell),
+                            now - started,
+                        )
+                        running.pop(conn).clear()
+                        conn.close()
+                        if progress:
+                            progress(task)
+        except BaseException:
+            for _conn, (_task, proc, *_rest) in running.items():
+                proc.kill()
+            for _conn, (_task, proc, *_rest) in running.items():
+                proc.join()
             raise
 
 
+def _receive(conn, running: dict, progress) -> None:
+    """Read one message from a report process: a cell start, the finished task, or the
+    end of a process that died without finishing."""
+    entry = running[conn]
+    task, proc, started, _ = entry
+    try:
+        message = conn.recv()
+    except (EOFError, OSError):
+        proc.join()
+        _finish_failed(
+            task,
+            _killed_message(proc.exitcode) + _where(task, entry[3]),
+            time.monotonic() - started,
+        )
+        running.pop(conn)
+        conn.close()
+        if progress:
+            progress(task)
+        return
+    if message[0] == "cell":
+        entry[3] = (message[1], message[2])
+        return
+    done = message[1]
+    task.__dict__.update(done.__dict__ | {"notebook": task.notebook})
+    proc.join()
+    running.pop(conn)
+    conn.close()
+    if progress:
+        progress(task)
+
+
+def _finish_failed(task: Task, message: str, seconds: float) -> None:
+    task.status, task.message, task.seconds = "failed", message, seconds
+
+
 def save_manifest(tasks: list[Task], out: Path) -> None:
-    """Record the key of every report that exists and is current."""
+    """Record the key and SHA-256 of every report that exists and is current."""
     manifest = _read_manifest(out)
     for t in tasks:
-        rel = str(t.output.relative_to(out))
+        rel = _rel(t, out)
         if t.status in ("built", "skipped"):
-            manifest[rel] = t.key
+            manifest[rel] = {"key": t.key, "sha256": _file_sha256(t.output)}
         elif t.status == "failed":
             manifest.pop(rel, None)
     atomic_write(out / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True).encode())

@@ -1,0 +1,88 @@
+"""Open pages in Debian's headless Chromium (through playwright, never a downloaded
+browser) and report what a reader would meet: dialogs, script errors, requests that leave
+the file, and how many charts were drawn."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@dataclass
+class Visit:
+    """What opening one page showed."""
+
+    dialogs: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+    charts: int = 0
+    drawn: int = 0
+    not_drawn: list[str] = field(default_factory=list)
+    pwned: bool = False
+
+
+@contextlib.contextmanager
+def launch():
+    """Yield a headless Chromium; skip (fail under CI) where it is missing."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).is_file():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing; CI must have Debian's chromium")
+        pytest.skip("Debian's chromium is not installed")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def open_page(browser, path: Path, *, width: int = 1100, wait_ms: int = 30_000) -> Visit:
+    """Open ``path``, wait until every chart is drawn (or says it was not), and return what
+    the page did. Dialogs are dismissed and recorded."""
+    visit = Visit()
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.on("request", lambda r: visit.requests.append(r.url))
+    page.on("console", lambda m: visit.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: visit.errors.append(str(e)))
+
+    def on_dialog(dialog) -> None:
+        visit.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    try:
+        page.goto(path.as_uri(), wait_until="load")
+        visit.charts = page.evaluate("document.querySelectorAll('.sx-chart').length")
+        settled = (
+            "[...document.querySelectorAll('.sx-chart')].every(e =>"
+            " e.querySelector('canvas, svg.marks') || e.textContent.startsWith('Chart not drawn'))"
+        )
+        page.wait_for_function(settled, timeout=wait_ms)
+        visit.drawn = page.evaluate(
+            "document.querySelectorAll('.sx-chart canvas, .sx-chart svg.marks').length"
+        )
+        visit.not_drawn = page.evaluate(
+            "[...document.querySelectorAll('.sx-chart')]"
+            ".filter(e => !e.querySelector('canvas, svg.marks')).map(e => e.textContent)"
+        )
+        visit.pwned = page.evaluate("window.__pwned !== undefined")
+    finally:
+        page.close()
+    visit.requests = [u for u in visit.requests if not u.startswith(("file:", "data:", "blob:"))]
+    return visit

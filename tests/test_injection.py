@@ -1,0 +1,267 @@
+"""Hostile text in the curated data never becomes markup or script: not in the reports, not
+in notebook outputs, not in saved charts, not in the index (issue: stored script injection).
+
+Every free-text field that people type by hand (titles, publishers, names, translations,
+notes) gets text that would end a ``<script>`` element, open a comment, or carry an event
+handler. The pages must still parse, draw every chart and run none of it.
+"""
+
+from __future__ import annotations
+
+import ast
+import csv
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from chromium import launch, open_page
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from shanxi_analysis import htmlsafe, paths, report
+
+PAYLOADS = (
+    "</script><script>window.__pwned = 1; alert(1)</script>",
+    '</SCRIPT ><img src=x onerror="window.__pwned=1">',
+    "<!--<script>",
+    "]]><svg onload=window.__pwned=1>",
+    "\u2028\u2029 & &amp; \"'` ${1} {0}",
+)
+HOSTILE = " ".join(PAYLOADS)
+
+# Hand-typed free text, by table. Verbatim fields (quote, mention, context, span) are checked
+# against the article text on load, so they cannot carry anything the article does not.
+FREE_TEXT = {
+    "sources.csv": ("title_zh", "title_en", "publisher_zh", "publisher_en", "authors", "rights"),
+    "curated/facts.csv": ("quote_en", "note"),
+    "curated/indicators.csv": ("name_zh", "name_en", "definition"),
+    "curated/entities.csv": ("name_zh", "name_en", "coord_note"),
+    "curated/events.csv": ("title_zh", "title_en", "quote_en", "note"),
+    "curated/clusters.csv": ("name_zh", "name_en", "note"),
+}
+
+
+def hostile_data(target: Path, text: str) -> Path:
+    """Copy the package's data to ``target`` with ``text`` appended to every free-text
+    field of every row; return the copy."""
+    shutil.copytree(paths.data_dir(), target)
+    for rel, fields in FREE_TEXT.items():
+        path = target / rel
+        with path.open(encoding="utf-8", newline="") as fh:
+            reader = csv.DictReader(fh)
+            header, rows = reader.fieldnames, list(reader)
+        for row in rows:
+            for field in fields:
+                row[field] = f"{row[field]} {text}".strip()
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=header, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+    return target
+
+
+SCRIPT_ELEMENT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", flags=re.S | re.I)
+# The only scripts our writers make (htmlsafe): the libraries, a chart's JSON, its call.
+KNOWN_SCRIPTS = (
+    (('type="text/javascript"',), "var VEGA_DEBUG = "),
+    (('type="text/javascript"',), "if (typeof window.vegaEmbed === 'undefined')"),
+    (('type="text/javascript"',), "(function(){var el = document.getElementById("),
+    (('type="application/json"', 'id="sx-vega-'), "{"),
+)
+
+
+def script_elements(page: str) -> list[str]:
+    """Return the text of every ``<script>`` element as an HTML parser splits them."""
+    return [m.group(2) for m in SCRIPT_ELEMENT.finditer(page)]
+
+
+def assert_no_markup_leak(page: str, expected_scripts: int | None = None) -> None:
+    """Every script element is one our writers make and ends where they meant it to, and
+    nothing outside them is a script, an event handler or an element the data smuggled in."""
+    found = list(SCRIPT_ELEMENT.finditer(page))
+    if expected_scripts is not None:
+        assert len(found) == expected_scripts
+    for m in found:
+        attrs, body = m.group(1), m.group(2)
+        known = any(
+            all(a in attrs for a in need) and body.startswith(start)
+            for need, start in KNOWN_SCRIPTS
+        )
+        assert known, m.group(0)[:200]
+        assert "<!--" not in body and "</script" not in body.lower()
+    outside = SCRIPT_ELEMENT.sub("", page).lower()
+    for smuggled in ("<script", "<img src=x", "<svg onload", "</script"):
+        assert smuggled not in outside, smuggled
+
+
+# ---------------------------------------------------------------- the one escaping function
+
+
+@given(
+    st.recursive(
+        st.none()
+        | st.booleans()
+        | st.integers()
+        | st.floats(allow_nan=False, allow_infinity=False)
+        | st.text(),
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+        max_leaves=20,
+    )
+)
+def test_json_for_script_reads_back_and_has_nothing_html_acts_on(obj):
+    text = htmlsafe.json_for_script(obj)
+    assert json.loads(text) == obj
+    assert not set(text) & {"<", ">", "&", "\u2028", "\u2029"}
+
+
+@given(st.text())
+def test_js_for_script_cannot_close_or_comment_out_its_element(code):
+    safe = htmlsafe.js_for_script(code)
+    assert "</script" not in safe.lower() and "<!--" not in safe
+
+
+def test_script_refuses_text_that_was_not_escaped():
+    with pytest.raises(ValueError, match="escape it first"):
+        htmlsafe.script("var a = '</script>';")
+
+
+def _code_strings(path: Path) -> list[str]:
+    """Return the string literals of a module that are not docstrings (f-string parts too)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            first = node.body[0] if node.body else None
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                docstrings.add(id(first.value))
+    return [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docstrings
+    ]
+
+
+def test_no_module_writes_a_script_element_or_embeds_a_chart_by_itself():
+    """Every writer goes through htmlsafe: no other file of the package spells out a
+    <script> element, calls vegaEmbed or lets vl-convert write a page, so none can forget
+    the escaping."""
+    offenders = []
+    for path in sorted(paths.PACKAGE_DIR.rglob("*")):
+        if path.suffix not in (".py", ".j2") or path.name == "htmlsafe.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        strings = _code_strings(path) if path.suffix == ".py" else [text]
+        for pattern in (r"<script", r"vegaEmbed\("):
+            if any(re.search(pattern, t, flags=re.I) for t in strings):
+                offenders.append(f"{path.relative_to(paths.PACKAGE_DIR)}: {pattern}")
+        if path.suffix == ".py" and "vegalite_to_html" in {
+            getattr(n, "attr", None) for n in ast.walk(ast.parse(text))
+        }:
+            offenders.append(f"{path.relative_to(paths.PACKAGE_DIR)}: vegalite_to_html")
+    assert offenders == []
+
+
+# ---------------------------------------------------------------- every writer
+
+
+def hostile_chart():
+    import altair as alt
+    import pandas as pd
+
+    df = pd.DataFrame({"name": [HOSTILE, "b"], "value": [1, 2]})
+    return alt.Chart(df, title=HOSTILE).mark_bar().encode(x="name:N", y="value:Q", tooltip=["name"])
+
+
+def test_notebook_renderers_escape_the_spec():
+    from shanxi_analysis import notebook
+
+    spec = hostile_chart().to_dict()
+    for render in (notebook._report_renderer, notebook._offline_renderer):
+        html = render(spec)["text/html"]
+        assert_no_markup_leak(html)
+        data = [s for s in script_elements(html) if s.startswith("{")]
+        assert json.loads(data[0])["title"] == htmlsafe.vega_safe(HOSTILE)
+
+
+def test_saved_chart_page_escapes_the_spec(tmp_path):
+    from shanxi_analysis import charts
+
+    path = charts.save(hostile_chart(), tmp_path / "c.html", check_glyphs=False)
+    page = path.read_text(encoding="utf-8")
+    assert_no_markup_leak(page, expected_scripts=3)  # libraries, spec, call
+    assert "<title>&lt;/script&gt;" in page
+
+
+# ---------------------------------------------------------------- reports in a browser
+
+
+@pytest.fixture(scope="module")
+def hostile_reports(tmp_path_factory):
+    base = tmp_path_factory.mktemp("hostile")
+    data = hostile_data(base / "data", HOSTILE)
+    mp = pytest.MonkeyPatch()
+    mp.setenv(paths.DATA_ENV, str(data))
+    try:
+        result = report.build(out=base / "out", progress=False)
+    finally:
+        mp.undo()
+    assert result.ok, [(t.output.name, t.message) for t in result] + result.problems
+    return base / "out"
+
+
+def test_hostile_text_is_shown_as_text_in_every_report(hostile_reports):
+    pages = [*sorted(hostile_reports.glob("*/*.html")), hostile_reports / "index.html"]
+    assert len(pages) == 13
+    for path in pages:
+        page = path.read_text(encoding="utf-8")
+        assert_no_markup_leak(page)
+    sources = (hostile_reports / "en" / "00-overview.html").read_text(encoding="utf-8")
+    assert "&lt;/script&gt;&lt;script&gt;window.__pwned" in sources  # shown, as text
+
+
+def assert_safe_and_drawn(browser, path: Path) -> None:
+    visit = open_page(browser, path)
+    assert visit.dialogs == [] and not visit.pwned, (path, visit)
+    assert visit.charts == visit.drawn and visit.not_drawn == [], (path, visit)
+    assert visit.errors == [] and visit.requests == [], (path, visit)
+
+
+def test_hostile_reports_draw_every_chart_and_run_no_script(hostile_reports):
+    with launch() as browser:
+        for path in [*sorted(hostile_reports.glob("*/*.html")), hostile_reports / "index.html"]:
+            assert_safe_and_drawn(browser, path)
+
+
+def test_a_saved_hostile_chart_draws_and_runs_no_script(tmp_path):
+    from shanxi_analysis import charts
+
+    path = charts.save(hostile_chart(), tmp_path / "c.html", check_glyphs=False)
+    with launch() as browser:
+        assert_safe_and_drawn(browser, path)
+
+
+_TEXT = st.lists(
+    st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=12)
+    | st.sampled_from(["\n", "]]>", "\u2028", *PAYLOADS]),
+    min_size=1,
+    max_size=5,
+).map("".join)
+
+
+@settings(max_examples=3, deadline=None, suppress_health_check=list(HealthCheck))
+@given(text=_TEXT)
+def test_any_text_in_every_free_text_field_is_shown_as_text(text, tmp_path_factory):
+    base = tmp_path_factory.mktemp("any-text")
+    data = hostile_data(base / "data", text)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(paths.DATA_ENV, str(data))
+        result = report.build(["overview"], langs="en", out=base / "out", progress=False)
+    assert result.ok, [(t.output.name, t.message) for t in result] + result.problems
+    page = base / "out" / "en" / "00-overview.html"
+    assert_no_markup_leak(page.read_text(encoding="utf-8"))
+    with launch() as browser:
+        assert_safe_and_drawn(browser, page)
