@@ -1,0 +1,383 @@
+"""The report builder under bad data, broken notebooks, crashes, hangs, Ctrl-C, poisoned
+caches and full disks: a clear message, the summary, the documented exit status, and no
+good report lost."""
+
+from __future__ import annotations
+
+import csv
+import errno
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from shanxi_analysis import paths, report, vegabundle
+from shanxi_analysis.cli import main
+from shanxi_analysis.report import runner
+
+GOOD = "04-development-zones"
+
+
+def notebook_with(directory: Path, stem: str, code: str) -> Path:
+    """Write a theme notebook ``stem`` whose only cell after the parameters runs ``code``."""
+    good = nbformat.read(paths.notebooks_dir() / f"{GOOD}.ipynb", as_version=4)
+    params = next(c for c in good.cells if "parameters" in c.metadata.get("tags", []))
+    nb = nbformat.v4.new_notebook(metadata=good.metadata)
+    nb.cells = [params, nbformat.v4.new_code_cell(code)]
+    nb.cells[1]["id"] = "the-cell"
+    path = directory / f"{stem}.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def notebooks_dir(tmp_path: Path, **special: str) -> Path:
+    """A notebooks folder with one real theme notebook and the given special ones."""
+    directory = tmp_path / "nb"
+    directory.mkdir()
+    shutil.copy(paths.notebooks_dir() / f"{GOOD}.ipynb", directory)
+    for stem, code in special.items():
+        notebook_with(directory, stem, code)
+    return directory
+
+
+def edited_data(tmp_path: Path, rel: str, fact_id: str, **changes: str) -> Path:
+    """Copy the data with some fields of one row of ``rel`` changed."""
+    data = tmp_path / "data"
+    shutil.copytree(paths.data_dir(), data)
+    path = data / rel
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        header, rows = reader.fieldnames, list(reader)
+    for row in rows:
+        if row[header[0]] == fact_id:
+            row.update(changes)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return data
+
+
+# ---------------------------------------------------------------- a report never contradicts
+
+
+def test_a_value_that_contradicts_its_quote_is_not_published(tmp_path, monkeypatch, capsys):
+    data = edited_data(
+        tmp_path, "curated/facts.csv", "lw-coal-mines-2020", value="9000", base_value="9000"
+    )
+    monkeypatch.setenv(paths.DATA_ENV, str(data))
+    out = tmp_path / "out"
+    previous = out / "en" / "01-coal-energy.html"
+    previous.parent.mkdir(parents=True)
+    previous.write_text("last good report", encoding="utf-8")
+    assert main(["report", "coal-energy", "--lang", "en", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "fact lw-coal-mines-2020: value is 9000.0" in err
+    assert "全省煤矿数量减至 900 座以内" in err and "reads 900.0" in err
+    assert "--skip-data-checks" in err
+    assert previous.read_text(encoding="utf-8") == "last good report"
+    # An explicit flag builds anyway, and the next checked build does not skip that report.
+    assert (
+        main(["report", "coal-energy", "--lang", "en", "--out", str(out), "--skip-data-checks"])
+        == 0
+    )
+    assert "9,000" in previous.read_text(encoding="utf-8")
+    assert main(["report", "coal-energy", "--lang", "en", "--out", str(out)]) == 2
+
+
+def test_invalid_data_fails_every_report_but_the_summary_is_printed(tmp_path, monkeypatch, capsys):
+    data = edited_data(tmp_path, "curated/facts.csv", "lw-coal-mines-2020", value="1,5")
+    monkeypatch.setenv(paths.DATA_ENV, str(data))
+    out = tmp_path / "out"
+    argv = ["report", "coal-energy", "--lang", "en", "--out", str(out)]
+    assert main(argv) == 2
+    assert "row 3, field 'value': '1,5' is not a number" in capsys.readouterr().err
+    assert main([*argv, "--skip-data-checks"]) == 1
+    err = capsys.readouterr().err
+    assert "0 built, 0 skipped, 1 failed" in err
+    assert "FAILED en/01-coal-energy:" in err and "'1,5' is not a number" in err
+    assert "ERROR" in err and "index.html was not updated" in err
+
+
+# ---------------------------------------------------------------- crashes, hangs, Ctrl-C
+
+
+def test_a_notebook_that_kills_its_process_fails_alone(tmp_path, capsys):
+    kill = "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"
+    notebooks = notebooks_dir(tmp_path, **{"08-crash": kill})
+    result = report.build(langs="en", out=tmp_path / "out", jobs=2, notebooks_dir=notebooks)
+    status = {t.notebook.stem: t.status for t in result}
+    assert status == {GOOD: "built", "08-crash": "failed"}
+    crashed = next(t for t in result if t.notebook.stem == "08-crash")
+    assert "killed by SIGKILL" in crashed.message
+    assert "during cell 2 of 08-crash.ipynb: import os, signal" in crashed.message
+    err = capsys.readouterr().err
+    assert "1 built, 0 skipped, 1 failed" in err and "FAILED en/08-crash" in err
+    assert not result.ok
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_notebook_that_hangs_fails_alone_after_its_time_limit(tmp_path, jobs):
+    notebooks = notebooks_dir(tmp_path, **{"08-hang": "import time\ntime.sleep(600)"})
+    result = report.build(
+        langs="en",
+        out=tmp_path / "out",
+        jobs=jobs,
+        notebooks_dir=notebooks,
+        timeout=15,
+        progress=False,
+    )
+    status = {t.notebook.stem: t.status for t in result}
+    assert status == {GOOD: "built", "08-hang": "failed"}
+    hung = next(t for t in result if t.notebook.stem == "08-hang")
+    assert "time limit of 10 s" in hung.message and "cell 2 of 08-hang.ipynb" in hung.message
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie is dead for our purpose.
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize(("jobs", "group"), [(1, False), (1, True), (2, True)])
+def test_ctrl_c_stops_the_build_at_once(tmp_path, jobs, group):
+    marker = tmp_path / "started"
+    slow = (
+        f"import os, time, pathlib\npathlib.Path({str(marker)!r}).write_text(str(os.getpid()))\n"
+        "time.sleep(600)"
+    )
+    notebooks = notebooks_dir(tmp_path, **{"00-slow": slow})
+    out = tmp_path / "out"
+    env = {**os.environ, paths.NOTEBOOKS_ENV: str(notebooks)}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "shanxi_analysis.cli",
+            "report",
+            "--lang",
+            "en",
+            "--jobs",
+            str(jobs),
+            "--out",
+            str(out),
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not marker.exists():
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "the slow notebook never started"
+            time.sleep(0.2)
+        time.sleep(0.5)
+        worker = int(marker.read_text())
+        if group:  # a terminal's Ctrl-C reaches every process of the group
+            os.killpg(proc.pid, signal.SIGINT)
+        else:
+            proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130, err
+    assert "interrupted" in err and "Traceback" not in err
+    assert not _alive(worker)
+    assert not (out / "en" / "00-slow.html").exists()
+    assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
+
+
+# ---------------------------------------------------------------- caches and outputs
+
+
+def test_a_broken_vega_bundle_in_the_cache_is_made_again(tmp_path, monkeypatch):
+    monkeypatch.setenv(paths.CACHE_ENV, str(tmp_path / "cache"))
+    vegabundle._load.cache_clear()
+    bundle = vegabundle.path()
+    bundle.parent.mkdir(parents=True)
+    bundle.write_text("", encoding="utf-8")  # empty, as after a full disk
+    result = report.build([GOOD], langs="en", out=tmp_path / "out", progress=False)
+    assert result.ok
+    page = (tmp_path / "out" / "en" / f"{GOOD}.html").read_text(encoding="utf-8")
+    assert len(page) > 500_000 and "vegaEmbed" in page
+    assert bundle.stat().st_size > vegabundle.MIN_BYTES
+    # A bundle cut short after it was written is caught by its recorded hash.
+    bundle.write_bytes(bundle.read_bytes()[: bundle.stat().st_size // 2])
+    vegabundle._load.cache_clear()
+    assert len(vegabundle.text()) > vegabundle.MIN_BYTES
+
+
+def test_the_bundle_is_part_of_the_build_key(tmp_path, monkeypatch):
+    monkeypatch.setenv(paths.CACHE_ENV, str(tmp_path / "cache"))
+    vegabundle._load.cache_clear()
+    out = tmp_path / "out"
+    assert [t.status for t in report.build([GOOD], langs="en", out=out, progress=False)] == [
+        "built"
+    ]
+    assert [t.status for t in report.build([GOOD], langs="en", out=out, progress=False)] == [
+        "skipped"
+    ]
+    bundle = vegabundle.path()
+    changed = bundle.read_bytes() + b"\n// another build of the same libraries\n"
+    bundle.write_bytes(changed)
+    bundle.with_name(bundle.name + ".sha256").write_text(
+        __import__("hashlib").sha256(changed).hexdigest(), encoding="ascii"
+    )
+    vegabundle._load.cache_clear()
+    assert [t.status for t in report.build([GOOD], langs="en", out=out, progress=False)] == [
+        "built"
+    ]
+
+
+def test_a_report_changed_on_disk_is_built_again(tmp_path):
+    out = tmp_path / "out"
+    report.build([GOOD], langs="en", out=out, progress=False)
+    page = out / "en" / f"{GOOD}.html"
+    page.write_bytes(page.read_bytes()[:80_000])  # truncated by hand or by a full disk
+    result = report.build([GOOD], langs="en", out=out, progress=False)
+    assert [t.status for t in result] == ["built"] and page.stat().st_size > 500_000
+
+
+def test_a_cache_folder_that_is_a_file_gets_a_message(tmp_path, monkeypatch, capsys):
+    not_a_folder = tmp_path / "cache"
+    not_a_folder.write_text("x", encoding="utf-8")
+    monkeypatch.setenv(paths.CACHE_ENV, str(not_a_folder))
+    vegabundle._load.cache_clear()
+    assert main(["report", GOOD, "--lang", "en", "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert f"cannot write the Vega bundle to the cache folder {not_a_folder}" in err
+    assert paths.CACHE_ENV in err and "Traceback" not in err
+    vegabundle._load.cache_clear()
+
+
+# ---------------------------------------------------------------- messages, not tracebacks
+
+
+def test_out_that_is_a_file_or_cannot_be_written(tmp_path, capsys):
+    a_file = tmp_path / "f"
+    a_file.write_text("x", encoding="utf-8")
+    assert main(["report", GOOD, "--out", str(a_file)]) == 2
+    assert f"--out {a_file}: is a file, not a folder" in capsys.readouterr().err
+    assert main(["report", GOOD, "--out", "/proc/shanxi-reports"]) == 2
+    assert "--out /proc/shanxi-reports: cannot write there" in capsys.readouterr().err
+
+
+def test_a_full_disk_at_the_manifest_write_is_reported_after_the_summary(
+    tmp_path, monkeypatch, capsys
+):
+    real = runner.atomic_write
+
+    def full_disk(path, data):
+        if Path(path).name == runner.MANIFEST:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        real(path, data)
+
+    monkeypatch.setattr(runner, "atomic_write", full_disk)
+    assert main(["report", GOOD, "--lang", "en", "--out", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "1 built, 0 skipped, 0 failed" in err
+    assert f"could not record the build in {tmp_path / runner.MANIFEST}" in err
+    assert "No space left on device" in err and "Traceback" not in err
+    assert (tmp_path / "en" / f"{GOOD}.html").is_file()
+
+
+def test_a_broken_notebook_is_named_and_the_others_are_built(tmp_path, capsys):
+    notebooks = notebooks_dir(tmp_path)
+    (notebooks / "07-broken.ipynb").write_text('{"cells": [', encoding="utf-8")
+    result = report.build(langs="en", out=tmp_path / "out", notebooks_dir=notebooks)
+    status = {t.notebook.stem: t.status for t in result}
+    assert status == {GOOD: "built", "07-broken": "failed"}
+    err = capsys.readouterr().err
+    assert "FAILED en/07-broken: 07-broken.ipynb: not valid JSON at line 1" in err
+    assert not result.ok
+
+
+def test_the_failing_cell_is_numbered_as_in_the_notebook_file(tmp_path):
+    notebooks = notebooks_dir(tmp_path, **{"08-fail": "raise RuntimeError('boom')"})
+    result = report.build(langs="en", out=tmp_path / "out", notebooks_dir=notebooks, progress=False)
+    failed = next(t for t in result if t.status == "failed")
+    # The file has the parameters cell (1) and the failing one (2); papermill's injected
+    # cell is not counted.
+    assert failed.message.startswith("cell 2 of 08-fail.ipynb raised RuntimeError: boom")
+
+
+# ---------------------------------------------------------------- installed from a wheel
+
+
+def _uv() -> str | None:
+    local = paths.PROJECT_ROOT / ".tools" / "bin" / "uv"
+    return str(local) if local.is_file() else shutil.which("uv")
+
+
+def test_installed_from_a_wheel_it_finds_its_notebooks_and_writes_here(tmp_path):
+    uv = _uv()
+    if uv is None:
+        if os.environ.get("CI"):
+            pytest.fail("uv is missing; 'make test' installs it in .tools/")
+        pytest.skip("uv is not installed")
+    dist, site, work = tmp_path / "dist", tmp_path / "site", tmp_path / "work"
+    work.mkdir()
+    subprocess.run(
+        [uv, "build", "--wheel", "--out-dir", str(dist), str(paths.PROJECT_ROOT)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    wheel = next(dist.glob("*.whl"))
+    subprocess.run(
+        [
+            uv,
+            "pip",
+            "install",
+            "--no-deps",
+            "--target",
+            str(site),
+            "--python",
+            sys.executable,
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SHANXI_ANALYSIS_")}
+    env["PYTHONPATH"] = str(site)
+    code = (
+        "import sys, shanxi_analysis; from shanxi_analysis import paths; "
+        "from shanxi_analysis.cli import main; "
+        "print(shanxi_analysis.__file__, paths.notebooks_dir(), paths.reports_dir()); "
+        "sys.exit(main(['report', 'development-zones', '--lang', 'en', '--jobs', '1']))"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stderr
+    where = run.stdout.split()
+    assert where[0].startswith(str(site)) and where[1].startswith(str(site))
+    assert where[2] == str(work / "reports")
+    assert (work / "reports" / "en" / f"{GOOD}.html").stat().st_size > 500_000
+    assert not list(site.rglob("reports"))
+    index = json.loads((work / "reports" / runner.MANIFEST).read_text(encoding="utf-8"))
+    assert f"en/{GOOD}.html" in index
