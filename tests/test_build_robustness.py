@@ -131,7 +131,7 @@ def test_a_notebook_that_hangs_fails_alone_after_its_time_limit(tmp_path, jobs):
         out=tmp_path / "out",
         jobs=jobs,
         notebooks_dir=notebooks,
-        timeout=15,
+        timeout=10,
         progress=False,
     )
     status = {t.notebook.stem: t.status for t in result}
