@@ -112,6 +112,60 @@ EMBED_OPTIONS = {"actions": {"export": True, "source": False, "compiled": False,
 """vega-embed's menu keeps "save as SVG/PNG" and drops the links that leave the page (the
 online Vega editor) or show raw specs."""
 
+# Charts follow the width of the column they are in. A single view or a layer is drawn at
+# the column's width (and redrawn when it changes); its title and subtitle are broken into
+# lines that fit. A map or a concatenation keeps its own size and is scaled down to fit.
+_FIT_TO_COLUMN = """
+function lines(text, px, size) {
+  var out = [], line = '', w = 0;
+  var words = String(text).split(/(\\s+|(?=[\\u2e80-\\uffff])|(?<=[\\u2e80-\\uffff]))/);
+  for (var i = 0; i < words.length; i++) {
+    var word = words[i]; if (!word) continue;
+    var ww = 0;
+    for (var j = 0; j < word.length; j++) ww += word.charCodeAt(j) > 0x2e80 ? size : size * 0.56;
+    if (w + ww > px && line.trim()) {
+      out.push(line.trim()); line = ''; w = 0;
+      if (/^\\s+$/.test(word)) continue;
+    }
+    line += word; w += ww;
+  }
+  if (line.trim()) out.push(line.trim());
+  return out;
+}
+function wrap(value, px, size) {
+  if (value === undefined || value === null) return value;
+  if (typeof value === 'object' && !Array.isArray(value)) return value;
+  var parts = Array.isArray(value) ? value : [value], out = [];
+  parts.forEach(function(p){ out = out.concat(lines(p, px, size)); });
+  return out;
+}
+function projected(s) {
+  return !!s.projection || (s.layer || []).some(projected);
+}
+function fit(spec, avail) {
+  if (!(avail > 0) || !('mark' in spec || 'layer' in spec) || projected(spec)) return spec;
+  spec.width = 'container';
+  spec.autosize = {type: 'fit-x', contains: 'padding'};
+  var cfg = (spec.config && spec.config.title) || {};
+  if (spec.title && typeof spec.title === 'object' && !Array.isArray(spec.title)) {
+    spec.title.text = wrap(spec.title.text, avail - 12, cfg.fontSize || 17);
+    spec.title.subtitle = wrap(spec.title.subtitle, avail - 12, cfg.subtitleFontSize || 11);
+  } else if (spec.title) {
+    spec.title = {text: wrap(spec.title, avail - 12, cfg.fontSize || 17)};
+  }
+  return spec;
+}
+function scaleDown(el) {
+  var svg = el.querySelector('svg.marks');
+  if (!svg || svg.hasAttribute('viewBox')) return;
+  var w = +svg.getAttribute('width'), h = +svg.getAttribute('height');
+  if (w > el.clientWidth && w > 0 && h > 0) {
+    svg.setAttribute('viewBox', '0 0 ' + w + ' ' + h);
+    svg.style.width = '100%'; svg.style.height = 'auto';
+  }
+}
+"""
+
 VEGA_ELEMENT_PREFIX = "sx-vega-"
 """Every chart's element id starts with this; a page's ids are made sequential afterwards."""
 
@@ -162,7 +216,9 @@ def vega_embed(spec: dict, *, options: dict | None = None, element_id: str | Non
         "if (typeof window.vegaEmbed !== 'function') {"
         " el.textContent = 'Chart not drawn: the Vega libraries are missing from this page.';"
         " return; }"
-        f"window.vegaEmbed(el, spec, {opts})"
+        f"{_FIT_TO_COLUMN}"
+        f"window.vegaEmbed(el, fit(spec, el.clientWidth), {opts})"
+        ".then(function(r){ scaleDown(el); })"
         ".catch(function(e){ el.textContent = 'Chart not drawn: ' + e; console.error(e); });"
         "})();"
     )

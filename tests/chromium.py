@@ -34,6 +34,9 @@ class Visit:
     drawn: int = 0
     not_drawn: list[str] = field(default_factory=list)
     pwned: bool = False
+    scroll_width: int = 0
+    chart_widths: list[tuple[int, int]] = field(default_factory=list)
+    """Per chart: the width of its element (the text column) and of what was drawn."""
 
 
 @contextlib.contextmanager
@@ -82,6 +85,16 @@ def open_page(browser, path: Path, *, width: int = 1100, wait_ms: int = 30_000) 
             ".filter(e => !e.querySelector('canvas, svg.marks')).map(e => e.textContent)"
         )
         visit.pwned = page.evaluate("window.__pwned !== undefined")
+        visit.scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        visit.chart_widths = [
+            tuple(pair)
+            for pair in page.evaluate(
+                "[...document.querySelectorAll('.sx-chart')].map(e => {"
+                " const d = e.querySelector('canvas, svg.marks');"
+                " return [Math.round(e.getBoundingClientRect().width),"
+                " Math.round(d ? d.getBoundingClientRect().width : 0)]; })"
+            )
+        ]
     finally:
         page.close()
     visit.requests = [u for u in visit.requests if not u.startswith(("file:", "data:", "blob:"))]

@@ -16,3 +16,14 @@ def _fresh_source_cache():
     yield
     for cache in caches:
         cache.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def built_reports(tmp_path_factory):
+    """Every report in both languages and the index, built once for the session."""
+    from shanxi_analysis import report
+
+    out = tmp_path_factory.mktemp("built-reports")
+    result = report.build(out=out, progress=False)
+    assert result.ok, [(t.output.name, t.message) for t in result] + result.problems
+    return out

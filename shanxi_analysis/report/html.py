@@ -62,7 +62,23 @@ nav.sx-toc a { color: #1f4e79; text-decoration: none; }
 .sx-download a { color: #1f4e79; }
 .sx-footer { margin-top: 40px; font-size: 12px; color: #666; border-top: 1px solid #eee;
   padding-top: 8px; }
-.vega-embed { max-width: 100%; overflow-x: auto; }
+.sx-chart, .vega-embed { display: block; width: 100%; }
+.sx-chart svg, .sx-chart canvas { max-width: 100%; height: auto; }
+.jp-OutputArea-output { overflow-x: auto; }
+@media (max-width: 600px) {
+  body.jp-Notebook { padding: 0 14px 32px; }
+  .jp-RenderedHTMLCommon h1 { font-size: 23px; }
+  .jp-RenderedHTMLCommon h2 { font-size: 19px; }
+}
+@media print {
+  .sx-header, nav.sx-toc, .sx-download, .vega-embed details, .vega-actions { display: none; }
+  body.jp-Notebook { max-width: none; padding: 0; font-size: 11pt; }
+  .sx-chart, .jp-OutputArea-output, table, tr, figure { break-inside: avoid; }
+  h1, h2, h3 { break-after: avoid; }
+  a { color: inherit; text-decoration: none; }
+  .jp-RenderedHTMLCommon a[href^="http"]::after { content: " <" attr(href) ">"; font-size: 9pt;
+    word-break: break-all; }
+}
 """
 
 _CHART_ID = re.compile(re.escape(htmlsafe.VEGA_ELEMENT_PREFIX) + "[0-9a-f]{32}")
