@@ -12,9 +12,10 @@ export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
 export UV_PYTHON := $(PYTHON)
 export UV_PYTHON_DOWNLOADS := never
 
-# Debian packages: a CJK font, so Chinese never renders as boxes (charts, reports), and
-# Chromium for the browser tests (they skip with a message where it is missing).
-SYSTEM_PACKAGES := fonts-wqy-microhei chromium
+# Debian packages: a CJK font, so Chinese never renders as boxes (charts, reports);
+# Chromium for the browser tests and `report --pdf`; poppler-utils (pdftotext, pdffonts)
+# for the tests that read the PDFs back.
+SYSTEM_PACKAGES := fonts-wqy-microhei chromium poppler-utils
 
 .PHONY: report test lab bench install clean system-deps
 

@@ -183,6 +183,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         parameters=params,
         timeout=args.timeout,
         check_data=not args.skip_data_checks,
+        pdf=args.pdf,
     )
     return 0 if result.ok else 1
 
@@ -266,6 +267,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help=f"time limit of one notebook; past it, that report fails (default: "
         f"{DEFAULT_TIMEOUT:g})",
+    )
+    p.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also print each report to OUT/<lang>/<notebook>.pdf with headless Chromium "
+        "(skipped, with a message, where Chromium is missing)",
     )
     p.add_argument(
         "--skip-data-checks",

@@ -58,7 +58,8 @@ def facts_html(df: pd.DataFrame, lang: str, *, limit: int | None = None) -> str:
             f"<tr><td>{html.escape(str(r.indicator))}<br><small>{html.escape(str(r.entity))}"
             f"</small></td><td><b>{html.escape(story.figure(r.fact_id, lang))}</b><br>"
             f"<small>{html.escape(story.period_text(r.period, lang))}</small></td>"
-            f"<td>{quote}</td><td><code>{html.escape(r.fact_id)}</code></td></tr>"
+            f'<td>{quote}</td><td><a href="#fact-{html.escape(r.fact_id)}">'
+            f"<code>{html.escape(r.fact_id)}</code></a></td></tr>"
         )
     head = (
         "<th>指标</th><th>数值</th><th>原文</th><th>编号</th>"
@@ -173,6 +174,7 @@ class Page:
             return
         from IPython.display import HTML
 
+        self._use(facts["fact_id"].tolist())  # each row links to its entry under Sources
         _display(HTML(facts_html(facts, self.lang)))
 
     # ---------------------------------------------------------------- checks and sources
@@ -215,7 +217,8 @@ class Page:
         )
 
     def sources_table(self) -> pd.DataFrame:
-        """Return every fact this page used, with quote, translation and citation."""
+        """Return every fact this page used, once, with its figure, period, quote,
+        translation, source and place in the article."""
         facts = datasets.facts(self.lang).set_index("fact_id")
         rows = []
         for fid in self.used:
@@ -226,39 +229,54 @@ class Page:
                 {
                     "fact_id": fid,
                     "indicator": facts.loc[fid, "indicator"],
+                    "entity": facts.loc[fid, "entity"],
                     "figure": story.figure(fid, self.lang),
+                    "period": story.period_text(facts.loc[fid, "period"], self.lang),
                     "quote": c.quote,
                     "quote_en": c.quote_en,
-                    "citation": c.text(self.lang),
+                    "source_id": c.source_id,
+                    "block_no": c.block_no,
+                    "start": c.start,
+                    "end": c.end,
                 }
             )
-        return pd.DataFrame(
-            rows, columns=["fact_id", "indicator", "figure", "quote", "quote_en", "citation"]
-        )
+        columns = ["fact_id", "indicator", "entity", "figure", "period", "quote", "quote_en"]
+        return pd.DataFrame(rows, columns=[*columns, "source_id", "block_no", "start", "end"])
 
     def sources(self) -> None:
-        """Display the sources section: every fact used, with its verbatim quote."""
+        """Display the sources section: every fact used, once, grouped by article, each with
+        its figure, verbatim quote (and translation on English pages) and place in the
+        article. Each entry has the anchor ``fact-<fact_id>`` that charts and tables link to.
+        """
         df = self.sources_table()
         _display(_markdown("## " + self.tr("数据来源", "Sources")))
-        items = []
-        for r in df.itertuples():
-            quote = r.quote if self.lang == "zh" else f"{r.quote_en} ({r.quote})"
-            items.append(
-                f"<li><b>{html.escape(str(r.indicator))}</b>: {html.escape(r.figure)}. "
-                f"“{html.escape(quote)}” <small>{html.escape(r.citation)} "
-                f"[<code>{html.escape(r.fact_id)}</code>]</small></li>"
+        e = html.escape
+        registry = datasets.sources(self.lang).set_index("source_id")
+        parts, number = [], 1
+        for source_id, group in df.groupby("source_id", sort=False):
+            src = registry.loc[source_id]
+            parts.append(
+                f'<h3 class="sx-article">{e(src["publisher"])}: “{e(src["title"])}”, '
+                f'{e(str(src["published"]))}</h3><p class="sx-article-meta"><small>'
+                f"{e(src['authors'])} · {e(src['rights'])}</small></p>"
+                f'<ol class="sx-sources" start="{number}">'
             )
-        reg = datasets.sources(self.lang)
-        refs = "".join(
-            f"<li>{html.escape(r.publisher)}: “{html.escape(r.title)}”, {r.published}. "
-            f"{html.escape(r.authors)}. <small>{html.escape(r.rights)}</small></li>"
-            for r in reg.itertuples()
-        )
+            for r in group.itertuples():
+                quote = f"“{e(r.quote)}”"
+                if self.lang == "en":
+                    quote = f'“{e(r.quote_en)}” <span lang="zh">({e(r.quote)})</span>'
+                where = self.tr(
+                    f"第 {r.block_no} 段，字符 {r.start}–{r.end}",
+                    f"block {r.block_no}, characters {r.start}–{r.end}",
+                )
+                period = f" ({e(r.period)})" if r.period else ""
+                parts.append(
+                    f'<li id="fact-{e(r.fact_id)}"><b>{e(str(r.indicator))}</b> · '
+                    f"{e(str(r.entity))}: {e(r.figure)}{period}. {quote} "
+                    f"<small>{e(where)} · <code>{e(r.fact_id)}</code></small></li>"
+                )
+                number += 1
+            parts.append("</ol>")
         from IPython.display import HTML
 
-        _display(
-            HTML(
-                f'<ol class="sx-sources">{"".join(items)}</ol>'
-                f"<p><b>{self.tr('文章', 'Articles')}</b></p><ul>{refs}</ul>"
-            )
-        )
+        _display(HTML(f'<div class="sx-sources-section">{"".join(parts)}</div>'))

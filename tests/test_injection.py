@@ -68,6 +68,7 @@ KNOWN_SCRIPTS = (
     (('type="text/javascript"',), "var VEGA_DEBUG = "),
     (('type="text/javascript"',), "if (typeof window.vegaEmbed === 'undefined')"),
     (('type="text/javascript"',), "(function(){var el = document.getElementById("),
+    (('type="text/javascript"',), "\n(function(){\n  var KEY = 'shanxi-analysis-lang';"),
     (('type="application/json"', 'id="sx-vega-'), "{"),
 )
 

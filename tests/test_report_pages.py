@@ -1,11 +1,20 @@
 """The reports as a reader meets them, in Chromium: on a phone (390 px) and a laptop
 (1280 px) no page scrolls sideways, every chart is drawn and fits the text column, and a
-wide screen gives the charts its width."""
+wide screen gives the charts its width; printed to PDF, every chart is there, with the CJK
+font embedded."""
 
 from __future__ import annotations
 
+import json
+import os
+import re
+import shutil
+import subprocess
+
 import pytest
 from chromium import launch, open_page
+
+from shanxi_analysis import report
 
 WIDTHS = (390, 1280)
 
@@ -36,3 +45,140 @@ def test_charts_use_the_width_of_a_wide_screen(browser, built_reports):
     wide = open_page(browser, built_reports / "en" / "01-coal-energy.html", width=1280)
     assert all(drawn <= 390 for _, drawn in narrow.chart_widths)
     assert all(drawn >= 800 for _, drawn in wide.chart_widths), wide.chart_widths
+
+
+def _poppler(tool: str) -> str:
+    found = shutil.which(tool)
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{tool} is missing; 'make test' installs poppler-utils")
+        pytest.skip(f"{tool} (poppler-utils) is not installed")
+    return found
+
+
+@pytest.fixture(scope="module")
+def pdfs(tmp_path_factory):
+    out = tmp_path_factory.mktemp("pdf")
+    result = report.build(["coal-energy"], out=out, pdf=True, progress=False)
+    assert result.ok and [p.status for p in result.pdfs] == ["built", "built"], [
+        (p.output.name, p.status, p.message) for p in result.pdfs
+    ]
+    return out
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_pdf_has_the_text_every_chart_and_embedded_fonts(pdfs, lang):
+    pdf = pdfs / lang / "01-coal-energy.pdf"
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+    text = subprocess.run(
+        [_poppler("pdftotext"), "-layout", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    folded = re.sub(r"\s+", "", text)
+    assert "煤炭" in folded  # Chinese text on both pages (the quotes, at least)
+    page = (pdfs / lang / "01-coal-energy.html").read_text(encoding="utf-8")
+    titles = [
+        json.loads(m.group(1))["title"]["text"]
+        for m in re.finditer(
+            r'<script id="sx-vega-\d+-spec" type="application/json">(.*?)</script>',
+            page,
+            flags=re.S,
+        )
+    ]
+    assert len(titles) >= 2
+    for title in titles:  # each chart was drawn: its title is in the PDF, as text
+        first = title[0] if isinstance(title, list) else title
+        assert re.sub(r"\s+", "", first)[:12] in folded, first
+    fonts = subprocess.run(
+        [_poppler("pdffonts"), str(pdf)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
+    assert fonts and all(line.split()[-5] == "yes" for line in fonts), fonts  # emb column
+
+
+def test_pdf_is_skipped_with_a_message_without_chromium(tmp_path, monkeypatch, capsys):
+    from shanxi_analysis.cli import main
+    from shanxi_analysis.report import pdf
+
+    monkeypatch.setenv(pdf.CHROMIUM_ENV, str(tmp_path / "no-chromium"))
+    out = tmp_path / "out"
+    assert main(["report", "coal-energy", "--lang", "en", "--pdf", "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "no PDF written: Chromium was not found" in err
+    assert not (out / "en" / "01-coal-energy.pdf").exists()
+
+
+# ---------------------------------------------------------------- one language at a time
+
+
+def _visible_sections(page) -> list[str]:
+    return page.evaluate(
+        "[...document.querySelectorAll('[data-sx-lang]')].filter(s => !s.hidden)"
+        ".map(s => s.getAttribute('data-sx-lang'))"
+    )
+
+
+def test_the_index_opens_in_the_readers_language_and_remembers_a_switch(browser, built_reports):
+    index = (built_reports / "index.html").as_uri()
+    if True:
+        for locale, expected in (("zh-CN", "zh"), ("en-GB", "en")):
+            context = browser.new_context(locale=locale)
+            page = context.new_page()
+            page.goto(index)
+            assert _visible_sections(page) == [expected]
+            assert page.evaluate("document.documentElement.lang") == expected
+            other = "en" if expected == "zh" else "zh"
+            page.click(f'button[data-sx-set="{other}"]')
+            assert _visible_sections(page) == [other]
+            assert page.get_attribute(f'button[data-sx-set="{other}"]', "aria-pressed") == "true"
+            page.reload()
+            assert _visible_sections(page) == [other]  # remembered
+            titles = page.locator(f'[data-sx-lang="{other}"] article h2').all_inner_texts()
+            assert len(titles) == len(set(titles)) == 6  # each theme once
+            context.close()
+
+
+def test_the_other_language_link_lands_on_the_same_section(browser, built_reports):
+    if True:
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.goto((built_reports / "zh" / "01-coal-energy.html").as_uri())
+        page.evaluate("document.getElementById('section-3').scrollIntoView()")
+        page.click("a[data-sx-other]")
+        page.wait_for_load_state("load")
+        assert page.url.endswith("/en/01-coal-energy.html#section-3")
+        heading = page.evaluate(
+            "document.getElementById('section-3').nextElementSibling.textContent"
+        )
+        zh = (built_reports / "zh" / "01-coal-energy.html").read_text(encoding="utf-8")
+        assert zh.count('class="sx-anchor"') == page.locator("a.sx-anchor").count() >= 5
+        assert heading.strip()
+
+
+# ---------------------------------------------------------------- sources once, linked
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_each_fact_is_in_the_sources_once_and_charts_and_rows_link_to_it(built_reports, lang):
+    from bs4 import BeautifulSoup
+
+    for path in sorted((built_reports / lang).glob("*.html")):
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        entries = soup.select("ol.sx-sources > li")
+        ids = [li["id"] for li in entries]
+        assert ids and len(ids) == len(set(ids)), path.name  # each fact once
+        quotes = [li.get_text() for li in entries]
+        for li, text in zip(entries, quotes, strict=True):
+            fid = li["id"].removeprefix("fact-")
+            from shanxi_analysis import datasets
+
+            quote = datasets.fact(fid)["quote"]
+            assert text.count(quote) == 1, (path.name, fid)  # the quote, once
+            if lang == "en":
+                assert datasets.fact(fid)["quote_en"] in text
+        articles = soup.select("h3.sx-article")
+        assert 1 <= len(articles) == len(soup.select("ol.sx-sources"))
+        cites = soup.select(".sx-cite a")
+        assert cites, path.name
+        for a in [*cites, *soup.select("table.sx-facts a[href^='#fact-']")]:
+            assert a["href"][1:] in ids, (path.name, a["href"])

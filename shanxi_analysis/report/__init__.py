@@ -15,6 +15,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from .pdf import MISSING, PdfTask, write_all
 from .runner import (
     DEFAULT_TIMEOUT,
     LANGS,
@@ -25,6 +26,7 @@ from .runner import (
     default_jobs,
     discover,
     execute,
+    pdf_tasks,
     plan,
     save_manifest,
 )
@@ -44,8 +46,8 @@ __all__ = [
 ]
 
 
-def summary_table(tasks: Sequence[Task], out: Path) -> str:
-    """Return the end-of-build table: report, status, time and size."""
+def summary_table(tasks: Sequence[Task | PdfTask], out: Path) -> str:
+    """Return the end-of-build table: report (or PDF), status, time and size."""
     rows = [("report", "status", "time", "size")]
     for t in tasks:
         size = f"{t.size / 1024:,.0f} KB" if t.size else "-"
@@ -59,17 +61,20 @@ def summary_table(tasks: Sequence[Task], out: Path) -> str:
 
 
 class Build(list):
-    """The tasks of a build (a list of :class:`Task`), and ``problems``: what went wrong
-    around them (the index or the build record could not be written)."""
+    """The tasks of a build (a list of :class:`Task`), its PDFs (``pdfs``, with ``--pdf``)
+    and ``problems``: what went wrong around them (the index or the build record could not
+    be written)."""
 
     def __init__(self, tasks: Sequence[Task] = (), problems: Sequence[str] = ()) -> None:
         super().__init__(tasks)
         self.problems = list(problems)
+        self.pdfs: list[PdfTask] = []
 
     @property
     def ok(self) -> bool:
-        """Whether every report is built or current and nothing else went wrong."""
-        return not self.problems and all(t.status != "failed" for t in self)
+        """Whether every report (and PDF) is built or current and nothing else went wrong;
+        a PDF skipped for want of Chromium is not a failure."""
+        return not self.problems and all(t.status != "failed" for t in [*self, *self.pdfs])
 
 
 class DataCheckError(ReportError):
@@ -88,6 +93,7 @@ def build(
     notebooks_dir: Path | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     check_data: bool = True,
+    pdf: bool = False,
     progress: bool = True,
     stream=None,
 ) -> Build:
@@ -98,6 +104,9 @@ def build(
     :class:`DataCheckError` names the failing rows (``check_data=False`` builds anyway). A
     notebook that fails, crashes its process or runs past ``timeout`` seconds fails alone;
     the summary is printed whatever happens, except on Ctrl-C, which stops every process.
+
+    ``pdf=True`` also prints each report to ``<lang>/<notebook>.pdf`` with headless
+    Chromium (skipped, with a message, where there is none).
     """
     stream = stream or sys.stderr
     if jobs is not None and jobs < 1:
@@ -148,11 +157,14 @@ def build(
             timeout=timeout,
             progress=tick,
         )
+        if pdf:
+            result.pdfs = pdf_tasks(tasks, out_dir)
+            write_all(result.pdfs, {p.output: p.output.with_suffix(".html") for p in result.pdfs})
     finally:
         if bar is not None:
             bar.close()
         try:
-            save_manifest(tasks, out_dir)
+            save_manifest([*tasks, *result.pdfs], out_dir)
         except OSError as exc:
             result.problems.append(
                 f"could not record the build in {out_dir / MANIFEST} ({exc.strerror or exc}); "
@@ -167,13 +179,18 @@ def build(
             f"{out_dir / 'index.html'} was not updated: {type(exc).__name__}: {exc}"
         )
     if progress:
-        print(summary_table(tasks, out_dir), file=stream)
+        print(summary_table([*tasks, *result.pdfs], out_dir), file=stream)
         print(f"total {time.perf_counter() - started:.1f} s → {out_dir}", file=stream)
         for t in tasks:
             if t.status == "failed":
                 print(f"\nFAILED {t.lang}/{t.notebook.stem}: {t.message}", file=stream)
                 if t.failed_notebook:
                     print(f"  executed notebook kept at {t.failed_notebook}", file=stream)
+        for p in result.pdfs:
+            if p.status == "failed":
+                print(f"\nFAILED {p.output.relative_to(out_dir)}: {p.message}", file=stream)
+        if any(p.message == MISSING for p in result.pdfs):
+            print(f"\n{MISSING}", file=stream)
         for problem in result.problems:
             print(f"\nERROR {problem}", file=stream)
     return result

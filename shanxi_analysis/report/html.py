@@ -22,6 +22,7 @@ import altair as alt
 from bs4 import BeautifulSoup
 
 from .. import htmlsafe
+from . import langswitch
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 TEMPLATE_NAME = "shanxi"
@@ -52,13 +53,19 @@ body.jp-Notebook { max-width: 980px; margin: 0 auto; padding: 0 24px 48px;
   padding-bottom: 4px; }
 .jp-RenderedHTMLCommon table { font-size: 13px; }
 .sx-header { display: flex; justify-content: space-between; padding: 12px 0; font-size: 13px;
-  border-bottom: 1px solid #eee; margin-bottom: 8px; }
+  border-bottom: 1px solid #eee; margin-bottom: 8px; position: sticky; top: 0;
+  background: white; z-index: 10; }
+.sx-anchor { display: block; position: relative; top: -52px; }
+.jp-RenderedHTMLCommon h2, .sx-sources li { scroll-margin-top: 56px; }
 .sx-header a { color: #1f4e79; text-decoration: none; }
 nav.sx-toc { background: #f6f7f9; border-left: 3px solid #1f4e79; padding: 8px 16px;
   margin: 12px 0 20px; font-size: 14px; }
 nav.sx-toc ol { margin: 4px 0; padding-left: 20px; }
 nav.sx-toc a { color: #1f4e79; text-decoration: none; }
-.sx-download { font-size: 12px; margin: 2px 0 18px; }
+.sx-chart-notes { margin: 2px 0 18px; font-size: 12px; color: #555; }
+.sx-cite { margin: 0 0 2px; } .sx-cite a { color: #1f4e79; text-decoration: none; }
+.sx-article { font-size: 16px; margin: 18px 0 2px; } .sx-article-meta { margin: 0 0 6px; }
+.sx-download { font-size: 12px; }
 .sx-download a { color: #1f4e79; }
 .sx-footer { margin-top: 40px; font-size: 12px; color: #666; border-top: 1px solid #eee;
   padding-top: 8px; }
@@ -86,6 +93,7 @@ _LABELS = {
     "zh": {
         "toc": "目录",
         "csv": "下载本图数据（CSV）",
+        "cite": "本图数据来源：",
         "home": "← 全部报告",
         "other": "English",
         "other_lang": "en",
@@ -93,6 +101,7 @@ _LABELS = {
     "en": {
         "toc": "Contents",
         "csv": "Download this chart's data (CSV)",
+        "cite": "Facts in this chart:",
         "home": "← All reports",
         "other": "中文",
         "other_lang": "zh",
@@ -177,6 +186,17 @@ def _csv_of(spec: dict) -> str | None:
     return buf.getvalue()
 
 
+def _fact_ids(spec: dict) -> list[str]:
+    """Return the fact ids of the rows a chart plots, in order, once each."""
+    found: list[str] = []
+    for values in (spec.get("datasets") or {}).values():
+        for row in values if isinstance(values, list) else []:
+            fid = row.get("fact_id") if isinstance(row, dict) else None
+            if isinstance(fid, str) and fid not in found:
+                found.append(fid)
+    return found
+
+
 def _slug(text: str, used: set[str]) -> str:
     base = re.sub(r"[^\w\u4e00-\u9fff]+", "-", text.strip().lower()).strip("-") or "section"
     slug, n = base, 2
@@ -198,27 +218,45 @@ def postprocess(html: str, *, lang: str, stem: str) -> str:
     html = _CHART_ID.sub(sequential, html)
     soup = BeautifulSoup(html, "html.parser")
     labels = _LABELS[lang]
-    # CSV download under each chart.
+    # Under each chart: links to the entries of the facts it plots, and its data as CSV.
+    entries = {
+        li["id"]: n for n, li in enumerate(soup.select('ol.sx-sources > li[id^="fact-"]'), 1)
+    }
     n = 0
     for script in soup.find_all("script"):
         spec = _chart_spec(script)
         if spec is None:
             continue
-        data = _csv_of(spec)
-        if data is None:
-            continue
-        n += 1
-        # base64 keeps Chinese at 4/3 of its UTF-8 size; percent-encoding would triple it.
-        encoded = base64.b64encode(("\ufeff" + data).encode("utf-8")).decode("ascii")
-        link = soup.new_tag(
-            "a",
-            href="data:text/csv;charset=utf-8;base64," + encoded,
-            download=f"{stem}-{lang}-chart-{n}.csv",
+        notes = soup.new_tag("div", attrs={"class": "sx-chart-notes"})
+        cited = sorted(
+            (f"fact-{fid}" for fid in _fact_ids(spec) if f"fact-{fid}" in entries),
+            key=entries.get,
         )
-        link.string = labels["csv"]
-        wrapper = soup.new_tag("div", attrs={"class": "sx-download"})
-        wrapper.append(link)
-        (script.find_next_sibling("script") or script).insert_after(wrapper)
+        if cited:
+            line = soup.new_tag("p", attrs={"class": "sx-cite"})
+            line.append(labels["cite"] + " ")
+            for anchor in cited:
+                link = soup.new_tag("a", href=f"#{anchor}")
+                link.string = f"[{entries[anchor]}]"
+                line.append(link)
+                line.append(" ")
+            notes.append(line)
+        data = _csv_of(spec)
+        if data is not None:
+            n += 1
+            # base64 keeps Chinese at 4/3 of its UTF-8 size; percent-encoding would triple it.
+            encoded = base64.b64encode(("\ufeff" + data).encode("utf-8")).decode("ascii")
+            link = soup.new_tag(
+                "a",
+                href="data:text/csv;charset=utf-8;base64," + encoded,
+                download=f"{stem}-{lang}-chart-{n}.csv",
+            )
+            link.string = labels["csv"]
+            wrapper = soup.new_tag("div", attrs={"class": "sx-download"})
+            wrapper.append(link)
+            notes.append(wrapper)
+        if notes.contents:
+            (script.find_next_sibling("script") or script).insert_after(notes)
     # Table of contents from the headings the notebook produced.
     used: set[str] = set()
     entries = []
@@ -230,6 +268,10 @@ def postprocess(html: str, *, lang: str, stem: str) -> str:
         for a in h.find_all("a", class_="anchor-link"):
             a.decompose()
         entries.append((h["id"], text))
+        # The same section has the same anchor in both languages (the slugs differ).
+        h.insert_before(
+            soup.new_tag("a", attrs={"class": "sx-anchor", "id": f"section-{len(entries)}"})
+        )
     marker = soup.find(string=lambda s: isinstance(s, str) and s.strip() == "sx-toc")
     if marker is not None:
         if entries:
@@ -272,8 +314,10 @@ def export(nb, *, lang: str, stem: str, show_code: bool, bootstrap: str, footer:
             "vega_bootstrap": bootstrap,
             "css": CSS,
             "home_label": labels["home"],
-            "other_lang_link": f'<a href="../{labels["other_lang"]}/{stem}.html">'
+            "other_lang_link": f'<a href="../{labels["other_lang"]}/{stem}.html" '
+            f'data-sx-other="{labels["other_lang"]}" hreflang="{labels["other_lang"]}">'
             f"{labels['other']}</a>",
+            "page_script": langswitch.script(),
             "footer": footer,
         },
         "language_code": lang,

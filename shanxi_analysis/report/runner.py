@@ -393,7 +393,7 @@ def plan(
     return tasks, out
 
 
-def _rel(task: Task, out: Path) -> str:
+def _rel(task, out: Path) -> str:
     return task.output.relative_to(out).as_posix()
 
 
@@ -693,13 +693,30 @@ def _finish_failed(task: Task, message: str, seconds: float) -> None:
     task.status, task.message, task.seconds = "failed", message, seconds
 
 
-def save_manifest(tasks: list[Task], out: Path) -> None:
-    """Record the key and SHA-256 of every report that exists and is current."""
+def pdf_tasks(tasks: list[Task], out: Path) -> list:
+    """Return the PDF of every report that exists and is current: ``pending`` where the
+    report was just built or its PDF is missing or stale, else ``skipped``."""
+    from .pdf import PdfTask
+
+    manifest = _read_manifest(out)
+    pdfs = []
+    for t in tasks:
+        if t.status not in ("built", "skipped"):
+            continue
+        task = PdfTask(t.output.with_suffix(".pdf"), t.key)
+        if t.status == "skipped" and _is_current(manifest.get(_rel(task, out)), t.key, task.output):
+            task.status, task.size = "skipped", task.output.stat().st_size
+        pdfs.append(task)
+    return pdfs
+
+
+def save_manifest(tasks: list, out: Path) -> None:
+    """Record the key and SHA-256 of every report (and PDF) that exists and is current."""
     manifest = _read_manifest(out)
     for t in tasks:
         rel = _rel(t, out)
-        if t.status in ("built", "skipped"):
+        if t.status in ("built", "skipped") and not t.message:
             manifest[rel] = {"key": t.key, "sha256": _file_sha256(t.output)}
-        elif t.status == "failed":
+        else:  # failed, or a PDF not made for want of Chromium
             manifest.pop(rel, None)
     atomic_write(out / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True).encode())
