@@ -182,3 +182,79 @@ def test_each_fact_is_in_the_sources_once_and_charts_and_rows_link_to_it(built_r
         assert cites, path.name
         for a in [*cites, *soup.select("table.sx-facts a[href^='#fact-']")]:
             assert a["href"][1:] in ids, (path.name, a["href"])
+
+
+# ---------------------------------------------------------------- accessible
+
+_CONTRAST = """() => {
+  function rgb(c) { const m = c.match(/[\\d.]+/g).map(Number); return m; }
+  function lum(c) {
+    const [r, g, b] = rgb(c).slice(0, 3).map(v => { v /= 255;
+      return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  }
+  function background(el) {
+    for (let e = el; e; e = e.parentElement) {
+      const c = getComputedStyle(e).backgroundColor;
+      if (c && rgb(c).length >= 3 && (rgb(c)[3] === undefined || rgb(c)[3] > 0)) return c;
+    }
+    return 'rgb(255, 255, 255)';
+  }
+  const bad = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const el = n.parentElement;
+    if (!n.textContent.trim() || !el || el.closest('svg, script, style, [hidden]')) continue;
+    const st = getComputedStyle(el);
+    if (st.visibility === 'hidden' || st.display === 'none' || el.getClientRects().length === 0)
+      continue;
+    const a = lum(st.color), b = lum(background(el));
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    const large = parseFloat(st.fontSize) >= 24 ||
+      (parseFloat(st.fontSize) >= 18.66 && parseInt(st.fontWeight) >= 700);
+    if (ratio < (large ? 3 : 4.5)) bad.push([n.textContent.trim().slice(0, 30), st.color,
+      background(el), ratio.toFixed(2)]);
+  }
+  return bad;
+}"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_text_contrast_and_chart_descriptions(browser, built_reports, lang):
+    for path in [*sorted((built_reports / lang).glob("*.html")), built_reports / "index.html"]:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(path.as_uri())
+        page.wait_for_function(
+            "[...document.querySelectorAll('.sx-chart')].every(c => c.querySelector('svg'))"
+        )
+        assert page.evaluate(_CONTRAST) == [], path.name  # WCAG AA for text
+        labels = page.evaluate(
+            "[...document.querySelectorAll('.sx-chart')].map(c => {"
+            " const d = c.matches('[role=graphics-document]') ? c"
+            " : c.querySelector('[role=graphics-document]');"
+            " return d ? d.getAttribute('aria-label') || '' : ''; })"
+        )
+        assert all(len(label) > 20 for label in labels), (path.name, labels)
+        page.close()
+
+
+@pytest.mark.parametrize("name", ["index.html", "en/03-reform-business.html"])
+def test_a_keyboard_reaches_every_control(browser, built_reports, name):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto((built_reports / name).as_uri())
+    page.wait_for_timeout(500)
+    controls = page.evaluate(
+        "[...document.querySelectorAll('a[href], button, select, input, summary')]"
+        ".filter(e => e.getClientRects().length && !e.closest('[hidden]'))"
+        ".map((e, i) => { e.dataset.sxControl = i; return e.outerHTML.slice(0, 100); })"
+    )
+    assert controls
+    reached = set()
+    for _ in range(3 * len(controls) + 20):  # other focusable things (charts) come too
+        page.keyboard.press("Tab")
+        reached.add(page.evaluate("document.activeElement.dataset.sxControl"))
+        if len(reached) > len(controls):
+            break
+    missed = [c for i, c in enumerate(controls) if str(i) not in reached]
+    assert missed == [], missed
+    page.close()
