@@ -24,6 +24,7 @@ import json
 import math
 import re
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 _JSON_ESCAPES = {
@@ -52,6 +53,16 @@ def json_for_script(obj: Any, *, sort_keys: bool = False) -> str:
     return _JSON_UNSAFE.sub(lambda m: _JSON_ESCAPES[m.group(0)], text)
 
 
+def _map_leaves(obj: Any, leaf: Callable[[Any], Any]) -> Any:
+    """Return ``obj`` (JSON-like) with ``leaf`` applied to every value that is not a dict,
+    list or tuple."""
+    if isinstance(obj, dict):
+        return {k: _map_leaves(v, leaf) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_map_leaves(v, leaf) for v in obj]
+    return leaf(obj)
+
+
 def vega_safe(spec: Any) -> Any:
     """Return ``spec`` with U+2028 and U+2029 in every string replaced by a space.
 
@@ -59,23 +70,14 @@ def vega_safe(spec: Any) -> Any:
     descriptions), and Vega's expression parser ends a string literal at these two
     separators, so one pasted soft line break in a name would stop the chart from drawing.
     """
-    if isinstance(spec, str):
-        return spec.replace("\u2028", " ").replace("\u2029", " ")
-    if isinstance(spec, dict):
-        return {k: vega_safe(v) for k, v in spec.items()}
-    if isinstance(spec, list | tuple):
-        return [vega_safe(v) for v in spec]
-    return spec
+    return _map_leaves(
+        spec,
+        lambda v: v.replace("\u2028", " ").replace("\u2029", " ") if isinstance(v, str) else v,
+    )
 
 
 def _finite(obj: Any) -> Any:
-    if isinstance(obj, float):
-        return obj if math.isfinite(obj) else None
-    if isinstance(obj, dict):
-        return {k: _finite(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_finite(v) for v in obj]
-    return obj
+    return _map_leaves(obj, lambda v: None if isinstance(v, float) and not math.isfinite(v) else v)
 
 
 def js_for_script(code: str) -> str:

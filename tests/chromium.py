@@ -12,15 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from shanxi_analysis.report.pdf import QUIET
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+ARGS = list(QUIET)
 
 
 @dataclass

@@ -17,17 +17,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 CHROMIUM_ENV = "SHANXI_ANALYSIS_CHROMIUM"
-FLAGS = (
-    "--headless",
+QUIET = (
     "--no-sandbox",
     "--disable-gpu",
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
-    "--no-pdf-header-footer",
-    "--virtual-time-budget=20000",
 )
+"""Flags for a headless Chromium on a server: no sandbox (containers run as root), no GPU,
+no background requests, no first-run screens. The browser tests launch with them too."""
+FLAGS = ("--headless", *QUIET, "--no-pdf-header-footer", "--virtual-time-budget=20000")
 TIMEOUT = 120.0
 
 
