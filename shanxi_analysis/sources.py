@@ -369,6 +369,23 @@ def _join(a: str, b: str) -> str:
 # ---------------------------------------------------------------- front matter
 
 
+_LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # as str.splitlines
+_LINE_RE = re.compile(f"[^{_LINE_BREAKS}]*(?:\r\n|[{_LINE_BREAKS}])?")
+
+
+def _iter_lines(text: str) -> Iterator[tuple[int, int, int]]:
+    """Yield ``(start, end, next_start)`` of each line of ``text`` (the lines of
+    ``str.splitlines``; ``end`` excludes the line break), without making a list of them."""
+    pos, n = 0, len(text)
+    while pos < n:
+        stop = _LINE_RE.match(text, pos).end()
+        end = stop
+        while end > pos and text[end - 1] in _LINE_BREAKS:
+            end -= 1
+        yield pos, end, stop
+        pos = stop
+
+
 def split_front_matter(raw: str, path: str | Path = "<string>") -> tuple[dict, str]:
     """Return ``(metadata, body)`` of a document with optional YAML front matter.
 
@@ -376,12 +393,13 @@ def split_front_matter(raw: str, path: str | Path = "<string>") -> tuple[dict, s
     opened but never closed, is not valid YAML, or is not a mapping.
     """
     text = raw.lstrip("\ufeff")
-    lines = text.splitlines(keepends=True)
+    # Lines are found one at a time, never all at once: the body may be tens of megabytes.
+    lines = enumerate(_iter_lines(text))
     # Front matter opens on the first non-blank line.
-    first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
-    if first is None or lines[first].strip() != "---":
+    first, opening = next(((i, ln) for i, ln in lines if text[ln[0] : ln[1]].strip()), (None, None))
+    if first is None or text[opening[0] : opening[1]].strip() != "---":
         return {}, text
-    close = next((i for i in range(first + 1, len(lines)) if lines[i].strip() == "---"), None)
+    close = next((ln for _, ln in lines if text[ln[0] : ln[1]].strip() == "---"), None)
     if close is None:
         raise SourceFormatError(
             path,
@@ -389,7 +407,7 @@ def split_front_matter(raw: str, path: str | Path = "<string>") -> tuple[dict, s
             line=first + 1,
             expected="a closing line '---' after the metadata",
         )
-    block = "".join(lines[first + 1 : close])
+    block = text[opening[2] : close[0]]
     try:
         meta = yaml.safe_load(block) if block.strip() else {}
     except yaml.YAMLError as exc:
@@ -409,7 +427,7 @@ def split_front_matter(raw: str, path: str | Path = "<string>") -> tuple[dict, s
             line=first + 2,
             expected="'key: value' lines",
         )
-    return meta, "".join(lines[close + 1 :])
+    return meta, text[close[2] :]
 
 
 # ---------------------------------------------------------------- HTML → raw blocks
@@ -541,7 +559,8 @@ def _text_raw_blocks(text: str) -> list[_RawBlock]:
                 gap = 0
             current.clear()
 
-    for line in text.splitlines():
+    for start, end, _ in _iter_lines(text):
+        line = text[start:end]
         if line.strip():
             current.append(line)
         else:
