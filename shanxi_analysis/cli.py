@@ -91,7 +91,7 @@ def extraction_table(raw: str, *, path: str = "<stdin>") -> pd.DataFrame:
     return pd.DataFrame(list(iter_extractions(raw, path=path)), columns=_EXTRACTION_COLUMNS)
 
 
-_TABLE_PAGE = 500  # rows per printed table: to_string's memory grows with the rows it aligns
+_TABLE_PAGE = 2000  # rows per printed table: to_string's memory grows with the rows it aligns
 
 
 def _print_extractions(rows: Iterator[dict], fmt: str) -> None:

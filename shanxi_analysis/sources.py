@@ -146,7 +146,7 @@ class SourceIntegrityError(SourceFormatError):
     """A raw file no longer matches the hash recorded in the registry."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Block:
     """One block of text in reading order."""
 
@@ -155,7 +155,7 @@ class Block:
     ref: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class _RawBlock:
     """A block before classification, with the layout hints that classification uses."""
 
