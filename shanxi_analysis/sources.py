@@ -278,7 +278,7 @@ def decode_article(data: bytes, path: str | Path = "<bytes>") -> str:
                 path,
                 f"starts with a {enc} byte-order mark: the file is {enc}, not UTF-8",
                 line=1,
-                expected=f"UTF-8 text (convert it first, e.g. iconv -f {enc} -t UTF-8)",
+                expected=f"UTF-8 text; convert it first, e.g. iconv -f {enc} -t UTF-8",
             )
     try:
         return data.decode("utf-8")
@@ -291,7 +291,7 @@ def decode_article(data: bytes, path: str | Path = "<bytes>") -> str:
             path,
             f"not UTF-8 at byte {exc.start}, column {column} (bytes {bad})",
             line=line,
-            expected="UTF-8 text (convert it first, e.g. from GBK: iconv -f GBK -t UTF-8)",
+            expected="UTF-8 text; convert it first, e.g. from GBK: iconv -f GBK -t UTF-8",
         ) from None
 
 
