@@ -15,7 +15,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from shanxi_analysis import paths, sources
@@ -125,6 +125,21 @@ def test_any_soup_of_tags_parses_without_error(pieces):
     for block in parse_document(html, path="soup.html", fmt="html"):
         assert block.kind in sources.BLOCK_KINDS
         assert "<" not in block.text or block.kind == "media"
+
+
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(chunk=st.integers(min_value=1, max_value=5_000))
+def test_where_the_stream_is_cut_changes_nothing(monkeypatch, chunk):
+    # HTML is fed to the parser in pieces; a piece may end inside a tag, an entity or a
+    # script, and the blocks must be the same as when it is read in one piece.
+    docs = [ARTICLE, FIXTURES / "hostile.md", sources.source_path("liaowang-2021")]
+    texts = [p.read_text(encoding="utf-8") for p in docs]
+    whole = [shape(parse_document(t)) for t in texts]
+    with monkeypatch.context() as m:
+        m.setattr(sources, "_FEED_CHARS", chunk)
+        assert [shape(parse_document(t)) for t in texts] == whole
 
 
 # ---------------------------------------------------------------- standard input
