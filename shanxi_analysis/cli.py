@@ -135,7 +135,9 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     from . import sources
 
     # Standard input goes through the same reading and decoding as a file: bytes, bounded.
-    source = sys.stdin.buffer if args.file == "-" else args.file
+    source = getattr(sys.stdin, "buffer", None) if args.file == "-" else args.file
+    if source is None:
+        raise ValueError("<stdin>: cannot read (standard input is closed or not a byte stream)")
     path = "<stdin>" if args.file == "-" else args.file
     raw = sources.read_article(source, name=path, max_bytes=args.max_bytes)
     _print_extractions(iter_extractions(raw, path=path), args.format)

@@ -153,6 +153,20 @@ def test_stdin_gives_what_the_file_gives():
     assert "12 座" in by_file.stdout.decode() and "18.2%" in by_file.stdout.decode()
 
 
+def test_closed_stdin_and_a_folder_get_messages_not_tracebacks(tmp_path):
+    closed = subprocess.run(
+        ["sh", "-c", 'exec "$0" "$@" <&-', *CMD, "-"],
+        capture_output=True,
+        timeout=WAIT,
+        cwd=paths.PROJECT_ROOT,
+    )
+    assert closed.returncode == 2, closed.stderr
+    assert b"<stdin>: cannot read (standard input is closed" in closed.stderr
+    folder = run([str(tmp_path)])
+    assert folder.returncode == 2
+    assert f"{tmp_path}: cannot read (Is a directory)".encode() in folder.stderr
+
+
 def test_gbk_on_stdin_is_refused_with_where_and_what():
     gbk = ARTICLE.read_text(encoding="utf-8").encode("gbk")
     res = run(["-"], input=gbk)
