@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from . import __version__
@@ -47,84 +47,101 @@ def _value_text(v) -> str:
     return f"{v:.15g}"
 
 
-def extraction_table(raw: str, *, path: str = "<stdin>") -> pd.DataFrame:
-    """Return the candidate quantities of an article (plain text, Markdown or HTML), one row
-    per quantity with the sentence it comes from."""
-    import pandas as pd
+_EXTRACTION_COLUMNS = (
+    "block_no",
+    "kind",
+    "span",
+    "value",
+    "unit",
+    "base_value",
+    "base_unit",
+    "qualifier",
+    "sentence",
+)
 
+
+def iter_extractions(raw: str, *, path: str = "<stdin>") -> Iterator[dict]:
+    """Yield the candidate quantities of an article (plain text, Markdown or HTML), one dict
+    per quantity with the sentence it comes from, block by block (nothing is kept)."""
     from . import quantities, sources
 
-    rows = []
     for no, block in enumerate(sources.parse_document(raw, path=path), start=1):
         if block.kind == "media":
             continue
         for a, b in sources.sentences(block.text):
             sentence = block.text[a:b]
             for q in quantities.extract(sentence):
-                rows.append(
-                    {
-                        "block_no": no,
-                        "kind": block.kind,
-                        "span": q.span,
-                        "value": q.value,
-                        "unit": q.unit,
-                        "base_value": q.base_value,
-                        "base_unit": q.base_unit,
-                        "qualifier": q.qualifier,
-                        "sentence": sentence,
-                    }
-                )
-    cols = [
-        "block_no",
-        "kind",
-        "span",
-        "value",
-        "unit",
-        "base_value",
-        "base_unit",
-        "qualifier",
-        "sentence",
-    ]
-    return pd.DataFrame(rows, columns=cols)
+                yield {
+                    "block_no": no,
+                    "kind": block.kind,
+                    "span": q.span,
+                    "value": q.value,
+                    "unit": q.unit,
+                    "base_value": q.base_value,
+                    "base_unit": q.base_unit,
+                    "qualifier": q.qualifier,
+                    "sentence": sentence,
+                }
+
+
+def extraction_table(raw: str, *, path: str = "<stdin>") -> pd.DataFrame:
+    """Return the candidate quantities of an article (plain text, Markdown or HTML), one row
+    per quantity with the sentence it comes from."""
+    import pandas as pd
+
+    return pd.DataFrame(list(iter_extractions(raw, path=path)), columns=_EXTRACTION_COLUMNS)
+
+
+_TABLE_PAGE = 2000  # rows per printed table: to_string's memory grows with the rows it aligns
+
+
+def _print_extractions(rows: Iterator[dict], fmt: str) -> None:
+    """Write rows as they come, so that memory holds one page, not the whole output."""
+    import csv
+    import itertools
+    import json
+
+    import pandas as pd
+
+    if fmt == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=_EXTRACTION_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        for r in rows:
+            writer.writerow(r | {c: _value_text(r[c]) for c in ("value", "base_value")})
+    elif fmt == "json":
+        # The layout of json.dump(records, indent=1), one record at a time.
+        sep = "[\n"
+        for r in rows:
+            r |= {c: list(r[c]) for c in ("value", "base_value") if isinstance(r[c], tuple)}
+            text = json.dumps(r, ensure_ascii=False, indent=1)
+            sys.stdout.write(sep + "\n".join(" " + line for line in text.splitlines()))
+            sep = ",\n"
+        print("[]" if sep == "[\n" else "\n]")
+    else:
+        first = True
+        while page := list(itertools.islice(rows, _TABLE_PAGE)):
+            out = pd.DataFrame(page, columns=_EXTRACTION_COLUMNS)
+            for col in ("value", "base_value"):
+                out[col] = out[col].map(_value_text)
+            out["sentence"] = out["sentence"].str.slice(0, 40)
+            if not first:
+                print()
+            _print_table(out)
+            first = False
+        if first:
+            print("no quantities found")
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
-    import json
+    from . import sources
 
-    if args.file == "-":
-        raw, path = sys.stdin.read(), "<stdin>"
-    else:
-        try:
-            data = open(args.file, "rb").read()
-        except OSError as exc:
-            raise ValueError(f"{args.file}: cannot read ({exc.strerror})") from None
-        try:
-            raw = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise ValueError(f"{args.file}: not UTF-8 at byte {exc.start}") from None
-        path = args.file
-    df = extraction_table(raw, path=path)
-    if args.format == "csv":
-        out = df.copy()
-        for col in ("value", "base_value"):
-            out[col] = out[col].map(_value_text)
-        out.to_csv(sys.stdout, index=False)
-    elif args.format == "json":
-        records = df.to_dict("records")
-        for r in records:
-            for col in ("value", "base_value"):
-                r[col] = list(r[col]) if isinstance(r[col], tuple) else r[col]
-        json.dump(records, sys.stdout, ensure_ascii=False, indent=1)
-        print()
-    else:
-        if df.empty:
-            print("no quantities found")
-            return 0
-        out = df.copy()
-        for col in ("value", "base_value"):
-            out[col] = out[col].map(_value_text)
-        out["sentence"] = out["sentence"].str.slice(0, 40)
-        _print_table(out)
+    # Standard input goes through the same reading and decoding as a file: bytes, bounded.
+    source = getattr(sys.stdin, "buffer", None) if args.file == "-" else args.file
+    if source is None:
+        raise ValueError("<stdin>: cannot read (standard input is closed or not a byte stream)")
+    path = "<stdin>" if args.file == "-" else args.file
+    raw = sources.read_article(source, name=path, max_bytes=args.max_bytes)
+    _print_extractions(iter_extractions(raw, path=path), args.format)
     return 0
 
 
@@ -188,6 +205,15 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+def _size_arg(text: str) -> int:
+    from .sources import parse_size
+
+    try:
+        return parse_size(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``shanxi-analysis`` command."""
     parser = argparse.ArgumentParser(
@@ -220,6 +246,14 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("table", "csv", "json"),
         default="table",
         help="output format (default: table)",
+    )
+    p.add_argument(
+        "--max-bytes",
+        type=_size_arg,
+        default=None,
+        metavar="N",
+        help="refuse an article larger than N bytes; K, M, G allowed (default: "
+        "$SHANXI_ANALYSIS_MAX_BYTES or 64M)",
     )
     p.set_defaults(func=_cmd_extract)
 

@@ -139,12 +139,18 @@ def _read_csv(path: Path, fields: list[dict]) -> pd.DataFrame:
     rel = path.relative_to(paths.data_dir()) if path.is_relative_to(paths.data_dir()) else path
     if not path.is_file():
         raise DataError(rel, "file not found")
+    data = path.read_bytes()
+    bom = _sources.csv_bom_problem(data, path)
+    if bom:
+        raise DataError(rel, bom[0], row=1, expected=bom[1])
     try:
-        text = path.read_bytes().decode("utf-8")  # no newline translation
+        text = data.decode("utf-8")  # no newline translation
     except UnicodeDecodeError as exc:
         raise DataError(rel, f"not UTF-8 at byte {exc.start}", expected="UTF-8") from None
     # Split by the csv module, not by lines: a quoted field may hold any character.
     rows = list(csv.reader(io.StringIO(text, newline="")))
+    while rows and not rows[-1]:
+        rows.pop()  # blank lines at the end of the file (an editor's habit) hold no row
     names = [f["name"] for f in fields]
     if not rows or rows[0] != names:
         header = rows[0] if rows else []

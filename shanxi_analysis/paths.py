@@ -6,7 +6,7 @@ and the theme notebooks, and reports go to ``reports/`` in the current directory
 ``SHANXI_ANALYSIS_DATA`` points the package at another data folder (one with the same
 ``raw/`` and ``curated/`` layout), ``SHANXI_ANALYSIS_NOTEBOOKS`` at another folder of theme
 notebooks, ``SHANXI_ANALYSIS_REPORTS`` at another output folder. This module only computes
-paths; it never reads or writes.
+paths (and checks that the data folder is a folder); it never reads or writes.
 """
 
 from __future__ import annotations
@@ -23,15 +23,29 @@ NOTEBOOKS_ENV = "SHANXI_ANALYSIS_NOTEBOOKS"
 CACHE_ENV = "SHANXI_ANALYSIS_CACHE"
 
 
+class DataDirError(ValueError):
+    """``$SHANXI_ANALYSIS_DATA`` does not point at a folder."""
+
+
 def data_dir() -> Path:
     """Return the data folder: ``$SHANXI_ANALYSIS_DATA``, the checkout's ``data/``, or the
-    copy bundled inside a built wheel."""
+    copy bundled inside a built wheel.
+
+    Raises :class:`DataDirError` when ``$SHANXI_ANALYSIS_DATA`` names a file or nothing.
+    """
     override = os.environ.get(DATA_ENV)
     if override:
-        return Path(override).expanduser().resolve()
-    checkout = PROJECT_ROOT / "data"
-    if checkout.is_dir():
-        return checkout
+        path = Path(override).expanduser().resolve()
+        if not path.is_dir():  # a stat, not a read: one clear message, not a traceback later
+            found = "is a file, not a folder" if path.exists() else "does not exist"
+            raise DataDirError(
+                f"{DATA_ENV}={override}: {path} {found} (expected a data "
+                "folder holding sources.csv, datapackage.json, raw/ and curated/; unset "
+                f"{DATA_ENV} to use the package's own data)"
+            )
+        return path
+    if in_checkout():
+        return PROJECT_ROOT / "data"
     return PACKAGE_DIR / "_data"
 
 

@@ -2,7 +2,8 @@
 
 What is normalised, and nothing else, so that quotes stay verbatim:
 
-* Markup is dropped: HTML is parsed with BeautifulSoup (lxml); only text nodes reach
+* Markup is dropped: HTML is read by lxml's parser as a stream of events (no tree, no
+  recursion, so any depth of nesting is read); only text nodes reach
   ``text``. ``script``, ``style``, ``iframe`` and other non-text elements, attributes
   (event handlers, ``href``, ``src``) and HTML comments never do. An ``iframe``, ``video``
   or ``embed`` becomes a ``media`` block whose address is recorded in ``ref`` (never
@@ -28,18 +29,22 @@ as they are: ``15685 万吨`` stays ``15685 万吨``.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
+import io
+import os
 import re
+import stat
 import unicodedata
-import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import BinaryIO
 
 import pandas as pd
 import yaml
-from bs4 import BeautifulSoup, Comment, MarkupResemblesLocatorWarning, NavigableString, Tag
+from lxml import etree
 
 from . import paths
 
@@ -141,7 +146,7 @@ class SourceIntegrityError(SourceFormatError):
     """A raw file no longer matches the hash recorded in the registry."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Block:
     """One block of text in reading order."""
 
@@ -150,7 +155,7 @@ class Block:
     ref: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class _RawBlock:
     """A block before classification, with the layout hints that classification uses."""
 
@@ -160,6 +165,163 @@ class _RawBlock:
     media_ref: str | None = None
     is_media: bool = False
     gap_before: int = 1
+
+
+# ---------------------------------------------------------------- reading bytes
+
+MAX_BYTES_ENV = "SHANXI_ANALYSIS_MAX_BYTES"
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+"""The largest article read by default (64 MiB; a long news article is well under 1 MiB)."""
+_READ_CHUNK = 1 << 20
+_SIZE_RE = re.compile(r"^\s*(\d+)\s*([KMG]i?B?|B)?\s*$", re.I)
+
+
+def parse_size(text: str) -> int:
+    """Return a byte count written as digits with an optional K, M or G (powers of 1024).
+
+    >>> parse_size("64M"), parse_size("1500")
+    (67108864, 1500)
+    """
+    m = _SIZE_RE.match(str(text))
+    if not m or int(m.group(1)) <= 0:
+        raise ValueError(
+            f"size {text!r} is not a positive number of bytes (expected e.g. 1500, 512K, 64M, 1G)"
+        )
+    unit = (m.group(2) or "B")[0].upper()
+    return int(m.group(1)) * {"B": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}[unit]
+
+
+def max_bytes_limit(max_bytes: int | None = None) -> int:
+    """Return the size limit for one article: ``max_bytes``, else ``$SHANXI_ANALYSIS_MAX_BYTES``,
+    else :data:`DEFAULT_MAX_BYTES`."""
+    if max_bytes is not None:
+        if max_bytes <= 0:
+            raise ValueError(f"max_bytes must be a positive number of bytes, got {max_bytes}")
+        return max_bytes
+    env = os.environ.get(MAX_BYTES_ENV)
+    if env:
+        try:
+            return parse_size(env)
+        except ValueError as exc:
+            raise ValueError(f"${MAX_BYTES_ENV}: {exc}") from None
+    return DEFAULT_MAX_BYTES
+
+
+def _size_text(n: int) -> str:
+    for unit, size in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if n >= size:
+            return f"{n / size:.4g} {unit}"
+    return f"{n} B"
+
+
+def _too_large(name: str | Path, limit: int) -> SourceFormatError:
+    return SourceFormatError(
+        name,
+        f"more than {limit:,} bytes"
+        + (f" ({_size_text(limit)})" if limit >= 1 << 10 else "")
+        + ", the size limit for one article",
+        expected=(
+            "a smaller file, or a higher limit: --max-bytes N on the command line, "
+            f"max_bytes=N in Python, or {MAX_BYTES_ENV}=N"
+        ),
+    )
+
+
+def read_bytes(
+    source: str | Path | BinaryIO, *, name: str | None = None, max_bytes: int | None = None
+) -> bytes:
+    """Return the bytes of a file (a path) or a binary stream (``sys.stdin.buffer``, a FIFO),
+    read a megabyte at a time and never more than the limit (see :func:`max_bytes_limit`).
+
+    Raises :class:`SourceFormatError` naming the file when it cannot be read or is larger
+    than the limit; an endless stream (``/dev/zero``) stops at the limit.
+    """
+    limit = max_bytes_limit(max_bytes)
+    if isinstance(source, str | Path):
+        name = name or str(source)
+        try:
+            with open(source, "rb") as stream:
+                st = os.fstat(stream.fileno())
+                if stat.S_ISREG(st.st_mode) and st.st_size > limit:
+                    raise _too_large(name, limit)  # a regular file says its size: read nothing
+                return read_bytes(stream, name=name, max_bytes=limit)
+        except OSError as exc:
+            raise SourceFormatError(name, f"cannot read ({exc.strerror or exc})") from None
+    name = name or getattr(source, "name", None) or "<stream>"
+    chunks: list[bytes] = []
+    total = 0
+    while True:
+        chunk = source.read(min(_READ_CHUNK, limit + 1 - total))
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        total += len(chunk)
+        if total > limit:
+            raise _too_large(name, limit)
+
+
+def decode_article(data: bytes, path: str | Path = "<bytes>") -> str:
+    """Return the text of an article's bytes: the one place where bytes become text, for
+    files and standard input alike.
+
+    Articles are UTF-8 (a leading byte-order mark is allowed). Anything else raises
+    :class:`SourceFormatError` naming the file, the byte, line and column, and what was
+    expected.
+    """
+    for bom, enc in (
+        (b"\xff\xfe\x00\x00", "UTF-32"),
+        (b"\xff\xfe", "UTF-16"),
+        (b"\xfe\xff", "UTF-16"),
+    ):
+        if data.startswith(bom):
+            raise SourceFormatError(
+                path,
+                f"starts with a {enc} byte-order mark: the file is {enc}, not UTF-8",
+                line=1,
+                expected=f"UTF-8 text; convert it first, e.g. iconv -f {enc} -t UTF-8",
+            )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = len(data[line_start : exc.start].decode("utf-8", "replace")) + 1
+        bad = data[exc.start : exc.start + 4].hex(" ")
+        raise SourceFormatError(
+            path,
+            f"not UTF-8 at byte {exc.start}, column {column} (bytes {bad})",
+            line=line,
+            expected="UTF-8 text; convert it first, e.g. from GBK: iconv -f GBK -t UTF-8",
+        ) from None
+
+
+def csv_bom_problem(data: bytes, path: str | Path) -> tuple[str, str] | None:
+    """Return ``(problem, expected)`` when a curated CSV's bytes start with a UTF-8
+    byte-order mark (a spreadsheet's "CSV UTF-8" writes one), else ``None``."""
+    if not data.startswith(codecs.BOM_UTF8):
+        return None
+    return (
+        "starts with a byte-order mark (BOM, bytes ef bb bf), which would become part of "
+        "the first column's name",
+        f"UTF-8 without a BOM: save it again as UTF-8 (not 'UTF-8 with BOM'), or remove it "
+        f"with: sed -i '1s/^\\xEF\\xBB\\xBF//' {path}",
+    )
+
+
+def read_article(
+    source: str | Path | BinaryIO, *, name: str | None = None, max_bytes: int | None = None
+) -> str:
+    """Return the text of an article from a path or a binary stream (``-`` on the command
+    line is ``sys.stdin.buffer``): :func:`read_bytes`, then :func:`decode_article`.
+
+    >>> import io
+    >>> read_article(io.BytesIO("全省煤矿 900 座".encode()), name="<stdin>")
+    '全省煤矿 900 座'
+    """
+    if name is None and isinstance(source, str | Path):
+        name = str(source)
+    data = read_bytes(source, name=name, max_bytes=max_bytes)
+    return decode_article(data, name or getattr(source, "name", None) or "<stream>")
 
 
 # ---------------------------------------------------------------- text helpers
@@ -207,6 +369,23 @@ def _join(a: str, b: str) -> str:
 # ---------------------------------------------------------------- front matter
 
 
+_LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # as str.splitlines
+_LINE_RE = re.compile(f"[^{_LINE_BREAKS}]*(?:\r\n|[{_LINE_BREAKS}])?")
+
+
+def _iter_lines(text: str) -> Iterator[tuple[int, int, int]]:
+    """Yield ``(start, end, next_start)`` of each line of ``text`` (the lines of
+    ``str.splitlines``; ``end`` excludes the line break), without making a list of them."""
+    pos, n = 0, len(text)
+    while pos < n:
+        stop = _LINE_RE.match(text, pos).end()
+        end = stop
+        while end > pos and text[end - 1] in _LINE_BREAKS:
+            end -= 1
+        yield pos, end, stop
+        pos = stop
+
+
 def split_front_matter(raw: str, path: str | Path = "<string>") -> tuple[dict, str]:
     """Return ``(metadata, body)`` of a document with optional YAML front matter.
 
@@ -214,12 +393,13 @@ def split_front_matter(raw: str, path: str | Path = "<string>") -> tuple[dict, s
     opened but never closed, is not valid YAML, or is not a mapping.
     """
     text = raw.lstrip("\ufeff")
-    lines = text.splitlines(keepends=True)
+    # Lines are found one at a time, never all at once: the body may be tens of megabytes.
+    lines = enumerate(_iter_lines(text))
     # Front matter opens on the first non-blank line.
-    first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
-    if first is None or lines[first].strip() != "---":
+    first, opening = next(((i, ln) for i, ln in lines if text[ln[0] : ln[1]].strip()), (None, None))
+    if first is None or text[opening[0] : opening[1]].strip() != "---":
         return {}, text
-    close = next((i for i in range(first + 1, len(lines)) if lines[i].strip() == "---"), None)
+    close = next((ln for _, ln in lines if text[ln[0] : ln[1]].strip() == "---"), None)
     if close is None:
         raise SourceFormatError(
             path,
@@ -227,7 +407,7 @@ def split_front_matter(raw: str, path: str | Path = "<string>") -> tuple[dict, s
             line=first + 1,
             expected="a closing line '---' after the metadata",
         )
-    block = "".join(lines[first + 1 : close])
+    block = text[opening[2] : close[0]]
     try:
         meta = yaml.safe_load(block) if block.strip() else {}
     except yaml.YAMLError as exc:
@@ -247,14 +427,14 @@ def split_front_matter(raw: str, path: str | Path = "<string>") -> tuple[dict, s
             line=first + 2,
             expected="'key: value' lines",
         )
-    return meta, "".join(lines[close + 1 :])
+    return meta, text[close[2] :]
 
 
 # ---------------------------------------------------------------- HTML → raw blocks
 
 
-def _media_ref(tag: Tag) -> str | None:
-    src = tag.get("src") or tag.get("data-src")
+def _media_ref(attrib) -> str | None:
+    src = attrib.get("src") or attrib.get("data-src")
     if not isinstance(src, str):
         return None
     src = src.strip()
@@ -264,56 +444,95 @@ def _media_ref(tag: Tag) -> str | None:
     return src if re.match(r"(?i)^https?://[^\s<>\"']+$", src) else None
 
 
-def _html_raw_blocks(html: str) -> list[_RawBlock]:
-    with warnings.catch_warnings():
-        # A body that happens to look like a file name or URL is still parsed as HTML.
-        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
-        soup = BeautifulSoup(html, "lxml")
-    blocks: list[_RawBlock] = []
-    pieces: list[tuple[str, bool]] = []
-    heading: list[int | None] = [None]
+class _BlockTarget:
+    """An lxml parser target that turns start/end/text events into raw blocks.
 
-    def flush() -> None:
-        text = normalise_space("".join(p for p, _ in pieces))
+    No tree is built and nothing recurses: open elements are a list, so an article nested
+    100,000 deep parses like a flat one, and memory holds the blocks, not a tree of nodes.
+    Comments, doctypes and processing instructions never reach a target without the
+    matching methods, so they are dropped.
+    """
+
+    def __init__(self) -> None:
+        self.blocks: list[_RawBlock] = []
+        self._pieces: list[tuple[str, bool]] = []
+        self._heading: int | None = None
+        self._bold = False
+        self._skip = 0  # > 0 inside a dropped or media element: its content is not text
+        # One entry per open element: what its end does, and the boldness to restore.
+        self._open: list[tuple[str, bool]] = []
+
+    def _flush(self) -> None:
+        text = normalise_space("".join(p for p, _ in self._pieces))
         if text:
-            visible = [(p, b) for p, b in pieces if p.strip()]
-            bold_only = bool(visible) and all(b for _, b in visible)
-            blocks.append(_RawBlock(text=text, heading_level=heading[0], bold_only=bold_only))
-        pieces.clear()
+            visible = [b for p, b in self._pieces if p.strip()]
+            bold_only = bool(visible) and all(visible)
+            self.blocks.append(
+                _RawBlock(text=text, heading_level=self._heading, bold_only=bold_only)
+            )
+        self._pieces.clear()
 
-    def walk(node: Tag, bold: bool) -> None:
-        for child in node.children:
-            if isinstance(child, Comment) or not isinstance(child, NavigableString | Tag):
-                continue
-            if isinstance(child, NavigableString):
-                # Doctype, CDATA, processing instructions are NavigableString subclasses too.
-                if type(child) is NavigableString:
-                    pieces.append((str(child), bold))
-                continue
-            name = child.name.lower() if child.name else ""
-            if name in _DROP_TAGS:
-                continue
-            if name in _MEDIA_TAGS:
-                flush()
-                blocks.append(_RawBlock(text="", is_media=True, media_ref=_media_ref(child)))
-                continue
-            if name in _HEADING_TAGS:
-                flush()
-                heading[0] = _HEADING_TAGS[name]
-                walk(child, True)
-                flush()
-                heading[0] = None
-                continue
-            if name in _BLOCK_TAGS:
-                flush()
-                walk(child, bold)
-                flush()
-                continue
-            walk(child, bold or name in _BOLD_TAGS)
+    def start(self, tag, attrib) -> None:
+        name = tag.lower() if isinstance(tag, str) else ""
+        if self._skip:
+            self._skip += 1
+            role = "skip"
+        elif name in _DROP_TAGS:
+            self._skip = 1
+            role = "skip"
+        elif name in _MEDIA_TAGS:
+            self._flush()
+            self.blocks.append(_RawBlock(text="", is_media=True, media_ref=_media_ref(attrib)))
+            self._skip = 1
+            role = "skip"
+        elif name in _HEADING_TAGS:
+            self._flush()
+            self._heading = _HEADING_TAGS[name]
+            role = "heading"
+        elif name in _BLOCK_TAGS:
+            self._flush()
+            role = "block"
+        else:
+            role = "inline"
+        self._open.append((role, self._bold))
+        if role == "heading":
+            self._bold = True
+        elif role == "inline":
+            self._bold = self._bold or name in _BOLD_TAGS
 
-    walk(soup, False)
-    flush()
-    return blocks
+    def end(self, tag) -> None:
+        if not self._open:
+            return
+        role, self._bold = self._open.pop()
+        if role == "skip":
+            self._skip -= 1
+        elif role == "heading":
+            self._flush()
+            self._heading = None
+        elif role == "block":
+            self._flush()
+
+    def data(self, text: str) -> None:
+        if not self._skip:
+            self._pieces.append((text, self._bold))
+
+    def close(self) -> list[_RawBlock]:
+        self._flush()
+        return self.blocks
+
+
+_FEED_CHARS = 1 << 20
+
+
+def _html_raw_blocks(html: str) -> list[_RawBlock]:
+    """Return the raw blocks of an HTML body, read by lxml's HTML parser as a stream of
+    events (fed a megabyte at a time), never as a tree."""
+    parser = etree.HTMLParser(target=_BlockTarget(), recover=True, huge_tree=True)
+    if not html:
+        return []
+    for i in range(0, len(html), _FEED_CHARS):
+        parser.feed(html[i : i + _FEED_CHARS])
+    return parser.close()
 
 
 # ---------------------------------------------------------------- text → raw blocks
@@ -340,7 +559,8 @@ def _text_raw_blocks(text: str) -> list[_RawBlock]:
                 gap = 0
             current.clear()
 
-    for line in text.splitlines():
+    for start, end, _ in _iter_lines(text):
+        line = text[start:end]
         if line.strip():
             current.append(line)
         else:
@@ -477,7 +697,11 @@ def parse_document(
 def _read_registry_file(path: Path) -> pd.DataFrame:
     if not path.is_file():
         raise SourceFormatError(path, "source registry not found", expected="data/sources.csv")
-    reg = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    data = path.read_bytes()
+    bom = csv_bom_problem(data, path)
+    if bom:
+        raise SourceFormatError(path, bom[0], line=1, expected=bom[1])
+    reg = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8")
     missing = [c for c in REGISTRY_COLUMNS if c not in reg.columns]
     if missing:
         raise SourceFormatError(
@@ -555,8 +779,9 @@ def source_path(source_id: str) -> Path:
 
 
 def file_sha256(path: Path) -> str:
-    """Return the SHA-256 hex digest of a file's bytes."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """Return the SHA-256 hex digest of a file's bytes (read in chunks)."""
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 @lru_cache(maxsize=16)
@@ -586,13 +811,7 @@ def verify(source_id: str) -> Path:
 @lru_cache(maxsize=16)
 def _blocks_cached(path_str: str, digest: str, fmt: str) -> tuple[Block, ...]:
     path = Path(path_str)
-    try:
-        raw = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise SourceFormatError(
-            path, f"not UTF-8 at byte {exc.start}", expected="UTF-8 text"
-        ) from None
-    return tuple(parse_document(raw, path=path, fmt=fmt))
+    return tuple(parse_document(read_article(path), path=path, fmt=fmt))
 
 
 def blocks(source_id: str) -> list[Block]:

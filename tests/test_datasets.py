@@ -351,3 +351,76 @@ def test_check_failures_show_up_in_the_rules(tmp_data):
 
 def test_tables_are_dataframes():
     assert isinstance(datasets.indicators(), pd.DataFrame)
+
+
+# ---------------------------------------------------------------- hostile files and folders
+
+CSV_FILES = [
+    "sources.csv",
+    "curated/facts.csv",
+    "curated/indicators.csv",
+    "curated/entities.csv",
+    "curated/events.csv",
+    "curated/clusters.csv",
+    "curated/excluded_mentions.csv",
+]
+
+
+@pytest.mark.parametrize("name", CSV_FILES)
+def test_a_bom_is_named_with_the_file_and_the_fix(tmp_data, name):
+    path = tmp_data / name
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    with pytest.raises(DataError) as info:
+        datasets.validate()
+    message = str(info.value)
+    assert message.startswith(f"{name}, row 1: starts with a byte-order mark (BOM")
+    assert f"sed -i '1s/^\\xEF\\xBB\\xBF//' {path}" in message
+    # The fix it names works, and loses nothing.
+    subprocess.run(["sed", "-i", r"1s/^\xEF\xBB\xBF//", str(path)], check=True, timeout=60)
+    datasets.validate()
+
+
+def test_a_bom_in_the_registry_is_named_by_the_sources_command(tmp_data, capsys):
+    from shanxi_analysis.cli import main
+
+    path = tmp_data / "sources.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert main(["sources"]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}, line 1: starts with a byte-order mark (BOM" in err
+
+
+@pytest.mark.parametrize("name", CSV_FILES)
+@pytest.mark.parametrize("ending", [b"\n", b"\n\n", b"\r\n"])
+def test_trailing_blank_lines_are_accepted(tmp_data, name, ending):
+    path = tmp_data / name
+    before = {t: len(getattr(datasets, t)()) for t in ("facts", "sources", "entities")}
+    path.write_bytes(path.read_bytes() + ending)
+    datasets.validate()
+    assert {t: len(getattr(datasets, t)()) for t in before} == before
+
+
+def test_a_blank_line_inside_a_table_is_still_refused(tmp_data):
+    path = tmp_data / "curated" / "events.csv"
+    lines = path.read_bytes().split(b"\n")
+    path.write_bytes(b"\n".join([*lines[:3], b"", *lines[3:]]))
+    with pytest.raises(DataError, match=r"events\.csv, row 4: has 0 fields"):
+        datasets.validate()
+
+
+@pytest.mark.parametrize("kind", ["file", "missing"])
+def test_a_data_folder_that_is_not_a_folder_is_a_clear_error(tmp_path, monkeypatch, capsys, kind):
+    from shanxi_analysis.cli import main
+
+    target = tmp_path / "data.csv"
+    if kind == "file":
+        target.write_text("not a folder\n", encoding="utf-8")
+    monkeypatch.setenv(paths.DATA_ENV, str(target))
+    expect = "is a file, not a folder" if kind == "file" else "does not exist"
+    with pytest.raises(paths.DataDirError, match=f"{paths.DATA_ENV}=.*{expect}"):
+        datasets.facts()
+    for command in ("check", "sources"):
+        assert main([command]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"shanxi-analysis: error: {paths.DATA_ENV}={target}: ")
+        assert f"{target} {expect} (expected a data folder" in err
