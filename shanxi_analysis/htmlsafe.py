@@ -144,8 +144,11 @@ function wrap(value, px, size) {
 function projected(s) {
   return !!s.projection || (s.layer || []).some(projected);
 }
-function fit(spec, avail) {
+function fit(spec, el) {
+  var avail = el.clientWidth;
   if (!(avail > 0) || !('mark' in spec || 'layer' in spec) || projected(spec)) return spec;
+  el.style.display = 'block';  /* vega-embed's own style shrinks the element to its chart */
+  el.style.width = '100%';
   spec.width = 'container';
   spec.autosize = {type: 'fit-x', contains: 'padding'};
   var cfg = (spec.config && spec.config.title) || {};
@@ -219,7 +222,7 @@ def vega_embed(spec: dict, *, options: dict | None = None, element_id: str | Non
         " el.textContent = 'Chart not drawn: the Vega libraries are missing from this page.';"
         " return; }"
         f"{_FIT_TO_COLUMN}"
-        f"window.vegaEmbed(el, fit(spec, el.clientWidth), {opts})"
+        f"window.vegaEmbed(el, fit(spec, el), {opts})"
         ".then(function(r){ scaleDown(el); })"
         ".catch(function(e){ el.textContent = 'Chart not drawn: ' + e; console.error(e); });"
         "})();"

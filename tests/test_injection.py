@@ -228,6 +228,7 @@ def assert_safe_and_drawn(browser, path: Path) -> None:
     visit = open_page(browser, path)
     assert visit.dialogs == [] and not visit.pwned, (path, visit)
     assert visit.charts == visit.drawn and visit.not_drawn == [], (path, visit)
+    assert all(drawn > 100 for _, drawn in visit.chart_widths), (path, visit.chart_widths)
     assert visit.errors == [] and visit.requests == [], (path, visit)
 
 
