@@ -261,7 +261,7 @@ def _fmt(x: float) -> str:
 
 def evaluate(rule: Rule, lang: str = "zh") -> Result:
     """Return the result of one rule, with the detail in ``lang``."""
-    lang = datasets._check_lang(lang)
+    lang = datasets.check_lang(lang)
     values, quals = _values()
     missing = [f for f in rule.fact_ids() if f not in values]
     if missing:
@@ -456,3 +456,11 @@ def agreement_mismatches() -> pd.DataFrame:
                     {"fact_id": f.fact_id, "field": name, "curated": curated, "extracted": read}
                 )
     return pd.DataFrame(rows, columns=["fact_id", "field", "curated", "extracted"])
+
+
+def rule(rule_id: str) -> Rule:
+    """Return one rule by id; ``KeyError`` lists the known ids."""
+    for r in RULES:
+        if r.rule_id == rule_id:
+            return r
+    raise KeyError(f"unknown rule {rule_id!r}; known: {', '.join(r.rule_id for r in RULES)}")

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 import altair as alt
 import pandas as pd
 
-from .. import datasets
+from .. import datasets, formatting
 from ..metrics import significant  # noqa: F401 - re-exported for the chart modules
 
 THEME_NAME = "shanxi"
@@ -105,7 +105,7 @@ def theme_config() -> dict:
 
 def check_lang(lang: str) -> str:
     """Return ``lang`` if it is ``zh`` or ``en``; raise ``ValueError`` naming both otherwise."""
-    return datasets._check_lang(lang)
+    return datasets.check_lang(lang)
 
 
 def tr(lang: str, zh: str, en: str) -> str:
@@ -193,6 +193,153 @@ def select(df: pd.DataFrame, fact_ids: Sequence[str], *, chart: str) -> pd.DataF
     if missing:
         raise ValueError(f"{chart}: data has no fact(s) {', '.join(missing)}")
     return df.set_index("fact_id").loc[list(fact_ids)].reset_index()
+
+
+FACT_COLUMNS = (
+    "indicator_id",
+    "entity_id",
+    "period",
+    "base_value",
+    "base_unit",
+    "qualifier",
+    "kind",
+    "source_id",
+    "quote",
+)
+"""The columns a DataFrame needs for the chart types. Optional: ``fact_id`` (else one is
+made from the row number), ``indicator`` and ``entity`` (labels; else the package's names,
+else the ids), ``value`` and ``unit`` (as written), ``span``, ``quote_en``, ``noun_en`` and
+``source_title`` (named in the citation line when the source is not in the package)."""
+
+_QUALIFIERS = tuple(datasets.QUALIFIER_LABELS)
+_KINDS = tuple(datasets.KIND_LABELS)
+
+
+def plot_frame(data: pd.DataFrame | None, lang: str) -> pd.DataFrame:
+    """Return ``data`` (or the package's facts) checked and completed for plotting: labels in
+    ``lang`` (``indicator``, ``short``, ``entity``), ``display`` (prose), ``label`` (chart
+    label), ``quote_shown`` and ``source_short``.
+
+    Raises ``ValueError`` naming missing columns (see :data:`FACT_COLUMNS`) or the first row
+    whose value, qualifier or kind is not what a fact holds.
+    """
+    check_lang(lang)
+    if data is None:
+        df = datasets.facts(lang)
+    else:
+        if not isinstance(data, pd.DataFrame):
+            raise TypeError(f"data must be a pandas DataFrame or None, got {type(data).__name__}")
+        missing = [c for c in FACT_COLUMNS if c not in data.columns]
+        if missing:
+            raise ValueError(
+                f"data is missing column(s) {', '.join(missing)}; a DataFrame of facts needs "
+                f"{', '.join(FACT_COLUMNS)}"
+            )
+        df = data.copy().reset_index(drop=True)
+    if "fact_id" not in df:
+        df["fact_id"] = [f"row-{i + 1}" for i in range(len(df))]
+    values = pd.to_numeric(df["base_value"], errors="coerce")
+    bad = df.index[values.isna() | ~values.abs().lt(float("inf"))]
+    if len(bad):
+        i = bad[0]
+        raise ValueError(
+            f"data, row {i + 1} ({df.loc[i, 'fact_id']}), column 'base_value': "
+            f"{df.loc[i, 'base_value']!r} is not a finite number"
+        )
+    df["base_value"] = values.astype(float)
+    for col, allowed, default in (("qualifier", _QUALIFIERS, "none"), ("kind", _KINDS, "actual")):
+        df[col] = df[col].astype(object).where(df[col].notna(), default).astype(str)
+        wrong = df.index[~df[col].isin(allowed)]
+        if len(wrong):
+            i = wrong[0]
+            raise ValueError(
+                f"data, row {i + 1} ({df.loc[i, 'fact_id']}), column {col!r}: "
+                f"{df.loc[i, col]!r} is not one of {', '.join(allowed)}"
+            )
+    for col in ("indicator_id", "entity_id", "period", "source_id", "base_unit"):
+        df[col] = df[col].astype(str)
+    ind = datasets.indicators(lang).set_index("indicator_id")
+    ent = datasets.entities(lang).set_index("entity_id")["name"]
+    if "indicator" not in df:
+        df["indicator"] = df["indicator_id"].map(ind["name"]).fillna(df["indicator_id"])
+    df["short"] = df["indicator_id"].map(ind["short"]).fillna(df["indicator"])
+    if "noun_en" not in df:
+        df["noun_en"] = df["indicator_id"].map(ind["noun_en"]).fillna("")
+    if "entity" not in df:
+        df["entity"] = df["entity_id"].map(ent).fillna(df["entity_id"])
+    if "quote_en" not in df:
+        df["quote_en"] = df["quote"]
+    df["display"] = [formatting.fact_figure(r, lang, "prose") for r in df.to_dict("records")]
+    df["label"] = [formatting.fact_figure(r, lang, "label") for r in df.to_dict("records")]
+    quote_en = df["quote_en"].fillna(df["quote"])
+    df["quote_shown"] = df["quote"] if lang == "zh" else quote_en + " (" + df["quote"] + ")"
+    names = source_names(lang)
+    fallback = df["source_title"] if "source_title" in df else df["source_id"]
+    df["source_short"] = df["source_id"].map(names).fillna(fallback)
+    df["kind_label"] = df["kind"].map({k: v[lang == "en"] for k, v in datasets.KIND_LABELS.items()})
+    return df
+
+
+Selection = str | Sequence[str] | None
+
+
+def _as_list(value: Selection) -> list[str] | None:
+    if value is None:
+        return None
+    return [value] if isinstance(value, str) else [str(v) for v in value]
+
+
+def pick(
+    df: pd.DataFrame,
+    *,
+    chart: str,
+    indicator: Selection = None,
+    entity: Selection = None,
+    period: Selection = None,
+    source: Selection = None,
+    kind: Selection = None,
+) -> pd.DataFrame:
+    """Return the rows of ``df`` whose indicator, entity, period, source and kind are among
+    those asked (``None``: any); raise ``ValueError`` naming the selection and what the data
+    holds when nothing is left."""
+    out = df
+    for col, asked, name in (
+        ("indicator_id", indicator, "indicator"),
+        ("entity_id", entity, "entity"),
+        ("period", period, "period"),
+        ("source_id", source, "source"),
+        ("kind", kind, "kind"),
+    ):
+        wanted = _as_list(asked)
+        if wanted is None:
+            continue
+        kept = out[out[col].isin(wanted)]
+        if kept.empty:
+            have = sorted(set(out[col]))
+            shown = ", ".join(have[:12]) + (" ..." if len(have) > 12 else "")
+            raise ValueError(
+                f"{chart}: no row with {name} {', '.join(wanted)}"
+                f"{' among the rows selected so far' if out is not df else ''}; "
+                f"the data has {name}(s) {shown or 'none'}"
+            )
+        out = kept
+    return out.reset_index(drop=True)
+
+
+def citation_for(rows: pd.DataFrame, lang: str) -> str:
+    """Return the citation line of the sources of ``rows``: the package's registry for its
+    own sources, ``source_title`` (else the id) for any other."""
+    known = set(datasets.sources(lang)["source_id"])
+    firsts = rows.drop_duplicates("source_id").set_index("source_id")
+    prefix, sep = ("来源：", "；") if lang == "zh" else ("Source: ", "; ")
+    parts = []
+    for sid in firsts.index.astype(str):
+        if sid in known:
+            parts.append(datasets.citation_line([sid], lang).removeprefix(prefix))
+        else:
+            title = firsts.loc[sid].get("source_title")
+            parts.append(str(title) if isinstance(title, str) and title else sid)
+    return prefix + sep.join(parts)
 
 
 _SCALES = {
@@ -495,7 +642,7 @@ def citation_text(spec: dict) -> str:
 
 def finish(
     chart: alt.TopLevelMixin,
-    source_ids: Iterable[str],
+    source_ids: Iterable[str] | pd.DataFrame,
     *,
     lang: str,
     title: str,
@@ -503,9 +650,12 @@ def finish(
     subtitle: str | None = None,
 ) -> alt.TopLevelMixin:
     """Return ``chart`` with its title, a citation line computed from ``source_ids`` (the
-    sources of the rows it plots) and a ``description`` for screen readers."""
+    sources of the rows it plots, or the rows themselves) and a ``description`` for screen
+    readers."""
     lines = wrap_line(subtitle, lang) if subtitle else []
-    lines += wrap_line(datasets.citation_line(list(source_ids), lang), lang)
+    if not isinstance(source_ids, pd.DataFrame):
+        source_ids = pd.DataFrame({"source_id": list(source_ids)})
+    lines += wrap_line(citation_for(source_ids, lang), lang)
     return slim(chart).properties(
         title=alt.Title(text=title, subtitle=lines),
         description=description,
