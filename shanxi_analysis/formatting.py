@@ -78,7 +78,7 @@ def unit_table() -> dict[str, dict]:
         uid: {
             "name_zh": r["name_zh"],
             "name_en": r["name_en"],
-            "singular_en": r["singular_en"] or None,
+            "singular_en": r["singular_en"] if isinstance(r["singular_en"], str) else None,
             "zh": _parse_ladder(r["ladder_zh"]),
             "en": _parse_ladder(r["ladder_en"]),
         }
@@ -199,6 +199,8 @@ def figure(
             n, label = number(value, lang), unit
         else:
             n, label = amount(base_value, base_unit, lang, digits=digits)
+        if base_unit == "rank":
+            return f"第 {n} {label}".rstrip()
         return _join(_ZH_SIGNS.get(q, "{}").format(n), label)
     if base_unit == "rank":
         text = _ordinal(int(float(base_value)))

@@ -261,12 +261,14 @@ def plot_frame(data: pd.DataFrame | None, lang: str) -> pd.DataFrame:
     ind = datasets.indicators(lang).set_index("indicator_id")
     ent = datasets.entities(lang).set_index("entity_id")["name"]
     if "indicator" not in df:
-        df["indicator"] = df["indicator_id"].map(ind["name"]).fillna(df["indicator_id"])
-    df["short"] = df["indicator_id"].map(ind["short"]).fillna(df["indicator"])
+        df["indicator"] = (
+            df["indicator_id"].map(ind["name"]).astype(object).fillna(df["indicator_id"])
+        )
+    df["short"] = df["indicator_id"].map(ind["short"]).astype(object).fillna(df["indicator"])
     if "noun_en" not in df:
-        df["noun_en"] = df["indicator_id"].map(ind["noun_en"]).fillna("")
+        df["noun_en"] = df["indicator_id"].map(ind["noun_en"]).astype(object).fillna("")
     if "entity" not in df:
-        df["entity"] = df["entity_id"].map(ent).fillna(df["entity_id"])
+        df["entity"] = df["entity_id"].map(ent).astype(object).fillna(df["entity_id"])
     if "quote_en" not in df:
         df["quote_en"] = df["quote"]
     df["display"] = [formatting.fact_figure(r, lang, "prose") for r in df.to_dict("records")]

@@ -862,7 +862,6 @@ def gap(
             ref = derived.implied_rate(diff, signed)
             ref_name = tr(lang, "参照（推算）", "reference (implied)")
             facts = f"{r['fact_id']};{g['fact_id']}"
-            src = [r["source_id"], g["source_id"]]
         else:
             g = df[
                 (df["indicator_id"] == r["indicator_id"])
@@ -876,16 +875,21 @@ def gap(
             diff = signed - ref
             ref_name = str(g["entity"])
             facts = f"{r['fact_id']};{g['fact_id']}"
-            src = [r["source_id"], g["source_id"]]
         row_label = (
             f"{r['short']}（{formatting.period(r['period'], lang)}）"
             if lang == "zh"
             else f"{r['short']} ({formatting.period(r['period'], lang)})"
         )
         for who, value, is_ref in ((r["entity"], signed, False), (ref_name, ref, True)):
+            provenance = g if is_ref else r
             rows.append(
                 {
                     **r,
+                    **{
+                        c: provenance[c]
+                        for c in ("source_id", "source_title", "source_short")
+                        if c in provenance
+                    },
                     "row_label": row_label,
                     "who": who,
                     "rate": value,
@@ -893,7 +897,6 @@ def gap(
                     "rate_text": f"{value:+.1f}%",
                     "gap_text": "" if is_ref else formatting.points(diff, lang),
                     "fact_id": facts,
-                    "source_id": src[1] if is_ref else src[0],
                 }
             )
     if not rows:
