@@ -26,7 +26,6 @@ _LATIN_THEN_HAN = re.compile(r"([0-9A-Za-z%])([\u4e00-\u9fff])")
 _PLACEHOLDER = re.compile(r"\{(fact|period|calc|indicator):([A-Za-z0-9_\-]+)\}")
 
 
-
 def _number(x: float) -> str:
     return formatting.number(x, "en")
 
