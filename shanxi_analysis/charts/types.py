@@ -126,17 +126,36 @@ def _colour(field: str, domain: list[str], title: str | None, legend: bool = Tru
 
 
 def _bound_marks(rows: pd.DataFrame, x: alt.X, y: alt.Y) -> list[alt.Chart]:
-    """Arrows beside bounds: ▼ under an upper bound (不足, 以内), ▲ over a lower bound (超过)."""
-    marks = []
-    for quals, glyph, dy in ((_UPPER_BOUNDS, "▼", 13), (_LOWER_BOUNDS, "▲", -13)):
-        part = rows[rows["qualifier"].isin(quals)]
-        if not part.empty:
-            marks.append(
-                alt.Chart(part)
-                .mark_text(text=glyph, dy=dy, fontSize=9, color=SOFT)
-                .encode(x=x, y=y)
-            )
-    return marks
+    """Shaded ranges where a bound's true value may lie: from zero up to an upper bound
+    (不足 30%, 900 座以内), from a lower bound (超过 600) a quarter beyond it."""
+    bounds = rows[rows["qualifier"].isin(_UPPER_BOUNDS + _LOWER_BOUNDS)].copy()
+    if bounds.empty:
+        return []
+    upper = bounds["qualifier"].isin(_UPPER_BOUNDS)
+    bounds["lo"] = bounds["shown"].where(~upper, 0.0)
+    bounds["hi"] = bounds["shown"].where(upper, bounds["shown"] * 1.25)
+    return [
+        alt.Chart(bounds)
+        .mark_rule(strokeWidth=14, opacity=0.25, color=MUTED)
+        .encode(x=x, y=alt.Y("lo:Q", scale=alt.Scale(zero=True)), y2="hi:Q")
+    ]
+
+
+def _notes(*parts_and_lang) -> str | None:
+    """Join the notes given (``None`` skipped) into one subtitle line."""
+    *parts, lang = parts_and_lang
+    kept = [p for p in parts if p]
+    return ("；" if lang == "zh" else "; ").join(kept) or None
+
+
+def _bound_note(rows: pd.DataFrame, lang: str) -> str | None:
+    if not rows["qualifier"].isin(_UPPER_BOUNDS + _LOWER_BOUNDS).any():
+        return None
+    return tr(
+        lang,
+        "空心点：原文给出的是上限或下限，真实值在阴影范围内",
+        "Hollow point: the text gives a bound; the true value lies in the shaded range",
+    )
 
 
 # ---------------------------------------------------------------- trend
@@ -151,6 +170,7 @@ def trend(
     source: Selection = None,
     lang: str = "zh",
     title: str | None = None,
+    note: str | None = None,
 ) -> alt.LayerChart:
     """Return one indicator over periods, for one or several entities.
 
@@ -184,7 +204,10 @@ def trend(
     series_field = "entity" if several else "source_short"
     series = list(dict.fromkeys(rows[series_field]))
     colour = _colour(series_field, series, tr(lang, "主体", "Entity") if several else None)
-    lo, hi = rows["x_start"].min(), rows["x_end"].max()
+    lo = min(rows["x_start"].min(), rows["x"].min())
+    hi = max(
+        rows.loc[rows["interval"], "x_end"].max() if rows["interval"].any() else lo, rows["x"].max()
+    )
     pad = max((hi - lo) * 0.08, 0.4)
     x_scale = alt.Scale(domain=[lo - pad, hi + pad], nice=False, zero=False)
     x = alt.X(
@@ -232,7 +255,7 @@ def trend(
             tooltip=tooltip,
         ),
         alt.Chart(rows)
-        .mark_point(size=90, strokeWidth=2, opacity=1)
+        .mark_point(size=90, strokeWidth=2, opacity=1, filled=False)
         .encode(
             x=x,
             y=y,
@@ -248,10 +271,10 @@ def trend(
         alt.Chart(rows)
         .mark_text(dy=-13, fontSize=11, color=INK)
         .encode(x=x, y=y, text="label:N", tooltip=tooltip),
-        *_bound_marks(rows, x, y),
     ]
+    layers = _bound_marks(rows, x, y) + layers
     disagree = _disagreements(rows)
-    subtitle = None
+    subtitle = _bound_note(rows, lang)
     if not disagree.empty:
         layers.append(
             alt.Chart(disagree)
@@ -263,7 +286,9 @@ def trend(
                 tooltip=alt.Tooltip("note:N", title=tr(lang, "不一致", "Disagreement")),
             )
         )
-        subtitle = "；".join(disagree["note"]) if lang == "zh" else "; ".join(disagree["note"])
+        notes = [subtitle] if subtitle else []
+        notes += list(disagree["note"])
+        subtitle = "；".join(notes) if lang == "zh" else "; ".join(notes)
     name = str(rows["indicator"].iloc[0])
     entities = list(dict.fromkeys(rows["entity"]))
     when = _periods_text(rows, lang)
@@ -272,7 +297,7 @@ def trend(
         rows,
         lang=lang,
         title=title or tr(lang, f"{name}（{when}）", f"{name}, {when}"),
-        subtitle=subtitle,
+        subtitle=_notes(note, subtitle, lang),
         description=tr(
             lang,
             f"折线图：{'、'.join(entities)}的{name}。"
@@ -314,6 +339,7 @@ def compare(
     by: str = "entity",
     lang: str = "zh",
     title: str | None = None,
+    note: str | None = None,
 ) -> alt.LayerChart:
     """Return one indicator across entities (``by="entity"``) or sources (``by="source"``) as
     bars, largest first; each bar is its group's latest figure unless ``period`` says which.
@@ -364,6 +390,7 @@ def compare(
         alt.layer(bars, labels).properties(width=480, height=max(80, 34 * len(rows))),
         rows,
         lang=lang,
+        subtitle=_notes(note, None, lang),
         title=title or tr(lang, f"{name}（{when}）", f"{name}, {when}"),
         description=tr(
             lang,
@@ -387,6 +414,7 @@ def composition(
     source: Selection = None,
     lang: str = "zh",
     title: str | None = None,
+    note: str | None = None,
 ) -> alt.Chart:
     """Return parts against a whole as stacked bars, one bar per breakdown.
 
@@ -493,6 +521,7 @@ def composition(
         bars,
         plotted,
         lang=lang,
+        subtitle=_notes(note, None, lang),
         title=title
         or tr(
             lang,
@@ -553,6 +582,7 @@ def share(
     source: Selection = None,
     lang: str = "zh",
     title: str | None = None,
+    note: str | None = None,
 ) -> alt.LayerChart:
     """Return shares of a whole as bars against a 100% track.
 
@@ -665,6 +695,7 @@ def share(
         ),
         plotted,
         lang=lang,
+        subtitle=_notes(note, None, lang),
         title=title
         or tr(lang, f"{entities}所占比重（{when}）", f"Shares held by {entities}, {when}"),
         description=tr(
@@ -695,6 +726,7 @@ def change(
     source: Selection = None,
     lang: str = "zh",
     title: str | None = None,
+    note: str | None = None,
 ) -> alt.LayerChart:
     """Return the first and last period of one indicator as a slope, per entity, with the
     change and its rate (in points for a percentage; with the compound yearly rate when the
@@ -714,7 +746,11 @@ def change(
         first, last = g.iloc[0].copy(), g.iloc[-1].copy()
         first["end"], last["end"] = "before", "after"
         step = derived.change(first, last)
-        last["change_label"] = _change_text(step, unit, lang)
+        same = isinstance(first.get("unit"), str) and first.get("unit") == last.get("unit")
+        written = first["unit"] if lang == "zh" and same else None
+        if written:
+            step["written"] = float(last["value"]) - float(first["value"])
+        last["change_label"] = _change_text(step, unit, lang, _bound_of(first, last), written)
         first["change_label"] = ""
         ends += [first, last]
     if not ends:
@@ -749,7 +785,7 @@ def change(
     )
     dots = (
         alt.Chart(rows)
-        .mark_point(size=160, strokeWidth=2.5, opacity=1)
+        .mark_point(size=160, strokeWidth=2.5, opacity=1, filled=False)
         .encode(
             x=x,
             y=y,
@@ -771,12 +807,23 @@ def change(
         .mark_text(dy=-16, fontSize=13, fontWeight=600, color=INK)
         .encode(x=x, y=y, text="label:N", tooltip=tooltip)
     )
-    delta = (
-        alt.Chart(rows)
-        .mark_text(dy=18, fontSize=12, color=ACCENT, fontWeight=600)
-        .encode(x=x, y=y, text="change_label:N")
+    after = rows[rows["end"] == "after"]
+    headline = "\n".join(
+        f"{r.entity}：{r.change_label}"
+        if several and lang == "zh"
+        else f"{r.entity}: {r.change_label}"
+        if several
+        else r.change_label
+        for r in after.itertuples()
     )
-    chart = alt.layer(line, dots, values, delta, *_bound_marks(rows, x, y)).properties(
+    delta = (
+        alt.Chart(pd.DataFrame({"text": [headline]}))
+        .mark_text(
+            align="left", baseline="top", fontSize=13, color=ACCENT, fontWeight=600, lineBreak="\n"
+        )
+        .encode(x=alt.value(8), y=alt.value(4), text="text:N")
+    )
+    chart = alt.layer(*_bound_marks(rows, x, y), line, dots, values, delta).properties(
         width=420, height=260
     )
     name = str(rows["indicator"].iloc[0])
@@ -785,6 +832,7 @@ def change(
         chart,
         rows,
         lang=lang,
+        subtitle=_notes(note, _bound_note(rows, lang), lang),
         title=title
         or tr(
             lang,
@@ -799,16 +847,44 @@ def change(
     )
 
 
-def _change_text(step: dict, unit: str, lang: str) -> str:
+def _bound_of(first: pd.Series, last: pd.Series) -> str:
+    """The qualifier a change inherits from bounds at either end (``none`` when exact)."""
+    words = set()
+    for row, sign in ((first, -1), (last, 1)):
+        q = row["qualifier"]
+        if q in _UPPER_BOUNDS:
+            words.add("at_most" if sign > 0 else "more_than")
+        elif q in _LOWER_BOUNDS:
+            words.add("more_than" if sign > 0 else "at_most")
+        elif q == "approx":
+            words.add("approx")
+    return words.pop() if len(words) == 1 else ("approx" if words else "none")
+
+
+def _change_text(
+    step: dict, unit: str, lang: str, bound: str = "none", written: str | None = None
+) -> str:
+    word = {
+        "more_than": tr(lang, "超过", "more than "),
+        "at_most": tr(lang, "至多", "at most "),
+        "approx": tr(lang, "约", "about "),
+    }.get(bound, "")
     if unit == "percent":
-        return formatting.points(step["difference"], lang)
-    diff = formatting.figure(step["difference"], unit, "none", lang, style="card")
-    diff = diff if diff.startswith("-") else "+" + diff
-    text = (
-        f"{diff}（{formatting.percent(step['growth'], lang, signed=True)}）"
-        if lang == "zh"
-        else f"{diff} ({formatting.percent(step['growth'], lang, signed=True)})"
+        return word + formatting.points(step["difference"], lang)
+    diff = formatting.figure(
+        step["difference"],
+        unit,
+        "none",
+        lang,
+        style="card",
+        unit=written,
+        value=step.get("written"),
     )
+    diff = word + (diff if diff.startswith("-") else "+" + diff)
+    if step["growth"] is None or bound != "none":
+        return diff
+    rate = formatting.percent(step["growth"], lang, signed=True)
+    text = f"{diff}（{rate}）" if lang == "zh" else f"{diff} ({rate})"
     if step.get("cagr") is not None:
         yearly = formatting.percent(step["cagr"], lang, signed=True)
         text += f"，年均 {yearly}" if lang == "zh" else f", {yearly} a year"
@@ -829,6 +905,7 @@ def gap(
     source: Selection = None,
     lang: str = "zh",
     title: str | None = None,
+    note: str | None = None,
 ) -> alt.LayerChart:
     """Return rates against their reference, with the gap in percentage points.
 
@@ -965,6 +1042,20 @@ def gap(
         chart,
         rows,
         lang=lang,
+        subtitle=_notes(
+            note,
+            tr(
+                lang,
+                "实心：原文数值；空心：由原文给出的差距（百分点）推算的参照值"
+                if gap_ids
+                else "实心：原文数值；空心：参照主体的原文数值",
+                "Filled: as stated; hollow: the reference, derived from the stated gap in "
+                "percentage points"
+                if gap_ids
+                else "Filled: as stated; hollow: the reference entity, as stated",
+            ),
+            lang,
+        ),
         title=title
         or tr(
             lang, "增速与参照之差（百分点）", "Growth against its reference, in percentage points"
