@@ -40,6 +40,7 @@ from ._base import (
 __all__ = ["change", "compare", "composition", "gap", "share", "trend"]
 
 _LOWER_BOUNDS = ("more_than", "at_least")
+DERIVED = "#9a7b1c"  # a darker solar yellow, readable as text: values the chart computed
 _UPPER_BOUNDS = ("at_most", "less_than")
 
 
@@ -409,6 +410,7 @@ def composition(
     parts: Selection | list[list[str]] = None,
     whole: str | None = None,
     rule: str | None = None,
+    names: list[str] | None = None,
     entity: Selection = None,
     period: Selection = None,
     source: Selection = None,
@@ -421,8 +423,9 @@ def composition(
     ``parts`` is a list of indicators (one breakdown) or a list of such lists (several
     breakdowns of the same whole); or ``rule`` names a ``part_whole`` rule of
     :mod:`shanxi_analysis.checks`, whose parts and whole it draws. When the parts fall short
-    of the ``whole``, the rest is drawn as an unitemised segment. Clicking a legend entry
-    highlights its part.
+    of the ``whole``, the rest is drawn as an unitemised segment; the whole is read at the
+    parts' period. ``names`` labels the breakdowns. Clicking a legend entry highlights its
+    part.
     """
     df = plot_frame(data, lang)
     if rule is not None:
@@ -444,27 +447,21 @@ def composition(
             got = _latest(got, ["indicator_id"])
             got["_order"] = got["indicator_id"].map({g: i for i, g in enumerate(group)})
             breakdowns.append(got.sort_values("_order"))
-        whole_rows = (
-            _latest(
-                pick(
-                    df,
-                    chart="composition",
-                    indicator=whole,
-                    entity=entity,
-                    period=period,
-                    source=source,
-                ),
-                ["indicator_id"],
+        whole_rows = None
+        if whole:
+            at = period if period is not None else sorted(set(breakdowns[0]["period"]))
+            whole_rows = pick(
+                df, chart="composition", indicator=whole, entity=entity, period=at, source=source
             )
-            if whole
-            else None
-        )
+            whole_rows = _latest(whole_rows, ["indicator_id"])
         extras = []
     frames = []
     for i, part_rows in enumerate(breakdowns):
         part_rows = part_rows.copy()
         part_rows["part"] = part_rows["short"]
-        part_rows["breakdown"] = _breakdown_name(part_rows, i, len(breakdowns), lang)
+        part_rows["breakdown"] = (
+            names[i] if names and i < len(names) else _breakdown_name(i, len(breakdowns), lang)
+        )
         frames.append(part_rows)
         if whole_rows is not None and not whole_rows.empty:
             rest = float(whole_rows["base_value"].iloc[0]) - float(part_rows["base_value"].sum())
@@ -536,7 +533,7 @@ def composition(
     )
 
 
-def _breakdown_name(rows: pd.DataFrame, i: int, n: int, lang: str) -> str:
+def _breakdown_name(i: int, n: int, lang: str) -> str:
     if n == 1:
         return tr(lang, "构成", "Parts")
     return tr(lang, f"分法 {i + 1}", f"Breakdown {i + 1}")
@@ -870,7 +867,9 @@ def _change_text(
         "approx": tr(lang, "约", "about "),
     }.get(bound, "")
     if unit == "percent":
-        return word + formatting.points(step["difference"], lang)
+        return (word + " " if word and lang == "zh" else word) + formatting.points(
+            step["difference"], lang
+        )
     diff = formatting.figure(
         step["difference"],
         unit,
@@ -1014,26 +1013,22 @@ def gap(
         .encode(
             x=x,
             y=y,
-            color=alt.condition("datum.is_ref", alt.value(MUTED), alt.value(ACCENT)),
+            color=alt.condition("datum.is_ref", alt.value(DERIVED), alt.value(ACCENT)),
             fill=alt.condition("datum.is_ref", alt.value("white"), alt.value(ACCENT)),
             tooltip=tooltip,
         )
     )
-    larger = rows.groupby("row_label")["rate"].transform("max")
     rows["text"] = [
-        f"{r.rate_text} {r.who}"
+        f"{r.who} {r.rate_text}"
         if r.is_ref
-        else f"{r.rate_text}（{r.gap_text}）"
-        if lang == "zh"
-        else f"{r.rate_text} ({r.gap_text})"
+        else (f"{r.rate_text}（{r.gap_text}）" if lang == "zh" else f"{r.rate_text} ({r.gap_text})")
         for r in rows.itertuples()
     ]
-    right = rows["rate"] >= larger
     texts = [
-        alt.Chart(rows[side])
-        .mark_text(align=align, dx=dx, fontSize=11, color=INK)
+        alt.Chart(rows[rows["is_ref"] == is_ref])
+        .mark_text(dy=dy, fontSize=11, color=colour)
         .encode(x=x, y=y, text="text:N", tooltip=tooltip)
-        for side, align, dx in ((right, "left", 12), (~right, "right", -12))
+        for is_ref, dy, colour in ((False, -17, ACCENT), (True, 19, DERIVED))
     ]
     chart = alt.layer(zero, link, dots, *texts).properties(
         width=520, height=max(100, 70 * len(order))
