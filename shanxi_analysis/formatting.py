@@ -188,7 +188,7 @@ def figure(
         elif span and _span_matches(span, value) and digits is None:
             text = span
         elif value is not None and unit and digits is None:
-            text = _join(number(value, lang), unit)
+            text = f"{number(value, lang)}{unit}"  # as the article would write it: 90个
         else:
             text = _join(*amount(base_value, base_unit, lang, digits=digits))
         if q == "more_than" and ("多" in text or "余" in text):

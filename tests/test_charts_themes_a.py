@@ -8,7 +8,7 @@ import re
 import pandas as pd
 import pytest
 
-from shanxi_analysis import charts, datasets, metrics
+from shanxi_analysis import charts, datasets, derived, metrics
 from shanxi_analysis.charts import _base, reform
 
 LANGS = ("zh", "en")
@@ -125,52 +125,55 @@ def test_calculator_follows_a_users_data():
 # ---------------------------------------------------------------- energy
 
 
+def _all_rows(spec: dict, mark: str) -> list[dict]:
+    return [r for rows in _layer_data(spec, mark) for r in rows]
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_coal_slope_shows_less_than_as_a_hollow_point_with_its_range(lang):
     spec = charts.coal_before_after(lang=lang).to_dict()
-    points = _layer_data(spec, "point")[0]
-    start, end = points
-    assert _fact(start["fact_id"])["qualifier"] == "less_than" and start["fill"] == "white"
-    assert end["fill"] != "white"
-    assert (start["lo"], start["hi"]) == (0.0, 30.0)
-    label = start["label"]
-    assert label.startswith("不足" if lang == "zh" else "<")
-    text = spec["description"]
-    assert "15685" in text.replace(",", "") or "156.85" in text
-    assert "900" in text
+    start, end = _layer_data(spec, "point")[0]
+    assert not start["exact"]  # 不足 30%: a hollow point
+    assert end["exact"]
+    assert start["label"].startswith("不足" if lang == "zh" else "<")
+    ranges = _all_rows(spec, "rule")
+    assert [(r["lo"], r["hi"]) for r in ranges] == [(0.0, 30.0)]
+    # under 30% to 68%: the rise is a bound too, never an exact 38 points
+    assert ("超过 +38 个百分点" if lang == "zh" else "more than +38 pp") in spec["description"]
 
 
 def test_coal_slope_with_an_exact_start_has_no_range_and_a_filled_point():
     df = _edited("lw-advanced-coal-capacity-share-2015", 25, qualifier="none")
     spec = charts.coal_before_after(df, lang="en").to_dict()
     start = _layer_data(spec, "point")[0][0]
-    assert start["fill"] != "white" and start["lo"] == start["hi"] == 25
-    assert "less than" not in spec["title"]["text"]
-    assert "up by 43 points" in spec["description"]
+    assert start["exact"] and start["shown"] == 25
+    assert not _all_rows(spec, "rule")
+    assert "+43 pp" in spec["description"] and "more than" not in spec["description"]
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_wind_solar_share_derives_the_rest_and_the_implied_total(lang):
+def test_wind_solar_share_draws_the_share_and_the_implied_total(lang):
     spec = charts.wind_solar_share(lang=lang).to_dict()
-    bars = _layer_data(spec, "bar")[0]
+    track, filled = _layer_data(spec, "bar")
     share = _fact("lw-wind-solar-share-2021-06")["base_value"]
-    assert [b["end"] - b["start"] for b in bars] == pytest.approx([share, 100 - share])
-    assert bars[-1]["end"] == pytest.approx(100)
+    assert [r["share"] for r in filled] == [share] and track[0]["full"] == 100
     total = metrics.implied_total(_fact("lw-wind-solar-capacity-2021-06")["base_value"], share)
-    # Shown to three significant figures, the precision of the 31.2% it is derived from.
-    shown = "10800" if lang == "zh" else "108"
+    # Shown to three significant figures, the precision of the 31.2% it is derived from,
+    # and the same text as the narrative's derived value.
+    shown = "10800 万千瓦" if lang == "zh" else "108 GW"
     assert _base.significant(total, 3) / (1e4 if lang == "zh" else 1e6) == pytest.approx(
-        float(shown.replace(",", ""))
+        float(shown.split()[0])
     )
-    assert all(shown in b["total"] for b in bars), [b["total"] for b in bars]
+    assert shown in filled[0]["whole_label"]
+    assert derived.text("wind_solar_total_capacity", lang) in filled[0]["whole_label"]
     tips = [t["field"] for lay in _layers(spec) for t in lay["encoding"].get("tooltip", [])]
-    assert "total" in tips
+    assert "whole_label" in tips and "quote_shown" in tips
 
 
 def test_wind_solar_share_follows_a_users_data():
     df = _edited("lw-wind-solar-share-2021-06", 40)
-    bars = _layer_data(charts.wind_solar_share(df, lang="en").to_dict(), "bar")[0]
-    assert [b["end"] - b["start"] for b in bars] == pytest.approx([40, 60])
+    filled = _layer_data(charts.wind_solar_share(df, lang="en").to_dict(), "bar")[1]
+    assert [r["share"] for r in filled] == [40]
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -200,25 +203,21 @@ def test_equivalences_show_three_vehicle_alternatives_not_a_sum(lang):
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_high_tech_growth_labels_the_cagr_and_keeps_the_target_off_the_axis(lang):
+def test_high_tech_growth_labels_the_change_and_the_cagr(lang):
     spec = charts.high_tech_growth(lang=lang).to_dict()
     rate = metrics.cagr(720, 3188, 5)
     assert f"{rate * 100:.1f}%" in spec["description"]
-    (bars,) = _layer_data(spec, "bar")
-    assert [b["fact_id"] for b in bars] == ["lw-high-tech-firms-2015", "lw-high-tech-firms-2020"]
-    # The 2025 share-of-GDP target is text at a fixed place, never on the count axis.
-    for lay in _layers(spec):
-        ids = {r.get("fact_id") for r in _rows(spec, lay)}
-        if "lw-sei-gdp-share-2025-target" in ids:
-            assert "value" in lay["encoding"]["y"], "the target must not use the y scale"
+    assert derived.text("high_tech_cagr", lang).lstrip("+") in spec["description"]
+    points = _layer_data(spec, "point")[0]
+    assert [p["shown"] for p in points] == [720, 3188]
 
 
 def test_high_tech_growth_follows_a_users_data():
     df = _edited("lw-high-tech-firms-2020", 4000)
     spec = charts.high_tech_growth(df, lang="en").to_dict()
-    assert [b["base_value"] for b in _layer_data(spec, "bar")[0]] == [720, 4000]
+    assert [p["shown"] for p in _layer_data(spec, "point")[0]] == [720, 4000]
     assert f"{metrics.cagr(720, 4000, 5) * 100:.1f}%" in spec["description"]
-    assert "4,000" in spec["title"]["text"]
+    assert "4,000 firms" in [p["label"] for p in _layer_data(spec, "point")[0]]
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -661,7 +661,7 @@ def share(
     track = (
         alt.Chart(rows)
         .mark_bar(height=26, color="#ececec")
-        .encode(x=alt.X("full:Q", scale=track_scale, title=None), y=y)
+        .encode(x=alt.X("full:Q", scale=track_scale, title=tr(lang, "占比（%）", "Share (%)")), y=y)
     )
     filled = alt.Chart(rows).mark_bar(height=26, color=ACCENT).encode(x=x, y=y, tooltip=tooltip)
     inside = (
@@ -1030,7 +1030,24 @@ def gap(
         .encode(x=x, y=y, text="text:N", tooltip=tooltip)
         for is_ref, dy, colour in ((False, -17, ACCENT), (True, 19, DERIVED))
     ]
-    chart = alt.layer(zero, link, dots, *texts).properties(
+    layers = [zero, link, dots, *texts]
+    if len(order) > 1:  # a dropdown to focus on one comparison (works offline, in the page)
+        focus = alt.param(
+            name="focus",
+            value="all",
+            bind=alt.binding_select(
+                options=["all", *order],
+                labels=[tr(lang, "全部", "all"), *order],
+                name=tr(lang, "比较：", "Comparison: "),
+            ),
+        )
+        shown = alt.expr("focus == 'all' || focus == datum.row_label ? 1 : 0.15")
+        layers = [
+            lay.encode(opacity=alt.value(1) if lay is zero else alt.OpacityValue(value=shown))
+            for lay in layers
+        ]
+        layers[0] = layers[0].add_params(focus)
+    chart = alt.layer(*layers).properties(
         width=520, height=max(100, 70 * len(order))
     )
     return finish(
