@@ -283,25 +283,53 @@ def change(first: Mapping, last: Mapping) -> dict:
 
 # ---------------------------------------------------------------- the loan calculator
 
-LOAN_INPUTS = {
-    "principal": "lw-loan-principal",
-    "rate_pct": "lw-loan-benchmark-rate",
-    "months": "lw-loan-months-saved",
+LOAN_INDICATORS = {
+    "principal": "loan_principal",
+    "rate_pct": "loan_benchmark_rate",
+    "months": "time_saved",
+    "saved": "interest_saved",
+    "total_saved": "project_cost_saved",
 }
+"""The indicators the loan arithmetic reads, by role."""
 LOAN_PHASES = "loan_two_phases"
 
 
-def loan_defaults() -> dict:
-    """Return the loan calculator's inputs from the data: ``principal`` (yuan), ``rate_pct``,
-    ``months`` and ``phases``, each with the fact it comes from in ``facts``."""
-    phases = get(LOAN_PHASES)
-    out = {k: datasets.base_value(f) for k, f in LOAN_INPUTS.items()}
-    out["phases"] = float(next(i for i in phases.inputs if not isinstance(i, str)))
-    out["facts"] = dict(LOAN_INPUTS)
+def loan_rows(facts: pd.DataFrame | None = None) -> dict[str, pd.Series]:
+    """Return the facts of the loan example by role (``principal``, ``rate_pct``,
+    ``months``, ``saved``, ``total_saved``), chosen by indicator from ``facts`` (or the
+    package's); ``ValueError`` names a missing indicator."""
+    facts = datasets.facts() if facts is None else facts
+    out = {}
+    for role, indicator in LOAN_INDICATORS.items():
+        rows = facts[facts["indicator_id"] == indicator]
+        if rows.empty:
+            raise ValueError(f"loan: the data has no fact of indicator {indicator!r} ({role})")
+        out[role] = rows.iloc[0]
     return out
+
+
+def loan_defaults(facts: pd.DataFrame | None = None) -> dict[str, float]:
+    """Return the loan calculator's inputs from the data: ``principal`` (yuan), ``rate_pct``,
+    ``months`` and ``phases`` (the constant of :data:`LOAN_PHASES`), so that the chart and
+    the widget start from the same numbers."""
+    rows = loan_rows(facts)
+    out = {k: float(rows[k]["base_value"]) for k in ("principal", "rate_pct", "months")}
+    out["phases"] = loan_phases()[0]
+    return out
+
+
+def loan_phases() -> tuple[float, tuple[str, str]]:
+    """Return the number of phases of the loan example and its label (zh, en)."""
+    d = get(LOAN_PHASES)
+    factor = next(i for i in d.inputs if not isinstance(i, str))
+    return float(factor), (d.constants or {})[str(float(factor))]
 
 
 def loan_saving(principal: float, rate_pct: float, months: float, phases: float = 1.0) -> float:
     """Return the interest saved: simple interest on ``principal`` at ``rate_pct`` a year for
-    ``months``, times ``phases``."""
+    ``months``, times ``phases``.
+
+    >>> loan_saving(1.5e8, 4.75, 9, 2)
+    10687500.0
+    """
     return metrics.scale(metrics.simple_interest(principal, rate_pct, months), phases)

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from shanxi_analysis import charts, datasets, derived, metrics
-from shanxi_analysis.charts import _base, reform
+from shanxi_analysis.charts import _base, reform, render
 
 LANGS = ("zh", "en")
 
@@ -113,6 +113,22 @@ def test_calculator_draws_the_articles_figures_as_references(lang):
     # "1000 多万元" is a lower bound: drawn as a right-pointing triangle, labelled 1000+.
     assert points[0]["shape"] == "diamond" and points[1]["shape"] == "triangle-right"
     assert ("1000+ 万元" if lang == "zh" else "10+ million yuan") in points[1]["label"]
+
+
+def test_calculator_takes_its_inputs_as_keywords_and_its_title_follows_the_sliders():
+    chart = charts.loan_savings_calculator(lang="en", principal=3e8, months=12, phases=3)
+    spec = chart.to_dict()
+    params = {p["name"]: p["value"] for p in spec["params"]}
+    assert params[reform.PARAM_PRINCIPAL] == 300 and params[reform.PARAM_MONTHS] == 12
+    assert {r["phases"] for r in _layer_data(spec, "bar")[0]} == {1.0, 3.0}
+    expr = spec["title"]["text"]["expr"]
+    assert reform.PARAM_PRINCIPAL in expr and reform.PARAM_MONTHS in expr
+    drawn = render.svg_text(charts.to_svg(chart))
+    assert "a 300 million yuan loan, 12 months sooner" in drawn
+    defaults = derived.loan_defaults()
+    assert derived.loan_saving(**defaults) == pytest.approx(
+        derived.value("loan_interest_check") * defaults["phases"]
+    )
 
 
 def test_calculator_follows_a_users_data():

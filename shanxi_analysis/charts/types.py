@@ -1047,9 +1047,7 @@ def gap(
             for lay in layers
         ]
         layers[0] = layers[0].add_params(focus)
-    chart = alt.layer(*layers).properties(
-        width=520, height=max(100, 70 * len(order))
-    )
+    chart = alt.layer(*layers).properties(width=520, height=max(100, 70 * len(order)))
     return finish(
         chart,
         rows,
