@@ -8,7 +8,7 @@ import re
 import pandas as pd
 import pytest
 
-from shanxi_analysis import charts, datasets, derived, metrics
+from shanxi_analysis import charts, datasets, derived, formatting, metrics
 from shanxi_analysis.charts import _base, reform, render
 
 LANGS = ("zh", "en")
@@ -295,14 +295,16 @@ def test_cluster_tiers_follows_a_users_table():
 @pytest.mark.parametrize("lang", LANGS)
 def test_business_environment_is_a_panel_of_quoted_figures_without_a_shared_axis(lang):
     spec = charts.business_environment(lang=lang).to_dict()
-    (tiles,) = _layer_data(spec, "rect")
+    tiles = _layer_data(spec, "rect")[0]
     ids = [t["fact_id"] for t in tiles]
     assert {"lw-business-startup-days", "lw-fortune-global-500-investors"} <= set(ids)
     assert all(t["quote_shown"] for t in tiles)
     for lay in _layers(spec):
         for channel in ("x", "y"):
             enc = lay["encoding"].get(channel, {})
-            assert enc.get("type") != "quantitative", "different units must not share an axis"
+            assert enc.get("field") not in ("base_value", "shown", "value"), (
+                "different units must not share an axis"
+            )
     big = {t["fact_id"]: t["big"] for t in tiles}
     assert big["lw-steel-savings-per-tonne"].startswith("≥")
 
@@ -320,15 +322,14 @@ def test_business_environment_is_a_panel_of_quoted_figures_without_a_shared_axis
         ("at_least", "≥600 家", "≥600 firms"),
     ],
 )
-def test_written_values_keep_their_qualifier(qualifier, zh, en):
-    row = {"value": 600.0, "unit": "家", "base_value": 600.0, "base_unit": "count"}
-    row["qualifier"] = qualifier
-    assert _base.written(row, "zh") == zh
-    assert _base.written(row, "en", "firms") == en
+def test_labels_keep_their_qualifier(qualifier, zh, en):
+    kw = {"style": "label", "value": 600.0, "unit": "家", "noun": "firms"}
+    assert formatting.figure(600.0, "count", qualifier, "zh", **kw) == zh
+    assert formatting.figure(600.0, "count", qualifier, "en", **kw) == en
 
 
-def test_written_values_use_english_magnitudes():
-    row = {"value": 15685.0, "unit": "万吨", "base_value": 156850000.0, "base_unit": "tonne"}
-    assert _base.written({**row, "qualifier": "none"}, "en") == "156.85 million t"
-    assert _base.written({**row, "qualifier": "none"}, "zh") == "15685 万吨"
-    assert _base.en_scale("yuan", [1.5e8]) == (1e6, "million yuan")
+def test_labels_use_english_magnitudes():
+    kw = {"style": "label", "value": 15685.0, "unit": "万吨"}
+    assert formatting.figure(156850000.0, "tonne", "none", "en", **kw) == "156.85 million tonnes"
+    assert formatting.figure(156850000.0, "tonne", "none", "zh", **kw) == "15685 万吨"
+    assert formatting.scale("yuan", [1.5e8], "en") == (1e6, "million yuan")

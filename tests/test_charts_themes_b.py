@@ -187,14 +187,15 @@ def test_key_figures_show_the_number_as_written_and_follow_the_data():
     edited = _edited("lw-dev-zones-2021", 90, lang="zh")
     spec = _spec(charts.key_figures(edited, lang="zh"))
     rows = {r["fact_id"]: r for r in _rows(spec, _units(spec)[0])}
-    assert rows["lw-dev-zones-2021"]["big"] == "90个"
+    assert rows["lw-dev-zones-2021"]["big"] == "90 个"
 
 
 def test_key_figures_in_english_read_the_base_value():
     spec = _spec(charts.key_figures(lang="en"))
     rows = {r["fact_id"]: r for r in _rows(spec, _units(spec)[0])}
-    assert rows["lw-foreign-trade-2020"]["big"] == "CNY 150.58 bn"
-    assert rows["lw-coal-overcapacity-cut-2016-2020"]["big"] == "156.85 million t"
+    # the same words as every other chart and the narrative (one formatter)
+    assert rows["lw-foreign-trade-2020"]["big"] == "150.58 billion yuan"
+    assert rows["lw-coal-overcapacity-cut-2016-2020"]["big"] == "156.85 million tonnes"
     assert rows["lw-business-startup-days"]["big"] == "1 day"
     assert all(overview.KEY_FIGURES)
     themes = datasets.facts().set_index("fact_id").loc[list(overview.KEY_FIGURES), "theme"]

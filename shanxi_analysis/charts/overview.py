@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 import altair as alt
 import pandas as pd
 
-from .. import checks, datasets, paths
+from .. import checks, datasets, formatting, paths
 from ._base import (
     ACCENT,
     COAL,
@@ -20,9 +21,11 @@ from ._base import (
     PALETTE,
     SOFT,
     VIOLET,
+    Selection,
     fact_tooltip,
-    facts_frame,
     finish,
+    pick,
+    plot_frame,
     quote_tooltip,
     select,
     source_names,
@@ -30,7 +33,6 @@ from ._base import (
     span_label,
     table_frame,
     tr,
-    with_plot_columns,
 )
 
 KEY_FIGURES = (
@@ -76,42 +78,6 @@ def _quote_shown(quote: str, quote_en: str | None, lang: str) -> str:
 
 # ---------------------------------------------------------------- key figures
 
-_EN_UNITS = {"tonne": "t", "kW": "kW", "kWh": "kWh", "m2": "m²", "m": "m"}
-_EN_SINGULAR_PLURAL = {
-    "day": ("day", "days"),
-    "hour": ("hour", "hours"),
-    "month": ("month", "months"),
-    "year": ("year", "years"),
-}
-
-
-def _en_figure(row: pd.Series) -> str:
-    """A fact's value for an English reader, from its base value: ``CNY 150.58 bn``,
-    ``156.85 million t``, ``3,188``, ``1 day``, with the qualifier in words."""
-    v, unit = float(row["base_value"]), str(row["base_unit"])
-
-    def big(x: float) -> str:
-        for size, word in ((1e9, "bn" if unit == "yuan" else "billion"), (1e6, "million")):
-            if abs(x) >= size:
-                return f"{x / size:,.5g} {word}"
-        return f"{x:,.10g}"
-
-    if unit == "yuan":
-        text = f"CNY {big(v)}"
-    elif unit in ("percent",):
-        text = f"{v:g}%"
-    elif unit == "percentage_point":
-        text = f"{v:g} pp"
-    elif unit in _EN_SINGULAR_PLURAL:
-        one, many = _EN_SINGULAR_PLURAL[unit]
-        text = f"{v:g} {one if v == 1 else many}"
-    elif unit in _EN_UNITS:
-        text = f"{big(v)} {_EN_UNITS[unit]}"
-    else:
-        text = big(v)
-    q = row.get("qualifier_label") or ""
-    return f"{q} {text}".strip()
-
 
 def _text_px(text: str, size: float = 11) -> float:
     """Rough drawn width of ``text``: CJK characters are square, others about half."""
@@ -137,23 +103,41 @@ def _period_text(period, lang: str) -> str:
 
 
 def key_figures(
-    data: pd.DataFrame | None = None, *, lang: str = "zh", columns: int = 2
+    data: pd.DataFrame | None = None,
+    *,
+    lang: str = "zh",
+    columns: int = 2,
+    facts: Sequence[str] = KEY_FIGURES,
+    indicator: Selection = None,
+    entity: Selection = None,
+    title: str | None = None,
 ) -> alt.LayerChart:
-    """Return one card per theme with its headline figure (as written), label and period;
-    the tooltip carries the quote and the source. ``columns`` sets the grid's width."""
-    df = facts_frame(data, lang)
-    rows = with_plot_columns(select(df, KEY_FIGURES, chart="key_figures"), lang)
+    """Return key-figure cards: each fact's figure (as written in Chinese, in readable units in
+    English), its indicator and period; the tooltip carries the quote and the source.
+
+    The cards show ``facts`` (by default the headline fact of each theme, headed by its
+    theme), or every fact of ``indicator`` (and ``entity``), headed by its entity.
+    ``columns`` sets the grid's width.
+    """
+    df = plot_frame(data, lang)
+    if indicator is not None:
+        rows = pick(df, chart="key_figures", indicator=indicator, entity=entity)
+        rows["heading"] = rows["entity"]
+    else:
+        rows = select(df, facts, chart="key_figures")
     li = 0 if lang == "zh" else 1
     if "theme" not in rows or rows["theme"].isna().any():
         known = datasets.facts().set_index("fact_id")["theme"].astype(str)
         rows["theme"] = rows["fact_id"].map(known)
     rows["theme"] = rows["theme"].astype(str)
     rows["theme_name"] = [datasets.THEMES[t][li] for t in rows["theme"]]
-    rows["big"] = rows["display"] if lang == "zh" else [_en_figure(r) for _, r in rows.iterrows()]
+    if "heading" not in rows:
+        rows["heading"] = rows["theme_name"]
+    rows["big"] = [formatting.fact_figure(r, lang, "label") for r in rows.to_dict("records")]
     rows["period_text"] = [_period_text(p, lang) for p in rows["period"]]
     rows["label"] = [
         f"{ind} · {per}" if per else ind
-        for ind, per in zip(rows["indicator"], rows["period_text"], strict=True)
+        for ind, per in zip(rows["short"], rows["period_text"], strict=True)
     ]
     columns = max(1, int(columns))
     rows["col"] = [i % columns for i in range(len(rows))]
@@ -221,24 +205,23 @@ def key_figures(
     chart = alt.layer(
         cards,
         tag,
-        text("y_theme", "theme_name", fontSize=11, fontWeight=600, limit=limit, color=SOFT),
+        text("y_theme", "heading", fontSize=11, fontWeight=600, limit=limit, color=SOFT),
         text("y_big", "big", fontSize=26, fontWeight=700, color=INK, limit=limit),
         text("y_label", "label", fontSize=11, color="#4a4a4a", limit=limit, baseline="top"),
         data=rows,
     ).properties(width=width, height=card_h * n_rows)
     if lang == "zh":
-        desc = "；".join(f"{r.theme_name}：{r.indicator} {r.big}" for r in rows.itertuples())
-        description = f"关键数字卡片，每个主题一张。{desc}。"
+        desc = "；".join(f"{r.heading}：{r.indicator} {r.big}" for r in rows.itertuples())
+        description = f"关键数字卡片。{desc}。"
     else:
-        desc = "; ".join(
-            f"{r.theme_name}: {r.indicator.lower()} {r.big}" for r in rows.itertuples()
-        )
-        description = f"Key-figure cards, one per theme. {desc}."
+        desc = "; ".join(f"{r.heading}: {r.indicator.lower()} {r.big}" for r in rows.itertuples())
+        description = f"Key-figure cards. {desc}."
     return finish(
         chart,
         rows["source_id"],
         lang=lang,
-        title=tr(
+        title=title
+        or tr(
             lang,
             f"山西转型：{len(rows)} 个关键数字",
             f"Shanxi's transformation in {len(rows)} figures",

@@ -10,23 +10,17 @@ import pandas as pd
 
 from .. import derived, formatting
 from ._base import (
-    ACCENT,
     COAL,
     GREEN,
     INK,
-    SOFT,
     fact_tooltip,
-    facts_frame,
     finish,
     plot_frame,
     quote_tooltip,
-    select,
     source_tooltip,
     tr,
-    with_plot_columns,
-    wrap,
-    written,
 )
+from .overview import key_figures
 
 # ---------------------------------------------------------------- loan_savings_calculator
 
@@ -251,91 +245,22 @@ loan_savings_calculator.theme = "reform_business"
 
 # ---------------------------------------------------------------- business_environment
 
-# Each tile: the fact, its caption and the English noun of a count. The figures come from the
-# facts; only the words are written here.
-_KEY_FIGURES = (
-    ("lw-business-startup-days", ("企业开办时间（省市两级）", "Time to start a business"), ""),
-    (
-        "lw-private-economy-measures-30",
-        ("支持民营经济发展政策", "Private-economy support package"),
-        "measures",
-    ),
-    (
-        "lw-private-economy-measures-23",
-        ("支持民营经济发展政策（新）", "Newer private-economy package"),
-        "measures",
-    ),
-    (
-        "lw-fortune-global-500-investors",
-        ("在晋投资兴业的世界 500 强企业", "Fortune Global 500 firms investing in Shanxi"),
-        "firms",
-    ),
-    (
-        "lw-steel-savings-per-tonne",
-        ("晋南钢铁：每吨钢节省成本", "Jinnan Steel: cost saved per tonne"),
-        "",
-    ),
-    (
-        "lw-steel-delivery-hours",
-        ("晋南钢铁：送达时间", "Jinnan Steel: delivery time"),
-        "",
-    ),
-)
-_COLUMNS = 3
-
 
 def business_environment(data: pd.DataFrame | None = None, *, lang: str = "zh") -> alt.LayerChart:
-    """Return a key-figures panel of the reform and business-environment figures (days,
-    measures, firms, yuan, hours: no shared axis), one tile per fact with its quote."""
-    df = facts_frame(data, lang)
-    li = 0 if lang == "zh" else 1
-    ids = [f for f, _, _ in _KEY_FIGURES]
-    rows = with_plot_columns(select(df, ids, chart="business_environment"), lang)
-    radius = select(df, ["lw-steel-delivery-radius"], chart="business_environment").iloc[0]
-    captions = {f: c[li] for f, c, _ in _KEY_FIGURES}
-    # The delivery caption names the radius: take it from its own fact, not from the words.
-    radius_text = written(radius, lang)
-    captions["lw-steel-delivery-hours"] = tr(
-        lang, f"晋南钢铁：{radius_text}内送达", f"Jinnan Steel: delivery within {radius_text}"
-    )
-    rows["caption"] = rows["fact_id"].map(captions)
-    rows["caption_shown"] = [wrap(c, 30) if lang == "en" else c for c in rows["caption"]]
-    nouns = {f: n for f, _, n in _KEY_FIGURES}
-    rows["big"] = [written(r, lang, nouns[r["fact_id"]]) for _, r in rows.iterrows()]
-    rows["col"] = [i % _COLUMNS for i in range(len(rows))]
-    rows["line"] = [i // _COLUMNS for i in range(len(rows))]
-    x = alt.X("col:O", axis=None, title=None, scale=alt.Scale(paddingInner=0.06))
-    y = alt.Y("line:O", axis=None, title=None, scale=alt.Scale(paddingInner=0.1))
-    tip = fact_tooltip(lang)
-    tiles = alt.Chart(rows).mark_rect(color="#f1f4f7", cornerRadius=4).encode(x=x, y=y, tooltip=tip)
-    big = (
-        alt.Chart(rows)
-        .mark_text(dy=-12, fontSize=26 if lang == "zh" else 24, fontWeight=600, color=ACCENT)
-        .encode(x=x, y=y, text="big:N", tooltip=tip)
-    )
-    caption = (
-        alt.Chart(rows)
-        .mark_text(dy=22, fontSize=11, color=SOFT, limit=172, lineBreak="\n", lineHeight=14)
-        .encode(x=x, y=y, text="caption_shown:N", tooltip=tip)
-    )
-    chart = alt.layer(tiles, big, caption).properties(width=540, height=240)
-    sep = "；" if lang == "zh" else "; "
-    facts_text = sep.join(f"{c}: {b}" for c, b in zip(rows["caption"], rows["big"], strict=True))
-    return finish(
-        chart,
-        [*rows["source_id"], radius["source_id"]],
+    """Return key-figure cards of the reform and business-environment figures (days,
+    measures, firms, yuan, hours: no shared axis), one card per fact with its quote."""
+    return key_figures(
+        data,
+        indicator=[
+            "business_startup_time",
+            "private_economy_policy_measures",
+            "fortune_global_500_investors",
+            "cost_saving_per_tonne_steel",
+            "delivery_time",
+        ],
+        columns=3,
         lang=lang,
         title=tr(lang, "营商环境：改革的关键数字", "The business environment in key figures"),
-        subtitle=tr(
-            lang,
-            "单位各不相同，故不共用坐标轴；悬停可看原文",
-            "Different units, so no shared axis; hover for the quote",
-        ),
-        description=tr(
-            lang,
-            f"关键数字面板，共 {len(rows)} 项。{facts_text}。",
-            f"Key-figures panel of {len(rows)} figures. {facts_text}.",
-        ),
     )
 
 
