@@ -211,7 +211,7 @@ def test_equivalences_show_three_vehicle_alternatives_not_a_sum(lang):
     )
     texts = [r for rows in _layer_data(spec, "text") for r in rows if r.get("per_home")]
     assert texts and all(
-        _base.num(_base.significant(per_home, 2), lang) in r["per_home"] for r in texts
+        formatting.number(_base.significant(per_home, 2), lang) in r["per_home"] for r in texts
     )
 
 

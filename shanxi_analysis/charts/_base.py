@@ -115,21 +115,6 @@ def tr(lang: str, zh: str, en: str) -> str:
 
 # ---------------------------------------------------------------- rows to plot
 
-REQUIRED_COLUMNS = (
-    "fact_id",
-    "source_id",
-    "indicator_id",
-    "entity_id",
-    "period",
-    "value",
-    "unit",
-    "base_value",
-    "base_unit",
-    "qualifier",
-    "quote",
-    "quote_en",
-)
-
 
 def require_columns(
     df: pd.DataFrame, columns: Iterable[str], load: Callable, *, chart: str | None = None
@@ -160,30 +145,6 @@ def table_frame(
     require_columns(df, columns, load, chart=chart)
     if localized and localized not in df:
         df[localized] = df[f"{localized}_{lang}"]
-    return df
-
-
-def facts_frame(data: pd.DataFrame | None, lang: str) -> pd.DataFrame:
-    """Return ``data`` (or the package's facts) with label columns in ``lang``.
-
-    A user's DataFrame needs the columns of :func:`datasets.facts`
-    (at least :data:`REQUIRED_COLUMNS`); missing label columns are filled from the package.
-    """
-    check_lang(lang)
-    if data is None:
-        return datasets.facts(lang)
-    require_columns(data, REQUIRED_COLUMNS, datasets.facts)
-    df = data.copy()
-    if "indicator" not in df:
-        names = datasets.indicators(lang).set_index("indicator_id")["name"]
-        df["indicator"] = df["indicator_id"].map(names).fillna(df["indicator_id"])
-    if "entity" not in df:
-        names = datasets.entities(lang).set_index("entity_id")["name"]
-        df["entity"] = df["entity_id"].map(names).fillna(df["entity_id"])
-    if "qualifier_label" not in df:
-        li = 0 if lang == "zh" else 1
-        labels = {k: v[li] for k, v in datasets.QUALIFIER_LABELS.items()}
-        df["qualifier_label"] = df["qualifier"].astype(str).map(labels).fillna("")
     return df
 
 
@@ -344,89 +305,9 @@ def citation_for(rows: pd.DataFrame, lang: str) -> str:
     return prefix + sep.join(parts)
 
 
-_SCALES = {
-    # base unit: [(minimum magnitude, factor, zh label, en label), ...] largest first
-    "yuan": [
-        (1e8, 1e8, "亿元", "100 million yuan"),
-        (1e4, 1e4, "万元", "10,000 yuan"),
-        (0, 1, "元", "yuan"),
-    ],
-    "tonne": [(1e4, 1e4, "万吨", "10,000 t"), (0, 1, "吨", "t")],
-    "kW": [(1e4, 1e4, "万千瓦", "10 MW"), (1e3, 1e3, "兆瓦", "MW"), (0, 1, "千瓦", "kW")],
-    "kWh": [
-        (1e8, 1e8, "亿千瓦时", "100 GWh"),
-        (1e4, 1e4, "万千瓦时", "10 MWh"),
-        (0, 1, "千瓦时", "kWh"),
-    ],
-    "percent": [(0, 1, "%", "%")],
-    "percentage_point": [(0, 1, "个百分点", "percentage points")],
-    "count": [(1e4, 1e4, "万", "10,000"), (0, 1, "个", "count")],
-    "m2": [(1e6, 1e6, "平方公里", "km²"), (0, 1, "平方米", "m²")],
-    "m": [(1e3, 1e3, "公里", "km"), (0, 1, "米", "m")],
-    "person": [(0, 1, "人", "people")],
-    "day": [(0, 1, "天", "days")],
-    "hour": [(0, 1, "小时", "hours")],
-    "month": [(0, 1, "个月", "months")],
-    "year": [(0, 1, "年", "years")],
-    "kV": [(0, 1, "千伏", "kV")],
-    "rank": [(0, 1, "位", "rank")],
-}
-
-
 def scale_for(base_unit: str, values: Iterable[float], lang: str) -> tuple[float, str]:
-    """Return ``(factor, unit label)`` to show ``values`` (in ``base_unit``) readably."""
-    values = [abs(float(v)) for v in values]
-    biggest = max(values) if values else 0
-    for minimum, factor, zh, en in _SCALES.get(base_unit, [(0, 1, base_unit, base_unit)]):
-        if biggest >= minimum:
-            return factor, zh if lang == "zh" else en
-    return 1.0, base_unit  # pragma: no cover - every scale list ends at 0
-
-
-# ---------------------------------------------------------------- values and periods for a reader
-
-# English readers get conventional magnitudes (million, billion, GW) instead of 万/亿.
-_EN_MAGNITUDES = {
-    "yuan": ((1e9, 1e9, "billion yuan"), (1e6, 1e6, "million yuan"), (0, 1, "yuan")),
-    "tonne": ((1e6, 1e6, "million t"), (0, 1, "t")),
-    "kW": ((1e6, 1e6, "GW"), (1e3, 1e3, "MW"), (0, 1, "kW")),
-    "kWh": ((1e9, 1e9, "billion kWh"), (1e6, 1e6, "million kWh"), (0, 1, "kWh")),
-    "m": ((1e3, 1e3, "km"), (0, 1, "m")),
-    "m2": ((1e6, 1e6, "km²"), (0, 1, "m²")),
-    "percent": ((0, 1, "%"),),
-    "percentage_point": ((0, 1, "percentage points"),),
-    "day": ((0, 1, "days"),),
-    "hour": ((0, 1, "hours"),),
-    "month": ((0, 1, "months"),),
-    "year": ((0, 1, "years"),),
-    "kV": ((0, 1, "kV"),),
-}
-_SINGULAR = {"days": "day", "hours": "hour", "months": "month", "years": "year"}
-
-
-def num(x: float, lang: str, digits: int = 10) -> str:
-    """Return ``x`` with up to ``digits`` significant digits (thousands separators in English)."""
-    return f"{x:,.{digits}g}" if lang == "en" else f"{x:.{digits}g}"
-
-
-def en_amount(base_value: float, base_unit: str, noun: str = "") -> tuple[str, str]:
-    """Return ``(number, unit)`` for an English reader: 156,850,000 tonne -> 156.85 million t."""
-    for minimum, factor, label in _EN_MAGNITUDES.get(base_unit, ((0, 1, noun),)):
-        if abs(base_value) >= minimum:
-            shown = base_value / factor
-            if label in _SINGULAR and shown == 1:
-                label = _SINGULAR[label]
-            return num(shown, "en"), label
-    return num(base_value, "en"), noun  # pragma: no cover - every list ends at 0
-
-
-def en_scale(base_unit: str, values) -> tuple[float, str]:
-    """Return ``(factor, unit)`` for English axes and sliders: yuan -> million yuan."""
-    biggest = max((abs(float(v)) for v in values), default=0.0)
-    for minimum, factor, label in _EN_MAGNITUDES.get(base_unit, ((0, 1, base_unit),)):
-        if biggest >= minimum:
-            return factor, label
-    return 1.0, base_unit  # pragma: no cover - every list ends at 0
+    """Return ``(factor, unit label)`` for an axis (:func:`shanxi_analysis.formatting.scale`)."""
+    return formatting.scale(base_unit, values, lang)
 
 
 def qualified(number: str, qualifier, *, less: str = "<", approx: str = "~") -> str:
@@ -441,28 +322,9 @@ def qualified(number: str, qualifier, *, less: str = "<", approx: str = "~") -> 
 
 
 def written(row: pd.Series | dict, lang: str, noun: str = "") -> str:
-    """Return a fact's value as a chart label: qualifier as a symbol, number and unit.
-
-    ``不足 30%`` reads ``不足 30%`` / ``<30%``, ``600 多家`` reads ``600+ 家`` / ``600+ firms``,
-    ``约 64 亿元`` reads ``约 64 亿元`` / ``about 6.4 billion yuan``. ``noun`` is the English
-    word for counts (``firms``).
-    """
-    if lang == "zh":
-        n, unit = num(float(row["value"]), "zh"), str(row["unit"])
-    else:
-        n, unit = en_amount(float(row["base_value"]), str(row["base_unit"]), noun)
-    q = str(row.get("qualifier") or "none")
-    n = qualified(
-        n,
-        q,
-        less="不足 " if lang == "zh" else "<",
-        approx="约 " if lang == "zh" else "about ",
-    )
-    if not unit:
-        return n
-    if unit == "%" or (lang == "zh" and unit.startswith("%")):
-        return f"{n}{unit}"
-    return f"{n} {unit}"
+    """Return a fact's value as a chart label (:func:`shanxi_analysis.formatting.figure`,
+    ``label`` style); ``noun`` is the English word of a count (``firms``)."""
+    return formatting.fact_figure({**dict(row), "noun_en": noun}, lang, "label")
 
 
 def wrap(text: str, width: int, lines: int = 2) -> str:
@@ -477,66 +339,14 @@ def wrap(text: str, width: int, lines: int = 2) -> str:
     return "\n".join(out)
 
 
-def period_label(period: str, lang: str) -> str:
-    """Return a year or a quarter (``2020``, ``2020Q1``) for a reader: ``Q1 2020``."""
-    p = str(period)
-    if len(p) == 6 and p[4] == "Q":
-        quarter = "一二三四"[int(p[5]) - 1]
-        return f"{p[:4]} 年{quarter}季度" if lang == "zh" else f"Q{p[5]} {p[:4]}"
-    return f"{p} 年" if lang == "zh" else p
-
-
-_MONTHS_EN = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
-
-
-def date_label(d: str, lang: str) -> str:
-    """Return ``2018``, ``2018-01`` or ``2018-01-05`` for a reader."""
-    parts = d.split("-")
-    if lang == "zh":
-        return " ".join(f"{int(x)} {u}" for x, u in zip(parts, ("年", "月", "日"), strict=False))
-    if len(parts) == 1:
-        return parts[0]
-    month = _MONTHS_EN[int(parts[1]) - 1]
-    return f"{month} {parts[0]}" if len(parts) == 2 else f"{int(parts[2])} {month} {parts[0]}"
-
-
 def span_label(period: str, lang: str) -> str:
-    """Return a period (``2018-01/2021-06``, ``2020Q1``, ``2020``) for a reader."""
-    if "/" in period:
-        a, b = period.split("/", 1)
-        joiner = " 至 " if lang == "zh" else " to "
-        return f"{date_label(a, lang)}{joiner}{date_label(b, lang)}"
-    return period_label(period, lang)
-
-
-def display_text(row: pd.Series, lang: str) -> str:
-    """Return a fact's figure for a reader with its qualifier: in Chinese as the article
-    writes it (``900 座以内``, ``第31位``); in English in readable units (``at most 900``,
-    ``156.85 million tonnes``, ``31st``)."""
-    from ..story import figure_of
-
-    span = row.get("span")
-    return figure_of(
-        row["base_value"],
-        row["base_unit"],
-        row["qualifier"],
-        lang,
-        span=span if isinstance(span, str) else None,
-        value=row["value"],
-        unit=row["unit"],
-    )
+    """Return a period or a date for a reader (:func:`shanxi_analysis.formatting.period`)."""
+    return formatting.period(period, lang)
 
 
 def with_plot_columns(df: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Add the columns every tooltip uses: ``display``, ``quote_shown``, ``source_short``."""
-    out = df.copy()
-    out["display"] = [display_text(r, lang) for _, r in out.iterrows()]
-    if lang == "zh":
-        out["quote_shown"] = out["quote"]
-    else:
-        out["quote_shown"] = out["quote_en"] + " (" + out["quote"] + ")"
-    out["source_short"] = out["source_id"].map(source_names(lang)).fillna(out["source_id"])
-    return out
+    """Return ``df`` with the columns every tooltip uses (see :func:`plot_frame`)."""
+    return plot_frame(df, lang)
 
 
 def source_names(lang: str) -> dict[str, str]:

@@ -6,20 +6,18 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from .. import metrics
+from .. import derived, formatting
 from ._base import (
     ACCENT,
     INK,
     MUTED,
     SOFT,
     fact_tooltip,
-    facts_frame,
     finish,
-    num,
+    plot_frame,
     select,
     significant,
     tr,
-    with_plot_columns,
     written,
 )
 from .types import change, share
@@ -67,17 +65,20 @@ def equivalences(data: pd.DataFrame | None = None, *, lang: str = "zh") -> alt.L
     """Return the article's equivalences: the Panda solar plant's output in households (with
     kWh per household derived) and the hydrogen project's output as one of three alternative
     vehicle fleets (或: alternatives, not a sum)."""
-    df = facts_frame(data, lang)
+    df = plot_frame(data, lang)
     li = 0 if lang == "zh" else 1
-    panda = with_plot_columns(select(df, _PANDA, chart="equivalences"), lang)
-    fleets = with_plot_columns(select(df, tuple(_FLEETS), chart="equivalences"), lang)
+    panda = select(df, _PANDA, chart="equivalences")
+    fleets = select(df, tuple(_FLEETS), chart="equivalences")
     output, homes = panda.iloc[0], panda.iloc[1]
-    # "about 8000 万千瓦时" over "3.4 万" households: two significant figures at most.
+    per_home_def = derived.get("kwh_per_household")  # one definition, with its precision
     per_home = significant(
-        metrics.per_unit(float(output["base_value"]), float(homes["base_value"])), 2
+        per_home_def.value(dict(zip(panda["fact_id"], panda["base_value"], strict=True))),
+        per_home_def.digits,
     )
     per_home_text = tr(
-        lang, f"约 {num(round(per_home), lang)} 千瓦时", f"about {num(round(per_home), lang)} kWh"
+        lang,
+        f"约 {formatting.number(round(per_home), lang)} 千瓦时",
+        f"about {formatting.number(round(per_home), lang)} kWh",
     )
     homes_text = written(homes, lang, "households")
     # Rows, top to bottom: plant, its equation, the derived per-household figure, the project,

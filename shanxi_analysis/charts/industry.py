@@ -6,7 +6,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from .. import datasets
+from .. import datasets, formatting
 from ._base import (
     ACCENT,
     COAL,
@@ -16,9 +16,8 @@ from ._base import (
     SOFT,
     SOLAR,
     fact_tooltip,
-    facts_frame,
     finish,
-    num,
+    plot_frame,
     quote_tooltip,
     scale_for,
     select,
@@ -77,7 +76,7 @@ def innovation_pipeline(
 ) -> alt.LayerChart:
     """Return bars of the science-and-technology pipeline (projects, money, smart innovation
     cities, firms), one unit group at a time through a dropdown; ``group`` picks the default."""
-    df = facts_frame(data, lang)
+    df = plot_frame(data, lang)
     li = 0 if lang == "zh" else 1
     if not 0 <= group < len(_PIPELINE):
         raise ValueError(f"group must be 0–{len(_PIPELINE) - 1}, got {group!r}")
@@ -98,8 +97,8 @@ def innovation_pipeline(
         if r["fact_id"] == "lw-sci-projects-approved":
             name = tr(
                 lang,
-                f"{name}（分 {num(batches['value'], lang)} 批）",
-                f"{name} (in {num(batches['value'], lang)} batches)",
+                f"{name}（分 {formatting.number(batches['value'], lang)} 批）",
+                f"{name} (in {formatting.number(batches['value'], lang)} batches)",
             )
         period = str(r["period"] or "")
         if period and period != "None":

@@ -14,8 +14,8 @@ from ._base import (
     SOLAR,
     VIOLET,
     fact_tooltip,
-    facts_frame,
     finish,
+    plot_frame,
     qualified,
     select,
     span_label,
@@ -99,7 +99,7 @@ def talent_and_partners(data: pd.DataFrame | None = None, *, lang: str = "zh") -
 
     No axis mixes units: each row counts its own thing, the track is a share.
     """
-    df = facts_frame(data, lang)
+    df = plot_frame(data, lang)
     ids = [f for f, _ in _TALENT] + [_PROJECTS, _PROJECTS_SHARE]
     facts = with_plot_columns(select(df, ids, chart="talent_and_partners"), lang)
     facts = facts.set_index("fact_id")

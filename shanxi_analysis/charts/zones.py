@@ -12,8 +12,8 @@ from ._base import (
     INK,
     VIOLET,
     fact_tooltip,
-    facts_frame,
     finish,
+    plot_frame,
     select,
     tr,
     with_plot_columns,
@@ -70,7 +70,7 @@ def demo_zone_parks(data: pd.DataFrame | None = None, *, lang: str = "zh") -> al
     others); names come from ``datasets.entities`` (parks of ``demo-zone`` that the group's
     quote names); a square the quote does not name is labelled as such.
     """
-    df = facts_frame(data, lang)
+    df = plot_frame(data, lang)
     ids = [f for f, _ in _PARK_GROUPS]
     facts = with_plot_columns(select(df, ids, chart="demo_zone_parks"), lang).set_index("fact_id")
     li = 0 if lang == "zh" else 1
