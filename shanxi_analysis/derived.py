@@ -54,6 +54,9 @@ class Derived:
             else i
             for i in self.inputs
         ]
+        if self.method == "cagr_between_periods":  # the years come from the facts' periods
+            args.append(years_between(*(datasets.fact(i)["period"] for i in self.fact_ids())))
+            return float(metrics.cagr(*args))
         return float(_METHODS[self.method](*args))
 
     def text(self, lang: str) -> str:
@@ -73,6 +76,11 @@ class Derived:
 
         template = self.note_zh if datasets.check_lang(lang) == "zh" else self.note_en
         return story.render(template.replace("{value}", self.text(lang)), lang)
+
+
+def years_between(earlier: str, later: str) -> float:
+    """Return the whole years between two periods' years (``2015``, ``2020`` -> 5)."""
+    return float(int(str(later)[:4]) - int(str(earlier)[:4]))
 
 
 def _ratio(end: float, start: float) -> float:
@@ -107,16 +115,16 @@ REGISTRY: dict[str, Derived] = {
     for d in (
         Derived(
             "high_tech_cagr",
-            "cagr",
-            ("lw-high-tech-firms-2015", "lw-high-tech-firms-2020", 5.0),
+            "cagr_between_periods",
+            ("lw-high-tech-firms-2015", "lw-high-tech-firms-2020"),
             "fraction",
             None,
             "由{period:lw-high-tech-firms-2015}的{fact:lw-high-tech-firms-2015}到"
             "{period:lw-high-tech-firms-2020}的{fact:lw-high-tech-firms-2020}，"
-            "按 5 年复合计算的年均增速为 {value}。",
+            "按两个时期之间的年数复合计算，年均增速为 {value}。",
             "From {fact:lw-high-tech-firms-2015} in {period:lw-high-tech-firms-2015} to "
             "{fact:lw-high-tech-firms-2020} in {period:lw-high-tech-firms-2020}: {value} a year, "
-            "compounded over 5 years.",
+            "compounded over the years between the two periods.",
         ),
         Derived(
             "high_tech_multiple",
