@@ -54,8 +54,10 @@ THEME_COLOURS = dict(
 def _theme_scale(lang: str, themes) -> alt.Scale:
     li = 0 if lang == "zh" else 1
     keep = [t for t in datasets.THEMES if t in set(themes)]
+    other = [""] if set(themes) - set(keep) else []  # a user's facts, of no package theme
     return alt.Scale(
-        domain=[datasets.THEMES[t][li] for t in keep], range=[THEME_COLOURS[t] for t in keep]
+        domain=[datasets.THEMES[t][li] for t in keep] + other,
+        range=[THEME_COLOURS[t] for t in keep] + [MUTED] * len(other),
     )
 
 
@@ -128,9 +130,9 @@ def key_figures(
     li = 0 if lang == "zh" else 1
     if "theme" not in rows or rows["theme"].isna().any():
         known = datasets.facts().set_index("fact_id")["theme"].astype(str)
-        rows["theme"] = rows["fact_id"].map(known)
-    rows["theme"] = rows["theme"].astype(str)
-    rows["theme_name"] = [datasets.THEMES[t][li] for t in rows["theme"]]
+        rows["theme"] = rows["fact_id"].map(known).astype(object).fillna("")
+    rows["theme"] = rows["theme"].astype(str)  # "" for a fact of a user's own
+    rows["theme_name"] = [datasets.THEMES.get(t, ("", ""))[li] for t in rows["theme"]]
     if "heading" not in rows:
         rows["heading"] = rows["theme_name"]
     rows["big"] = [formatting.fact_figure(r, lang, "label") for r in rows.to_dict("records")]

@@ -155,7 +155,7 @@ def _bound_note(rows: pd.DataFrame, lang: str) -> str | None:
     return tr(
         lang,
         "空心点：原文给出的是上限或下限，真实值在阴影范围内",
-        "Hollow point: the text gives a bound; the true value lies in the shaded range",
+        "Hollow point: the text gives a bound, and the true value lies in the shaded range",
     )
 
 
@@ -225,6 +225,22 @@ def trend(
     tooltip = fact_tooltip(lang, alt.Tooltip("kind_label:N", title=tr(lang, "类型", "Kind")))
     detail = ["entity:N", "source_short:N", "line_kind:N"]
     points = rows[~rows["interval"]]
+    # a target or estimate continues its series' last actual figure with a dashed line
+    bridges = []
+    for _, g in points.groupby(["entity_id", "source_id"], sort=False):
+        actual, ahead = g[g["kind"] == "actual"], g[g["kind"] != "actual"]
+        if len(actual) and len(ahead):
+            bridge = actual.loc[[actual["x"].idxmax()]].copy()
+            bridge["line_kind"] = ahead["line_kind"].iloc[0]
+            bridges.append(bridge)
+    points = pd.concat([points, *bridges])
+    # labels of a second source stand to the right, so disagreeing figures stay legible
+    group = rows.groupby(["entity_id", "period"])["source_id"]
+    shared = group.transform("nunique") > 1
+    first = rows["source_id"] == group.transform("first")
+    rows["aside"] = [
+        "" if not sh else ("left" if f else "right") for sh, f in zip(shared, first, strict=True)
+    ]
     layers = [
         alt.Chart(points)
         .mark_line(strokeWidth=2.2)
@@ -262,16 +278,34 @@ def trend(
             y=y,
             color=colour,
             fill=alt.condition(
-                "datum.exact", alt.Color(f"{series_field}:N", legend=None), alt.value("white")
+                "datum.exact",
+                alt.Color(
+                    f"{series_field}:N",
+                    legend=None,
+                    scale=alt.Scale(domain=series, range=list(PALETTE[: len(series)])),
+                ),
+                alt.value("white"),
             ),
-            shape=alt.Shape("source_short:N", title=tr(lang, "来源", "Source"))
+            shape=alt.Shape(
+                "source_short:N",
+                title=tr(lang, "来源", "Source"),
+                legend=alt.Legend(
+                    orient="bottom", symbolStrokeColor=INK, symbolFillColor=INK, symbolOpacity=1
+                ),
+            )
             if several and rows["source_id"].nunique() > 1
             else alt.value("circle"),
             tooltip=tooltip,
         ),
-        alt.Chart(rows)
+        alt.Chart(rows[rows["aside"] == ""])
         .mark_text(dy=-13, fontSize=11, color=INK)
         .encode(x=x, y=y, text="label:N", tooltip=tooltip),
+        *(
+            alt.Chart(rows[rows["aside"] == side])
+            .mark_text(align=align, dx=dx, fontSize=11, color=INK)
+            .encode(x=x, y=y, text="label:N", tooltip=tooltip)
+            for side, align, dx in (("left", "right", -10), ("right", "left", 10))
+        ),
     ]
     layers = _bound_marks(rows, x, y) + layers
     disagree = _disagreements(rows)
