@@ -161,9 +161,16 @@ def test_an_unknown_selection_names_what_the_data_has():
 
 def test_trend_draws_bounds_and_intervals_as_such():
     spec = charts.trend(indicator="advanced_coal_capacity_share", lang="en").to_dict()
-    text = str(spec)
-    assert "<30%" in text and "▼" in text  # 不足 30%: a bound, with its arrow
+    rows = [r for rows in spec["datasets"].values() for r in rows]
+    # 不足 30%: a hollow point with the range the true value may lie in
+    assert any(r.get("lo") == 0 and r.get("hi") == 30 for r in rows)
+    assert any(r.get("label") == "<30%" and r.get("exact") is False for r in rows)
     assert _title(spec) == "Share of advanced coal capacity, 2015–2020"
+    assert "Hollow point" in spec["title"]["subtitle"][0]
+    # 2016/2020: an interval, drawn as a span from its first to its last year
+    spec = charts.trend(indicator="coal_overcapacity_cut", lang="en").to_dict()
+    spans = [r for rows in spec["datasets"].values() for r in rows if "x_start" in r]
+    assert [(r["x_start"], r["x_end"]) for r in spans] == [(2016.0, 2020.0)]
 
 
 def test_change_reports_the_change_and_its_yearly_rate():

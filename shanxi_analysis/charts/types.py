@@ -126,6 +126,34 @@ def _colour(field: str, domain: list[str], title: str | None, legend: bool = Tru
     )
 
 
+def _row_axis(field: str, order: list[str]) -> alt.Y:
+    """A y axis of named rows (entities, comparisons) in ``order``, without ticks or domain."""
+    return alt.Y(
+        f"{field}:N",
+        sort=order,
+        title=None,
+        axis=alt.Axis(labelLimit=260, ticks=False, domain=False),
+    )
+
+
+def _fill_when_exact(field: str, domain: list[str]) -> alt.FillValue:
+    """Filled in the series' colour when exact, white (a hollow mark) for a bound or estimate."""
+    colour = alt.Color(
+        f"{field}:N",
+        legend=None,
+        scale=alt.Scale(domain=domain, range=list(PALETTE[: len(domain)])),
+    )
+    return alt.condition("datum.exact", colour, alt.value("white"))
+
+
+def _selected(data, lang: str, chart: str, **selection) -> tuple[pd.DataFrame, str]:
+    """The rows of one indicator that ``selection`` picks, in the axis's magnitude
+    (``shown``), and the axis's unit label."""
+    rows = pick(plot_frame(data, lang), chart=chart, **selection)
+    _one_unit(rows, chart)
+    return _scaled(rows, lang, str(rows["noun_en"].iloc[0]))
+
+
 def _bound_marks(rows: pd.DataFrame, x: alt.X, y: alt.Y) -> list[alt.Chart]:
     """Shaded ranges where a bound's true value may lie: from zero up to an upper bound
     (不足 30%, 900 座以内), from a lower bound (超过 600) a quarter beyond it."""
@@ -142,11 +170,32 @@ def _bound_marks(rows: pd.DataFrame, x: alt.X, y: alt.Y) -> list[alt.Chart]:
     ]
 
 
-def _notes(*parts_and_lang) -> str | None:
-    """Join the notes given (``None`` skipped) into one subtitle line."""
-    *parts, lang = parts_and_lang
-    kept = [p for p in parts if p]
-    return ("；" if lang == "zh" else "; ").join(kept) or None
+def _done(
+    chart: alt.TopLevelMixin,
+    rows: pd.DataFrame,
+    lang: str,
+    *,
+    title: str | None,
+    default: tuple[str, str],
+    notes: tuple[str | None, ...],
+    what: tuple[str, str],
+    items: tuple[list[str], list[str]],
+) -> alt.TopLevelMixin:
+    """Finish a chart type: its title (``title`` or the ``default`` pair), the notes given
+    (``None`` skipped) as one subtitle line, the citation of ``rows``, and a description
+    for screen readers: what the chart is, then its items."""
+    zh = lang == "zh"
+    kept = [n for n in notes if n]
+    return finish(
+        chart,
+        rows,
+        lang=lang,
+        title=title or default[not zh],
+        subtitle=("；" if zh else "; ").join(kept) or None,
+        description=f"{what[0]}：{'；'.join(items[0])}。"
+        if zh
+        else f"{what[1]}: {'; '.join(items[1])}.",
+    )
 
 
 def _bound_note(rows: pd.DataFrame, lang: str) -> str | None:
@@ -182,13 +231,9 @@ def trend(
     entities); two sources that give different values for the same entity and period are
     joined by a red rule and named in the subtitle.
     """
-    chart_name = "trend"
-    df = plot_frame(data, lang)
-    rows = pick(
-        df, chart=chart_name, indicator=indicator, entity=entity, period=period, source=source
+    rows, unit_label = _selected(
+        data, lang, "trend", indicator=indicator, entity=entity, period=period, source=source
     )
-    _one_unit(rows, chart_name)
-    rows, unit_label = _scaled(rows, lang, str(rows["noun_en"].iloc[0]))
     rows["x"] = [_position(p) for p in rows["period"]]
     rows["x_start"] = [_years(p)[0] for p in rows["period"]]
     rows["x_end"] = [_years(p)[1] - ("/" in p) for p in rows["period"]]
@@ -277,15 +322,7 @@ def trend(
             x=x,
             y=y,
             color=colour,
-            fill=alt.condition(
-                "datum.exact",
-                alt.Color(
-                    f"{series_field}:N",
-                    legend=None,
-                    scale=alt.Scale(domain=series, range=list(PALETTE[: len(series)])),
-                ),
-                alt.value("white"),
-            ),
+            fill=_fill_when_exact(series_field, series),
             shape=alt.Shape(
                 "source_short:N",
                 title=tr(lang, "来源", "Source"),
@@ -327,22 +364,20 @@ def trend(
     name = str(rows["indicator"].iloc[0])
     entities = list(dict.fromkeys(rows["entity"]))
     when = _periods_text(rows, lang)
-    return finish(
+    return _done(
         alt.layer(*layers).properties(width=520, height=280),
         rows,
-        lang=lang,
-        title=title or tr(lang, f"{name}（{when}）", f"{name}, {when}"),
-        subtitle=_notes(note, subtitle, lang),
-        description=tr(
-            lang,
-            f"折线图：{'、'.join(entities)}的{name}。"
-            + "；".join(
-                f"{r.period_text} {r.label}（{r.source_short}）" for r in rows.itertuples()
-            ),
-            f"Line chart of {name} for {', '.join(entities)}. "
-            + "; ".join(
-                f"{r.period_text}: {r.label} ({r.source_short})" for r in rows.itertuples()
-            ),
+        lang,
+        title=title,
+        default=(f"{name}（{when}）", f"{name}, {when}"),
+        notes=(note, subtitle),
+        what=(
+            f"折线图：{'、'.join(entities)}的{name}",
+            f"Line chart of {name} for {', '.join(entities)}",
+        ),
+        items=(
+            [f"{r.period_text} {r.label}（{r.source_short}）" for r in rows.itertuples()],
+            [f"{r.period_text}: {r.label} ({r.source_short})" for r in rows.itertuples()],
         ),
     )
 
@@ -381,20 +416,14 @@ def compare(
     Bounds and approximate figures are drawn lighter, with their qualifier in the label."""
     if by not in ("entity", "source"):
         raise ValueError(f"compare: by must be 'entity' or 'source', got {by!r}")
-    df = plot_frame(data, lang)
-    rows = pick(
-        df, chart="compare", indicator=indicator, entity=entity, period=period, source=source
+    rows, unit_label = _selected(
+        data, lang, "compare", indicator=indicator, entity=entity, period=period, source=source
     )
-    _one_unit(rows, "compare")
-    key = "entity_id" if by == "entity" else "source_id"
-    rows = _latest(rows, [key])
-    rows, unit_label = _scaled(rows, lang, str(rows["noun_en"].iloc[0]))
+    rows = _latest(rows, ["entity_id" if by == "entity" else "source_id"])
     rows["group"] = rows["entity"] if by == "entity" else rows["source_short"]
     rows["exact"] = rows["qualifier"] == "none"
     order = list(rows.sort_values("shown", ascending=False)["group"])
-    y = alt.Y(
-        "group:N", sort=order, title=None, axis=alt.Axis(labelLimit=220, ticks=False, domain=False)
-    )
+    y = _row_axis("group", order)
     x = alt.X(
         "shown:Q",
         title=_axis_title(str(rows["short"].iloc[0]), unit_label, lang),
@@ -421,16 +450,17 @@ def compare(
     )
     name = str(rows["indicator"].iloc[0])
     when = _periods_text(rows, lang)
-    return finish(
+    return _done(
         alt.layer(bars, labels).properties(width=480, height=max(80, 34 * len(rows))),
         rows,
-        lang=lang,
-        subtitle=_notes(note, None, lang),
-        title=title or tr(lang, f"{name}（{when}）", f"{name}, {when}"),
-        description=tr(
-            lang,
-            "条形图：" + "；".join(f"{r.group} {r.label}" for r in rows.itertuples()),
-            "Bar chart: " + "; ".join(f"{r.group}: {r.label}" for r in rows.itertuples()),
+        lang,
+        title=title,
+        default=(f"{name}（{when}）", f"{name}, {when}"),
+        notes=(note,),
+        what=("条形图", "Bar chart"),
+        items=(
+            [f"{r.group} {r.label}" for r in rows.itertuples()],
+            [f"{r.group}: {r.label}" for r in rows.itertuples()],
         ),
     )
 
@@ -548,22 +578,17 @@ def composition(
     total_text = (
         f"{whole_rows['label'].iloc[0]}" if whole_rows is not None and len(whole_rows) else ""
     )
-    return finish(
+    name = total_name or rows["short"].iloc[0]
+    total = [tr(lang, f"合计 {total_text}", f"{total_text} in all")] if total_text else []
+    return _done(
         bars,
         plotted,
-        lang=lang,
-        subtitle=_notes(note, None, lang),
-        title=title
-        or tr(
-            lang,
-            f"{total_name or rows['short'].iloc[0]}的构成（{when}）",
-            f"{total_name or rows['short'].iloc[0]}: composition, {when}",
-        ),
-        description=tr(
-            lang,
-            f"横向堆积条形图。{described}" + (f"；合计 {total_text}。" if total_text else "。"),
-            f"Stacked bar chart. {described}" + (f"; {total_text} in all." if total_text else "."),
-        ),
+        lang,
+        title=title,
+        default=(f"{name}的构成（{when}）", f"{name}: composition, {when}"),
+        notes=(note,),
+        what=("横向堆积条形图", "Stacked bar chart"),
+        items=([described, *total], [described, *total]),
     )
 
 
@@ -674,12 +699,7 @@ def share(
     rows["full"] = 100.0
     rows["share_text"] = rows["label"]
     order = list(rows["row_label"])
-    y = alt.Y(
-        "row_label:N",
-        sort=order,
-        title=None,
-        axis=alt.Axis(labelLimit=240, ticks=False, domain=False),
-    )
+    y = _row_axis("row_label", order)
     track_scale = alt.Scale(domain=[0, 100], nice=False)
     x = alt.X(
         "share:Q",
@@ -720,24 +740,18 @@ def share(
         else ", ".join(dict.fromkeys(rows["entity"]))
     )
     plotted = pd.concat(used)
-    return finish(
+    items = [f"{r.row_label} {r.share_text} {r.whole_label}" for r in rows.itertuples()]
+    return _done(
         alt.layer(track, filled, inside, beyond, whole_text).properties(
             width=520, height=max(90, 70 * len(rows))
         ),
         plotted,
-        lang=lang,
-        subtitle=_notes(note, None, lang),
-        title=title
-        or tr(lang, f"{entities}所占比重（{when}）", f"Shares held by {entities}, {when}"),
-        description=tr(
-            lang,
-            "占比条形图："
-            + "；".join(f"{r.row_label} {r.share_text} {r.whole_label}" for r in rows.itertuples()),
-            "Share bars: "
-            + "; ".join(
-                f"{r.row_label}: {r.share_text} {r.whole_label}" for r in rows.itertuples()
-            ),
-        ),
+        lang,
+        title=title,
+        default=(f"{entities}所占比重（{when}）", f"Shares held by {entities}, {when}"),
+        notes=(note,),
+        what=("占比条形图", "Share bars"),
+        items=(items, items),
     )
 
 
@@ -752,8 +766,8 @@ def change(
     data: pd.DataFrame | None = None,
     *,
     indicator: str,
-    entity: Selection = None,
     periods: Selection = None,
+    entity: Selection = None,
     source: Selection = None,
     lang: str = "zh",
     title: str | None = None,
@@ -762,12 +776,10 @@ def change(
     """Return the first and last period of one indicator as a slope, per entity, with the
     change and its rate (in points for a percentage; with the compound yearly rate when the
     periods are whole years more than one apart)."""
-    df = plot_frame(data, lang)
-    rows = pick(
-        df, chart="change", indicator=indicator, entity=entity, period=periods, source=source
+    rows, unit_label = _selected(
+        data, lang, "change", indicator=indicator, entity=entity, period=periods, source=source
     )
-    unit = _one_unit(rows, "change")
-    rows, unit_label = _scaled(rows, lang, str(rows["noun_en"].iloc[0]))
+    unit = str(rows["base_unit"].iloc[0])
     rows["_end"] = [_years(p)[1] for p in rows["period"]]
     ends = []
     for _, g in rows.groupby("entity_id", sort=False):
@@ -821,15 +833,7 @@ def change(
             x=x,
             y=y,
             color=colour,
-            fill=alt.condition(
-                "datum.exact",
-                alt.Color(
-                    "entity:N",
-                    legend=None,
-                    scale=alt.Scale(domain=names, range=list(PALETTE[: len(names)])),
-                ),
-                alt.value("white"),
-            ),
+            fill=_fill_when_exact("entity", names),
             tooltip=tooltip,
         )
     )
@@ -859,22 +863,17 @@ def change(
     )
     name = str(rows["indicator"].iloc[0])
     pairs = rows[rows["end"] == "after"]
-    return finish(
+    span = " → ".join(sorted_periods[:1] + sorted_periods[-1:])
+    items = [f"{r.entity} {r.change_label}" for r in pairs.itertuples()]
+    return _done(
         chart,
         rows,
-        lang=lang,
-        subtitle=_notes(note, _bound_note(rows, lang), lang),
-        title=title
-        or tr(
-            lang,
-            f"{name}：{' → '.join(sorted_periods[:1] + sorted_periods[-1:])}",
-            f"{name}: {' → '.join(sorted_periods[:1] + sorted_periods[-1:])}",
-        ),
-        description=tr(
-            lang,
-            "斜率图：" + "；".join(f"{r.entity} {r.change_label}" for r in pairs.itertuples()),
-            "Slope chart: " + "; ".join(f"{r.entity} {r.change_label}" for r in pairs.itertuples()),
-        ),
+        lang,
+        title=title,
+        default=(f"{name}：{span}", f"{name}: {span}"),
+        notes=(note, _bound_note(rows, lang)),
+        what=("斜率图", "Slope chart"),
+        items=(items, items),
     )
 
 
@@ -1020,12 +1019,7 @@ def gap(
         title=tr(lang, "同比增速（%）", "Growth year on year (%)"),
         scale=alt.Scale(domain=[min(lo - pad, 0), hi + pad], nice=False),
     )
-    y = alt.Y(
-        "row_label:N",
-        sort=order,
-        title=None,
-        axis=alt.Axis(labelLimit=260, ticks=False, domain=False),
-    )
+    y = _row_axis("row_label", order)
     tooltip = fact_tooltip(
         lang,
         alt.Tooltip("who:N", title=tr(lang, "主体", "Entity")),
@@ -1082,11 +1076,14 @@ def gap(
         ]
         layers[0] = layers[0].add_params(focus)
     chart = alt.layer(*layers).properties(width=520, height=max(100, 70 * len(order)))
-    return finish(
+    stated = rows[~rows["is_ref"]]
+    return _done(
         chart,
         rows,
-        lang=lang,
-        subtitle=_notes(
+        lang,
+        title=title,
+        default=("增速与参照之差（百分点）", "Growth against its reference, in percentage points"),
+        notes=(
             note,
             tr(
                 lang,
@@ -1098,23 +1095,10 @@ def gap(
                 if gap_ids
                 else "Filled: as stated; hollow: the reference entity, as stated",
             ),
-            lang,
         ),
-        title=title
-        or tr(
-            lang, "增速与参照之差（百分点）", "Growth against its reference, in percentage points"
-        ),
-        description=tr(
-            lang,
-            "哑铃图："
-            + "；".join(
-                f"{r.row_label} {r.rate_text}，{r.gap_text}"
-                for r in rows[~rows["is_ref"]].itertuples()
-            ),
-            "Dumbbell chart: "
-            + "; ".join(
-                f"{r.row_label} {r.rate_text}, {r.gap_text}"
-                for r in rows[~rows["is_ref"]].itertuples()
-            ),
+        what=("哑铃图", "Dumbbell chart"),
+        items=(
+            [f"{r.row_label} {r.rate_text}，{r.gap_text}" for r in stated.itertuples()],
+            [f"{r.row_label} {r.rate_text}, {r.gap_text}" for r in stated.itertuples()],
         ),
     )
