@@ -289,6 +289,17 @@ def pick(
     return out.reset_index(drop=True)
 
 
+def latest_fact_ids(df: pd.DataFrame, indicators: Sequence[str], *, chart: str) -> dict[str, str]:
+    """Return the fact id of each indicator's latest row in ``df`` (``{indicator: fact_id}``),
+    so that a chart names what it shows by indicator; ``ValueError`` names a missing one."""
+    rows = pick(df, chart=chart, indicator=list(indicators))
+    missing = [i for i in indicators if i not in set(rows["indicator_id"])]
+    if missing:
+        raise ValueError(f"{chart}: no row with indicator {', '.join(missing)}")
+    ends = rows.assign(_p=rows["period"].astype(str)).sort_values("_p", kind="stable")
+    return dict(zip(ends["indicator_id"], ends["fact_id"], strict=True))
+
+
 def citation_for(rows: pd.DataFrame, lang: str) -> str:
     """Return the citation line of the sources of ``rows``: the package's registry for its
     own sources, ``source_title`` (else the id) for any other."""

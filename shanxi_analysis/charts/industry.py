@@ -20,13 +20,14 @@ from ._base import (
     plot_frame,
     quote_tooltip,
     scale_for,
-    select,
     source_tooltip,
     table_frame,
     tr,
-    with_plot_columns,
     wrap,
     written,
+)
+from ._base import (
+    pick as pick_rows,
 )
 from .types import change
 
@@ -43,31 +44,31 @@ high_tech_growth.theme = "emerging_industry"
 
 # ---------------------------------------------------------------- innovation_pipeline
 
-# Groups of facts that share a unit; the dropdown shows one group at a time, so counts of
+# Groups of indicators that share a unit; the dropdown shows one group at a time, so counts of
 # different things and money never share an axis.
 _PIPELINE = (
     (
         ("重大科技项目（个）", "Major S&T projects (count)"),
-        ("lw-sci-projects-released", "lw-sci-projects-approved"),
+        ("major_sci_tech_projects_released", "major_sci_tech_projects_approved"),
         "projects",
     ),
     (
         ("项目资金（亿元）", "Project money (100 million yuan)"),
-        ("lw-sci-projects-rd-investment", "lw-sci-projects-expected-output"),
+        ("rd_investment", "expected_new_output"),
         "",
     ),
     (
         ("智创城（个）", "Smart innovation cities (count)"),
-        ("lw-smart-innovation-cities-planned", "lw-smart-innovation-cities-built"),
+        ("smart_innovation_cities",),
         "cities",
     ),
     (
         ("智创城入驻企业（家）", "Firms in the smart innovation cities (count)"),
-        ("lw-smart-innovation-city-firms",),
+        ("smart_innovation_city_firms",),
         "firms",
     ),
 )
-_BATCHES = "lw-sci-projects-batches"
+_BATCHES = "major_sci_tech_project_batches"
 _KIND_WORDS = {"plan": ("布局建设", "planned"), "actual": ("已建成", "built")}
 
 
@@ -80,13 +81,16 @@ def innovation_pipeline(
     li = 0 if lang == "zh" else 1
     if not 0 <= group < len(_PIPELINE):
         raise ValueError(f"group must be 0–{len(_PIPELINE) - 1}, got {group!r}")
-    ids = [f for _, facts, _ in _PIPELINE for f in facts]
-    rows = with_plot_columns(select(df, [*ids, _BATCHES], chart="innovation_pipeline"), lang)
-    batches = rows[rows["fact_id"] == _BATCHES].iloc[0]
-    rows = rows[rows["fact_id"] != _BATCHES].reset_index(drop=True)
-    group_of = {f: names[li] for names, facts, _ in _PIPELINE for f in facts}
-    noun_of = {f: noun for _, facts, noun in _PIPELINE for f in facts}
-    rows["group"] = rows["fact_id"].map(group_of)
+    order = [i for _, indicators, _ in _PIPELINE for i in indicators]
+    rows = pick_rows(df, chart="innovation_pipeline", indicator=[*order, _BATCHES])
+    batches = rows[rows["indicator_id"] == _BATCHES].iloc[0]
+    rows = rows[rows["indicator_id"] != _BATCHES].copy()
+    rows["_at"] = rows["indicator_id"].map({i: n for n, i in enumerate(order)})
+    rows["_kind"] = rows["kind"].map({k: n for n, k in enumerate(_KIND_WORDS)}).fillna(9)
+    rows = rows.sort_values(["_at", "_kind"], kind="stable").reset_index(drop=True)
+    group_of = {i: names[li] for names, indicators, _ in _PIPELINE for i in indicators}
+    noun_of = {i: noun for _, indicators, noun in _PIPELINE for i in indicators}
+    rows["group"] = rows["indicator_id"].map(group_of)
     rows["order"] = range(len(rows))
     kinds = rows["kind"].astype(str)
     items = []
@@ -94,7 +98,7 @@ def innovation_pipeline(
         name = r["indicator"]
         if r["indicator_id"] == "smart_innovation_cities" and kind in _KIND_WORDS:
             name = tr(lang, f"{name}：", f"{name}: ") + _KIND_WORDS[kind][li]
-        if r["fact_id"] == "lw-sci-projects-approved":
+        if r["indicator_id"] == "major_sci_tech_projects_approved":
             name = tr(
                 lang,
                 f"{name}（分 {formatting.number(batches['value'], lang)} 批）",
@@ -105,7 +109,7 @@ def innovation_pipeline(
             name += f" · {period.replace('/', '–')}"
         items.append(name)
     rows["item"] = items
-    rows["label"] = [written(r, lang, noun_of[r["fact_id"]]) for _, r in rows.iterrows()]
+    rows["label"] = [written(r, lang, noun_of[r["indicator_id"]]) for _, r in rows.iterrows()]
     # Bars in each group's own display unit (亿元 for the money), read from the data.
     shown = []
     for g in rows["group"].unique():

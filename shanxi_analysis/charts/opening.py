@@ -15,12 +15,12 @@ from ._base import (
     VIOLET,
     fact_tooltip,
     finish,
+    latest_fact_ids,
     plot_frame,
     qualified,
     select,
     span_label,
     tr,
-    with_plot_columns,
 )
 from .types import gap, share
 
@@ -80,15 +80,15 @@ growth_vs_average.theme = "opening_talent"
 
 _TALENT = (
     # (fact, label) : one dot per university / workstation / researcher
-    ("lw-demo-zone-university-partners", ("合作高校（所）", "Partner universities")),
-    ("lw-demo-zone-academician-workstations", ("院士工作站（个）", "Academician workstations")),
+    ("university_partners", ("合作高校（所）", "Partner universities")),
+    ("academician_workstations", ("院士工作站（个）", "Academician workstations")),
     (
-        "lw-demo-zone-national-talent",
+        "national_talent_programme_members",
         ("入选国家重大人才工程（位）", "Researchers in national talent programmes"),
     ),
 )
-_PROJECTS = "lw-investment-projects-three-regions"
-_PROJECTS_SHARE = "lw-investment-projects-three-regions-share"
+_PROJECTS = "investment_projects_signed"
+_PROJECTS_SHARE = "investment_projects_signed_share"
 _DOTS_PER_ROW = 60
 
 
@@ -100,15 +100,18 @@ def talent_and_partners(data: pd.DataFrame | None = None, *, lang: str = "zh") -
     No axis mixes units: each row counts its own thing, the track is a share.
     """
     df = plot_frame(data, lang)
-    ids = [f for f, _ in _TALENT] + [_PROJECTS, _PROJECTS_SHARE]
-    facts = with_plot_columns(select(df, ids, chart="talent_and_partners"), lang)
-    facts = facts.set_index("fact_id")
+    chosen = latest_fact_ids(
+        df, [i for i, _ in _TALENT] + [_PROJECTS, _PROJECTS_SHARE], chart="talent_and_partners"
+    )
+    talent = [(chosen[i], label) for i, label in _TALENT]
+    projects, projects_share = chosen[_PROJECTS], chosen[_PROJECTS_SHARE]
+    facts = select(df, list(chosen.values()), chart="talent_and_partners").set_index("fact_id")
     li = 0 if lang == "zh" else 1
-    width_units = max(_DOTS_PER_ROW, *(int(facts.loc[f, "base_value"]) for f, _ in _TALENT))
+    width_units = max(_DOTS_PER_ROW, *(int(facts.loc[f, "base_value"]) for f, _ in talent))
     dots, heads = [], []
     y = 0.0
     colours = [ACCENT, GREEN, VIOLET]
-    for fact_id, label in _TALENT:
+    for fact_id, label in talent:
         f = facts.loc[fact_id]
         n = int(f["base_value"])
         heads.append(
@@ -145,7 +148,7 @@ def talent_and_partners(data: pd.DataFrame | None = None, *, lang: str = "zh") -
     lookup = alt.LookupData(data=heads[["fact_id", *shown]], key="fact_id", fields=shown)
 
     # The share of projects: its own 0–100% track, drawn across the same width.
-    p, s = facts.loc[_PROJECTS], facts.loc[_PROJECTS_SHARE]
+    p, s = facts.loc[projects], facts.loc[projects_share]
     y += 0.2
     track_y = y + 0.9
     share = float(s["base_value"])
@@ -154,7 +157,7 @@ def talent_and_partners(data: pd.DataFrame | None = None, *, lang: str = "zh") -
         [
             {
                 **s.to_dict(),
-                "fact_id": _PROJECTS_SHARE,
+                "fact_id": projects_share,
                 "x": 0.0,
                 "x2": width_units * share / 100,
                 "full": float(width_units),

@@ -13,10 +13,10 @@ from ._base import (
     VIOLET,
     fact_tooltip,
     finish,
+    latest_fact_ids,
     plot_frame,
     select,
     tr,
-    with_plot_columns,
 )
 from .types import change, composition
 
@@ -45,11 +45,11 @@ dev_zones_composition.theme = "development_zones"
 
 _PARK_GROUPS = (
     # (fact giving the count, its label); the last group's count is the total minus the others
-    ("dz-demo-zone-national-parks", ("国家级开发区", "National-level zones")),
-    ("dz-demo-zone-provincial-parks", ("省级开发区", "Provincial-level zones")),
-    ("dz-demo-zone-parks-total", ("单独列出", "Listed separately")),
+    ("demo_zone_national_parks", ("国家级开发区", "National-level zones")),
+    ("demo_zone_provincial_parks", ("省级开发区", "Provincial-level zones")),
+    ("demo_zone_parks_total", ("单独列出", "Listed separately")),
 )
-_PARKS_TOTAL = "dz-demo-zone-parks-total"
+_PARKS_TOTAL = "demo_zone_parks_total"
 _PARK_TYPES = ("development_zone", "park")
 
 
@@ -71,14 +71,16 @@ def demo_zone_parks(data: pd.DataFrame | None = None, *, lang: str = "zh") -> al
     quote names); a square the quote does not name is labelled as such.
     """
     df = plot_frame(data, lang)
-    ids = [f for f, _ in _PARK_GROUPS]
-    facts = with_plot_columns(select(df, ids, chart="demo_zone_parks"), lang).set_index("fact_id")
+    chosen = latest_fact_ids(df, [i for i, _ in _PARK_GROUPS], chart="demo_zone_parks")
+    groups = [(chosen[i], labels) for i, labels in _PARK_GROUPS]
+    ids, total_id = [f for f, _ in groups], chosen[_PARKS_TOTAL]
+    facts = select(df, ids, chart="demo_zone_parks").set_index("fact_id")
     li = 0 if lang == "zh" else 1
     counts = {f: int(facts.loc[f, "base_value"]) for f in ids[:-1]}
-    counts[_PARKS_TOTAL] = int(facts.loc[_PARKS_TOTAL, "base_value"]) - sum(counts.values())
+    counts[total_id] = int(facts.loc[total_id, "base_value"]) - sum(counts.values())
     unnamed = tr(lang, "（原文未列名）", "(not named in the text)")
     rows, y = [], 0.0
-    for g, (fact_id, labels) in enumerate(_PARK_GROUPS):
+    for g, (fact_id, labels) in enumerate(groups):
         names = _named_parks(facts.loc[fact_id, "quote"], lang)
         n = max(counts[fact_id], 0)
         for i in range(n):
@@ -153,10 +155,10 @@ def demo_zone_parks(data: pd.DataFrame | None = None, *, lang: str = "zh") -> al
     chart = alt.layer(squares, names, big, group_text, data=units).properties(
         width=520, height=height
     )
-    total = facts.loc[_PARKS_TOTAL]
+    total = facts.loc[total_id]
     parts = [
         (labels[li], int((units["fact_id"] == f).sum()), units.loc[units["fact_id"] == f, "park"])
-        for f, labels in _PARK_GROUPS
+        for f, labels in groups
     ]
     if lang == "zh":
         desc = "；".join(f"{g} {n} 个：{'、'.join(p)}" for g, n, p in parts)
