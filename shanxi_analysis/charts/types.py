@@ -16,6 +16,7 @@ exactly the sources of the rows plotted.
 
 from __future__ import annotations
 
+import json
 import re
 
 import altair as alt
@@ -809,12 +810,24 @@ def change(
     several = rows["entity_id"].nunique() > 1
     names = list(dict.fromkeys(rows["entity"]))
     colour = _colour("entity", names, tr(lang, "主体", "Entity"), several)
+    # periods in time order at 0, 1, ...: the change is written at the middle of its slope
+    rows["pos"] = rows["x_label"].map({p: i for i, p in enumerate(sorted_periods)})
+    last = len(sorted_periods) - 1
+    names_expr = " : ".join(
+        f"datum.value == {i} ? {json.dumps(p, ensure_ascii=False)}"
+        for i, p in enumerate(sorted_periods)
+    )
     x = alt.X(
-        "x_label:N",
-        sort=sorted_periods,
+        "pos:Q",
         title=None,
-        axis=alt.Axis(labelAngle=0, domain=False, ticks=False),
-        scale=alt.Scale(paddingOuter=0.6),
+        scale=alt.Scale(domain=[-0.4, last + 0.4], nice=False, zero=False),
+        axis=alt.Axis(
+            values=list(range(last + 1)),
+            labelExpr=f"{names_expr} : ''",
+            domain=False,
+            ticks=False,
+            grid=False,
+        ),
     )
     y = alt.Y(
         "shown:Q",
@@ -842,23 +855,20 @@ def change(
         .mark_text(dy=-16, fontSize=13, fontWeight=600, color=INK)
         .encode(x=x, y=y, text="label:N", tooltip=tooltip)
     )
-    after = rows[rows["end"] == "after"]
-    headline = "\n".join(
-        f"{r.entity}：{r.change_label}"
-        if several and lang == "zh"
-        else f"{r.entity}: {r.change_label}"
-        if several
-        else r.change_label
-        for r in after.itertuples()
+    middles = rows.groupby("entity", sort=False).agg(
+        pos=("pos", "mean"),
+        shown=("shown", "mean"),
+        text=("change_label", "max"),
+        rise=("shown", lambda v: v.iloc[-1] >= v.iloc[0]),
     )
-    delta = (
-        alt.Chart(pd.DataFrame({"text": [headline]}))
-        .mark_text(
-            align="left", baseline="top", fontSize=13, color=ACCENT, fontWeight=600, lineBreak="\n"
-        )
-        .encode(x=alt.value(8), y=alt.value(4), text="text:N")
-    )
-    chart = alt.layer(*_bound_marks(rows, x, y), line, dots, values, delta).properties(
+    # under the middle of its slope, on the side the line leaves empty
+    delta = [
+        alt.Chart(middles[middles["rise"] == rise].reset_index())
+        .mark_text(align=align, dx=dx, dy=16, fontSize=13, color=ACCENT, fontWeight=600)
+        .encode(x=x, y=y, text="text:N")
+        for rise, align, dx in ((True, "left", 6), (False, "right", -6))
+    ]
+    chart = alt.layer(*_bound_marks(rows, x, y), line, dots, values, *delta).properties(
         width=420, height=260
     )
     name = str(rows["indicator"].iloc[0])
