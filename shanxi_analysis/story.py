@@ -26,44 +26,11 @@ _LATIN_THEN_HAN = re.compile(r"([0-9A-Za-z%])([\u4e00-\u9fff])")
 _PLACEHOLDER = re.compile(r"\{(fact|period|calc|indicator):([A-Za-z0-9_\-]+)\}")
 
 
-def _number(x: float) -> str:
-    return formatting.number(x, "en")
-
-
-def figure_of(
-    base_value: float,
-    base_unit: str,
-    qualifier: str,
-    lang: str,
-    *,
-    span: str | None = None,
-    value: float | None = None,
-    unit: str | None = None,
-) -> str:
-    """Return a figure for a reader in ``lang`` with its qualifier, in prose style
-    (:func:`shanxi_analysis.formatting.figure`).
-
-    >>> figure_of(150580000000, "yuan", "none", "en")
-    '150.58 billion yuan'
-    """
-    return formatting.figure(
-        base_value, base_unit, qualifier, lang, span=span, value=value, unit=unit
-    )
-
-
 def figure(fact_id: str, lang: str) -> str:
-    """Return a fact's figure for a reader in ``lang``, with its qualifier."""
+    """Return a fact's figure for a reader in ``lang``, with its qualifier (the ``prose``
+    style of :func:`shanxi_analysis.formatting.figure`)."""
     datasets.check_lang(lang)
-    f = datasets.fact(fact_id)
-    return figure_of(
-        f["base_value"],
-        f["base_unit"],
-        f["qualifier"],
-        lang,
-        span=f["span"],
-        value=f["value"],
-        unit=f["unit"],
-    )
+    return formatting.fact_figure(datasets.fact(fact_id), lang, "prose")
 
 
 CALCULATIONS: dict[str, Callable[[str], str]] = {
