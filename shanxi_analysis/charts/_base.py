@@ -373,6 +373,11 @@ def source_names(lang: str) -> dict[str, str]:
     }
 
 
+def tooltips(lang: str, *fields: tuple[str, str, str]) -> list[alt.Tooltip]:
+    """Return nominal tooltip entries from ``(field, zh title, en title)`` triples."""
+    return [alt.Tooltip(f"{f}:N", title=tr(lang, zh, en)) for f, zh, en in fields]
+
+
 def quote_tooltip(lang: str, field: str = "quote_shown") -> alt.Tooltip:
     """Return the tooltip entry of a quote (the column ``field``)."""
     return alt.Tooltip(f"{field}:N", title=tr(lang, "原文", "Quote"))

@@ -32,6 +32,7 @@ from ._base import (
     source_tooltip,
     span_label,
     table_frame,
+    tooltips,
     tr,
 )
 
@@ -492,36 +493,30 @@ policy_timeline.theme = "overview"
 # ---------------------------------------------------------------- map of places
 
 GEO_FILE = "shanxi.topojson"
-PLACE_GROUPS = {
-    # entity type: (zh, en) of the group it is coloured by
-    "city": ("城市与县镇", "Cities, counties, towns"),
-    "county": ("城市与县镇", "Cities, counties, towns"),
-    "town": ("城市与县镇", "Cities, counties, towns"),
-    "demonstration_zone": ("示范区、开发区与园区", "Zones and parks"),
-    "development_zone": ("示范区、开发区与园区", "Zones and parks"),
-    "park": ("示范区、开发区与园区", "Zones and parks"),
-    "company": ("企业、设施与项目", "Companies, facilities, projects"),
-    "facility": ("企业、设施与项目", "Companies, facilities, projects"),
-    "project": ("企业、设施与项目", "Companies, facilities, projects"),
-    "university": ("高校与科研机构", "Universities and research"),
-    "research_institution": ("高校与科研机构", "Universities and research"),
-}
-"""Entity types drawn on the map, by the group that colours them (eleven types are too many
-hues to tell apart; the tooltip names the exact type)."""
-_GROUP_COLOURS = (ACCENT, GREEN, COAL, VIOLET, MUTED)
+_PLACE_GROUPS = (
+    ("城市与县镇", "Cities, counties, towns"),
+    ("示范区、开发区与园区", "Zones and parks"),
+    ("企业、设施与项目", "Companies, facilities, projects"),
+    ("高校与科研机构", "Universities and research"),
+)
 TYPE_LABELS = {
-    "city": ("城市", "city"),
-    "county": ("县", "county"),
-    "town": ("镇", "town"),
-    "demonstration_zone": ("示范区", "demonstration zone"),
-    "development_zone": ("开发区", "development zone"),
-    "park": ("园区", "park"),
-    "company": ("企业", "company"),
-    "facility": ("设施", "facility"),
-    "project": ("项目", "project"),
-    "university": ("高校", "university"),
-    "research_institution": ("科研机构", "research institution"),
+    # entity type: (zh, en, the group that colours it: eleven hues are too many to tell
+    # apart, and the tooltip names the exact type)
+    "city": ("城市", "city", 0),
+    "county": ("县", "county", 0),
+    "town": ("镇", "town", 0),
+    "demonstration_zone": ("示范区", "demonstration zone", 1),
+    "development_zone": ("开发区", "development zone", 1),
+    "park": ("园区", "park", 1),
+    "company": ("企业", "company", 2),
+    "facility": ("设施", "facility", 2),
+    "project": ("项目", "project", 2),
+    "university": ("高校", "university", 3),
+    "research_institution": ("科研机构", "research institution", 3),
 }
+"""Entity types drawn on the map: their labels and the group that colours them."""
+PLACE_GROUPS = {t: _PLACE_GROUPS[g] for t, (_, _, g) in TYPE_LABELS.items()}
+_GROUP_COLOURS = (ACCENT, GREEN, COAL, VIOLET, MUTED)
 _NOT_POINTS = ("country", "province")  # the map itself stands for the province
 
 
@@ -716,7 +711,7 @@ def places_map(data: pd.DataFrame | None = None, *, lang: str = "zh") -> alt.Lay
             ],
         )
     )
-    groups = _known_first(pts["group"], dict.fromkeys(g[li] for g in PLACE_GROUPS.values()))
+    groups = _known_first(pts["group"], dict.fromkeys(g[li] for g in _PLACE_GROUPS))
     pick = alt.selection_point(fields=["group"], bind="legend")
     points = (
         alt.Chart(pts)
@@ -731,14 +726,15 @@ def places_map(data: pd.DataFrame | None = None, *, lang: str = "zh") -> alt.Lay
                 legend=alt.Legend(orient="right", columns=1),
             ),
             opacity=alt.condition(pick, alt.value(0.95), alt.value(0.12)),
-            tooltip=[
-                alt.Tooltip("name:N", title=tr(lang, "名称", "Name")),
-                alt.Tooltip("type_label:N", title=tr(lang, "类型", "Type")),
-                alt.Tooltip("mention:N", title=tr(lang, "原文提及", "Mention in the text")),
-                alt.Tooltip("coord:N", title=tr(lang, "坐标（纬度, 经度）", "Lat, lon")),
-                alt.Tooltip("coord_note:N", title=tr(lang, "位置说明", "What the point is")),
-                source_tooltip(lang),
-            ],
+            tooltip=tooltips(
+                lang,
+                ("name", "名称", "Name"),
+                ("type_label", "类型", "Type"),
+                ("mention", "原文提及", "Mention in the text"),
+                ("coord", "坐标（纬度, 经度）", "Lat, lon"),
+                ("coord_note", "位置说明", "What the point is"),
+                ("source_short", "来源", "Source"),
+            ),
         )
         .add_params(pick)
     )
@@ -824,15 +820,16 @@ def consistency_checks(data: pd.DataFrame | None = None, *, lang: str = "zh") ->
     faded = alt.condition(pick, alt.value(1), alt.value(0.2))
     x_scale = alt.Scale(domain=[0, 560], nice=False, zero=True)
     y = alt.Y("order:O", axis=None)
-    tooltip = [
-        alt.Tooltip("title:N", title=tr(lang, "规则", "Rule")),
-        alt.Tooltip("status_label:N", title=tr(lang, "结果", "Result")),
-        alt.Tooltip("detail:N", title=tr(lang, "计算", "Working")),
-        alt.Tooltip("explanation:N", title=tr(lang, "说明", "Explanation")),
-        alt.Tooltip("theme_name:N", title=tr(lang, "主题", "Theme")),
-        alt.Tooltip("facts_read:N", title=tr(lang, "读取的事实", "Facts read")),
-        source_tooltip(lang),
-    ]
+    tooltip = tooltips(
+        lang,
+        ("title", "规则", "Rule"),
+        ("status_label", "结果", "Result"),
+        ("detail", "计算", "Working"),
+        ("explanation", "说明", "Explanation"),
+        ("theme_name", "主题", "Theme"),
+        ("facts_read", "读取的事实", "Facts read"),
+        ("source_short", "来源", "Source"),
+    )
 
     tag = (
         alt.Chart()
