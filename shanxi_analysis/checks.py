@@ -21,31 +21,12 @@ The rules never change the data.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
 
-from . import datasets, metrics, quantities
+from . import datasets, derived, metrics, quantities, story
 from . import sources as _sources
-
-# A derivation: a metric function applied to the base values of facts (or to constants).
-Term = str | float
-
-
-@dataclass(frozen=True)
-class Derivation:
-    """``func(*args)`` where each arg is a fact id (its base value) or a constant."""
-
-    func: str
-    args: tuple[Term, ...]
-
-    def evaluate(self, values: dict[str, float]) -> float:
-        fn: Callable[..., float] = getattr(metrics, self.func)
-        return fn(*(values[a] if isinstance(a, str) else a for a in self.args))
-
-    def fact_ids(self) -> tuple[str, ...]:
-        return tuple(a for a in self.args if isinstance(a, str))
 
 
 @dataclass(frozen=True)
@@ -57,13 +38,13 @@ class Rule:
     theme: str
     title_zh: str
     title_en: str
-    explain_zh: str
+    explain_zh: str  # a template: {fact:ID}, {period:ID}, {calc:ID}, {tolerance}
     explain_en: str
-    parts: tuple[Term, ...] = ()
+    parts: tuple[str | float, ...] = ()
     whole: str | None = None
-    derive: Derivation | None = None
+    derive: str | None = None  # an id of shanxi_analysis.derived.REGISTRY
     target: str | None = None
-    other: Derivation | None = None
+    other: str | None = None  # a second derived id, for an agreement
     earlier: str | None = None
     later: str | None = None
     direction: str = "increase"
@@ -76,7 +57,7 @@ class Rule:
         ids: list[str] = [p for p in self.parts if isinstance(p, str)]
         for d in (self.derive, self.other):
             if d:
-                ids += d.fact_ids()
+                ids += derived.get(d).fact_ids()
         ids += [x for x in (self.whole, self.target, self.earlier, self.later) if x]
         return tuple(dict.fromkeys(ids))
 
@@ -98,6 +79,7 @@ class Result:
 
     @property
     def status(self) -> str:
+        """``pass`` or ``FAIL``."""
         return "pass" if self.passed else "FAIL"
 
 
@@ -108,9 +90,13 @@ RULES: tuple[Rule, ...] = (
         "development_zones",
         "开发区按级别加总",
         "Development zones by level add up",
-        "2020 年国家级（6 个）与省级（77 个）开发区之和应等于省级以上开发区总数（83 个）。",
-        "National (6) plus provincial (77) development zones in 2020 should equal the total at "
-        "provincial level and above (83).",
+        "{period:dz-dev-zones-national-2020}国家级（{fact:dz-dev-zones-national-2020}）与省级"
+        "（{fact:dz-dev-zones-provincial-2020}）开发区之和应等于省级以上开发区总数"
+        "（{fact:dz-dev-zones-total-2020}）。",
+        "National ({fact:dz-dev-zones-national-2020}) plus provincial "
+        "({fact:dz-dev-zones-provincial-2020}) development zones in "
+        "{period:dz-dev-zones-national-2020} should equal the total at provincial level and "
+        "above ({fact:dz-dev-zones-total-2020}).",
         parts=("dz-dev-zones-national-2020", "dz-dev-zones-provincial-2020"),
         whole="dz-dev-zones-total-2020",
     ),
@@ -120,8 +106,14 @@ RULES: tuple[Rule, ...] = (
         "development_zones",
         "开发区按类型加总",
         "Development zones by type add up",
-        "工业类、生态文化旅游类与现代农业产业类开发区之和应等于开发区总数。",
-        "Industrial, eco-cultural tourism and modern agriculture zones should add up to the total.",
+        "工业类（{fact:dz-dev-zones-industrial-2020}）、生态文化旅游类"
+        "（{fact:dz-dev-zones-eco-tourism-2020}）与现代农业产业类"
+        "（{fact:dz-dev-zones-agricultural-2020}）开发区之和应等于开发区总数"
+        "（{fact:dz-dev-zones-total-2020}）。",
+        "Industrial ({fact:dz-dev-zones-industrial-2020}), eco-cultural tourism "
+        "({fact:dz-dev-zones-eco-tourism-2020}) and modern agriculture "
+        "({fact:dz-dev-zones-agricultural-2020}) zones should add up to the total "
+        "({fact:dz-dev-zones-total-2020}).",
         parts=(
             "dz-dev-zones-industrial-2020",
             "dz-dev-zones-eco-tourism-2020",
@@ -135,10 +127,13 @@ RULES: tuple[Rule, ...] = (
         "development_zones",
         "示范区整合园区加总",
         "Parks of the demonstration zone add up",
-        "4 个国家级开发区、3 个省级开发区，再加上单独列出的山西大学城产业园区，"
-        "应等于整合的 8 个园区。",
-        "The 4 national and 3 provincial zones, plus the Shanxi University Town Industrial Park "
-        "named on its own, should equal the 8 parks merged into the zone.",
+        "{fact:dz-demo-zone-national-parks}国家级开发区、{fact:dz-demo-zone-provincial-parks}"
+        "省级开发区，再加上单独列出的山西大学城产业园区，应等于整合的"
+        "{fact:dz-demo-zone-parks-total}园区。",
+        "The {fact:dz-demo-zone-national-parks} national and "
+        "{fact:dz-demo-zone-provincial-parks} provincial zones, plus the Shanxi University Town "
+        "Industrial Park named on its own, should equal the {fact:dz-demo-zone-parks-total} "
+        "parks merged into the zone.",
         parts=("dz-demo-zone-national-parks", "dz-demo-zone-provincial-parks", 1.0),
         whole="dz-demo-zone-parks-total",
         constants={
@@ -154,13 +149,12 @@ RULES: tuple[Rule, ...] = (
         "reform_business",
         "贷款利息节省的算术",
         "Arithmetic of the loan-interest saving",
-        "1.5 亿元贷款按 4.75% 的年利率计 9 个月的利息，应等于文中所说节省的 534.375 万元。",
-        "Interest on a 150-million-yuan loan at 4.75% a year for 9 months should equal the "
-        "5.34375 million yuan the article says was saved.",
-        derive=Derivation(
-            "simple_interest",
-            ("lw-loan-principal", "lw-loan-benchmark-rate", "lw-loan-months-saved"),
-        ),
+        "{fact:lw-loan-principal}贷款按{fact:lw-loan-benchmark-rate}的年利率计"
+        "{fact:lw-loan-months-saved}的利息，应等于文中所说节省的{fact:lw-loan-interest-saved}。",
+        "Interest on a {fact:lw-loan-principal} loan at {fact:lw-loan-benchmark-rate} a year "
+        "for {fact:lw-loan-months-saved} should equal the {fact:lw-loan-interest-saved} the "
+        "article says was saved.",
+        derive="loan_interest_check",
         target="lw-loan-interest-saved",
     ),
     Rule(
@@ -169,11 +163,12 @@ RULES: tuple[Rule, ...] = (
         "reform_business",
         "两期工程的节省",
         "Savings over the two phases",
-        "两期工程各节省 534.375 万元，合计应符合“1000 多万元”。",
-        "Two phases saving 5.34375 million yuan each should fit “more than 10 million yuan”.",
-        derive=Derivation("scale", ("lw-loan-interest-saved", 2.0)),
+        "两期工程各节省{fact:lw-loan-interest-saved}，合计{calc:loan_two_phases}，"
+        "应符合“{fact:lw-loan-total-saved}”。",
+        "Two phases saving {fact:lw-loan-interest-saved} each, {calc:loan_two_phases} in all, "
+        "should fit “{fact:lw-loan-total-saved}”.",
+        derive="loan_two_phases",
         target="lw-loan-total-saved",
-        constants={"2.0": ("两期（× 2）", "two phases (× 2)")},
     ),
     Rule(
         "high-tech-growth",
@@ -181,9 +176,13 @@ RULES: tuple[Rule, ...] = (
         "emerging_industry",
         "高新技术企业增长",
         "Growth of high-tech enterprises",
-        "高新技术企业由 2015 年的 720 家增加到 2020 年的 3188 家：应为增长，并给出年均增速。",
-        "High-tech enterprises went from 720 (2015) to 3,188 (2020): an increase; the rule "
-        "reports the compound annual growth rate.",
+        "高新技术企业由{period:lw-high-tech-firms-2015}的{fact:lw-high-tech-firms-2015}增加到"
+        "{period:lw-high-tech-firms-2020}的{fact:lw-high-tech-firms-2020}：应为增长，"
+        "并给出年均增速。",
+        "High-tech enterprises went from {fact:lw-high-tech-firms-2015} "
+        "({period:lw-high-tech-firms-2015}) to {fact:lw-high-tech-firms-2020} "
+        "({period:lw-high-tech-firms-2020}): an increase; the rule reports the compound annual "
+        "growth rate.",
         earlier="lw-high-tech-firms-2015",
         later="lw-high-tech-firms-2020",
         annualise=True,
@@ -194,8 +193,11 @@ RULES: tuple[Rule, ...] = (
         "coal_energy",
         "先进产能占比提高",
         "Share of advanced coal capacity rises",
-        "先进产能占比由不足 30% 提高到 68%：应为提高。",
-        "The share of advanced coal capacity went from under 30% to 68%: an increase.",
+        "先进产能占比由{fact:lw-advanced-coal-capacity-share-2015}提高到"
+        "{fact:lw-advanced-coal-capacity-share-2020}：应为提高。",
+        "The share of advanced coal capacity went from "
+        "{fact:lw-advanced-coal-capacity-share-2015} to "
+        "{fact:lw-advanced-coal-capacity-share-2020}: an increase.",
         earlier="lw-advanced-coal-capacity-share-2015",
         later="lw-advanced-coal-capacity-share-2020",
     ),
@@ -205,17 +207,19 @@ RULES: tuple[Rule, ...] = (
         "opening_talent",
         "两篇报道推算的 2019 年全省外贸",
         "Shanxi's 2019 foreign trade, implied by both articles",
-        "2020 年报道：开发区进出口 998.8 亿元占全省 69%，推算全省约 1447.5 亿元；2021 年报道："
-        "2020 年外贸 1505.8 亿元、同比增长 4%，推算 2019 年约 1447.9 亿元。两者应相差不到 1%。",
-        "The 2020 article: the zones' 99.88 billion yuan of trade is 69% of the province's, so "
-        "about 144.75 billion; the 2021 article: 150.58 billion in 2020, up 4%, so about "
-        "144.79 billion in 2019. The two should differ by less than 1%.",
-        derive=Derivation(
-            "implied_total", ("dz-dev-zones-trade-2019", "dz-dev-zones-trade-share-2019")
-        ),
-        other=Derivation(
-            "implied_previous", ("lw-foreign-trade-2020", "lw-foreign-trade-growth-2020")
-        ),
+        "较早的报道：开发区进出口{fact:dz-dev-zones-trade-2019}占全省"
+        "{fact:dz-dev-zones-trade-share-2019}，推算全省约{calc:shanxi_trade_2019_from_share}；"
+        "较晚的报道：{period:lw-foreign-trade-2020}外贸{fact:lw-foreign-trade-2020}、同比增长"
+        "{fact:lw-foreign-trade-growth-2020}，推算上年约{calc:shanxi_trade_2019_from_growth}。"
+        "两者应相差不到{tolerance}。",
+        "The earlier article: the zones' {fact:dz-dev-zones-trade-2019} of trade is "
+        "{fact:dz-dev-zones-trade-share-2019} of the province's, so about "
+        "{calc:shanxi_trade_2019_from_share}; the later article: {fact:lw-foreign-trade-2020} "
+        "in {period:lw-foreign-trade-2020}, up {fact:lw-foreign-trade-growth-2020}, so about "
+        "{calc:shanxi_trade_2019_from_growth} the year before. The two should differ by less "
+        "than {tolerance}.",
+        derive="shanxi_trade_2019_from_share",
+        other="shanxi_trade_2019_from_growth",
         rel_tol=0.01,
     ),
     Rule(
@@ -224,9 +228,11 @@ RULES: tuple[Rule, ...] = (
         "development_zones",
         "开发区数量 2020→2021",
         "Development zones, 2020 to 2021",
-        "省级以上开发区由 2020 年报道的 83 个增至 2021 年报道的 88 个：数量不应减少。",
-        "Zones at provincial level and above: 83 in the 2020 article, 88 in the 2021 article; "
-        "the count should not fall.",
+        "省级以上开发区由{period:dz-dev-zones-total-2020}报道的{fact:dz-dev-zones-total-2020}"
+        "增至{period:lw-dev-zones-2021}报道的{fact:lw-dev-zones-2021}：数量不应减少。",
+        "Zones at provincial level and above: {fact:dz-dev-zones-total-2020} in the "
+        "{period:dz-dev-zones-total-2020} article, {fact:lw-dev-zones-2021} in the "
+        "{period:lw-dev-zones-2021} article; the count should not fall.",
         earlier="dz-dev-zones-total-2020",
         later="lw-dev-zones-2021",
     ),
@@ -261,7 +267,7 @@ def _fmt(x: float) -> str:
 
 def evaluate(rule: Rule, lang: str = "zh") -> Result:
     """Return the result of one rule, with the detail in ``lang``."""
-    lang = datasets._check_lang(lang)
+    lang = datasets.check_lang(lang)
     values, quals = _values()
     missing = [f for f in rule.fact_ids() if f not in values]
     if missing:
@@ -275,7 +281,7 @@ def evaluate(rule: Rule, lang: str = "zh") -> Result:
         detail = f"{terms} = {_fmt(observed)}；" if zh else f"{terms} = {_fmt(observed)}; "
         detail += f"总数 {_fmt(expected)}" if zh else f"total {_fmt(expected)}"
     elif rule.kind == "derived":
-        observed = rule.derive.evaluate(values)
+        observed = derived.get(rule.derive).value(values)
         expected = values[rule.target]
         q = quals[rule.target]
         passed = _fits_qualifier(observed, expected, q, rule.rel_tol)
@@ -286,8 +292,8 @@ def evaluate(rule: Rule, lang: str = "zh") -> Result:
             else f"derived {_fmt(observed)}, stated {label + ' ' if label else ''}{_fmt(expected)}"
         )
     elif rule.kind == "agreement":
-        observed = rule.derive.evaluate(values)
-        expected = rule.other.evaluate(values)
+        observed = derived.get(rule.derive).value(values)
+        expected = derived.get(rule.other).value(values)
         diff = metrics.relative_difference(observed, expected)
         passed = diff <= rule.rel_tol
         detail = (
@@ -337,7 +343,7 @@ def evaluate(rule: Rule, lang: str = "zh") -> Result:
         kind=rule.kind,
         theme=rule.theme,
         title=rule.title_zh if zh else rule.title_en,
-        explanation=rule.explain_zh if zh else rule.explain_en,
+        explanation=explanation(rule, lang),
         passed=bool(passed),
         observed=float(observed),
         expected=float(expected),
@@ -346,9 +352,16 @@ def evaluate(rule: Rule, lang: str = "zh") -> Result:
     )
 
 
+def explanation(rule: Rule, lang: str = "zh") -> str:
+    """Return a rule's explanation in ``lang``: its template with the figures filled from the
+    data, so that it cannot go stale."""
+    template = rule.explain_zh if datasets.check_lang(lang) == "zh" else rule.explain_en
+    return story.render(template.replace("{tolerance}", f"{rule.rel_tol:.0%}"), lang)
+
+
 def _years_between(a: str | None, b: str | None) -> float | None:
     try:
-        return float(int(str(b)[:4]) - int(str(a)[:4])) or None
+        return derived.years_between(str(a), str(b)) or None
     except (TypeError, ValueError):
         return None
 
@@ -456,3 +469,11 @@ def agreement_mismatches() -> pd.DataFrame:
                     {"fact_id": f.fact_id, "field": name, "curated": curated, "extracted": read}
                 )
     return pd.DataFrame(rows, columns=["fact_id", "field", "curated", "extracted"])
+
+
+def rule(rule_id: str) -> Rule:
+    """Return one rule by id; ``KeyError`` lists the known ids."""
+    for r in RULES:
+        if r.rule_id == rule_id:
+            return r
+    raise KeyError(f"unknown rule {rule_id!r}; known: {', '.join(r.rule_id for r in RULES)}")

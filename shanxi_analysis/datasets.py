@@ -57,6 +57,7 @@ KIND_LABELS = {
 
 _TABLES = (
     "sources",
+    "units",
     "indicators",
     "entities",
     "facts",
@@ -92,10 +93,14 @@ class DataError(ValueError):
         self.file, self.row, self.field = str(file), row, field
 
 
-def _check_lang(lang: str) -> str:
+def check_lang(lang: str) -> str:
+    """Return ``lang`` if it is one of :data:`LANGS`; raise ``ValueError`` naming them otherwise."""
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {', '.join(map(repr, LANGS))}, got {lang!r}")
     return lang
+
+
+_check_lang = check_lang  # old private name, still used by widgets.py (issue 11 moves it)
 
 
 # ---------------------------------------------------------------- the package descriptor
@@ -369,7 +374,7 @@ def _label(df: pd.DataFrame, lang: str, column: str = "name") -> pd.DataFrame:
 
 def sources(lang: str = "zh") -> pd.DataFrame:
     """Return the source registry with ``title``, ``publisher`` in ``lang``."""
-    _check_lang(lang)
+    check_lang(lang)
     df = _table("sources")
     df["title"] = df[f"title_{lang}"]
     df["publisher"] = df[f"publisher_{lang}"]
@@ -377,18 +382,28 @@ def sources(lang: str = "zh") -> pd.DataFrame:
 
 
 def indicators(lang: str = "zh") -> pd.DataFrame:
-    """Return the indicators with a ``name`` column in ``lang``."""
-    return _label(_table("indicators"), _check_lang(lang))
+    """Return the indicators with a ``name`` and a ``short`` name in ``lang`` (the short
+    name falls back to the name) and their display metadata (``noun_en``, ``digits``,
+    ``positive_means``)."""
+    df = _label(_table("indicators"), check_lang(lang))
+    df["short"] = df[f"short_{lang}"].fillna(df["name"])
+    return df
+
+
+def units(lang: str = "zh") -> pd.DataFrame:
+    """Return the base units with a ``name`` in ``lang`` and their magnitude ladders
+    (``ladder_zh``, ``ladder_en``: see :mod:`shanxi_analysis.formatting`)."""
+    return _label(_table("units"), check_lang(lang))
 
 
 def entities(lang: str = "zh") -> pd.DataFrame:
     """Return the entities (places, zones, companies ...) with a ``name`` in ``lang``."""
-    return _label(_table("entities"), _check_lang(lang))
+    return _label(_table("entities"), check_lang(lang))
 
 
 def events(lang: str = "zh") -> pd.DataFrame:
     """Return the dated milestones with ``title`` in ``lang``, oldest first."""
-    _check_lang(lang)
+    check_lang(lang)
     df = _table("events")
     df["title"] = df[f"title_{lang}"]
     return df.sort_values("date", kind="stable").reset_index(drop=True)
@@ -396,7 +411,7 @@ def events(lang: str = "zh") -> pd.DataFrame:
 
 def clusters(lang: str = "zh") -> pd.DataFrame:
     """Return the industry clusters by tier and zone with a ``name`` in ``lang``."""
-    return _label(_table("clusters"), _check_lang(lang))
+    return _label(_table("clusters"), check_lang(lang))
 
 
 def excluded_mentions() -> pd.DataFrame:
@@ -415,7 +430,7 @@ def facts(lang: str = "zh", *, theme: str | None = None) -> pd.DataFrame:
 
     ``theme`` keeps only the facts of one theme (see :data:`THEMES`).
     """
-    _check_lang(lang)
+    check_lang(lang)
     df = _table("facts")
     if theme is not None:
         if theme not in THEMES:
@@ -505,7 +520,7 @@ class Citation:
 
     def text(self, lang: str = "zh") -> str:
         """Return the citation as one line of text in ``lang``."""
-        _check_lang(lang)
+        check_lang(lang)
         where = (
             f"第 {self.block_no} 段（{self.block_kind}），字符 {self.start}–{self.end}"
             if lang == "zh"
@@ -566,7 +581,7 @@ def cite(fact_id: str) -> Citation:
 
 def citation_line(source_ids, lang: str = "zh") -> str:
     """Return the "来源：…" / "Source: …" line for the sources of the rows a chart plots."""
-    _check_lang(lang)
+    check_lang(lang)
     reg = _table("sources").set_index("source_id")
     ids = list(dict.fromkeys(s for s in source_ids if s in reg.index))
     parts = []

@@ -8,8 +8,8 @@ import re
 import pandas as pd
 import pytest
 
-from shanxi_analysis import charts, datasets, metrics
-from shanxi_analysis.charts import _base, reform
+from shanxi_analysis import charts, datasets, derived, formatting, metrics
+from shanxi_analysis.charts import _base, reform, render
 
 LANGS = ("zh", "en")
 
@@ -115,6 +115,22 @@ def test_calculator_draws_the_articles_figures_as_references(lang):
     assert ("1000+ 万元" if lang == "zh" else "10+ million yuan") in points[1]["label"]
 
 
+def test_calculator_takes_its_inputs_as_keywords_and_its_title_follows_the_sliders():
+    chart = charts.loan_savings_calculator(lang="en", principal=3e8, months=12, phases=3)
+    spec = chart.to_dict()
+    params = {p["name"]: p["value"] for p in spec["params"]}
+    assert params[reform.PARAM_PRINCIPAL] == 300 and params[reform.PARAM_MONTHS] == 12
+    assert {r["phases"] for r in _layer_data(spec, "bar")[0]} == {1.0, 3.0}
+    expr = spec["title"]["text"]["expr"]
+    assert reform.PARAM_PRINCIPAL in expr and reform.PARAM_MONTHS in expr
+    drawn = render.svg_text(charts.to_svg(chart))
+    assert "a 300 million yuan loan, 12 months sooner" in drawn
+    defaults = derived.loan_defaults()
+    assert derived.loan_saving(**defaults) == pytest.approx(
+        derived.value("loan_interest_check") * defaults["phases"]
+    )
+
+
 def test_calculator_follows_a_users_data():
     df = _edited("lw-loan-months-saved", 6)
     spec = charts.loan_savings_calculator(df, lang="en").to_dict()
@@ -125,52 +141,55 @@ def test_calculator_follows_a_users_data():
 # ---------------------------------------------------------------- energy
 
 
+def _all_rows(spec: dict, mark: str) -> list[dict]:
+    return [r for rows in _layer_data(spec, mark) for r in rows]
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_coal_slope_shows_less_than_as_a_hollow_point_with_its_range(lang):
     spec = charts.coal_before_after(lang=lang).to_dict()
-    points = _layer_data(spec, "point")[0]
-    start, end = points
-    assert _fact(start["fact_id"])["qualifier"] == "less_than" and start["fill"] == "white"
-    assert end["fill"] != "white"
-    assert (start["lo"], start["hi"]) == (0.0, 30.0)
-    label = start["label"]
-    assert label.startswith("不足" if lang == "zh" else "<")
-    text = spec["description"]
-    assert "15685" in text.replace(",", "") or "156.85" in text
-    assert "900" in text
+    start, end = _layer_data(spec, "point")[0]
+    assert not start["exact"]  # 不足 30%: a hollow point
+    assert end["exact"]
+    assert start["label"].startswith("不足" if lang == "zh" else "<")
+    ranges = _all_rows(spec, "rule")
+    assert [(r["lo"], r["hi"]) for r in ranges] == [(0.0, 30.0)]
+    # under 30% to 68%: the rise is a bound too, never an exact 38 points
+    assert ("超过 +38 个百分点" if lang == "zh" else "more than +38 pp") in spec["description"]
 
 
 def test_coal_slope_with_an_exact_start_has_no_range_and_a_filled_point():
     df = _edited("lw-advanced-coal-capacity-share-2015", 25, qualifier="none")
     spec = charts.coal_before_after(df, lang="en").to_dict()
     start = _layer_data(spec, "point")[0][0]
-    assert start["fill"] != "white" and start["lo"] == start["hi"] == 25
-    assert "less than" not in spec["title"]["text"]
-    assert "up by 43 points" in spec["description"]
+    assert start["exact"] and start["shown"] == 25
+    assert not _all_rows(spec, "rule")
+    assert "+43 pp" in spec["description"] and "more than" not in spec["description"]
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_wind_solar_share_derives_the_rest_and_the_implied_total(lang):
+def test_wind_solar_share_draws_the_share_and_the_implied_total(lang):
     spec = charts.wind_solar_share(lang=lang).to_dict()
-    bars = _layer_data(spec, "bar")[0]
+    track, filled = _layer_data(spec, "bar")
     share = _fact("lw-wind-solar-share-2021-06")["base_value"]
-    assert [b["end"] - b["start"] for b in bars] == pytest.approx([share, 100 - share])
-    assert bars[-1]["end"] == pytest.approx(100)
+    assert [r["share"] for r in filled] == [share] and track[0]["full"] == 100
     total = metrics.implied_total(_fact("lw-wind-solar-capacity-2021-06")["base_value"], share)
-    # Shown to three significant figures, the precision of the 31.2% it is derived from.
-    shown = "10800" if lang == "zh" else "108"
+    # Shown to three significant figures, the precision of the 31.2% it is derived from,
+    # and the same text as the narrative's derived value.
+    shown = "10800 万千瓦" if lang == "zh" else "108 GW"
     assert _base.significant(total, 3) / (1e4 if lang == "zh" else 1e6) == pytest.approx(
-        float(shown.replace(",", ""))
+        float(shown.split()[0])
     )
-    assert all(shown in b["total"] for b in bars), [b["total"] for b in bars]
+    assert shown in filled[0]["whole_label"]
+    assert derived.text("wind_solar_total_capacity", lang) in filled[0]["whole_label"]
     tips = [t["field"] for lay in _layers(spec) for t in lay["encoding"].get("tooltip", [])]
-    assert "total" in tips
+    assert "whole_label" in tips and "quote_shown" in tips
 
 
 def test_wind_solar_share_follows_a_users_data():
     df = _edited("lw-wind-solar-share-2021-06", 40)
-    bars = _layer_data(charts.wind_solar_share(df, lang="en").to_dict(), "bar")[0]
-    assert [b["end"] - b["start"] for b in bars] == pytest.approx([40, 60])
+    filled = _layer_data(charts.wind_solar_share(df, lang="en").to_dict(), "bar")[1]
+    assert [r["share"] for r in filled] == [40]
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -192,7 +211,7 @@ def test_equivalences_show_three_vehicle_alternatives_not_a_sum(lang):
     )
     texts = [r for rows in _layer_data(spec, "text") for r in rows if r.get("per_home")]
     assert texts and all(
-        _base.num(_base.significant(per_home, 2), lang) in r["per_home"] for r in texts
+        formatting.number(_base.significant(per_home, 2), lang) in r["per_home"] for r in texts
     )
 
 
@@ -200,25 +219,21 @@ def test_equivalences_show_three_vehicle_alternatives_not_a_sum(lang):
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_high_tech_growth_labels_the_cagr_and_keeps_the_target_off_the_axis(lang):
+def test_high_tech_growth_labels_the_change_and_the_cagr(lang):
     spec = charts.high_tech_growth(lang=lang).to_dict()
     rate = metrics.cagr(720, 3188, 5)
     assert f"{rate * 100:.1f}%" in spec["description"]
-    (bars,) = _layer_data(spec, "bar")
-    assert [b["fact_id"] for b in bars] == ["lw-high-tech-firms-2015", "lw-high-tech-firms-2020"]
-    # The 2025 share-of-GDP target is text at a fixed place, never on the count axis.
-    for lay in _layers(spec):
-        ids = {r.get("fact_id") for r in _rows(spec, lay)}
-        if "lw-sei-gdp-share-2025-target" in ids:
-            assert "value" in lay["encoding"]["y"], "the target must not use the y scale"
+    assert derived.text("high_tech_cagr", lang).lstrip("+") in spec["description"]
+    points = _layer_data(spec, "point")[0]
+    assert [p["shown"] for p in points] == [720, 3188]
 
 
 def test_high_tech_growth_follows_a_users_data():
     df = _edited("lw-high-tech-firms-2020", 4000)
     spec = charts.high_tech_growth(df, lang="en").to_dict()
-    assert [b["base_value"] for b in _layer_data(spec, "bar")[0]] == [720, 4000]
+    assert [p["shown"] for p in _layer_data(spec, "point")[0]] == [720, 4000]
     assert f"{metrics.cagr(720, 4000, 5) * 100:.1f}%" in spec["description"]
-    assert "4,000" in spec["title"]["text"]
+    assert "4,000 firms" in [p["label"] for p in _layer_data(spec, "point")[0]]
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -280,14 +295,16 @@ def test_cluster_tiers_follows_a_users_table():
 @pytest.mark.parametrize("lang", LANGS)
 def test_business_environment_is_a_panel_of_quoted_figures_without_a_shared_axis(lang):
     spec = charts.business_environment(lang=lang).to_dict()
-    (tiles,) = _layer_data(spec, "rect")
+    tiles = _layer_data(spec, "rect")[0]
     ids = [t["fact_id"] for t in tiles]
     assert {"lw-business-startup-days", "lw-fortune-global-500-investors"} <= set(ids)
     assert all(t["quote_shown"] for t in tiles)
     for lay in _layers(spec):
         for channel in ("x", "y"):
             enc = lay["encoding"].get(channel, {})
-            assert enc.get("type") != "quantitative", "different units must not share an axis"
+            assert enc.get("field") not in ("base_value", "shown", "value"), (
+                "different units must not share an axis"
+            )
     big = {t["fact_id"]: t["big"] for t in tiles}
     assert big["lw-steel-savings-per-tonne"].startswith("≥")
 
@@ -305,15 +322,14 @@ def test_business_environment_is_a_panel_of_quoted_figures_without_a_shared_axis
         ("at_least", "≥600 家", "≥600 firms"),
     ],
 )
-def test_written_values_keep_their_qualifier(qualifier, zh, en):
-    row = {"value": 600.0, "unit": "家", "base_value": 600.0, "base_unit": "count"}
-    row["qualifier"] = qualifier
-    assert _base.written(row, "zh") == zh
-    assert _base.written(row, "en", "firms") == en
+def test_labels_keep_their_qualifier(qualifier, zh, en):
+    kw = {"style": "label", "value": 600.0, "unit": "家", "noun": "firms"}
+    assert formatting.figure(600.0, "count", qualifier, "zh", **kw) == zh
+    assert formatting.figure(600.0, "count", qualifier, "en", **kw) == en
 
 
-def test_written_values_use_english_magnitudes():
-    row = {"value": 15685.0, "unit": "万吨", "base_value": 156850000.0, "base_unit": "tonne"}
-    assert _base.written({**row, "qualifier": "none"}, "en") == "156.85 million t"
-    assert _base.written({**row, "qualifier": "none"}, "zh") == "15685 万吨"
-    assert _base.en_scale("yuan", [1.5e8]) == (1e6, "million yuan")
+def test_labels_use_english_magnitudes():
+    kw = {"style": "label", "value": 15685.0, "unit": "万吨"}
+    assert formatting.figure(156850000.0, "tonne", "none", "en", **kw) == "156.85 million tonnes"
+    assert formatting.figure(156850000.0, "tonne", "none", "zh", **kw) == "15685 万吨"
+    assert formatting.scale("yuan", [1.5e8], "en") == (1e6, "million yuan")

@@ -8,7 +8,7 @@ import json
 import pandas as pd
 import pytest
 
-from shanxi_analysis import charts, checks, datasets, metrics, paths
+from shanxi_analysis import charts, checks, datasets, derived, metrics, paths
 from shanxi_analysis.charts import opening, overview
 from shanxi_analysis.charts._base import citation_text
 
@@ -187,14 +187,15 @@ def test_key_figures_show_the_number_as_written_and_follow_the_data():
     edited = _edited("lw-dev-zones-2021", 90, lang="zh")
     spec = _spec(charts.key_figures(edited, lang="zh"))
     rows = {r["fact_id"]: r for r in _rows(spec, _units(spec)[0])}
-    assert rows["lw-dev-zones-2021"]["big"] == "90个"
+    assert rows["lw-dev-zones-2021"]["big"] == "90 个"
 
 
 def test_key_figures_in_english_read_the_base_value():
     spec = _spec(charts.key_figures(lang="en"))
     rows = {r["fact_id"]: r for r in _rows(spec, _units(spec)[0])}
-    assert rows["lw-foreign-trade-2020"]["big"] == "CNY 150.58 bn"
-    assert rows["lw-coal-overcapacity-cut-2016-2020"]["big"] == "156.85 million t"
+    # the same words as every other chart and the narrative (one formatter)
+    assert rows["lw-foreign-trade-2020"]["big"] == "150.58 billion yuan"
+    assert rows["lw-coal-overcapacity-cut-2016-2020"]["big"] == "156.85 million tonnes"
     assert rows["lw-business-startup-days"]["big"] == "1 day"
     assert all(overview.KEY_FIGURES)
     themes = datasets.facts().set_index("fact_id").loc[list(overview.KEY_FIGURES), "theme"]
@@ -274,91 +275,82 @@ def test_a_failing_rule_is_marked_and_counted():
 
 
 def _growth(spec: dict) -> dict[tuple[str, bool], float]:
-    rows = (
-        spec["data"]["values"]
-        if "values" in spec["data"]
-        else spec["datasets"][spec["data"]["name"]]
-    )
-    return {(r["key"], r["derived"]): r["rate"] for r in rows}
+    rows = [r for u in _units(spec) if _mark(u) == "point" for r in _rows(spec, u)]
+    # each point carries the facts it comes from: the stated rate first, then its gap
+    return {(r["fact_id"].split(";")[0], r["is_ref"]): r["rate"] for r in rows}
 
 
 def test_growth_vs_average_derives_the_reference_rates():
     got = _growth(_spec(charts.growth_vs_average(lang="en")))
     fdi = _base("dz-dev-zones-fdi-growth-2020q1")
-    assert got[("fdi", False)] == pytest.approx(fdi)
-    assert got[("fdi", True)] == pytest.approx(
+    assert got[("dz-dev-zones-fdi-growth-2020q1", False)] == pytest.approx(fdi)
+    assert got[("dz-dev-zones-fdi-growth-2020q1", True)] == pytest.approx(
         metrics.implied_rate(_base("dz-dev-zones-fdi-growth-gap-2020q1"), fdi)
     )
-    # the decline is stored as 1.6 and plotted as -1.6
+    # the decline is stored as 1.6 (indicator written as a fall) and plotted as -1.6
     decline = -_base("dz-dev-zones-imports-decline-2020q1")
-    assert got[("imports", False)] == pytest.approx(decline)
-    assert got[("imports", True)] == pytest.approx(
+    assert got[("dz-dev-zones-imports-decline-2020q1", False)] == pytest.approx(decline)
+    assert got[("dz-dev-zones-imports-decline-2020q1", True)] == pytest.approx(
         metrics.implied_rate(_base("dz-dev-zones-imports-growth-gap-2020q1"), decline)
     )
-    assert got[("trade", True)] == pytest.approx(1.9)
-
-
-def test_growth_vs_average_says_the_sign_was_added_and_marks_derived_values():
-    spec = _spec(charts.growth_vs_average(lang="en"))
-    rows = (
-        spec["data"]["values"]
-        if "values" in spec["data"]
-        else spec["datasets"][spec["data"]["name"]]
+    # the chart and the narrative give the same national rate
+    assert got[("lw-foreign-trade-growth-2020", True)] == pytest.approx(
+        derived.value("national_trade_growth_2020")
     )
-    imports = next(r for r in rows if r["key"] == "imports" and not r["derived"])
-    assert "down 1.6%" in imports["how"] and "−1.6%" in imports["how"]
-    assert all("derived" in r["point_label"] for r in rows if r["derived"])
+
+
+def test_growth_vs_average_marks_derived_values():
+    spec = _spec(charts.growth_vs_average(lang="en"))
+    assert "hollow: the reference, derived" in " ".join(spec["title"]["subtitle"])
+    rows = [r for u in _units(spec) if _mark(u) == "point" for r in _rows(spec, u)]
+    assert all("implied" in r["who"] for r in rows if r["is_ref"])
 
 
 def test_growth_vs_average_has_a_dropdown_over_the_comparisons():
     spec = _spec(charts.growth_vs_average(lang="zh"))
     focus = next(p for p in _params(spec) if p["name"] == "focus")
     assert focus["bind"]["input"] == "select"
-    assert focus["bind"]["options"] == ["all", "fdi", "imports", "trade"]
+    assert len(focus["bind"]["options"]) == 4 and focus["bind"]["options"][0] == "all"
     assert focus["value"] == "all"
-    assert len(focus["bind"]["labels"]) == 4
 
 
 def test_growth_vs_average_follows_a_users_facts():
     edited = _edited("dz-dev-zones-fdi-growth-gap-2020q1", 100.0)
     got = _growth(_spec(charts.growth_vs_average(edited, lang="en")))
-    assert got[("fdi", True)] == pytest.approx(_base("dz-dev-zones-fdi-growth-2020q1") - 100)
+    assert got[("dz-dev-zones-fdi-growth-2020q1", True)] == pytest.approx(
+        _base("dz-dev-zones-fdi-growth-2020q1") - 100
+    )
 
 
 # ---------------------------------------------------------------- zone_share_of_province
 
 
+def _share_rows(spec: dict) -> list[dict]:
+    return [r for u in _units(spec) if _mark(u) == "bar" for r in _rows(spec, u)][2:]
+
+
 def test_zone_share_of_province_tooltips_carry_the_implied_totals():
     spec = _spec(charts.zone_share_of_province(lang="zh"))
-    rows = (
-        spec["data"]["values"]
-        if "values" in spec["data"]
-        else spec["datasets"][spec["data"]["name"]]
-    )
+    rows = _share_rows(spec)
     assert [r["share"] for r in rows] == [61.5, 69.0]
-    total = metrics.implied_total(998.8, 69)
-    assert f"{total:,.1f}" in rows[1]["implied_total"]
-    assert "推算" in rows[1]["implied_total"]
+    # the same implied total as the narrative's derived value
+    assert derived.text("shanxi_trade_2019_from_share", "zh") in rows[1]["whole_label"]
+    assert "推算" in rows[1]["whole_label"]
     tooltip_fields = {
         t["field"]
         for u in _units(spec)
         for t in u["encoding"].get("tooltip", [])
         if isinstance(t, dict)
     }
-    assert {"implied_total", "absolute", "quote_shown", "source_short"} <= tooltip_fields
+    assert {"whole_label", "part_label", "quote_shown", "source_short"} <= tooltip_fields
 
 
 def test_zone_share_of_province_follows_a_users_facts():
     edited = _edited("dz-dev-zones-fdi-share-2019", 50.0)
-    spec = _spec(charts.zone_share_of_province(edited, lang="en"))
-    rows = (
-        spec["data"]["values"]
-        if "values" in spec["data"]
-        else spec["datasets"][spec["data"]["name"]]
-    )
+    rows = _share_rows(_spec(charts.zone_share_of_province(edited, lang="en")))
     assert rows[0]["share"] == 50.0
     implied = metrics.implied_total(_base("dz-dev-zones-fdi-2019"), 50.0)
-    assert f"CNY {implied / 1e9:,.4g} bn" in rows[0]["implied_total"]
+    assert f"{implied / 1e9:,.4g} billion yuan" in rows[0]["whole_label"]
 
 
 # ---------------------------------------------------------------- talent_and_partners
@@ -370,9 +362,12 @@ def test_talent_dots_count_what_the_text_says_with_a_plus_for_more_than():
     dots = [r for r in _rows(spec, circles) if not r["plus"]]
     plus = [r for r in _rows(spec, circles) if r["plus"]]
     per_fact = pd.Series([r["fact_id"] for r in dots]).value_counts()
-    for fact_id, _ in opening._TALENT:
+    facts = datasets.facts()
+    talent = facts[facts["indicator_id"].isin([i for i, _ in opening._TALENT])]["fact_id"]
+    assert len(talent) == len(opening._TALENT)  # chosen by indicator
+    for fact_id in talent:
         assert per_fact[fact_id] == _base(fact_id)
-    more_than = {f for f, _ in opening._TALENT if str(datasets.fact(f)["qualifier"]) == "more_than"}
+    more_than = {f for f in talent if str(datasets.fact(f)["qualifier"]) == "more_than"}
     assert {r["fact_id"] for r in plus} == more_than
 
 
@@ -418,11 +413,8 @@ def test_dev_zones_change_cites_both_articles_and_computes_the_change():
     for sid in ("demozone-2020", "liaowang-2021"):
         title = datasets.sources("en").set_index("source_id").loc[sid, "title_en"]
         assert title in citation
-    rows = (
-        spec["data"]["values"]
-        if "values" in spec["data"]
-        else spec["datasets"][spec["data"]["name"]]
-    )
-    assert [r["base_value"] for r in rows] == [83, 88]
+    points = next(_rows(spec, u) for u in _units(spec) if _mark(u) == "point")
+    assert [r["shown"] for r in points] == [83, 88]
     rate = metrics.growth(83, 88)
-    assert rows[-1]["change_label"] == f"+5 ({rate:+.1%})"
+    assert f"+5 ({rate:+.1%})" in spec["description"]
+    assert derived.text("dev_zones_added", "en") == "5"

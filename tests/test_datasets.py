@@ -299,8 +299,27 @@ def test_a_malformed_edit_names_file_row_and_field(tmp_data, table, row, field, 
 def test_a_row_with_a_missing_field_is_refused(tmp_data):
     path = tmp_data / "curated" / "indicators.csv"
     path.write_text(path.read_text(encoding="utf-8") + "orphan,孤儿,Orphan\n", encoding="utf-8")
-    with pytest.raises(DataError, match=r"indicators\.csv, row \d+: has 3 fields \(expected 6"):
+    with pytest.raises(DataError, match=r"indicators\.csv, row \d+: has 3 fields \(expected 11"):
         datasets.indicators()
+
+
+def test_display_metadata_is_validated(tmp_data):
+    units = tmp_data / "curated" / "units.csv"
+    text = units.read_text(encoding="utf-8")
+    units.write_text(text.replace("1e8 亿元; 1e4 万元; 1 元", "亿元 1e8"), encoding="utf-8")
+    with pytest.raises(DataError, match=r"units\.csv, row 2, field 'ladder_zh'.*pattern"):
+        datasets.units()
+    units.write_text(text.replace("\nkV,", "\nkilovolt,"), encoding="utf-8")
+    with pytest.raises(DataError, match=r"field 'base_unit': unknown base_unit 'kV'"):
+        datasets.facts()
+
+
+def test_indicators_carry_their_display_metadata():
+    ind = datasets.indicators("en").set_index("indicator_id")
+    assert ind.loc["high_tech_enterprises", "noun_en"] == "firms"
+    assert ind.loc["imports_decline_yoy", "positive_means"] == "fall"
+    assert ind.loc["coal_overcapacity_cut", "short"] == "Excess capacity eliminated"
+    assert set(ind["unit"]) <= set(datasets.units()["unit_id"])
 
 
 def test_a_broken_descriptor_is_reported(tmp_data):

@@ -155,3 +155,19 @@ def test_the_reuse_notebook_loads_filters_cites_charts_and_saves(tmp_path):
     printed = "".join(o.get("text", "") for o in outputs if o["output_type"] == "stream")
     assert "——" in printed and "block" in printed  # the citation, in Chinese
     assert sorted(p.name for p in out.iterdir()) == ["zones.html", "zones.png", "zones.svg"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_gallery_draws_every_chart_type_on_both_kinds_of_data(tmp_path, lang):
+    from shanxi_analysis import charts
+
+    path = paths.notebooks_dir() / "gallery.ipynb"
+    nb = _run(path, tmp_path, lang=lang)
+    outputs = _outputs(nb)
+    assert not [o for o in outputs if o["output_type"] == "error"]
+    sources = "".join("".join(c.source) for c in nb.cells if c.cell_type == "code")
+    for kind in charts.CHART_TYPES:
+        # each type is called on the package's facts and on the table typed by hand
+        assert f"charts.{kind}(facts," in sources and f"charts.{kind}(mine," in sources
+    drawn = [o for o in outputs if "vegaEmbed" in o.get("data", {}).get("text/html", "")]
+    assert len(drawn) >= 2 * len(charts.CHART_TYPES)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 import altair as alt
 import pandas as pd
 
-from .. import datasets
+from .. import datasets, formatting
 from ..metrics import significant  # noqa: F401 - re-exported for the chart modules
 
 THEME_NAME = "shanxi"
@@ -105,7 +105,7 @@ def theme_config() -> dict:
 
 def check_lang(lang: str) -> str:
     """Return ``lang`` if it is ``zh`` or ``en``; raise ``ValueError`` naming both otherwise."""
-    return datasets._check_lang(lang)
+    return datasets.check_lang(lang)
 
 
 def tr(lang: str, zh: str, en: str) -> str:
@@ -114,21 +114,6 @@ def tr(lang: str, zh: str, en: str) -> str:
 
 
 # ---------------------------------------------------------------- rows to plot
-
-REQUIRED_COLUMNS = (
-    "fact_id",
-    "source_id",
-    "indicator_id",
-    "entity_id",
-    "period",
-    "value",
-    "unit",
-    "base_value",
-    "base_unit",
-    "qualifier",
-    "quote",
-    "quote_en",
-)
 
 
 def require_columns(
@@ -163,30 +148,6 @@ def table_frame(
     return df
 
 
-def facts_frame(data: pd.DataFrame | None, lang: str) -> pd.DataFrame:
-    """Return ``data`` (or the package's facts) with label columns in ``lang``.
-
-    A user's DataFrame needs the columns of :func:`datasets.facts`
-    (at least :data:`REQUIRED_COLUMNS`); missing label columns are filled from the package.
-    """
-    check_lang(lang)
-    if data is None:
-        return datasets.facts(lang)
-    require_columns(data, REQUIRED_COLUMNS, datasets.facts)
-    df = data.copy()
-    if "indicator" not in df:
-        names = datasets.indicators(lang).set_index("indicator_id")["name"]
-        df["indicator"] = df["indicator_id"].map(names).fillna(df["indicator_id"])
-    if "entity" not in df:
-        names = datasets.entities(lang).set_index("entity_id")["name"]
-        df["entity"] = df["entity_id"].map(names).fillna(df["entity_id"])
-    if "qualifier_label" not in df:
-        li = 0 if lang == "zh" else 1
-        labels = {k: v[li] for k, v in datasets.QUALIFIER_LABELS.items()}
-        df["qualifier_label"] = df["qualifier"].astype(str).map(labels).fillna("")
-    return df
-
-
 def select(df: pd.DataFrame, fact_ids: Sequence[str], *, chart: str) -> pd.DataFrame:
     """Return the rows of ``fact_ids`` in that order; raise ``ValueError`` naming any missing."""
     missing = [f for f in fact_ids if f not in set(df["fact_id"])]
@@ -195,89 +156,169 @@ def select(df: pd.DataFrame, fact_ids: Sequence[str], *, chart: str) -> pd.DataF
     return df.set_index("fact_id").loc[list(fact_ids)].reset_index()
 
 
-_SCALES = {
-    # base unit: [(minimum magnitude, factor, zh label, en label), ...] largest first
-    "yuan": [
-        (1e8, 1e8, "亿元", "100 million yuan"),
-        (1e4, 1e4, "万元", "10,000 yuan"),
-        (0, 1, "元", "yuan"),
-    ],
-    "tonne": [(1e4, 1e4, "万吨", "10,000 t"), (0, 1, "吨", "t")],
-    "kW": [(1e4, 1e4, "万千瓦", "10 MW"), (1e3, 1e3, "兆瓦", "MW"), (0, 1, "千瓦", "kW")],
-    "kWh": [
-        (1e8, 1e8, "亿千瓦时", "100 GWh"),
-        (1e4, 1e4, "万千瓦时", "10 MWh"),
-        (0, 1, "千瓦时", "kWh"),
-    ],
-    "percent": [(0, 1, "%", "%")],
-    "percentage_point": [(0, 1, "个百分点", "percentage points")],
-    "count": [(1e4, 1e4, "万", "10,000"), (0, 1, "个", "count")],
-    "m2": [(1e6, 1e6, "平方公里", "km²"), (0, 1, "平方米", "m²")],
-    "m": [(1e3, 1e3, "公里", "km"), (0, 1, "米", "m")],
-    "person": [(0, 1, "人", "people")],
-    "day": [(0, 1, "天", "days")],
-    "hour": [(0, 1, "小时", "hours")],
-    "month": [(0, 1, "个月", "months")],
-    "year": [(0, 1, "年", "years")],
-    "kV": [(0, 1, "千伏", "kV")],
-    "rank": [(0, 1, "位", "rank")],
-}
+FACT_COLUMNS = (
+    "indicator_id",
+    "entity_id",
+    "period",
+    "base_value",
+    "base_unit",
+    "qualifier",
+    "kind",
+    "source_id",
+    "quote",
+)
+"""The columns a DataFrame needs for the chart types. Optional: ``fact_id`` (else one is
+made from the row number), ``indicator`` and ``entity`` (labels; else the package's names,
+else the ids), ``value`` and ``unit`` (as written), ``span``, ``quote_en``, ``noun_en`` and
+``source_title`` (named in the citation line when the source is not in the package)."""
+
+_QUALIFIERS = tuple(datasets.QUALIFIER_LABELS)
+_KINDS = tuple(datasets.KIND_LABELS)
+
+
+def plot_frame(data: pd.DataFrame | None, lang: str) -> pd.DataFrame:
+    """Return ``data`` (or the package's facts) checked and completed for plotting: labels in
+    ``lang`` (``indicator``, ``short``, ``entity``), ``display`` (prose), ``label`` (chart
+    label), ``quote_shown`` and ``source_short``.
+
+    Raises ``ValueError`` naming missing columns (see :data:`FACT_COLUMNS`) or the first row
+    whose value, qualifier or kind is not what a fact holds.
+    """
+    check_lang(lang)
+    if data is None:
+        df = datasets.facts(lang)
+    else:
+        if not isinstance(data, pd.DataFrame):
+            raise TypeError(f"data must be a pandas DataFrame or None, got {type(data).__name__}")
+        missing = [c for c in FACT_COLUMNS if c not in data.columns]
+        if missing:
+            raise ValueError(
+                f"data is missing column(s) {', '.join(missing)}; a DataFrame of facts needs "
+                f"{', '.join(FACT_COLUMNS)}"
+            )
+        df = data.copy().reset_index(drop=True)
+    if "fact_id" not in df:
+        df["fact_id"] = [f"row-{i + 1}" for i in range(len(df))]
+    values = pd.to_numeric(df["base_value"], errors="coerce")
+    bad = df.index[values.isna() | ~values.abs().lt(float("inf"))]
+    if len(bad):
+        i = bad[0]
+        raise ValueError(
+            f"data, row {i + 1} ({df.loc[i, 'fact_id']}), column 'base_value': "
+            f"{df.loc[i, 'base_value']!r} is not a finite number"
+        )
+    df["base_value"] = values.astype(float)
+    for col, allowed, default in (("qualifier", _QUALIFIERS, "none"), ("kind", _KINDS, "actual")):
+        df[col] = df[col].astype(object).where(df[col].notna(), default).astype(str)
+        wrong = df.index[~df[col].isin(allowed)]
+        if len(wrong):
+            i = wrong[0]
+            raise ValueError(
+                f"data, row {i + 1} ({df.loc[i, 'fact_id']}), column {col!r}: "
+                f"{df.loc[i, col]!r} is not one of {', '.join(allowed)}"
+            )
+    for col in ("indicator_id", "entity_id", "period", "source_id", "base_unit"):
+        df[col] = df[col].astype(str)
+    ind = datasets.indicators(lang).set_index("indicator_id")
+    ent = datasets.entities(lang).set_index("entity_id")["name"]
+    if "indicator" not in df:
+        df["indicator"] = (
+            df["indicator_id"].map(ind["name"]).astype(object).fillna(df["indicator_id"])
+        )
+    df["short"] = df["indicator_id"].map(ind["short"]).astype(object).fillna(df["indicator"])
+    if "noun_en" not in df:
+        df["noun_en"] = df["indicator_id"].map(ind["noun_en"]).astype(object).fillna("")
+    if "entity" not in df:
+        df["entity"] = df["entity_id"].map(ent).astype(object).fillna(df["entity_id"])
+    if "quote_en" not in df:
+        df["quote_en"] = df["quote"]
+    df["display"] = [formatting.fact_figure(r, lang, "prose") for r in df.to_dict("records")]
+    df["label"] = [formatting.fact_figure(r, lang, "label") for r in df.to_dict("records")]
+    quote_en = df["quote_en"].fillna(df["quote"])
+    df["quote_shown"] = df["quote"] if lang == "zh" else quote_en + " (" + df["quote"] + ")"
+    names = source_names(lang)
+    fallback = df["source_title"] if "source_title" in df else df["source_id"]
+    df["source_short"] = df["source_id"].map(names).fillna(fallback)
+    df["kind_label"] = df["kind"].map({k: v[lang == "en"] for k, v in datasets.KIND_LABELS.items()})
+    return df
+
+
+Selection = str | Sequence[str] | None
+
+
+def _as_list(value: Selection) -> list[str] | None:
+    if value is None:
+        return None
+    return [value] if isinstance(value, str) else [str(v) for v in value]
+
+
+def pick(
+    df: pd.DataFrame,
+    *,
+    chart: str,
+    indicator: Selection = None,
+    entity: Selection = None,
+    period: Selection = None,
+    source: Selection = None,
+    kind: Selection = None,
+) -> pd.DataFrame:
+    """Return the rows of ``df`` whose indicator, entity, period, source and kind are among
+    those asked (``None``: any); raise ``ValueError`` naming the selection and what the data
+    holds when nothing is left."""
+    out = df
+    for col, asked, name in (
+        ("indicator_id", indicator, "indicator"),
+        ("entity_id", entity, "entity"),
+        ("period", period, "period"),
+        ("source_id", source, "source"),
+        ("kind", kind, "kind"),
+    ):
+        wanted = _as_list(asked)
+        if wanted is None:
+            continue
+        kept = out[out[col].isin(wanted)]
+        if kept.empty:
+            have = sorted(set(out[col]))
+            shown = ", ".join(have[:12]) + (" ..." if len(have) > 12 else "")
+            raise ValueError(
+                f"{chart}: no row with {name} {', '.join(wanted)}"
+                f"{' among the rows selected so far' if out is not df else ''}; "
+                f"the data has {name}(s) {shown or 'none'}"
+            )
+        out = kept
+    return out.reset_index(drop=True)
+
+
+def latest_fact_ids(df: pd.DataFrame, indicators: Sequence[str], *, chart: str) -> dict[str, str]:
+    """Return the fact id of each indicator's latest row in ``df`` (``{indicator: fact_id}``),
+    so that a chart names what it shows by indicator; ``ValueError`` names a missing one."""
+    rows = pick(df, chart=chart, indicator=list(indicators))
+    missing = [i for i in indicators if i not in set(rows["indicator_id"])]
+    if missing:
+        raise ValueError(f"{chart}: no row with indicator {', '.join(missing)}")
+    ends = rows.assign(_p=rows["period"].astype(str)).sort_values("_p", kind="stable")
+    return dict(zip(ends["indicator_id"], ends["fact_id"], strict=True))
+
+
+def citation_for(rows: pd.DataFrame, lang: str) -> str:
+    """Return the citation line of the sources of ``rows``: the package's registry for its
+    own sources, ``source_title`` (else the id) for any other."""
+    known = set(datasets.sources(lang)["source_id"])
+    firsts = rows.drop_duplicates("source_id").set_index("source_id")
+    prefix, sep = ("来源：", "；") if lang == "zh" else ("Source: ", "; ")
+    parts = []
+    for sid in firsts.index.astype(str):
+        if sid in known:
+            parts.append(datasets.citation_line([sid], lang).removeprefix(prefix))
+        else:
+            title = firsts.loc[sid].get("source_title")
+            parts.append(str(title) if isinstance(title, str) and title else sid)
+    return prefix + sep.join(parts)
 
 
 def scale_for(base_unit: str, values: Iterable[float], lang: str) -> tuple[float, str]:
-    """Return ``(factor, unit label)`` to show ``values`` (in ``base_unit``) readably."""
-    values = [abs(float(v)) for v in values]
-    biggest = max(values) if values else 0
-    for minimum, factor, zh, en in _SCALES.get(base_unit, [(0, 1, base_unit, base_unit)]):
-        if biggest >= minimum:
-            return factor, zh if lang == "zh" else en
-    return 1.0, base_unit  # pragma: no cover - every scale list ends at 0
-
-
-# ---------------------------------------------------------------- values and periods for a reader
-
-# English readers get conventional magnitudes (million, billion, GW) instead of 万/亿.
-_EN_MAGNITUDES = {
-    "yuan": ((1e9, 1e9, "billion yuan"), (1e6, 1e6, "million yuan"), (0, 1, "yuan")),
-    "tonne": ((1e6, 1e6, "million t"), (0, 1, "t")),
-    "kW": ((1e6, 1e6, "GW"), (1e3, 1e3, "MW"), (0, 1, "kW")),
-    "kWh": ((1e9, 1e9, "billion kWh"), (1e6, 1e6, "million kWh"), (0, 1, "kWh")),
-    "m": ((1e3, 1e3, "km"), (0, 1, "m")),
-    "m2": ((1e6, 1e6, "km²"), (0, 1, "m²")),
-    "percent": ((0, 1, "%"),),
-    "percentage_point": ((0, 1, "percentage points"),),
-    "day": ((0, 1, "days"),),
-    "hour": ((0, 1, "hours"),),
-    "month": ((0, 1, "months"),),
-    "year": ((0, 1, "years"),),
-    "kV": ((0, 1, "kV"),),
-}
-_SINGULAR = {"days": "day", "hours": "hour", "months": "month", "years": "year"}
-
-
-def num(x: float, lang: str, digits: int = 10) -> str:
-    """Return ``x`` with up to ``digits`` significant digits (thousands separators in English)."""
-    return f"{x:,.{digits}g}" if lang == "en" else f"{x:.{digits}g}"
-
-
-def en_amount(base_value: float, base_unit: str, noun: str = "") -> tuple[str, str]:
-    """Return ``(number, unit)`` for an English reader: 156,850,000 tonne -> 156.85 million t."""
-    for minimum, factor, label in _EN_MAGNITUDES.get(base_unit, ((0, 1, noun),)):
-        if abs(base_value) >= minimum:
-            shown = base_value / factor
-            if label in _SINGULAR and shown == 1:
-                label = _SINGULAR[label]
-            return num(shown, "en"), label
-    return num(base_value, "en"), noun  # pragma: no cover - every list ends at 0
-
-
-def en_scale(base_unit: str, values) -> tuple[float, str]:
-    """Return ``(factor, unit)`` for English axes and sliders: yuan -> million yuan."""
-    biggest = max((abs(float(v)) for v in values), default=0.0)
-    for minimum, factor, label in _EN_MAGNITUDES.get(base_unit, ((0, 1, base_unit),)):
-        if biggest >= minimum:
-            return factor, label
-    return 1.0, base_unit  # pragma: no cover - every list ends at 0
+    """Return ``(factor, unit label)`` for an axis (:func:`shanxi_analysis.formatting.scale`)."""
+    return formatting.scale(base_unit, values, lang)
 
 
 def qualified(number: str, qualifier, *, less: str = "<", approx: str = "~") -> str:
@@ -292,28 +333,9 @@ def qualified(number: str, qualifier, *, less: str = "<", approx: str = "~") -> 
 
 
 def written(row: pd.Series | dict, lang: str, noun: str = "") -> str:
-    """Return a fact's value as a chart label: qualifier as a symbol, number and unit.
-
-    ``不足 30%`` reads ``不足 30%`` / ``<30%``, ``600 多家`` reads ``600+ 家`` / ``600+ firms``,
-    ``约 64 亿元`` reads ``约 64 亿元`` / ``about 6.4 billion yuan``. ``noun`` is the English
-    word for counts (``firms``).
-    """
-    if lang == "zh":
-        n, unit = num(float(row["value"]), "zh"), str(row["unit"])
-    else:
-        n, unit = en_amount(float(row["base_value"]), str(row["base_unit"]), noun)
-    q = str(row.get("qualifier") or "none")
-    n = qualified(
-        n,
-        q,
-        less="不足 " if lang == "zh" else "<",
-        approx="约 " if lang == "zh" else "about ",
-    )
-    if not unit:
-        return n
-    if unit == "%" or (lang == "zh" and unit.startswith("%")):
-        return f"{n}{unit}"
-    return f"{n} {unit}"
+    """Return a fact's value as a chart label (:func:`shanxi_analysis.formatting.figure`,
+    ``label`` style); ``noun`` is the English word of a count (``firms``)."""
+    return formatting.fact_figure({**dict(row), "noun_en": noun}, lang, "label")
 
 
 def wrap(text: str, width: int, lines: int = 2) -> str:
@@ -328,66 +350,14 @@ def wrap(text: str, width: int, lines: int = 2) -> str:
     return "\n".join(out)
 
 
-def period_label(period: str, lang: str) -> str:
-    """Return a year or a quarter (``2020``, ``2020Q1``) for a reader: ``Q1 2020``."""
-    p = str(period)
-    if len(p) == 6 and p[4] == "Q":
-        quarter = "一二三四"[int(p[5]) - 1]
-        return f"{p[:4]} 年{quarter}季度" if lang == "zh" else f"Q{p[5]} {p[:4]}"
-    return f"{p} 年" if lang == "zh" else p
-
-
-_MONTHS_EN = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
-
-
-def date_label(d: str, lang: str) -> str:
-    """Return ``2018``, ``2018-01`` or ``2018-01-05`` for a reader."""
-    parts = d.split("-")
-    if lang == "zh":
-        return " ".join(f"{int(x)} {u}" for x, u in zip(parts, ("年", "月", "日"), strict=False))
-    if len(parts) == 1:
-        return parts[0]
-    month = _MONTHS_EN[int(parts[1]) - 1]
-    return f"{month} {parts[0]}" if len(parts) == 2 else f"{int(parts[2])} {month} {parts[0]}"
-
-
 def span_label(period: str, lang: str) -> str:
-    """Return a period (``2018-01/2021-06``, ``2020Q1``, ``2020``) for a reader."""
-    if "/" in period:
-        a, b = period.split("/", 1)
-        joiner = " 至 " if lang == "zh" else " to "
-        return f"{date_label(a, lang)}{joiner}{date_label(b, lang)}"
-    return period_label(period, lang)
-
-
-def display_text(row: pd.Series, lang: str) -> str:
-    """Return a fact's figure for a reader with its qualifier: in Chinese as the article
-    writes it (``900 座以内``, ``第31位``); in English in readable units (``at most 900``,
-    ``156.85 million tonnes``, ``31st``)."""
-    from ..story import figure_of
-
-    span = row.get("span")
-    return figure_of(
-        row["base_value"],
-        row["base_unit"],
-        row["qualifier"],
-        lang,
-        span=span if isinstance(span, str) else None,
-        value=row["value"],
-        unit=row["unit"],
-    )
+    """Return a period or a date for a reader (:func:`shanxi_analysis.formatting.period`)."""
+    return formatting.period(period, lang)
 
 
 def with_plot_columns(df: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Add the columns every tooltip uses: ``display``, ``quote_shown``, ``source_short``."""
-    out = df.copy()
-    out["display"] = [display_text(r, lang) for _, r in out.iterrows()]
-    if lang == "zh":
-        out["quote_shown"] = out["quote"]
-    else:
-        out["quote_shown"] = out["quote_en"] + " (" + out["quote"] + ")"
-    out["source_short"] = out["source_id"].map(source_names(lang)).fillna(out["source_id"])
-    return out
+    """Return ``df`` with the columns every tooltip uses (see :func:`plot_frame`)."""
+    return plot_frame(df, lang)
 
 
 def source_names(lang: str) -> dict[str, str]:
@@ -401,6 +371,11 @@ def source_names(lang: str) -> dict[str, str]:
         )
         for sid, r in reg.iterrows()
     }
+
+
+def tooltips(lang: str, *fields: tuple[str, str, str]) -> list[alt.Tooltip]:
+    """Return nominal tooltip entries from ``(field, zh title, en title)`` triples."""
+    return [alt.Tooltip(f"{f}:N", title=tr(lang, zh, en)) for f, zh, en in fields]
 
 
 def quote_tooltip(lang: str, field: str = "quote_shown") -> alt.Tooltip:
@@ -495,7 +470,7 @@ def citation_text(spec: dict) -> str:
 
 def finish(
     chart: alt.TopLevelMixin,
-    source_ids: Iterable[str],
+    source_ids: Iterable[str] | pd.DataFrame,
     *,
     lang: str,
     title: str,
@@ -503,9 +478,12 @@ def finish(
     subtitle: str | None = None,
 ) -> alt.TopLevelMixin:
     """Return ``chart`` with its title, a citation line computed from ``source_ids`` (the
-    sources of the rows it plots) and a ``description`` for screen readers."""
+    sources of the rows it plots, or the rows themselves) and a ``description`` for screen
+    readers."""
     lines = wrap_line(subtitle, lang) if subtitle else []
-    lines += wrap_line(datasets.citation_line(list(source_ids), lang), lang)
+    if not isinstance(source_ids, pd.DataFrame):
+        source_ids = pd.DataFrame({"source_id": list(source_ids)})
+    lines += wrap_line(citation_for(source_ids, lang), lang)
     return slim(chart).properties(
         title=alt.Title(text=title, subtitle=lines),
         description=description,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from .. import datasets, metrics
+from .. import datasets, formatting
 from ._base import (
     ACCENT,
     COAL,
@@ -16,163 +16,59 @@ from ._base import (
     SOFT,
     SOLAR,
     fact_tooltip,
-    facts_frame,
     finish,
-    num,
+    plot_frame,
     quote_tooltip,
     scale_for,
-    select,
     source_tooltip,
     table_frame,
     tr,
-    with_plot_columns,
     wrap,
     written,
 )
+from ._base import (
+    pick as pick_rows,
+)
+from .types import change
 
 # ---------------------------------------------------------------- high_tech_growth
 
-_HIGH_TECH = ("lw-high-tech-firms-2015", "lw-high-tech-firms-2020")
-_SEI_TARGET = "lw-sei-gdp-share-2025-target"
-
 
 def high_tech_growth(data: pd.DataFrame | None = None, *, lang: str = "zh") -> alt.LayerChart:
-    """Return bars of Shanxi's high-tech enterprises (2015 → 2020) labelled with their compound
-    annual growth rate, and the 2025 target for strategic emerging industries as a separate
-    note (a share of GDP: never on the same axis as a count)."""
-    df = facts_frame(data, lang)
-    rows = with_plot_columns(select(df, _HIGH_TECH, chart="high_tech_growth"), lang)
-    target = with_plot_columns(select(df, [_SEI_TARGET], chart="high_tech_growth"), lang)
-    rows["year"] = [int(str(p)[:4]) for p in rows["period"]]
-    rows["label"] = [written(r, lang, "firms") for _, r in rows.iterrows()]
-    rows["number"] = [num(float(v), lang) for v in rows["value"]]
-    first, last = rows.iloc[0], rows.iloc[-1]
-    years = int(last["year"] - first["year"])
-    rate = metrics.cagr(float(first["base_value"]), float(last["base_value"]), years)
-    times = float(last["base_value"]) / float(first["base_value"])
-    rate_lines = tr(
-        lang,
-        f"年均增长 {rate * 100:.1f}%\n{years} 年增至 {times:.1f} 倍",
-        f"+{rate * 100:.1f}% a year (compound)\n{times:.1f}× in {years} years",
-    )
-    rate_text = rate_lines.replace("\n", tr(lang, "，", ", "))
-    x = alt.X(
-        "year:Q",
-        title=None,
-        scale=alt.Scale(domain=[first["year"] - 2, last["year"] + 2]),
-        axis=alt.Axis(values=list(rows["year"]), format="d", grid=False, labelFontSize=13),
-    )
-    y_title = tr(lang, f"{first['indicator']}（{first['unit']}）", f"{first['indicator']} (count)")
-    y = alt.Y("base_value:Q", title=y_title, axis=alt.Axis(tickCount=5))
-    tip = fact_tooltip(lang)
-    bars = (
-        alt.Chart(rows)
-        .mark_bar(size=64, color=ACCENT, cornerRadiusEnd=2)
-        .encode(x=x, y=y, tooltip=tip)
-    )
-    labels = (
-        alt.Chart(rows)
-        .mark_text(baseline="top", dy=8, fontSize=15, fontWeight=600, color="white")
-        .encode(x=x, y=y, text="number:N", tooltip=tip)
-    )
-    connector = (
-        alt.Chart(rows)
-        .mark_line(color=GREEN, strokeDash=[5, 4], strokeWidth=1.8)
-        .encode(x=x, y=y, tooltip=tip)
-    )
-    mid = pd.DataFrame(
-        {
-            "year": [(first["year"] + last["year"]) / 2],
-            "base_value": [(float(first["base_value"]) + float(last["base_value"])) / 2],
-            "text": [rate_lines],
-        }
-    )
-    rate_label = (
-        alt.Chart(mid)
-        .mark_text(
-            align="right", dx=-10, dy=-16, fontSize=13, color=GREEN, lineBreak="\n", lineHeight=18
-        )
-        .encode(x=x, y=y, text="text:N")
-    )
-    t = target.iloc[0]
-    target["head"] = tr(lang, f"另：{t['period']} 年目标", f"Also: the {t['period']} target")
-    target["text"] = t["indicator"]
-    target["label"] = written(t, lang)
-    card_head = (
-        alt.Chart(target)
-        .mark_text(align="left", baseline="top", fontSize=12, fontWeight=600, color=COAL)
-        .encode(x=alt.value(6), y=alt.value(4), text="head:N", tooltip=tip)
-    )
-    card_text = (
-        alt.Chart(target)
-        .mark_text(align="left", baseline="top", fontSize=12, color=SOFT, limit=400)
-        .encode(x=alt.value(6), y=alt.value(22), text="text:N", tooltip=tip)
-    )
-    card_value = (
-        alt.Chart(target)
-        .mark_text(align="left", baseline="top", fontSize=18, fontWeight=600, color=COAL)
-        .encode(x=alt.value(6), y=alt.value(40), text="label:N", tooltip=tip)
-    )
-    layers = (bars, connector, labels, rate_label, card_head, card_text, card_value)
-    chart = alt.layer(*layers).properties(width=480, height=320)
-    return finish(
-        chart,
-        list(rows["source_id"]) + list(target["source_id"]),
-        lang=lang,
-        title=tr(
-            lang,
-            f"高新技术企业 {first['year']}–{last['year']} 年由 {first['label']} 增至 "
-            f"{last['label']}",
-            f"High-tech enterprises: {first['label']} in {first['year']}, "
-            f"{last['label']} in {last['year']}",
-        ),
-        subtitle=tr(
-            lang,
-            "年均增速为复合增长率（按两端数值推算）",
-            "The annual rate is the compound growth rate between the two values (derived)",
-        ),
-        description=tr(
-            lang,
-            f"条形图。山西{first['indicator']}由 {first['year']} 年的 {first['label']} 增至 "
-            f"{last['year']} 年的 {last['label']}，{rate_text}。另：{t['period']} 年目标，"
-            f"{t['indicator']}{written(t, lang)}。",
-            f"Bar chart. Shanxi's high-tech enterprises rose from {first['label']} in "
-            f"{first['year']} to {last['label']} in {last['year']}: {rate_text}. Separately, "
-            f"the {t['period']} target for the {t['indicator'][0].lower()}"
-            f"{t['indicator'][1:]} is {written(t, lang)}.",
-        ),
-    )
+    """Return Shanxi's high-tech enterprises from 2015 to 2020 (a :func:`change`), with the
+    change, its rate and the compound annual growth rate."""
+    return change(data, indicator="high_tech_enterprises", entity="shanxi", lang=lang)
 
 
 high_tech_growth.theme = "emerging_industry"
 
 # ---------------------------------------------------------------- innovation_pipeline
 
-# Groups of facts that share a unit; the dropdown shows one group at a time, so counts of
+# Groups of indicators that share a unit; the dropdown shows one group at a time, so counts of
 # different things and money never share an axis.
 _PIPELINE = (
     (
         ("重大科技项目（个）", "Major S&T projects (count)"),
-        ("lw-sci-projects-released", "lw-sci-projects-approved"),
+        ("major_sci_tech_projects_released", "major_sci_tech_projects_approved"),
         "projects",
     ),
     (
         ("项目资金（亿元）", "Project money (100 million yuan)"),
-        ("lw-sci-projects-rd-investment", "lw-sci-projects-expected-output"),
+        ("rd_investment", "expected_new_output"),
         "",
     ),
     (
         ("智创城（个）", "Smart innovation cities (count)"),
-        ("lw-smart-innovation-cities-planned", "lw-smart-innovation-cities-built"),
+        ("smart_innovation_cities",),
         "cities",
     ),
     (
         ("智创城入驻企业（家）", "Firms in the smart innovation cities (count)"),
-        ("lw-smart-innovation-city-firms",),
+        ("smart_innovation_city_firms",),
         "firms",
     ),
 )
-_BATCHES = "lw-sci-projects-batches"
+_BATCHES = "major_sci_tech_project_batches"
 _KIND_WORDS = {"plan": ("布局建设", "planned"), "actual": ("已建成", "built")}
 
 
@@ -181,17 +77,20 @@ def innovation_pipeline(
 ) -> alt.LayerChart:
     """Return bars of the science-and-technology pipeline (projects, money, smart innovation
     cities, firms), one unit group at a time through a dropdown; ``group`` picks the default."""
-    df = facts_frame(data, lang)
+    df = plot_frame(data, lang)
     li = 0 if lang == "zh" else 1
     if not 0 <= group < len(_PIPELINE):
         raise ValueError(f"group must be 0–{len(_PIPELINE) - 1}, got {group!r}")
-    ids = [f for _, facts, _ in _PIPELINE for f in facts]
-    rows = with_plot_columns(select(df, [*ids, _BATCHES], chart="innovation_pipeline"), lang)
-    batches = rows[rows["fact_id"] == _BATCHES].iloc[0]
-    rows = rows[rows["fact_id"] != _BATCHES].reset_index(drop=True)
-    group_of = {f: names[li] for names, facts, _ in _PIPELINE for f in facts}
-    noun_of = {f: noun for _, facts, noun in _PIPELINE for f in facts}
-    rows["group"] = rows["fact_id"].map(group_of)
+    order = [i for _, indicators, _ in _PIPELINE for i in indicators]
+    rows = pick_rows(df, chart="innovation_pipeline", indicator=[*order, _BATCHES])
+    batches = rows[rows["indicator_id"] == _BATCHES].iloc[0]
+    rows = rows[rows["indicator_id"] != _BATCHES].copy()
+    rows["_at"] = rows["indicator_id"].map({i: n for n, i in enumerate(order)})
+    rows["_kind"] = rows["kind"].map({k: n for n, k in enumerate(_KIND_WORDS)}).fillna(9)
+    rows = rows.sort_values(["_at", "_kind"], kind="stable").reset_index(drop=True)
+    group_of = {i: names[li] for names, indicators, _ in _PIPELINE for i in indicators}
+    noun_of = {i: noun for _, indicators, noun in _PIPELINE for i in indicators}
+    rows["group"] = rows["indicator_id"].map(group_of)
     rows["order"] = range(len(rows))
     kinds = rows["kind"].astype(str)
     items = []
@@ -199,18 +98,18 @@ def innovation_pipeline(
         name = r["indicator"]
         if r["indicator_id"] == "smart_innovation_cities" and kind in _KIND_WORDS:
             name = tr(lang, f"{name}：", f"{name}: ") + _KIND_WORDS[kind][li]
-        if r["fact_id"] == "lw-sci-projects-approved":
+        if r["indicator_id"] == "major_sci_tech_projects_approved":
             name = tr(
                 lang,
-                f"{name}（分 {num(batches['value'], lang)} 批）",
-                f"{name} (in {num(batches['value'], lang)} batches)",
+                f"{name}（分 {formatting.number(batches['value'], lang)} 批）",
+                f"{name} (in {formatting.number(batches['value'], lang)} batches)",
             )
         period = str(r["period"] or "")
         if period and period != "None":
             name += f" · {period.replace('/', '–')}"
         items.append(name)
     rows["item"] = items
-    rows["label"] = [written(r, lang, noun_of[r["fact_id"]]) for _, r in rows.iterrows()]
+    rows["label"] = [written(r, lang, noun_of[r["indicator_id"]]) for _, r in rows.iterrows()]
     # Bars in each group's own display unit (亿元 for the money), read from the data.
     shown = []
     for g in rows["group"].unique():

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 import altair as alt
 import pandas as pd
 
-from .. import checks, datasets, paths
+from .. import checks, datasets, formatting, paths
 from ._base import (
     ACCENT,
     COAL,
@@ -20,17 +21,19 @@ from ._base import (
     PALETTE,
     SOFT,
     VIOLET,
+    Selection,
     fact_tooltip,
-    facts_frame,
     finish,
+    pick,
+    plot_frame,
     quote_tooltip,
     select,
     source_names,
     source_tooltip,
     span_label,
     table_frame,
+    tooltips,
     tr,
-    with_plot_columns,
 )
 
 KEY_FIGURES = (
@@ -52,8 +55,10 @@ THEME_COLOURS = dict(
 def _theme_scale(lang: str, themes) -> alt.Scale:
     li = 0 if lang == "zh" else 1
     keep = [t for t in datasets.THEMES if t in set(themes)]
+    other = [""] if set(themes) - set(keep) else []  # a user's facts, of no package theme
     return alt.Scale(
-        domain=[datasets.THEMES[t][li] for t in keep], range=[THEME_COLOURS[t] for t in keep]
+        domain=[datasets.THEMES[t][li] for t in keep] + other,
+        range=[THEME_COLOURS[t] for t in keep] + [MUTED] * len(other),
     )
 
 
@@ -75,42 +80,6 @@ def _quote_shown(quote: str, quote_en: str | None, lang: str) -> str:
 
 
 # ---------------------------------------------------------------- key figures
-
-_EN_UNITS = {"tonne": "t", "kW": "kW", "kWh": "kWh", "m2": "m²", "m": "m"}
-_EN_SINGULAR_PLURAL = {
-    "day": ("day", "days"),
-    "hour": ("hour", "hours"),
-    "month": ("month", "months"),
-    "year": ("year", "years"),
-}
-
-
-def _en_figure(row: pd.Series) -> str:
-    """A fact's value for an English reader, from its base value: ``CNY 150.58 bn``,
-    ``156.85 million t``, ``3,188``, ``1 day``, with the qualifier in words."""
-    v, unit = float(row["base_value"]), str(row["base_unit"])
-
-    def big(x: float) -> str:
-        for size, word in ((1e9, "bn" if unit == "yuan" else "billion"), (1e6, "million")):
-            if abs(x) >= size:
-                return f"{x / size:,.5g} {word}"
-        return f"{x:,.10g}"
-
-    if unit == "yuan":
-        text = f"CNY {big(v)}"
-    elif unit in ("percent",):
-        text = f"{v:g}%"
-    elif unit == "percentage_point":
-        text = f"{v:g} pp"
-    elif unit in _EN_SINGULAR_PLURAL:
-        one, many = _EN_SINGULAR_PLURAL[unit]
-        text = f"{v:g} {one if v == 1 else many}"
-    elif unit in _EN_UNITS:
-        text = f"{big(v)} {_EN_UNITS[unit]}"
-    else:
-        text = big(v)
-    q = row.get("qualifier_label") or ""
-    return f"{q} {text}".strip()
 
 
 def _text_px(text: str, size: float = 11) -> float:
@@ -137,23 +106,41 @@ def _period_text(period, lang: str) -> str:
 
 
 def key_figures(
-    data: pd.DataFrame | None = None, *, lang: str = "zh", columns: int = 2
+    data: pd.DataFrame | None = None,
+    *,
+    lang: str = "zh",
+    columns: int = 2,
+    facts: Sequence[str] = KEY_FIGURES,
+    indicator: Selection = None,
+    entity: Selection = None,
+    title: str | None = None,
 ) -> alt.LayerChart:
-    """Return one card per theme with its headline figure (as written), label and period;
-    the tooltip carries the quote and the source. ``columns`` sets the grid's width."""
-    df = facts_frame(data, lang)
-    rows = with_plot_columns(select(df, KEY_FIGURES, chart="key_figures"), lang)
+    """Return key-figure cards: each fact's figure (as written in Chinese, in readable units in
+    English), its indicator and period; the tooltip carries the quote and the source.
+
+    The cards show ``facts`` (by default the headline fact of each theme, headed by its
+    theme), or every fact of ``indicator`` (and ``entity``), headed by its entity.
+    ``columns`` sets the grid's width.
+    """
+    df = plot_frame(data, lang)
+    if indicator is not None:
+        rows = pick(df, chart="key_figures", indicator=indicator, entity=entity)
+        rows["heading"] = rows["entity"]
+    else:
+        rows = select(df, facts, chart="key_figures")
     li = 0 if lang == "zh" else 1
     if "theme" not in rows or rows["theme"].isna().any():
         known = datasets.facts().set_index("fact_id")["theme"].astype(str)
-        rows["theme"] = rows["fact_id"].map(known)
-    rows["theme"] = rows["theme"].astype(str)
-    rows["theme_name"] = [datasets.THEMES[t][li] for t in rows["theme"]]
-    rows["big"] = rows["display"] if lang == "zh" else [_en_figure(r) for _, r in rows.iterrows()]
+        rows["theme"] = rows["fact_id"].map(known).astype(object).fillna("")
+    rows["theme"] = rows["theme"].astype(str)  # "" for a fact of a user's own
+    rows["theme_name"] = [datasets.THEMES.get(t, ("", ""))[li] for t in rows["theme"]]
+    if "heading" not in rows:
+        rows["heading"] = rows["theme_name"]
+    rows["big"] = [formatting.fact_figure(r, lang, "label") for r in rows.to_dict("records")]
     rows["period_text"] = [_period_text(p, lang) for p in rows["period"]]
     rows["label"] = [
         f"{ind} · {per}" if per else ind
-        for ind, per in zip(rows["indicator"], rows["period_text"], strict=True)
+        for ind, per in zip(rows["short"], rows["period_text"], strict=True)
     ]
     columns = max(1, int(columns))
     rows["col"] = [i % columns for i in range(len(rows))]
@@ -221,24 +208,23 @@ def key_figures(
     chart = alt.layer(
         cards,
         tag,
-        text("y_theme", "theme_name", fontSize=11, fontWeight=600, limit=limit, color=SOFT),
+        text("y_theme", "heading", fontSize=11, fontWeight=600, limit=limit, color=SOFT),
         text("y_big", "big", fontSize=26, fontWeight=700, color=INK, limit=limit),
         text("y_label", "label", fontSize=11, color="#4a4a4a", limit=limit, baseline="top"),
         data=rows,
     ).properties(width=width, height=card_h * n_rows)
     if lang == "zh":
-        desc = "；".join(f"{r.theme_name}：{r.indicator} {r.big}" for r in rows.itertuples())
-        description = f"关键数字卡片，每个主题一张。{desc}。"
+        desc = "；".join(f"{r.heading}：{r.indicator} {r.big}" for r in rows.itertuples())
+        description = f"关键数字卡片。{desc}。"
     else:
-        desc = "; ".join(
-            f"{r.theme_name}: {r.indicator.lower()} {r.big}" for r in rows.itertuples()
-        )
-        description = f"Key-figure cards, one per theme. {desc}."
+        desc = "; ".join(f"{r.heading}: {r.indicator.lower()} {r.big}" for r in rows.itertuples())
+        description = f"Key-figure cards. {desc}."
     return finish(
         chart,
         rows["source_id"],
         lang=lang,
-        title=tr(
+        title=title
+        or tr(
             lang,
             f"山西转型：{len(rows)} 个关键数字",
             f"Shanxi's transformation in {len(rows)} figures",
@@ -507,36 +493,30 @@ policy_timeline.theme = "overview"
 # ---------------------------------------------------------------- map of places
 
 GEO_FILE = "shanxi.topojson"
-PLACE_GROUPS = {
-    # entity type: (zh, en) of the group it is coloured by
-    "city": ("城市与县镇", "Cities, counties, towns"),
-    "county": ("城市与县镇", "Cities, counties, towns"),
-    "town": ("城市与县镇", "Cities, counties, towns"),
-    "demonstration_zone": ("示范区、开发区与园区", "Zones and parks"),
-    "development_zone": ("示范区、开发区与园区", "Zones and parks"),
-    "park": ("示范区、开发区与园区", "Zones and parks"),
-    "company": ("企业、设施与项目", "Companies, facilities, projects"),
-    "facility": ("企业、设施与项目", "Companies, facilities, projects"),
-    "project": ("企业、设施与项目", "Companies, facilities, projects"),
-    "university": ("高校与科研机构", "Universities and research"),
-    "research_institution": ("高校与科研机构", "Universities and research"),
-}
-"""Entity types drawn on the map, by the group that colours them (eleven types are too many
-hues to tell apart; the tooltip names the exact type)."""
-_GROUP_COLOURS = (ACCENT, GREEN, COAL, VIOLET, MUTED)
+_PLACE_GROUPS = (
+    ("城市与县镇", "Cities, counties, towns"),
+    ("示范区、开发区与园区", "Zones and parks"),
+    ("企业、设施与项目", "Companies, facilities, projects"),
+    ("高校与科研机构", "Universities and research"),
+)
 TYPE_LABELS = {
-    "city": ("城市", "city"),
-    "county": ("县", "county"),
-    "town": ("镇", "town"),
-    "demonstration_zone": ("示范区", "demonstration zone"),
-    "development_zone": ("开发区", "development zone"),
-    "park": ("园区", "park"),
-    "company": ("企业", "company"),
-    "facility": ("设施", "facility"),
-    "project": ("项目", "project"),
-    "university": ("高校", "university"),
-    "research_institution": ("科研机构", "research institution"),
+    # entity type: (zh, en, the group that colours it: eleven hues are too many to tell
+    # apart, and the tooltip names the exact type)
+    "city": ("城市", "city", 0),
+    "county": ("县", "county", 0),
+    "town": ("镇", "town", 0),
+    "demonstration_zone": ("示范区", "demonstration zone", 1),
+    "development_zone": ("开发区", "development zone", 1),
+    "park": ("园区", "park", 1),
+    "company": ("企业", "company", 2),
+    "facility": ("设施", "facility", 2),
+    "project": ("项目", "project", 2),
+    "university": ("高校", "university", 3),
+    "research_institution": ("科研机构", "research institution", 3),
 }
+"""Entity types drawn on the map: their labels and the group that colours them."""
+PLACE_GROUPS = {t: _PLACE_GROUPS[g] for t, (_, _, g) in TYPE_LABELS.items()}
+_GROUP_COLOURS = (ACCENT, GREEN, COAL, VIOLET, MUTED)
 _NOT_POINTS = ("country", "province")  # the map itself stands for the province
 
 
@@ -731,7 +711,7 @@ def places_map(data: pd.DataFrame | None = None, *, lang: str = "zh") -> alt.Lay
             ],
         )
     )
-    groups = _known_first(pts["group"], dict.fromkeys(g[li] for g in PLACE_GROUPS.values()))
+    groups = _known_first(pts["group"], dict.fromkeys(g[li] for g in _PLACE_GROUPS))
     pick = alt.selection_point(fields=["group"], bind="legend")
     points = (
         alt.Chart(pts)
@@ -746,14 +726,15 @@ def places_map(data: pd.DataFrame | None = None, *, lang: str = "zh") -> alt.Lay
                 legend=alt.Legend(orient="right", columns=1),
             ),
             opacity=alt.condition(pick, alt.value(0.95), alt.value(0.12)),
-            tooltip=[
-                alt.Tooltip("name:N", title=tr(lang, "名称", "Name")),
-                alt.Tooltip("type_label:N", title=tr(lang, "类型", "Type")),
-                alt.Tooltip("mention:N", title=tr(lang, "原文提及", "Mention in the text")),
-                alt.Tooltip("coord:N", title=tr(lang, "坐标（纬度, 经度）", "Lat, lon")),
-                alt.Tooltip("coord_note:N", title=tr(lang, "位置说明", "What the point is")),
-                source_tooltip(lang),
-            ],
+            tooltip=tooltips(
+                lang,
+                ("name", "名称", "Name"),
+                ("type_label", "类型", "Type"),
+                ("mention", "原文提及", "Mention in the text"),
+                ("coord", "坐标（纬度, 经度）", "Lat, lon"),
+                ("coord_note", "位置说明", "What the point is"),
+                ("source_short", "来源", "Source"),
+            ),
         )
         .add_params(pick)
     )
@@ -839,15 +820,16 @@ def consistency_checks(data: pd.DataFrame | None = None, *, lang: str = "zh") ->
     faded = alt.condition(pick, alt.value(1), alt.value(0.2))
     x_scale = alt.Scale(domain=[0, 560], nice=False, zero=True)
     y = alt.Y("order:O", axis=None)
-    tooltip = [
-        alt.Tooltip("title:N", title=tr(lang, "规则", "Rule")),
-        alt.Tooltip("status_label:N", title=tr(lang, "结果", "Result")),
-        alt.Tooltip("detail:N", title=tr(lang, "计算", "Working")),
-        alt.Tooltip("explanation:N", title=tr(lang, "说明", "Explanation")),
-        alt.Tooltip("theme_name:N", title=tr(lang, "主题", "Theme")),
-        alt.Tooltip("facts_read:N", title=tr(lang, "读取的事实", "Facts read")),
-        source_tooltip(lang),
-    ]
+    tooltip = tooltips(
+        lang,
+        ("title", "规则", "Rule"),
+        ("status_label", "结果", "Result"),
+        ("detail", "计算", "Working"),
+        ("explanation", "说明", "Explanation"),
+        ("theme_name", "主题", "Theme"),
+        ("facts_read", "读取的事实", "Facts read"),
+        ("source_short", "来源", "Source"),
+    )
 
     tag = (
         alt.Chart()

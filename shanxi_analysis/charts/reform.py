@@ -8,40 +8,23 @@ import math
 import altair as alt
 import pandas as pd
 
-from .. import checks
+from .. import derived, formatting
 from ._base import (
-    ACCENT,
     COAL,
     GREEN,
     INK,
-    SOFT,
-    en_scale,
     fact_tooltip,
-    facts_frame,
     finish,
-    num,
+    plot_frame,
     quote_tooltip,
-    scale_for,
-    select,
     source_tooltip,
     tr,
-    with_plot_columns,
-    wrap,
-    written,
 )
+from .overview import key_figures
 
 # ---------------------------------------------------------------- loan_savings_calculator
 
-_PRINCIPAL, _RATE, _MONTHS = "lw-loan-principal", "lw-loan-benchmark-rate", "lw-loan-months-saved"
-_SAVED, _TOTAL = "lw-loan-interest-saved", "lw-loan-total-saved"
 PARAM_PRINCIPAL, PARAM_RATE, PARAM_MONTHS = "loan_principal", "loan_rate", "loan_months"
-
-
-def _phases() -> tuple[float, tuple[str, str]]:
-    """The number of phases and its label, from the check that reads the same sentence."""
-    rule = next(r for r in checks.RULES if r.rule_id == "loan-two-phases")
-    factor = next(a for a in rule.derive.args if not isinstance(a, str))
-    return float(factor), rule.constants[str(float(factor))]
 
 
 def _step(default: float) -> float:
@@ -78,25 +61,36 @@ def saving_expression(principal_factor: float, out_factor: float) -> str:
 
 
 def loan_savings_calculator(
-    data: pd.DataFrame | None = None, *, lang: str = "zh"
+    data: pd.DataFrame | None = None,
+    *,
+    lang: str = "zh",
+    principal: float | None = None,
+    rate_pct: float | None = None,
+    months: float | None = None,
+    phases: float | None = None,
 ) -> alt.LayerChart:
-    """Return the loan-interest example as a calculator: sliders for principal, annual rate and
-    months saved (defaulting to the article's figures) drive the computed saving for one and
-    for both phases, drawn against the figures the article states."""
-    df = facts_frame(data, lang)
-    inputs = with_plot_columns(
-        select(df, (_PRINCIPAL, _RATE, _MONTHS), chart="loan_savings_calculator"), lang
-    )
-    stated = with_plot_columns(select(df, (_SAVED, _TOTAL), chart="loan_savings_calculator"), lang)
-    principal, rate, months = (inputs.iloc[i] for i in range(3))
-    unit_for = scale_for if lang == "zh" else (lambda u, v, _lang: en_scale(u, v))
-    p_factor, p_unit = unit_for("yuan", [principal["base_value"]], lang)
-    s_factor, s_unit = unit_for("yuan", stated["base_value"], lang)
-    p_default = float(principal["base_value"]) / p_factor
-    r_default = float(rate["base_value"])
-    m_default = float(months["base_value"])
-    phases, phase_label = _phases()
+    """Return the loan-interest example as a calculator: sliders for principal (yuan), annual
+    rate (%) and months saved drive the computed saving for one phase and for all ``phases``,
+    drawn against the figures the article states; the title follows the sliders.
+
+    Each input defaults to :func:`shanxi_analysis.derived.loan_defaults` (the facts of the
+    loan indicators in ``data``), so a widget can start from the same numbers.
+    """
+    df = plot_frame(data, lang)
+    facts = derived.loan_rows(df)
+    defaults = derived.loan_defaults(df)
+    principal = defaults["principal"] if principal is None else float(principal)
+    rate_pct = defaults["rate_pct"] if rate_pct is None else float(rate_pct)
+    months = defaults["months"] if months is None else float(months)
+    phases = defaults["phases"] if phases is None else float(phases)
+    inputs = pd.DataFrame([facts["principal"], facts["rate_pct"], facts["months"]])
+    stated = pd.DataFrame([facts["saved"], facts["total_saved"]])
+    p_factor, p_unit = formatting.scale("yuan", [principal], lang)
+    s_factor, s_unit = formatting.scale("yuan", stated["base_value"], lang)
+    p_default, r_default, m_default = principal / p_factor, rate_pct, months
+    phase_label = derived.loan_phases()[1]
     li = 0 if lang == "zh" else 1
+    label = {r: facts[r]["label"] for r in facts}
 
     p_param = _slider(
         PARAM_PRINCIPAL,
@@ -128,7 +122,7 @@ def loan_savings_calculator(
     )
     # Provenance of the computation: the three input facts.
     rows["indicator"] = tr(lang, "节省的利息（计算）", "Interest saved (computed)")
-    rows["display"] = tr(lang, " × ", " × ").join(written(r, lang) for _, r in inputs.iterrows())
+    rows["display"] = " × ".join(inputs["label"])
     rows["period"] = ""
     rows["quote_shown"] = " … ".join(inputs["quote_shown"])
     rows["source_short"] = inputs["source_short"].iloc[0]
@@ -164,9 +158,7 @@ def loan_savings_calculator(
     stated = stated.copy()
     stated["row"] = [one, both]
     stated["saving"] = stated["base_value"] / s_factor
-    stated["label"] = [
-        tr(lang, "原文：", "Article: ") + written(r, lang) for _, r in stated.iterrows()
-    ]
+    stated["label"] = [tr(lang, "原文：", "Article: ") + t for t in stated["label"]]
     stated["shape"] = [
         "triangle-right" if str(q) in ("more_than", "at_least") else "diamond"
         for q in stated["qualifier"]
@@ -206,17 +198,26 @@ def loan_savings_calculator(
         .add_params(p_param, r_param, m_param)
         .properties(width=460, height=alt.Step(70))
     )
-    saved, total = stated.iloc[0], stated.iloc[1]
-    return finish(
+    saving = derived.loan_saving(principal, rate_pct, months) / s_factor
+    months_word = tr(lang, " 个月", " months")
+    title_expr = (
+        f"'{tr(lang, '承诺制节省的利息：', 'Interest saved by the commitment system: a ')}' + "
+        f"format({PARAM_PRINCIPAL}, ',.2~f') + ' {p_unit}"
+        f"{tr(lang, '贷款、', ' loan, ')}' + format({PARAM_MONTHS}, 'd') + "
+        f"'{months_word}{tr(lang, '', ' sooner')}'"
+    )
+    static_title = tr(
+        lang,
+        f"承诺制节省的利息：{formatting.number(p_default, lang)} {p_unit}贷款、"
+        f"{formatting.number(m_default, lang)}{months_word}",
+        f"Interest saved by the commitment system: a {formatting.number(p_default, lang)} "
+        f"{p_unit} loan, {formatting.number(m_default, lang)}{months_word} sooner",
+    )
+    out = finish(
         chart,
-        list(inputs["source_id"]) + list(stated["source_id"]),
+        pd.concat([inputs, stated]),
         lang=lang,
-        title=tr(
-            lang,
-            f"承诺制节省的利息：{written(principal, lang)}贷款、{written(months, lang)}",
-            f"Interest saved by the commitment system: a {written(principal, lang)} loan, "
-            f"{written(months, lang)} sooner",
-        ),
+        title=static_title,
         subtitle=tr(
             lang,
             "拖动滑块改变本金、利率和月数；绿色为计算结果，红色标记为原文数字",
@@ -225,108 +226,41 @@ def loan_savings_calculator(
         ),
         description=tr(
             lang,
-            f"计算器。{written(principal, lang)}贷款按年利率 {written(rate, lang)}、"
-            f"节省 {written(months, lang)}计，利息为 {num(saved['saving'], lang)} {s_unit}"
-            f"（原文 {written(saved, lang)}）；{phase_label[0]}合计 "
-            f"{num(saved['saving'] * phases, lang)} {s_unit}（原文 {written(total, lang)}）。",
-            f"Calculator. Interest on a {written(principal, lang)} loan at "
-            f"{written(rate, lang)} a year for {written(months, lang)}: "
-            f"{num(saved['saving'], lang)} {s_unit} (the article: {written(saved, lang)}); "
-            f"{phase_label[1]}: {num(saved['saving'] * phases, lang)} {s_unit} "
-            f"(the article: {written(total, lang)}).",
+            f"计算器。{label['principal']}贷款按年利率 {label['rate_pct']}、"
+            f"节省 {label['months']}计，利息为 {formatting.number(saving, lang)} {s_unit}"
+            f"（原文 {label['saved']}）；{phase_label[0]}合计 "
+            f"{formatting.number(saving * phases, lang)} {s_unit}（原文 {label['total_saved']}）。",
+            f"Calculator. Interest on a {label['principal']} loan at "
+            f"{label['rate_pct']} a year for {label['months']}: "
+            f"{formatting.number(saving, lang)} {s_unit} (the article: {label['saved']}); "
+            f"{phase_label[1]}: {formatting.number(saving * phases, lang)} {s_unit} "
+            f"(the article: {label['total_saved']}).",
         ),
     )
+    out.title.text = alt.ExprRef(expr=title_expr)  # the title follows the sliders
+    return out
 
 
 loan_savings_calculator.theme = "reform_business"
 
 # ---------------------------------------------------------------- business_environment
 
-# Each tile: the fact, its caption and the English noun of a count. The figures come from the
-# facts; only the words are written here.
-_KEY_FIGURES = (
-    ("lw-business-startup-days", ("企业开办时间（省市两级）", "Time to start a business"), ""),
-    (
-        "lw-private-economy-measures-30",
-        ("支持民营经济发展政策", "Private-economy support package"),
-        "measures",
-    ),
-    (
-        "lw-private-economy-measures-23",
-        ("支持民营经济发展政策（新）", "Newer private-economy package"),
-        "measures",
-    ),
-    (
-        "lw-fortune-global-500-investors",
-        ("在晋投资兴业的世界 500 强企业", "Fortune Global 500 firms investing in Shanxi"),
-        "firms",
-    ),
-    (
-        "lw-steel-savings-per-tonne",
-        ("晋南钢铁：每吨钢节省成本", "Jinnan Steel: cost saved per tonne"),
-        "",
-    ),
-    (
-        "lw-steel-delivery-hours",
-        ("晋南钢铁：送达时间", "Jinnan Steel: delivery time"),
-        "",
-    ),
-)
-_COLUMNS = 3
-
 
 def business_environment(data: pd.DataFrame | None = None, *, lang: str = "zh") -> alt.LayerChart:
-    """Return a key-figures panel of the reform and business-environment figures (days,
-    measures, firms, yuan, hours: no shared axis), one tile per fact with its quote."""
-    df = facts_frame(data, lang)
-    li = 0 if lang == "zh" else 1
-    ids = [f for f, _, _ in _KEY_FIGURES]
-    rows = with_plot_columns(select(df, ids, chart="business_environment"), lang)
-    radius = select(df, ["lw-steel-delivery-radius"], chart="business_environment").iloc[0]
-    captions = {f: c[li] for f, c, _ in _KEY_FIGURES}
-    # The delivery caption names the radius: take it from its own fact, not from the words.
-    radius_text = written(radius, lang)
-    captions["lw-steel-delivery-hours"] = tr(
-        lang, f"晋南钢铁：{radius_text}内送达", f"Jinnan Steel: delivery within {radius_text}"
-    )
-    rows["caption"] = rows["fact_id"].map(captions)
-    rows["caption_shown"] = [wrap(c, 30) if lang == "en" else c for c in rows["caption"]]
-    nouns = {f: n for f, _, n in _KEY_FIGURES}
-    rows["big"] = [written(r, lang, nouns[r["fact_id"]]) for _, r in rows.iterrows()]
-    rows["col"] = [i % _COLUMNS for i in range(len(rows))]
-    rows["line"] = [i // _COLUMNS for i in range(len(rows))]
-    x = alt.X("col:O", axis=None, title=None, scale=alt.Scale(paddingInner=0.06))
-    y = alt.Y("line:O", axis=None, title=None, scale=alt.Scale(paddingInner=0.1))
-    tip = fact_tooltip(lang)
-    tiles = alt.Chart(rows).mark_rect(color="#f1f4f7", cornerRadius=4).encode(x=x, y=y, tooltip=tip)
-    big = (
-        alt.Chart(rows)
-        .mark_text(dy=-12, fontSize=26 if lang == "zh" else 24, fontWeight=600, color=ACCENT)
-        .encode(x=x, y=y, text="big:N", tooltip=tip)
-    )
-    caption = (
-        alt.Chart(rows)
-        .mark_text(dy=22, fontSize=11, color=SOFT, limit=172, lineBreak="\n", lineHeight=14)
-        .encode(x=x, y=y, text="caption_shown:N", tooltip=tip)
-    )
-    chart = alt.layer(tiles, big, caption).properties(width=540, height=240)
-    sep = "；" if lang == "zh" else "; "
-    facts_text = sep.join(f"{c}: {b}" for c, b in zip(rows["caption"], rows["big"], strict=True))
-    return finish(
-        chart,
-        [*rows["source_id"], radius["source_id"]],
+    """Return key-figure cards of the reform and business-environment figures (days,
+    measures, firms, yuan, hours: no shared axis), one card per fact with its quote."""
+    return key_figures(
+        data,
+        indicator=[
+            "business_startup_time",
+            "private_economy_policy_measures",
+            "fortune_global_500_investors",
+            "cost_saving_per_tonne_steel",
+            "delivery_time",
+        ],
+        columns=3,
         lang=lang,
         title=tr(lang, "营商环境：改革的关键数字", "The business environment in key figures"),
-        subtitle=tr(
-            lang,
-            "单位各不相同，故不共用坐标轴；悬停可看原文",
-            "Different units, so no shared axis; hover for the quote",
-        ),
-        description=tr(
-            lang,
-            f"关键数字面板，共 {len(rows)} 项。{facts_text}。",
-            f"Key-figures panel of {len(rows)} figures. {facts_text}.",
-        ),
     )
 
 

@@ -1,0 +1,308 @@
+"""The chart types choose rows by meaning and work on any DataFrame of facts: the package's,
+a synthetic one they have never seen (hypothesis), and a new source added to a copy of the
+data directory. Every article and figure in this module is fictional, written for the test."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import shutil
+import string
+
+import altair as alt
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from shanxi_analysis import charts, datasets, paths
+from shanxi_analysis.charts import render
+from shanxi_analysis.charts._base import citation_text
+
+CJK = ("\u4e00", "\u9fff")
+
+
+def _has_cjk(text: str) -> bool:
+    return any(CJK[0] <= ch <= CJK[1] for ch in text)
+
+
+def _title(spec: dict) -> str:
+    return spec["title"]["text"]
+
+
+# ---------------------------------------------------------------- synthetic facts
+
+_words = st.text(alphabet=string.ascii_lowercase, min_size=3, max_size=8)
+_zh_words = st.text(alphabet="甲乙丙丁戊己庚辛壬癸山水木火土金", min_size=2, max_size=5)
+QUALIFIERS = ("none", "approx", "more_than", "at_most", "less_than", "at_least")
+
+
+@st.composite
+def frames(draw, kind: str):
+    """A DataFrame of facts for one chart type, with names in a language: ``(df, lang, spec)``
+    where ``spec`` holds the selection keywords of the chart call."""
+    lang = draw(st.sampled_from(datasets.LANGS))
+    name = _zh_words if lang == "zh" else _words
+    n_ent = draw(st.integers(1, 3))
+    entities = [f"ent-{draw(_words)}-{i}" for i in range(n_ent)]
+    ent_names = {e: f"{draw(name)}{i}" for i, e in enumerate(entities)}
+    n_src = draw(st.integers(1, 2))
+    sources = [f"src-{draw(_words)}-{i}" for i in range(n_src)]
+    titles = {s: f"Fictional Gazette {i} {draw(_words)}" for i, s in enumerate(sources)}
+    unit = draw(st.sampled_from(["yuan", "count", "tonne", "kWh"]))
+    rows: list[dict] = []
+
+    def fact(indicator, label, entity, period, value, base_unit=unit, qualifier="none", src=None):
+        src = src or draw(st.sampled_from(sources))
+        rows.append(
+            {
+                "fact_id": f"f{len(rows)}",
+                "indicator_id": indicator,
+                "indicator": label,
+                "entity_id": entity,
+                "entity": ent_names[entity],
+                "period": period,
+                "base_value": value,
+                "base_unit": base_unit,
+                "qualifier": qualifier,
+                "kind": draw(st.sampled_from(["actual", "actual", "estimate", "target"])),
+                "source_id": src,
+                "source_title": titles[src],
+                "quote": f"fictional sentence {len(rows)}",
+            }
+        )
+
+    values = st.floats(1, 5e9, allow_nan=False)
+    years = sorted(draw(st.sets(st.integers(1990, 2040), min_size=2, max_size=4)))
+    ind, ind_label = f"ind_{draw(_words)}", draw(name)
+    spec: dict = {}
+    if kind in ("trend", "change", "compare"):
+        # compare draws one period, change the first and last: give it only those
+        shown = {"trend": years, "change": years[:1] + years[-1:], "compare": years[:1]}[kind]
+        for e in entities:
+            for y in shown:
+                q = draw(st.sampled_from(QUALIFIERS))
+                fact(ind, ind_label, e, str(y), draw(values), qualifier=q)
+        spec = {"indicator": ind}
+    elif kind == "composition":
+        parts = [f"{ind}_{i}" for i in range(draw(st.integers(2, 4)))]
+        e, y = entities[0], str(years[0])
+        amounts = [draw(values) for _ in parts]
+        for p, v in zip(parts, amounts, strict=True):
+            fact(p, f"{draw(name)}{p[-1]}", e, y, v)
+        fact(ind, ind_label, e, y, sum(amounts) + draw(st.floats(0, 1e9)))
+        spec = {"parts": parts, "whole": ind}
+    elif kind == "share":
+        for e in entities:
+            y = str(draw(st.sampled_from(years)))
+            fact(ind, ind_label, e, y, draw(values))
+            fact(f"{ind}_share", draw(name), e, y, draw(st.floats(1, 99)), "percent")
+        spec = {"part": ind, "share": f"{ind}_share"}
+    elif kind == "gap":
+        for e in entities:
+            y = str(years[-1])
+            fact(ind, ind_label, e, y, draw(st.floats(-60, 200)), "percent")
+            fact(f"{ind}_gap", draw(name), e, y, draw(st.floats(-50, 150)), "percentage_point")
+        spec = {"rate": ind, "gap": f"{ind}_gap"}
+    return pd.DataFrame(rows), lang, spec
+
+
+def _check(chart, df: pd.DataFrame, lang: str) -> None:
+    assert isinstance(chart, alt.Chart | alt.LayerChart)
+    spec = chart.to_dict(validate=True)
+    svg = render.to_svg(chart, check_glyphs=False)
+    assert "<svg" in svg
+    citation = citation_text(spec)
+    assert citation.startswith("来源：" if lang == "zh" else "Source: ")
+    plotted = set(df["source_title"])
+    for title in plotted:
+        assert title in citation
+    for title in datasets.sources(lang)["title"]:
+        assert title not in citation, "a package source the chart did not plot"
+    assert _has_cjk(_title(spec)) == (lang == "zh")
+
+
+SETTINGS = settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@pytest.mark.parametrize("kind", ["trend", "compare", "composition", "share", "change", "gap"])
+def test_chart_type_draws_facts_it_has_never_seen(kind):
+    @SETTINGS
+    @given(frames(kind))
+    def run(case):
+        df, lang, spec = case
+        chart = charts.CHART_TYPES[kind](df, lang=lang, **spec)
+        _check(chart, df, lang)
+
+    run()
+
+
+def test_a_users_frame_needs_the_documented_columns():
+    df = pd.DataFrame({"indicator_id": ["x"], "entity_id": ["y"], "period": ["2020"]})
+    with pytest.raises(ValueError, match=r"missing column.*base_value.*needs indicator_id"):
+        charts.trend(df, indicator="x")
+
+
+def test_a_bad_value_is_named_with_its_row():
+    df = datasets.facts().head(3).copy()
+    df["base_value"] = df["base_value"].astype(object)
+    df.loc[1, "base_value"] = "12,5"
+    with pytest.raises(ValueError, match=r"row 2 .* 'base_value': '12,5' is not a finite number"):
+        charts.trend(df, indicator=df.loc[0, "indicator_id"])
+
+
+def test_an_unknown_selection_names_what_the_data_has():
+    with pytest.raises(ValueError, match="trend: no row with indicator nothing_here; the data"):
+        charts.trend(indicator="nothing_here")
+
+
+# ---------------------------------------------------------------- on the package's own data
+
+
+def test_trend_draws_bounds_and_intervals_as_such():
+    spec = charts.trend(indicator="advanced_coal_capacity_share", lang="en").to_dict()
+    rows = [r for rows in spec["datasets"].values() for r in rows]
+    # 不足 30%: a hollow point with the range the true value may lie in
+    assert any(r.get("lo") == 0 and r.get("hi") == 30 for r in rows)
+    assert any(r.get("label") == "<30%" and r.get("exact") is False for r in rows)
+    assert _title(spec) == "Share of advanced coal capacity, 2015–2020"
+    assert "Hollow point" in spec["title"]["subtitle"][0]
+    # 2016/2020: an interval, drawn as a span from its first to its last year
+    spec = charts.trend(indicator="coal_overcapacity_cut", lang="en").to_dict()
+    spans = [r for rows in spec["datasets"].values() for r in rows if "x_start" in r]
+    assert [(r["x_start"], r["x_end"]) for r in spans] == [(2016.0, 2020.0)]
+
+
+def test_change_reports_the_change_and_its_yearly_rate():
+    spec = charts.change(indicator="high_tech_enterprises", lang="en").to_dict()
+    assert "+2,468 (+342.8%), +34.7% a year" in spec["description"]
+
+
+def test_composition_from_a_rule_draws_its_constant_part():
+    spec = charts.composition(rule="demo-zone-parks", lang="en").to_dict()
+    assert "Shanxi University Town Industrial Park" in spec["description"]
+
+
+# ---------------------------------------------------------------- a new source, no new code
+
+ARTICLE_A = """FICTIONAL TEST ARTICLE A: the Lakeside bicycle survey.
+
+This article is invented for a software test and reports nothing real.
+
+在虚构的湖畔市，2018 年共享单车 1200 辆。
+
+到 2019 年，湖畔市共享单车增至 1500 辆。
+
+2020 年，湖畔市共享单车约 2000 辆。
+"""
+
+ARTICLE_B = """FICTIONAL TEST ARTICLE B: a second, disagreeing count.
+
+This article is invented for a software test and reports nothing real.
+
+另一份虚构统计称，2019 年湖畔市共享单车 1650 辆。
+"""
+
+
+def _add_source(data, source_id: str, name: str, text: str, mark: str) -> None:
+    raw = data / "raw" / name
+    raw.write_text(text, encoding="utf-8")
+    digest = hashlib.sha256(raw.read_bytes()).hexdigest()
+    with open(data / "sources.csv", "a", newline="", encoding="utf-8") as f:
+        csv.writer(f, lineterminator="\n").writerow(
+            [
+                source_id,
+                f"虚构测试文章{mark}",
+                f"Fictional test article {mark}",
+                f"测试出版社{mark}",
+                f"Test Press {mark} (fictional)",
+                "Test Author",
+                "2021",
+                "year",
+                "invented for a test",
+                "zh",
+                f"raw/{name}",
+                "text",
+                digest,
+                "fictional, test only",
+            ]
+        )
+
+
+def test_a_new_indicator_from_a_new_source_charts_with_no_new_code(tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    shutil.copytree(paths.data_dir(), data)
+    monkeypatch.setenv(paths.DATA_ENV, str(data))
+    _add_source(data, "fiction-a", "fiction-a.txt", ARTICLE_A, "甲")
+    _add_source(data, "fiction-b", "fiction-b.txt", ARTICLE_B, "乙")
+    with open(data / "curated" / "indicators.csv", "a", newline="", encoding="utf-8") as f:
+        csv.writer(f, lineterminator="\n").writerow(
+            [
+                "shared_bicycles",
+                "共享单车数量",
+                "Shared bicycles",
+                "共享单车",
+                "Shared bicycles",
+                "bicycles",
+                "count",
+                "",
+                "rise",
+                "overview",
+                "Bicycles (fictional test indicator).",
+            ]
+        )
+    blocks = {
+        (s, q): int(b.block_no)
+        for s in ("fiction-a", "fiction-b")
+        for b in datasets._sources.load_blocks(s).itertuples()
+        for q in ("1200 辆", "1500 辆", "约 2000 辆", "1650 辆")
+        if q in b.text
+    }
+    rows = [
+        ("fiction-a", "2018", "1200 辆", 1200, "none", "在虚构的湖畔市，2018 年共享单车 1200 辆"),
+        ("fiction-a", "2019", "1500 辆", 1500, "none", "湖畔市共享单车增至 1500 辆"),
+        ("fiction-a", "2020", "2000 辆", 2000, "approx", "湖畔市共享单车约 2000 辆"),
+        ("fiction-b", "2019", "1650 辆", 1650, "none", "2019 年湖畔市共享单车 1650 辆"),
+    ]
+    with open(data / "curated" / "facts.csv", "a", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\n")
+        for src, period, span, v, q, quote in rows:
+            block = next(b for (s, q2), b in blocks.items() if s == src and span in q2)
+            w.writerow(
+                [
+                    f"{src}-bicycles-{period}",
+                    src,
+                    block,
+                    quote,
+                    span,
+                    f"(fictional) {quote}",
+                    "shared_bicycles",
+                    "shanxi",
+                    period,
+                    v,
+                    "辆",
+                    v,
+                    "count",
+                    q,
+                    "actual",
+                    "overview",
+                    "",
+                    "fictional test fact",
+                ]
+            )
+    datasets.validate()
+    for lang in datasets.LANGS:
+        chart = charts.trend(indicator="shared_bicycles", lang=lang)
+        spec = chart.to_dict(validate=True)
+        citation = citation_text(spec)
+        assert "fiction-" not in citation  # named by title, from the registry
+        for mark in "甲乙":
+            assert (
+                "虚构测试文章" if lang == "zh" else "Fictional test article "
+            ) + mark in citation
+        subtitle = " ".join(spec["title"]["subtitle"])
+        numbers = subtitle.replace(",", "")
+        assert "1500" in numbers and "1650" in numbers, "the disagreement is named"
+        assert "甲" in subtitle and "乙" in subtitle
+        drawn = render.svg_text(charts.to_svg(chart))
+        assert ("共享单车" if lang == "zh" else "Shared bicycles") in drawn
