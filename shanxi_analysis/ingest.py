@@ -552,6 +552,8 @@ def _stock_at_end(period: str, clause_prefix: str, measure: str) -> tuple[str, s
     m = re.fullmatch(r"(\d{4})/(\d{4})", period)
     if not m or measure not in ("level", "share"):
         return None
+    if re.search(r"累计|化解|新增|完成|建成|签约|发布|立项|引进|培育", clause_prefix):
+        return None  # a flow over the interval, not a stock
     if _FROM_TO_RE.search(clause_prefix):
         return str(int(m.group(1)) - 1), "stock-before-interval"
     return m.group(2), "stock-at-interval-end"
@@ -1082,7 +1084,7 @@ def propose(
         "title_en": title,
         "publisher_zh": publisher,
         "publisher_en": publisher,
-        "authors": str(authors),
+        "authors": str(authors) or "not credited",
         "published": published,
         "published_precision": precision,
         "published_basis": basis,

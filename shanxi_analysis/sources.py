@@ -757,7 +757,8 @@ def parse_document(
             )
     title = meta.get("title") if isinstance(meta.get("title"), str) else None
     if fmt == "html-page":
-        body = main_text_html(body)
+        # No article found (a page of nothing but markup): read the whole page as events.
+        body = main_text_html(body) or body
     html = fmt in ("hexo-html", "html", "html-page") or (fmt is None and _looks_like_html(body))
     raw_blocks = _html_raw_blocks(body) if html else _text_raw_blocks(body)
     blocks = _classify(raw_blocks, title, layout=not html)
