@@ -176,6 +176,12 @@ def _cmd_check(args: argparse.Namespace) -> int:
     )
     if not mismatches.empty:
         _print_table(mismatches)
+    from . import compare
+
+    pairs = compare.compare()
+    print(("跨来源比较：" if zh else "Across sources: ") + f"{len(pairs)}")
+    if not pairs.empty:
+        _print_table(pairs)
     failed = int((~results["passed"]).sum()) + len(gaps) + len(mismatches)
     return 1 if failed else 0
 

@@ -278,3 +278,20 @@ def test_many_files_one_bad_does_not_stop_the_others(tmp_path, lexicon):
     )
     assert ["error" in r for r in results] == [False, True, False]
     assert "bad.html" in results[1]["error"]
+
+
+def test_cross_source_comparison_respects_qualifiers():
+    import pandas as pd
+
+    from shanxi_analysis import compare
+
+    base = {"indicator_id": "coal_mines", "entity_id": "shanxi", "period": "2020", "quote": "q"}
+    df = pd.DataFrame(
+        [
+            {**base, "fact_id": "a", "source_id": "s1", "base_value": 900, "qualifier": "at_most"},
+            {**base, "fact_id": "b", "source_id": "s2", "base_value": 897, "qualifier": "none"},
+            {**base, "fact_id": "c", "source_id": "s3", "base_value": 950, "qualifier": "none"},
+        ]
+    )
+    got = compare.compare(df).set_index(["fact_a", "fact_b"])["status"].to_dict()
+    assert got == {("a", "b"): "agree", ("a", "c"): "disagree", ("b", "c"): "disagree"}
