@@ -80,26 +80,29 @@ class IngestError(ValueError):
 
 
 @lru_cache(maxsize=1)
-def _t2s():
-    import opencc
+def _t2s_table() -> dict[int, str]:
+    """OpenCC's traditional → simplified character table (its ``TSCharacters`` dictionary),
+    as a ``str.translate`` table: one character to one, so offsets survive."""
+    from importlib.resources import files
 
-    return opencc.OpenCC("t2s")
+    table: dict[int, str] = {}
+    text = (files("opencc") / "dictionary" / "TSCharacters.txt").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        trad, _, simp = line.partition("\t")
+        simp = simp.split()[0] if simp.split() else ""
+        if len(trad) == 1 and len(simp) == 1 and trad != simp:
+            table[ord(trad)] = simp
+    return table
 
 
 def to_simplified(text: str) -> str:
-    """Return ``text`` in simplified script, character for character where possible.
+    """Return ``text`` in simplified script, character for character (so offsets in the
+    result are offsets in ``text``), by OpenCC's character table.
 
     >>> to_simplified("山西轉型綜合改革示範區")
     '山西转型综合改革示范区'
     """
-    if not text:
-        return text
-    converted = _t2s().convert(text)
-    if len(converted) == len(text):
-        return converted
-    # A phrase conversion changed the length: convert one character at a time so that
-    # offsets in the simplified text are offsets in the original.
-    return "".join(_t2s().convert(ch) for ch in text)
+    return text.translate(_t2s_table()) if text else text
 
 
 # ---------------------------------------------------------------- the lexicon
@@ -201,6 +204,7 @@ _PERIOD_RES: tuple[tuple[str, re.Pattern], ...] = tuple(
         ),
         ("plan", r"[“\"]?十(?P<p>[一二三四五])五[”\"]?\s*(?P<pp>期间|以来|末|前三年|前两年|时期)?"),
         ("since", r"(?P<y>\d{4})\s*年\s*以来"),
+        ("horizon", rf"用\s*(?P<n>{_NUMWORD})\s*年(?:左右|多)?(?:的)?时间"),
         ("this-year-since", r"(?:今年|本年)以来"),
         ("present", r"截至目前|截止目前|目前|当前|如今|现阶段|不久前|近日|日前"),
         ("year-sub", _YEAR + _S + _SUB_YEAR),
@@ -278,6 +282,8 @@ def _resolve(name: str, m: re.Match, pub: Published) -> str | None:
     if name == "present":
         # The curated tables date a present stock by the publication year.
         return str(pub.year) if pub.year else None
+    if name == "horizon":
+        return f"{pub.year}/{pub.year + _num(g['n'])}" if pub.year else None
     if name == "this-year-since":
         if pub.year is None:
             return None
@@ -347,13 +353,15 @@ _CLAUSE_SEPS = "，,；;。！？!?：:\n"
 _BENCHMARK_RE = re.compile(r"全国(?:的)?平均|平均(?:值|水平|降幅|增幅|增速)|全国\d+(?:\.\d+)?%的")
 _ESTIMATE_RE = re.compile(
     r"预计|据测算|测算|估算|估计|可(?:减少|节约|节省|满足|新增|带动|实现|达到|替代|供应|解决|降低|增加|提供|发电)"
-    r"|每年可|有望|相当于|折合|算下来|算了一笔账|为例|按[^，,。；;]{0,16}算"
+    r"|每年可|有望|相当于|折合|算下来|为例|按[^，,。；;]{0,16}算"
 )
 _TARGET_RE = re.compile(
     r"力争|目标|确保|将(?:达到|达|实现|突破|超过|提高|增至|建成)|到\s*\d{4}\s*年|计划到|争取|努力"
     r"|用[^，,。；;]{0,6}(?:时间|年)"
 )
-_PLAN_RE = re.compile(r"规划|拟|计划|总投资|将投资|将建设|筹建|谋划|布局建设|(?:一|二|首)期投资")
+_PLAN_RE = re.compile(
+    r"规划(?!面积|范围)|拟|计划|总投资|将投资|将建设|筹建|谋划|布局建设|(?:一|二|首)期投资"
+)
 _BENCHMARK_WORD_RE = re.compile(r"基准")
 _SHARE_RE = re.compile(r"占|比重|占比|份额|成以上来自|之一")
 _CHANGE_RE = re.compile(
@@ -365,6 +373,9 @@ _DOWN_RE = re.compile(
 )
 _UP_RE = re.compile(
     r"增长|增加|提高|上升|高于|增产|拉动|加快|快于|增幅|增速|提升|比[^，,；;。]{0,12}(?:高|快|多)"
+)
+_STATE_RE = re.compile(
+    r"[由从][^，,；;。]{0,12}$|[由从][^，,；;。]{0,20}(?:提高|增加|增长|下降|降低|减少|上升|扩大|缩小)?(?:到|至)\s*$"
 )
 _CHANGE_BEFORE_RE = re.compile(
     r"(?:增长|增加|减少|下降|增产|减产|提高|降低|回落|上升|新增|增|减|降)了?\s*(?:约|近|超过|超)?\s*$"
@@ -442,7 +453,7 @@ def _matcher(entities: tuple) -> _EntityMatcher:
     )
 
 
-_NOT_SUBJECT_BEFORE = re.compile(r"(?:比|较|于|占|与|和|同|跟|、|及|以及|对|向|在)$")
+_NOT_SUBJECT_BEFORE = re.compile(r"(?:比|较|于|占|与|和|同|跟|、|及|以及|对|向|在|是)$")
 _NOT_SUBJECT_AFTER = re.compile(r"^(?:、|等|内的|内|境内|为例|用户为例)")
 
 
@@ -501,23 +512,33 @@ def _bigrams(s: str) -> set[str]:
 
 
 def indicator_measure(indicator_id: str, name_zh: str, unit: str) -> str:
-    """Return the measure an indicator holds, from its id and name (``…_growth`` and 增长 are
-    changes, ``…_share`` and 占比/比重 shares, a ``rank`` unit a rank, else a level)."""
+    """Return the measure an indicator holds, from its unit, id and name: a ``rank`` unit is
+    a rank, ``times`` or a compound unit a ratio; ``…_gap…`` a gap, ``…_growth…``,
+    ``…_decline…`` a change, ``…_share…``/``…_rate`` a share; then the same in the name
+    (高于/低于, 增长/增速/下降, 占比/比重/率); else a level."""
     if unit == "rank":
         return "rank"
     if unit == "times" or "/" in unit:
         return "ratio"
-    if re.search(r"_(?:growth|change|increase|decrease|decline)(?:_|$)", indicator_id) or re.search(
-        r"增长|增速|增幅|下降|降幅|增加|减少", name_zh
+    for measure, rx in (
+        ("gap", r"_gap(?:_|$)"),
+        ("change", r"_(?:growth|change|increase|decrease|decline)(?:_|$)"),
+        ("share", r"_(?:share|rate)(?:_|$)"),
     ):
-        return "change"
-    if re.search(r"_gap(?:_|$)", indicator_id) or re.search(r"高于|低于|差距", name_zh):
-        return "gap"
-    if re.search(r"_share(?:_|$)|_rate(?:_|$)", indicator_id) or re.search(
-        r"占比|比重|份额|率", name_zh
+        if re.search(rx, indicator_id):
+            return measure
+    name = name_zh.replace("增加值", "")
+    for measure, rx in (
+        ("gap", r"高于|低于|差距"),
+        ("change", r"增长|增速|增幅|下降|降幅|增加|减少"),
+        ("share", r"占比|比重|份额|率"),
     ):
-        return "share"
+        if re.search(rx, name):
+            return measure
     return "level"
+
+
+_NAME_MEASURE_WORDS = re.compile(r"占比|比重|数量|总额|总量|增速|增幅|降幅|规模|个数|数$")
 
 
 def proposed_indicator_id(subject: str, measure: str, base_unit: str) -> str:
@@ -543,7 +564,8 @@ def _pick_before(items: Sequence[tuple[int, int, Any]], lo: int, hi: int):
 
 
 _PRESENT_CUE_RE = re.compile(r"(?:已经?[\u4e00-\u9fff]{0,2}|共有?|现有|拥有|有)\s*$")
-_FROM_TO_RE = re.compile(r"[由从][^，,；;。]{0,12}$")
+_FROM_TO_RE = re.compile(r"[由从][^，,；;。到至]{0,12}$")
+_SENTENCE_PRESENT_RE = re.compile(r"共\s*\d|共有|目前|现有|拥有")
 
 
 def _stock_at_end(period: str, clause_prefix: str, measure: str) -> tuple[str, str] | None:
@@ -567,6 +589,7 @@ def _period_for(
     clause_prefix: str,
     pub: Published,
     measure: str,
+    sentence_text: str = "",
 ) -> _Field:
     items = [(p.start, p.end, p) for p in periods]
     found = None
@@ -575,8 +598,11 @@ def _period_for(
         if hit:
             found = _Field(hit[2].period, f"{rule}:{hit[2].rule}:{hit[2].text}", conf)
             break
-    if found is None and measure == "level" and _PRESENT_CUE_RE.search(clause_prefix) and pub.year:
-        return _Field(str(pub.year), "present-stock:publication-year", 0.7)
+    if found is None and measure == "level" and pub.year:
+        if _PRESENT_CUE_RE.search(clause_prefix):
+            return _Field(str(pub.year), "present-stock:publication-year", 0.7)
+        if _SENTENCE_PRESENT_RE.search(sentence_text):
+            return _Field(str(pub.year), "present-stock-sentence:publication-year", 0.6)
     if found is None:
         hit = _pick_before(items, 0, q_start)
         if hit:
@@ -625,6 +651,10 @@ def _measure_for(q: quantities.Quantity, clause_prefix: str, clause_text: str) -
         return _Field("ratio", f"unit:{bu}", 0.9)
     if re.search(r"每\s*[\u4e00-\u9fff]{0,2}$", clause_prefix[-6:]):
         return _Field("ratio", "word:每", 0.8)
+    if bu in ("percent", "percentage_point") and _STATE_RE.search(clause_prefix):
+        # 由 30% 提高到 68%: two states, not a change
+        sh = _SHARE_RE.search(clause_prefix)
+        return _Field("share" if sh or bu == "percent" else "level", "word:由…到", 0.7)
     if bu in ("percent", "percentage_point"):
         gap = _GAP_RE.search(clause_prefix)
         if gap:
@@ -637,7 +667,7 @@ def _measure_for(q: quantities.Quantity, clause_prefix: str, clause_text: str) -
             return _Field("share", f"word:{sh.group(0)}", 0.85)
         if bu == "percentage_point":
             return _Field("change", "unit:percentage_point", 0.6)
-        return _Field("share" if "率" in clause_text else "level", "unit:percent", 0.5)
+        return _Field("share", "unit:percent", 0.5)
     m = _CHANGE_BEFORE_RE.search(clause_prefix)
     if m and not m.group(0).startswith("新增"):
         return _Field("change", f"word:{m.group(0).strip()}", 0.75)
@@ -689,6 +719,23 @@ def _subject_for(
     return _Field("", "none", 0.3)
 
 
+@lru_cache(maxsize=8)
+def _indicator_table(indicators: tuple) -> tuple:
+    # A name is matched by its words without the measure's words (占比, 数量, 增速 …),
+    # which the text says in its own way (占……的, N个, 增长).
+    return tuple(
+        (
+            iid,
+            name,
+            unit,
+            theme,
+            indicator_measure(iid, name, unit),
+            frozenset(_bigrams(_NAME_MEASURE_WORDS.sub("", name) or name)),
+        )
+        for iid, name, unit, theme in indicators
+    )
+
+
 def _indicator_for(
     lexicon: Lexicon,
     subject: str,
@@ -696,21 +743,22 @@ def _indicator_for(
     measure: str,
     base_unit: str,
     sentence_text: str = "",
+    counted: str = "",
 ) -> tuple[_Field, str, str]:
     window = _bigrams(to_simplified(clause_text))
+    noun = _bigrams(to_simplified(counted)) if counted else set()
     wide = _bigrams(to_simplified(sentence_text)) | window
     subj = _bigrams(to_simplified(subject))
     best = None
-    for iid, name, unit, theme in lexicon.indicators:
-        if unit != base_unit or indicator_measure(iid, name, unit) != measure:
-            continue
-        nb = _bigrams(name)
-        if not nb:
+    for iid, name, unit, theme, ind_measure, nb in _indicator_table(lexicon.indicators):
+        if unit != base_unit or ind_measure != measure or not nb:
             continue
         # the name's words in the figure's clause count most, in its sentence less
         cover = (len(nb & window) + 0.6 * len((nb & wide) - window)) / len(nb)
         dice = 2 * len(nb & subj) / (len(nb) + len(subj)) if subj else 0.0
         score = 0.7 * cover + 0.3 * dice
+        if noun and noun <= nb:
+            score += 0.25  # the counted noun (N 台公交车) is in the name
         if best is None or score > best[0]:
             best = (score, iid, name, theme)
     if best and best[0] >= 0.45:
@@ -746,6 +794,15 @@ def _exclusion_for(
     if _FIGURATIVE_RE.search(clause_text):
         return "figurative", "a figure of speech, not a statistic (a comparison word in the clause)"
     return None
+
+
+def _counted_noun(text: str, end: int, clause_end: int) -> str:
+    """The noun right after a figure (``5500 台公交车`` → 公交车), up to 的, a separator or a
+    verb-like break."""
+    m = re.match(
+        r"\s*([\u4e00-\u9fff]{2,6}?)(?=[的、，,。；;或和及与]|$|[\s(（])", text[end:clause_end]
+    )
+    return m.group(1) if m else ""
 
 
 def _quote_for(
@@ -792,7 +849,13 @@ def block_candidates(
             hits += [(m.start(), m.end(), province) for m in re.finditer(w, simple)]
     found = quantities.extract(text)
     counted = _counted_hits(simple, sorted(hits), found, matcher)
-    hits = [h for h in _subject_hits(simple, sorted(hits)) if h not in counted]
+    # What is counted is not what the figure is about, except an aggregate (83个省级以上开发区,
+    # 其中6个…), which later figures are about.
+    hits = [
+        h
+        for h in _subject_hits(simple, sorted(hits))
+        if h not in counted or matcher.type_of.get(h[2]) == "aggregate"
+    ]
     paragraph_entity = hits[0][2] if hits else None
     out = []
     for q in found:
@@ -806,7 +869,14 @@ def block_candidates(
 
         measure = _measure_for(q, clause_prefix, simple[clause[0] : clause[1]])
         period = _period_for(
-            periods, q.start, clause, sentence, clause_prefix, published, measure.value
+            periods,
+            q.start,
+            clause,
+            sentence,
+            clause_prefix,
+            published,
+            measure.value,
+            simple[sentence[0] : sentence[1]],
         )
         kind = _kind_for(
             simple[clause[0] : clause[1]], sentence_prefix, period.value, published, measure.value
@@ -846,7 +916,11 @@ def block_candidates(
                 ent = _Field(article_entity, "article", 0.55)
             else:
                 ent = _Field(None, "none", 0.2)
+        counted_noun = _counted_noun(text, q.end, clause[1])
         subject = _subject_for(text, simple, clause, q, periods, hits)
+        if counted_noun and q.base_unit in ("count", "person") and q.unit[-1:] not in "万亿":
+            # N 个/台/家 + noun: the noun names what is counted (5500 台公交车 → 公交车)
+            subject = _Field(counted_noun, "counted-noun", 0.65)
         indicator, indicator_name, _theme = _indicator_for(
             lexicon,
             subject.value,
@@ -854,6 +928,7 @@ def block_candidates(
             measure.value,
             q.base_unit,
             text[sentence[0] : q.start],
+            counted_noun,
         )
         for name, f in (
             ("period", period),
