@@ -360,8 +360,11 @@ _TARGET_RE = re.compile(
     r"|用[^，,。；;]{0,6}(?:时间|年)"
 )
 _PLAN_RE = re.compile(
-    r"规划(?!面积|范围)|拟|计划|总投资|将投资|将建设|筹建|谋划|布局建设|(?:一|二|首)期投资"
+    r"规划(?!面积|范围)|拟|计划|将投资|将建设|筹建|谋划|布局建设|(?:一|二|首)期投资"
 )
+# 总投资 is a plan's size only when the sentence looks ahead
+_PLAN_TOTAL_RE = re.compile(r"总投资")
+_AHEAD_RE = re.compile(r"将|拟|规划|计划|正在|筹备|谋划|即将")
 _BENCHMARK_WORD_RE = re.compile(r"基准")
 _SHARE_RE = re.compile(r"占|比重|占比|份额|成以上来自|之一")
 _CHANGE_RE = re.compile(
@@ -538,7 +541,9 @@ def indicator_measure(indicator_id: str, name_zh: str, unit: str) -> str:
     return "level"
 
 
-_NAME_MEASURE_WORDS = re.compile(r"占比|比重|数量|总额|总量|增速|增幅|降幅|规模|个数|数$")
+_NAME_MEASURE_WORDS = re.compile(
+    r"占比|比重|数量|总额|总量|增速|增幅|降幅|规模|个数|数$|高于|低于|快于|慢于"
+)
 
 
 def proposed_indicator_id(subject: str, measure: str, base_unit: str) -> str:
@@ -563,7 +568,8 @@ def _pick_before(items: Sequence[tuple[int, int, Any]], lo: int, hi: int):
     return inside[-1] if inside else None
 
 
-_PRESENT_CUE_RE = re.compile(r"(?:已经?[\u4e00-\u9fff]{0,2}|共有?|现有|拥有|有)\s*$")
+# 已建成, 共有, 现有 …; 将 straight before the figure is 把 (山西将 88 个开发区作为…)
+_PRESENT_CUE_RE = re.compile(r"(?:已经?[\u4e00-\u9fff]{0,2}|共有?|现有|拥有|有|将)\s*$")
 _FROM_TO_RE = re.compile(r"[由从][^，,；;。到至]{0,12}$")
 _SENTENCE_PRESENT_RE = re.compile(r"共\s*\d|共有|目前|现有|拥有")
 
@@ -631,6 +637,8 @@ def _kind_for(
             ("plan", _PLAN_RE),
         ):
             m = rx.search(text)
+            if m is None and kind == "plan" and _AHEAD_RE.search(sentence_prefix):
+                m = _PLAN_TOTAL_RE.search(text)
             if m:
                 if kind == "target" and m.group(0).startswith("到"):
                     year = int(re.search(r"\d{4}", m.group(0)).group(0))
@@ -731,6 +739,7 @@ def _indicator_table(indicators: tuple) -> tuple:
             theme,
             indicator_measure(iid, name, unit),
             frozenset(_bigrams(_NAME_MEASURE_WORDS.sub("", name) or name)),
+            name,
         )
         for iid, name, unit, theme in indicators
     )
@@ -744,13 +753,14 @@ def _indicator_for(
     base_unit: str,
     sentence_text: str = "",
     counted: str = "",
+    classifier: str = "",
 ) -> tuple[_Field, str, str]:
     window = _bigrams(to_simplified(clause_text))
     noun = _bigrams(to_simplified(counted)) if counted else set()
     wide = _bigrams(to_simplified(sentence_text)) | window
     subj = _bigrams(to_simplified(subject))
-    best = None
-    for iid, name, unit, theme, ind_measure, nb in _indicator_table(lexicon.indicators):
+    scores: list[tuple[float, str, str, str]] = []
+    for iid, name, unit, theme, ind_measure, nb, full in _indicator_table(lexicon.indicators):
         if unit != base_unit or ind_measure != measure or not nb:
             continue
         # the name's words in the figure's clause count most, in its sentence less
@@ -759,9 +769,13 @@ def _indicator_for(
         score = 0.7 * cover + 0.3 * dice
         if noun and noun <= nb:
             score += 0.25  # the counted noun (N 台公交车) is in the name
-        if best is None or score > best[0]:
-            best = (score, iid, name, theme)
-    if best and best[0] >= 0.45:
+        if classifier and classifier in full:
+            score += 0.2  # the classifier names the indicator (3 批 → 批次)
+        scores.append((score, iid, name, theme))
+    scores.sort(reverse=True)
+    best = scores[0] if scores else None
+    runner_up = scores[1][0] if len(scores) > 1 else 0.0
+    if best and (best[0] >= 0.45 or (best[0] >= 0.3 and best[0] - runner_up >= 0.15)):
         return (
             _Field(best[1], f"name-in-clause:{best[2]}", round(min(0.95, best[0]), 2)),
             best[2],
@@ -796,6 +810,31 @@ def _exclusion_for(
     return None
 
 
+_RESPECTIVELY_RE = re.compile(r"([^，,；;。：:]+?)分别")
+
+
+def _respectively(text: str, found: list) -> dict[int, tuple[str, tuple[str, ...]]]:
+    """``A、B 分别为 x、y(，占……的 p 和 q)``: map each figure after 分别 in its sentence to its
+    item (the i-th figure of each unit to the i-th item); ``{start: (item, items)}``."""
+    out: dict[int, tuple[str, tuple[str, ...]]] = {}
+    for m in _RESPECTIVELY_RE.finditer(text):
+        head = re.split(r"[\s\d年月季度]+", m.group(1))[-1]
+        items = tuple(x for x in re.split(r"、|和|及|与", head) if x)
+        if len(items) < 2:
+            continue
+        # the first item may carry the entity in front (山西省开发区利用外资): keep its last words
+        items = (items[0][-len(items[1]) - 2 :], *items[1:])
+        stop = min([i for i in (text.find(c, m.end()) for c in "。；;") if i >= 0] or [len(text)])
+        by_unit: dict[str, int] = {}
+        for q in found:
+            if m.end() <= q.start < stop:
+                i = by_unit.get(q.base_unit, 0)
+                by_unit[q.base_unit] = i + 1
+                if i < len(items):
+                    out[q.start] = (items[i], items)
+    return out
+
+
 def _counted_noun(text: str, end: int, clause_end: int) -> str:
     """The noun right after a figure (``5500 台公交车`` → 公交车), up to 的, a separator or a
     verb-like break."""
@@ -803,6 +842,14 @@ def _counted_noun(text: str, end: int, clause_end: int) -> str:
         r"\s*([\u4e00-\u9fff]{2,6}?)(?=[的、，,。；;或和及与]|$|[\s(（])", text[end:clause_end]
     )
     return m.group(1) if m else ""
+
+
+def _head_noun(text: str, end: int, clause_end: int) -> str:
+    """The counted noun, else the first two characters after the figure (2200 台重卡满负荷使用
+    → 重卡), to check against indicator names."""
+    noun = _counted_noun(text, end, clause_end)
+    m = None if noun else re.match(r"\s*([\u4e00-\u9fff]{2})", text[end:clause_end])
+    return noun or (m.group(1) if m else "")
 
 
 def _quote_for(
@@ -857,6 +904,7 @@ def block_candidates(
         if h not in counted or matcher.type_of.get(h[2]) == "aggregate"
     ]
     paragraph_entity = hits[0][2] if hits else None
+    respectively = _respectively(text, found)
     out = []
     for q in found:
         clause = _clause_bounds(text, q.start)
@@ -917,18 +965,31 @@ def block_candidates(
             else:
                 ent = _Field(None, "none", 0.2)
         counted_noun = _counted_noun(text, q.end, clause[1])
+        item = respectively.get(q.start)
         subject = _subject_for(text, simple, clause, q, periods, hits)
         if counted_noun and q.base_unit in ("count", "person") and q.unit[-1:] not in "万亿":
             # N 个/台/家 + noun: the noun names what is counted (5500 台公交车 → 公交车)
             subject = _Field(counted_noun, "counted-noun", 0.65)
+        if item:
+            # A、B 分别为 x、y: x is about A, y about B; the other items are not its words
+            subject = _Field(item[0], "respectively", 0.7)
+            others = [o for o in item[1] if o != item[0]]
+            ind_clause, ind_sentence = clause_text, text[sentence[0] : q.start]
+            for o in others:
+                ind_clause = ind_clause.replace(o, "")
+                ind_sentence = ind_sentence.replace(o, "")
+            ind_clause = item[0] + ind_clause
+        else:
+            ind_clause, ind_sentence = clause_text, text[sentence[0] : q.start]
         indicator, indicator_name, _theme = _indicator_for(
             lexicon,
             subject.value,
-            clause_text,
+            ind_clause,
             measure.value,
             q.base_unit,
-            text[sentence[0] : q.start],
-            counted_noun,
+            ind_sentence,
+            _head_noun(text, q.end, clause[1]),
+            q.unit if q.base_unit == "count" and len(q.unit) == 1 and q.unit != "个" else "",
         )
         for name, f in (
             ("period", period),

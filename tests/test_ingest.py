@@ -79,11 +79,38 @@ def test_candidate_fields_follow_the_conventions(lexicon):
     assert by["1.2个百分点"]["measure"] == "gap"
     assert by["1.2个百分点"]["kind"] == "actual"  # a gap against an average is not a benchmark
     assert by["420座"]["period"] == "2023-06"
-    assert by["18亿元"]["kind"] == "plan"
+    assert by["18亿元"]["kind"] == "actual"  # the investment of what is already built
     assert (by["900万千瓦"]["kind"], by["900万千瓦"]["period"]) == ("target", "2025")
     assert by["6.5%"]["entity_id"] == "taiyuan"
     assert by["三个"]["exclude"] and by["三个"]["reason_code"] == "enumeration"
     assert by["900万千瓦"]["indicator_id"].startswith("new_")
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("项目规划投资50亿元", "plan"),
+        ("拟建设5座电站", "plan"),
+        ("正在筹备的项目总投资400亿元", "plan"),
+        ("预计新增产值约64亿元", "estimate"),
+        ("据测算，每年可减少排放12万吨", "estimate"),
+        ("到2030年，力争装机达到900万千瓦", "target"),
+        ("高于全国平均值(435亿元)", "benchmark"),
+        ("完成进出口总值264.5亿元", "actual"),
+        ("比全省平均水平高1.2个百分点", "actual"),
+    ],
+)
+def test_kind_rules(lexicon, text, kind):
+    cands = ingest.block_candidates(
+        text,
+        1,
+        published=ingest.Published.parse("2024"),
+        lexicon=lexicon,
+        source_id="t",
+        article_entity=None,
+        province=None,
+    )
+    assert cands[-1]["kind"] == kind
 
 
 def test_traditional_script_matches_simplified_entities(lexicon):
