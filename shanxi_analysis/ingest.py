@@ -359,9 +359,7 @@ _TARGET_RE = re.compile(
     r"力争|目标|确保|将(?:达到|达|实现|突破|超过|提高|增至|建成)|到\s*\d{4}\s*年|计划到|争取|努力"
     r"|用[^，,。；;]{0,6}(?:时间|年)"
 )
-_PLAN_RE = re.compile(
-    r"规划(?!面积|范围)|拟|计划|将投资|将建设|筹建|谋划|布局建设|(?:一|二|首)期投资"
-)
+_PLAN_RE = re.compile(r"规划|拟|计划|将投资|将建设|筹建|谋划|布局建设|(?:一|二|首)期投资")
 # 总投资 is a plan's size only when the sentence looks ahead
 _PLAN_TOTAL_RE = re.compile(r"总投资")
 _AHEAD_RE = re.compile(r"将|拟|规划|计划|正在|筹备|谋划|即将")
@@ -911,7 +909,6 @@ def block_candidates(
         sentence = _sentence_bounds(text, q.start)
         clause_text = text[clause[0] : clause[1]]
         clause_prefix = simple[clause[0] : q.start]
-        sentence_prefix = simple[sentence[0] : q.start]
         rules: dict[str, str] = {}
         conf: dict[str, float] = {}
 
@@ -926,12 +923,18 @@ def block_candidates(
             measure.value,
             simple[sentence[0] : sentence[1]],
         )
+        # a statement's words hold to the end of the full sentence (past a ；)
+        full_start = max(simple.rfind(c, 0, q.start) for c in "。！？!?") + 1
         kind = _kind_for(
-            simple[clause[0] : clause[1]], sentence_prefix, period.value, published, measure.value
+            simple[clause[0] : clause[1]],
+            simple[full_start : q.start],
+            period.value,
+            published,
+            measure.value,
         )
         if period.value and not period.rule.startswith("clause:"):
-            if kind.value in ("estimate", "plan"):
-                # a forecast or a plan is not dated by a period stated for other figures
+            if kind.value == "estimate" and "present" not in period.rule:
+                # a forecast is not dated by a period stated for other figures
                 period = _Field("", f"{kind.value}-not-dated-by:{period.rule}", 0.6)
             elif ":plan:" in period.rule:
                 end = _stock_at_end(period.value, clause_prefix, measure.value)
@@ -941,10 +944,19 @@ def block_candidates(
         # entity: nearest named before the figure in the clause, the sentence, then the
         # paragraph's first, then the article's
         ent = None
+        # what is counted is an aggregate (83个省级以上开发区) or a place's people
+        # (3500 万三晋儿女): the figure is about it
         agg = [
             h
             for h in counted
-            if matcher.type_of.get(h[2]) == "aggregate" and 0 <= h[0] - q.end <= 2
+            if (
+                matcher.type_of.get(h[2]) == "aggregate"
+                or (
+                    matcher.type_of.get(h[2]) in ("province", "city", "county")
+                    and q.unit in "万亿千"
+                )
+            )
+            and 0 <= h[0] - q.end <= 2
         ]
         if agg:
             ent = _Field(agg[0][2], f"counted-aggregate:{simple[agg[0][0] : agg[0][1]]}", 0.8)
