@@ -322,3 +322,39 @@ def test_cross_source_comparison_respects_qualifiers():
     )
     got = compare.compare(df).set_index(["fact_a", "fact_b"])["status"].to_dict()
     assert got == {("a", "b"): "agree", ("a", "c"): "disagree", ("b", "c"): "disagree"}
+
+
+def test_review_widget_decides_escapes_and_saves(tmp_path, monkeypatch):
+    from shanxi_analysis.review_widget import ReviewWidget
+
+    _tmp_data(tmp_path, monkeypatch)
+    ingest.add(
+        [ARTICLES / "gb18030.txt"],
+        ingest.Overrides(published="2024-03-15", source_id="fictional-widget", publisher="虚构报"),
+        progress=False,
+        jobs=1,
+    )
+    rows = review.read_review("fictional-widget")
+    rows[0]["quote"] = "<script>x</script>" + rows[0]["quote"]
+    widget = ReviewWidget("fictional-widget", rows)
+    assert "<script>" not in widget.sentence.value and "<mark>6.5%</mark>" in widget.sentence.value
+    widget.fields["period"].value = "2023"
+    widget.fields["kind"].value = "actual"
+    widget.quote_en.value = "(fictional)"
+    widget.decide("accept")
+    assert rows[0]["decision"] == "accept" and widget.index == 1
+    widget.fields["period"].value = "2022"  # a correction makes it an edit
+    widget.quote_en.value = "(fictional)"
+    widget.decide("accept")
+    assert rows[1]["decision"] == "edit" and rows[1]["period"] == "2022"
+    widget.reason.value = "test"
+    widget.decide("exclude")
+    assert rows[2]["decision"] == "exclude" and rows[2]["reason"] == "test"
+    widget.save()
+    assert [r["decision"] for r in review.read_review("fictional-widget")][:3] == [
+        "accept",
+        "edit",
+        "exclude",
+    ]
+    widget.save(apply=True)  # three rows are still undecided: nothing is applied
+    assert "Not applied" in widget.status.value
