@@ -358,3 +358,23 @@ def test_review_widget_decides_escapes_and_saves(tmp_path, monkeypatch):
     ]
     widget.save(apply=True)  # three rows are still undecided: nothing is applied
     assert "Not applied" in widget.status.value
+
+
+def test_an_added_source_extends_a_series_and_is_compared_across_sources(tmp_path, monkeypatch):
+    from shanxi_analysis import compare, datasets
+
+    _tmp_data(tmp_path, monkeypatch)
+    summary = ingest.add([ARTICLES / "coal-mines-2020.md"], progress=False, jobs=1)
+    assert summary.added == ["coal-mines-2020"], summary.errors
+    _decide_all("coal-mines-2020")
+    review.apply("coal-mines-2020")
+    series = datasets.facts().query("indicator_id == 'coal_mines' and entity_id == 'shanxi'")
+    assert set(series["source_id"]) == {"liaowang-2021", "coal-mines-2020"}
+    pairs = compare.compare()
+    pair = pairs[(pairs["indicator_id"] == "coal_mines") & (pairs["period"] == "2020")]
+    # "900 座以内" (at most 900) agrees with 897
+    assert pair["status"].tolist() == ["agree"]
+    assert {pair["source_a"].item(), pair["source_b"].item()} == {
+        "liaowang-2021",
+        "coal-mines-2020",
+    }
