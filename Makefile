@@ -64,6 +64,7 @@ lab: system-deps $(VENV)/.synced-test
 bench: $(VENV)/.synced-bench
 	$(VENV)/bin/python benchmarks/quantities.py
 	$(VENV)/bin/python benchmarks/reports.py
+	$(VENV)/bin/python benchmarks/ingest.py
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .pytest_cache .ruff_cache .hypothesis reports/*/ reports/index.html

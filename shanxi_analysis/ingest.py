@@ -1265,6 +1265,18 @@ def _propose_one(args: tuple[str, Lexicon, Overrides]) -> dict:
         return {"path": path, "error": str(exc)}
 
 
+_WORKER: dict[str, object] = {}
+
+
+def _init_worker(lexicon: Lexicon, overrides: Overrides) -> None:
+    # The lexicon is sent to each worker once, not with every file.
+    _WORKER["lexicon"], _WORKER["overrides"] = lexicon, overrides
+
+
+def _propose_in_worker(path: str) -> dict:
+    return _propose_one((path, _WORKER["lexicon"], _WORKER["overrides"]))
+
+
 def iter_files(paths: Iterable[str | Path]) -> list[str]:
     """Return the article files named: files as given, folders walked (hidden files and
     folders skipped), sorted."""
@@ -1308,8 +1320,13 @@ def propose_many(
             return results
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(max_workers=min(jobs, len(work))) as pool:
-            for r in pool.map(_propose_one, work, chunksize=max(1, len(work) // (jobs * 8))):
+        with ProcessPoolExecutor(
+            max_workers=min(jobs, len(work)),
+            initializer=_init_worker,
+            initargs=(lexicon, overrides),
+        ) as pool:
+            chunks = max(1, len(work) // (jobs * 8))
+            for r in pool.map(_propose_in_worker, list(paths), chunksize=chunks):
                 results.append(r)
                 bar.update()
         return results
