@@ -1,6 +1,6 @@
 """Read quantities (number, multiplier, unit, qualifier) out of Chinese text.
 
-The reading follows ``/work/shared/quantity-conventions.md``: a :class:`Quantity` has a
+The reading follows ``docs/conventions.md`` (part 1): a :class:`Quantity` has a
 ``span`` (the number, any internal 多/余, the multiplier and the unit, exactly as written),
 its ``start``/``end`` offsets in the input, the ``value`` as written (multiplier words stay
 in the ``unit``), the ``base_value`` in one ``base_unit`` and a ``qualifier``. A range is
