@@ -203,7 +203,8 @@ def _cmd_add(args: argparse.Namespace) -> int:
     if args.published and not ingest.normalise_date(args.published)[0]:
         raise ValueError(f"--published {args.published!r} (expected YYYY, YYYY-MM or YYYY-MM-DD)")
     summary = ingest.add(args.files, overrides, dry_run=args.dry_run, jobs=args.jobs)
-    ok = [r for r in summary.results if "error" not in r]
+    refused = {line.split(": ", 1)[0] for line in summary.duplicates}
+    ok = [r for r in summary.results if "error" not in r and r["path"] not in refused]
     if args.format == "json":
         for r in ok:
             print(
@@ -238,7 +239,7 @@ def _cmd_add(args: argparse.Namespace) -> int:
         + (" (dry run: nothing written)" if args.dry_run else ""),
         file=sys.stderr,
     )
-    return 1 if summary.errors or (summary.duplicates and not ok) else 0
+    return 1 if summary.errors or summary.duplicates else 0
 
 
 def _cmd_review(args: argparse.Namespace) -> int:

@@ -378,3 +378,26 @@ def test_an_added_source_extends_a_series_and_is_compared_across_sources(tmp_pat
         "liaowang-2021",
         "coal-mines-2020",
     }
+
+
+def test_add_command_refuses_a_registered_file_and_names_it(tmp_path, monkeypatch):
+    data = _tmp_data(tmp_path, monkeypatch)
+    seed = data / "raw" / "newspaper-2020-shanxi-transformation-demonstration-zone.txt"
+    out = subprocess.run(
+        [*CLI, "add", "--dry-run", str(seed)], cwd=ROOT, capture_output=True, text=True
+    )
+    assert out.returncode == 1
+    assert "already source 'demozone-2020'" in out.stderr
+    assert "1 skipped duplicates" in out.stderr
+
+
+def test_add_without_publisher_or_date_says_what_is_missing(tmp_path, monkeypatch):
+    data = _tmp_data(tmp_path, monkeypatch)
+    summary = ingest.add([ARTICLES / "gb18030.txt"], progress=False, jobs=1)
+    assert "no publication date" in summary.errors[0] and "--published" in summary.errors[0]
+    summary = ingest.add(
+        [ARTICLES / "gb18030.txt"], ingest.Overrides(published="2024"), progress=False, jobs=1
+    )
+    assert "--publisher" in summary.errors[0]
+    assert not (data / "raw" / "gb18030.txt").exists()
+    assert not (data / "review").exists()
