@@ -60,6 +60,7 @@ CANDIDATE_FIELDS: tuple[str, ...] = (
     "indicator_name",
     "indicator_status",
     "quote",
+    "sentence",
     "block_no",
     "start",
     "end",
@@ -366,14 +367,14 @@ _AHEAD_RE = re.compile(r"将|拟|规划|计划|正在|筹备|谋划|即将")
 _BENCHMARK_WORD_RE = re.compile(r"基准")
 _SHARE_RE = re.compile(r"占|比重|占比|份额|成以上来自|之一")
 _CHANGE_RE = re.compile(
-    r"增长|下降|增速|提高|降低|减少|回落|上升|增加|同比|增幅|降幅|下拉|拉动|加快|增产|减产|翻|提升"
+    r"增长|下降|增速|提高|降低|减少|回落|上升|增加(?!值)|同比|增幅|降幅|下拉|拉动|加快|增产|减产|翻|提升"
 )
 _GAP_RE = re.compile(r"高于|低于|快于|慢于|比[^，,；;。]{0,12}(?:高|低|快|慢|多|少)")
 _DOWN_RE = re.compile(
     r"下降|减少|回落|低于|下拉|降低|减产|降幅|慢于|比[^，,；;。]{0,12}(?:低|慢|少)"
 )
 _UP_RE = re.compile(
-    r"增长|增加|提高|上升|高于|增产|拉动|加快|快于|增幅|增速|提升|比[^，,；;。]{0,12}(?:高|快|多)"
+    r"增长|增加(?!值)|提高|上升|高于|增产|拉动|加快|快于|增幅|增速|提升|比[^，,；;。]{0,12}(?:高|快|多)"
 )
 _STATE_RE = re.compile(
     r"[由从][^，,；;。]{0,12}$|[由从][^，,；;。]{0,20}(?:提高|增加|增长|下降|降低|减少|上升|扩大|缩小)?(?:到|至)\s*$"
@@ -1037,6 +1038,7 @@ def block_candidates(
                 "indicator_name": indicator_name,
                 "indicator_status": "proposed" if indicator.rule == "proposed" else "existing",
                 "quote": _quote_for(text, q, clause, sentence),
+                "sentence": text[sentence[0] : sentence[1]],
                 "block_no": block_no,
                 "start": q.start,
                 "end": q.end,

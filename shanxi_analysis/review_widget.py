@@ -19,14 +19,21 @@ KINDS = ("actual", "target", "plan", "estimate", "benchmark")
 REASON_CODES = ("repeat", "enumeration", "figurative", "event_detail", "vague", "name")
 
 
-def highlight(quote: str, span: str) -> str:
-    """Return the quote as HTML with the first occurrence of ``span`` marked; all text is
-    escaped, so the quote can never inject markup.
+def highlight(quote: str, span: str, sentence: str = "") -> str:
+    """Return the sentence (else the quote) as HTML with ``span`` marked where it stands in
+    the quote; all text is escaped, so nothing in it can become markup.
 
     >>> highlight("<b>建成 5 座</b>", "5 座")
     '&lt;b&gt;建成 <mark>5 座</mark>&lt;/b&gt;'
+    >>> highlight("新建 5 座", "5 座", "去年建成 5 座，新建 5 座。")
+    '去年建成 5 座，新建 <mark>5 座</mark>。'
     """
-    i = quote.find(span) if span else -1
+    at = sentence.find(quote) if sentence and quote else -1
+    if at >= 0 and span in quote:
+        i = at + quote.find(span)
+        quote = sentence
+    else:
+        i = quote.find(span) if span else -1
     if i < 0:
         return html.escape(quote)
     return (
@@ -60,6 +67,10 @@ class ReviewWidget(w.VBox):
         self.reason_code = w.Dropdown(options=REASON_CODES, description="reason")
         self.reason = w.Text(description="why", placeholder="reason for excluding")
         self.status = w.HTML()
+        wide = {"description_width": "8em"}
+        for field in (*self.fields.values(), self.quote_en):
+            field.style = wide
+            field.layout = w.Layout(width="32em")
         buttons = {
             "accept": w.Button(description="Accept", button_style="success"),
             "exclude": w.Button(description="Exclude", button_style="warning"),
@@ -106,7 +117,8 @@ class ReviewWidget(w.VBox):
             f"({decided} decided) — block {r.get('block_no')}, confidence {r.get('confidence')}"
             + (f", decision: {r['decision']}" if r.get("decision") else "")
         )
-        self.sentence.value = f"<p>{highlight(r.get('quote', ''), r.get('span', ''))}</p>"
+        marked = highlight(r.get("quote", ""), r.get("span", ""), r.get("sentence", ""))
+        self.sentence.value = f"<p>{marked}</p>"
         self.rules.value = "<small>" + html.escape(r.get("rules", "")) + "</small>"
         for name, field in self.fields.items():
             value = r.get(name, "") or ""

@@ -401,3 +401,29 @@ def test_add_without_publisher_or_date_says_what_is_missing(tmp_path, monkeypatc
     assert "--publisher" in summary.errors[0]
     assert not (data / "raw" / "gb18030.txt").exists()
     assert not (data / "review").exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "measure", "direction"),
+    [
+        ("全市规上工业增加值1000亿元", "level", ""),  # 增加值 is value added, not a change
+        ("规上工业增加值增长6.5%", "change", "up"),
+        ("进口总额同比下降1.6%", "change", "down"),
+        ("占全省的61.5%", "share", ""),
+        ("比全省平均水平高7.3个百分点", "gap", "up"),
+        ("居全国第18位", "rank", ""),
+        ("先进产能占比由不足30%提高到68%", "share", ""),
+        ("原煤产量增产1亿吨", "change", "up"),
+    ],
+)
+def test_measure_and_direction(lexicon, text, measure, direction):
+    cands = ingest.block_candidates(
+        text,
+        1,
+        published=ingest.Published.parse("2024"),
+        lexicon=lexicon,
+        source_id="t",
+        article_entity=None,
+        province=None,
+    )
+    assert (cands[-1]["measure"], cands[-1]["direction"]) == (measure, direction)
