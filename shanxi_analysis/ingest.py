@@ -398,6 +398,9 @@ _TRAILING_WORDS = re.compile(
     r"可满足|可|将|能|可以|计|达到|不足|不到|高达|仅|只有|以上|以内|左右|全省|我省|全国|"
     r"首次|当年|超出|落后|平均|每年|每|年均|突破了?|共计|总数|数量为?|总量为?)+$"
 )
+_COMPARISON_TAIL = re.compile(
+    r"(?:比|较|高于|低于|快于|慢于|超过|少于|多于)[^，,；;。]*$|(?:高|低|快|慢|多|少)$"
+)
 _SUBJECT_AFTER_RE = re.compile(r"^[的]?([\u4e00-\u9fff]{1,10})")
 
 
@@ -715,6 +718,8 @@ def _subject_for(
     # only the words after the last figure or gap
     parts = [p for p in re.split(r"[\s\d.%％“”\"（）()、]+", prefix) if p]
     subject = parts[-1] if parts else ""
+    # a comparison (比全省平均水平高, 高于全国) names the base, not what is measured
+    subject = _COMPARISON_TAIL.sub("", subject)
     for _ in range(4):
         subject = _LEADING_WORDS.sub("", subject)
         subject = _TRAILING_WORDS.sub("", subject)
@@ -904,6 +909,7 @@ def block_candidates(
     ]
     paragraph_entity = hits[0][2] if hits else None
     respectively = _respectively(text, found)
+    last_subject: dict[int, str] = {}
     out = []
     for q in found:
         clause = _clause_bounds(text, q.start)
@@ -980,6 +986,11 @@ def block_candidates(
         counted_noun = _counted_noun(text, q.end, clause[1])
         item = respectively.get(q.start)
         subject = _subject_for(text, simple, clause, q, periods, hits)
+        if subject.rule == "none" or measure.value == "gap":
+            # nothing of its own, or a gap (增长 6.5%，比全省高 1.2 个百分点): a gap is about
+            # what the sentence measured before it
+            if last_subject.get(sentence[0]):
+                subject = _Field(last_subject[sentence[0]], "sentence-subject", 0.55)
         if counted_noun and q.base_unit in ("count", "person") and q.unit[-1:] not in "万亿":
             # N 个/台/家 + noun: the noun names what is counted (5500 台公交车 → 公交车)
             subject = _Field(counted_noun, "counted-noun", 0.65)
@@ -994,6 +1005,8 @@ def block_candidates(
             ind_clause = item[0] + ind_clause
         else:
             ind_clause, ind_sentence = clause_text, text[sentence[0] : q.start]
+        if subject.value:
+            last_subject[sentence[0]] = subject.value
         indicator, indicator_name, _theme = _indicator_for(
             lexicon,
             subject.value,
