@@ -427,3 +427,20 @@ def test_measure_and_direction(lexicon, text, measure, direction):
         province=None,
     )
     assert (cands[-1]["measure"], cands[-1]["direction"]) == (measure, direction)
+
+
+def test_add_a_folder_summarises_files_candidates_and_errors(tmp_path):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for name in ("gb18030.txt", "utf16.txt", "big5-traditional.txt"):
+        shutil.copy(ARTICLES / name, folder / name)
+    (folder / "broken.md").write_bytes(b"---\ntitle: [unclosed\n---\n")
+    out = subprocess.run(
+        [*CLI, "add", "--dry-run", "--published", "2024", "--jobs", "2", str(folder)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 1  # one file failed; the others were still read
+    assert "4 files, 15 candidates, 0 skipped duplicates, 1 errors" in out.stderr
+    assert "broken.md" in out.stderr and "front matter" in out.stderr
