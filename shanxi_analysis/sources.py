@@ -294,20 +294,26 @@ def detect_encoding(data: bytes, path: str | Path = "<bytes>") -> str:
     try:
         data.decode("utf-8")
         return "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        first_error = exc
     from charset_normalizer import from_bytes
 
     for isolation in (list(LIKELY_ENCODINGS), None):
         best = from_bytes(data, cp_isolation=isolation).best()
         if best is not None:
             return best.encoding.replace("_", "-")
+    start = first_error.start
+    line = data.count(b"\n", 0, start) + 1
+    line_start = data.rfind(b"\n", 0, start) + 1
+    column = len(data[line_start:start].decode("utf-8", "replace")) + 1
     raise SourceFormatError(
         path,
-        "cannot tell its encoding: it is none of "
-        + ", ".join(e.replace("_", "-") for e in LIKELY_ENCODINGS)
-        + " or any other encoding charset-normalizer knows",
-        expected="a text file (convert it first, e.g. iconv -f GBK -t UTF-8)",
+        f"not UTF-8 at byte {start}, column {column} (bytes {data[start : start + 4].hex(' ')}), "
+        "and not "
+        + ", ".join(e.replace("_", "-") for e in LIKELY_ENCODINGS[1:])
+        + " or any other encoding charset-normalizer knows (mixed encodings?)",
+        line=line,
+        expected="text in one encoding; convert it first, e.g. iconv -f GBK -t UTF-8",
     )
 
 

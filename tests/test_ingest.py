@@ -444,3 +444,16 @@ def test_add_a_folder_summarises_files_candidates_and_errors(tmp_path):
     assert out.returncode == 1  # one file failed; the others were still read
     assert "4 files, 15 candidates, 0 skipped duplicates, 1 errors" in out.stderr
     assert "broken.md" in out.stderr and "front matter" in out.stderr
+
+
+def test_mixed_encodings_are_an_error_naming_file_line_and_encodings_tried():
+    data = "第一行\n第二行，煤矿".encode() + "九百".encode("gbk") + b"\n"
+    with pytest.raises(sources.SourceFormatError) as err:
+        sources.decode_article(data, "a.md")
+    message = str(err.value)
+    assert message.startswith("a.md, line 2: not UTF-8 at byte")
+    assert "gb18030, big5, utf-16" in message and "iconv" in message
+    # one encoding throughout is read, whichever it is
+    text = "全省煤矿数量减至 900 座以内"
+    for enc in ("gb18030", "big5", "utf-16", "utf-8-sig"):
+        assert sources.decode_article(text.encode(enc)) == text
