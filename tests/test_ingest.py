@@ -454,6 +454,10 @@ def test_mixed_encodings_are_an_error_naming_file_line_and_encodings_tried():
     assert message.startswith("a.md, line 2: not UTF-8 at byte")
     assert "gb18030, big5, utf-16" in message and "iconv" in message
     # one encoding throughout is read, whichever it is
-    text = "全省煤矿数量减至 900 座以内"
-    for enc in ("gb18030", "big5", "utf-16", "utf-8-sig"):
+    for enc, text in (
+        ("gb18030", "全省煤矿数量减至 900 座以内"),
+        ("big5", "全省煤礦數量減至 900 座以內"),
+        ("utf-16", "全省煤矿数量减至 900 座以内"),
+        ("utf-8-sig", "全省煤矿数量减至 900 座以内"),
+    ):
         assert sources.decode_article(text.encode(enc)) == text
