@@ -66,6 +66,7 @@ bench: $(VENV)/.synced-bench
 	$(VENV)/bin/python benchmarks/quantities.py
 	$(VENV)/bin/python benchmarks/reports.py
 	$(VENV)/bin/python benchmarks/readers.py
+	$(VENV)/bin/python benchmarks/ingest.py
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .pytest_cache .ruff_cache .hypothesis reports/*/ reports/index.html

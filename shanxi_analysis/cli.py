@@ -179,8 +179,83 @@ def _cmd_check(args: argparse.Namespace) -> int:
     )
     if not mismatches.empty:
         _print_table(mismatches)
+    from . import compare
+
+    pairs = compare.compare()
+    print(("跨来源比较：" if zh else "Across sources: ") + f"{len(pairs)}")
+    if not pairs.empty:
+        _print_table(pairs)
     failed = int((~results["passed"]).sum()) + len(gaps) + len(mismatches)
     return 1 if failed else 0
+
+
+def _cmd_add(args: argparse.Namespace) -> int:
+    import json
+
+    import pandas as pd
+
+    from . import ingest
+
+    overrides = ingest.Overrides(
+        title=args.title or "",
+        publisher=args.publisher or "",
+        published=args.published or "",
+        url=args.url or "",
+        source_id=args.source_id or "",
+    )
+    if args.published and not ingest.normalise_date(args.published)[0]:
+        raise ValueError(f"--published {args.published!r} (expected YYYY, YYYY-MM or YYYY-MM-DD)")
+    summary = ingest.add(args.files, overrides, dry_run=args.dry_run, jobs=args.jobs)
+    refused = {line.split(": ", 1)[0] for line in summary.duplicates}
+    ok = [r for r in summary.results if "error" not in r and r["path"] not in refused]
+    if args.format == "json":
+        for r in ok:
+            print(
+                json.dumps(
+                    {"source": r["source"], "candidates": r["candidates"]}, ensure_ascii=False
+                )
+            )
+    else:
+        for r in ok:
+            src = r["source"]
+            print(
+                f"{src['source_id']}: {src['title_zh']} ({src['format']}, {src['encoding']}, "
+                f"published {src['published'] or '?'})"
+            )
+            cols = [
+                "block_no",
+                "span",
+                "period",
+                "kind",
+                "measure",
+                "entity_id",
+                "indicator_id",
+                "reason_code",
+                "confidence",
+            ]
+            _print_table(pd.DataFrame(r["candidates"], columns=cols))
+    for line in summary.duplicates + summary.errors:
+        print(line, file=sys.stderr)
+    print(
+        f"{len(summary.results)} files, {summary.candidates} candidates, "
+        f"{len(summary.duplicates)} skipped duplicates, {len(summary.errors)} errors"
+        + (" (dry run: nothing written)" if args.dry_run else ""),
+        file=sys.stderr,
+    )
+    return 1 if summary.errors or summary.duplicates else 0
+
+
+def _cmd_review(args: argparse.Namespace) -> int:
+    from . import review
+
+    if not args.apply:
+        rows = review.read_review(args.source_id)
+        decided = sum(1 for r in rows if (r.get("decision") or "").strip())
+        print(f"{review.review_path(args.source_id)}: {decided} of {len(rows)} decided")
+        return 0
+    counts = review.apply(args.source_id)
+    print(", ".join(f"{v} {k}" for k, v in counts.items()) + " written")
+    return 0
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -265,6 +340,34 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the report")
     p.set_defaults(func=_cmd_check)
+
+    p = sub.add_parser(
+        "add",
+        help="add articles: register them and propose their facts for review",
+        description="Read articles (Hexo/ZAKER posts, saved web pages, Markdown, text, text "
+        "from a page layout; any common encoding), propose candidate facts, and unless "
+        "--dry-run copy each file into data/raw/, register it and write its review file.",
+    )
+    p.add_argument("files", nargs="+", metavar="FILE", help="article files or folders")
+    p.add_argument("--title")
+    p.add_argument("--publisher")
+    p.add_argument("--published", metavar="DATE", help="YYYY, YYYY-MM or YYYY-MM-DD")
+    p.add_argument("--url")
+    p.add_argument("--source-id", metavar="ID")
+    p.add_argument("--dry-run", action="store_true", help="change nothing; print the proposal")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument("--jobs", type=int, default=None, help="processes (default: all cores)")
+    p.set_defaults(func=_cmd_add)
+
+    p = sub.add_parser(
+        "review",
+        help="show or apply the decisions of a source's review file",
+        description="Without --apply, count the decided rows of data/review/SOURCE_ID.csv; "
+        "with --apply, write them to the curated tables after full validation, or nothing.",
+    )
+    p.add_argument("source_id", metavar="SOURCE_ID")
+    p.add_argument("--apply", action="store_true")
+    p.set_defaults(func=_cmd_review)
 
     p = sub.add_parser(
         "report",

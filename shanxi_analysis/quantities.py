@@ -1,6 +1,6 @@
 """Read quantities (number, multiplier, unit, qualifier) out of Chinese text.
 
-The reading follows ``/work/shared/quantity-conventions.md``: a :class:`Quantity` has a
+The reading follows ``docs/conventions.md`` (part 1): a :class:`Quantity` has a
 ``span`` (the number, any internal 多/余, the multiplier and the unit, exactly as written),
 its ``start``/``end`` offsets in the input, the ``value`` as written (multiplier words stay
 in the ``unit``), the ``base_value`` in one ``base_unit`` and a ``qualifier``. A range is
@@ -45,8 +45,15 @@ strings (``二〇二〇年``, ``三五年``) are not read. 年代, 年级, 年�
 (``十三五`` is not a well-formed numeral), vague numbers (``数百米``, ``几十家``, ``上万``),
 and a single Chinese numeral quantity that sits in a chain of numerals (``一群两区三圈``,
 ``三个一批``, ``五花八门``) or alone in short quotes (``“四个全面”``) are not quantities.
-届 is not a classifier (``十三届全国人大`` is an ordinal). Fractions (``三分之一``),
-``X个半月``/``三年半`` and 岁 (ages) are not read.
+届 is not a classifier (``十三届全国人大`` is an ordinal). ``X个半月``/``三年半`` and
+岁 (ages) are not read.
+
+*Fractions*: ``三分之一`` → value 1/3, unit ``分之``, base 33.3 ``percent``; ``四成`` is 40
+percent (成 is tenths).
+
+*Classifiers the list does not know* are read by the grammar number + classifier + noun,
+Arabic digits only: ``10 万行代码`` → 10 ``万行``, base 100000 ``count``; ``12 尊佛像`` →
+12 ``尊``. Calendar, ordinal and name words (年, 月, 日, 大, 强, 届 …) are never classifiers.
 
 *Ranks*: ``第N位``/``第N名`` → ``rank``; the span includes 第. ``前N名``/``前N位`` (top N) →
 ``rank`` with qualifier ``at_most``; 前 stays out of the span.
@@ -301,6 +308,8 @@ _MULT_RE = r"万亿|千万|百万|十万|万|亿|千|百|十"
 _TOKEN_RE = re.compile(
     rf"""
     百分之(?:(?P<pct_all>百)|(?P<pct>{_CN}|[0-9]+(?:\.[0-9]+)?))
+    |
+    (?P<frac_den>[二三四五六七八九十]{{1,3}}|[0-9]{{1,3}})分之(?P<frac_num>[一二两三四五六七八九十]{{1,3}}|[0-9]{{1,3}})
     |
     (?P<sign>[-+])?
     (?:(?P<ar>{_AR_COMPOUND}|{_AR})|(?P<cn>{_CN}))
@@ -573,6 +582,16 @@ def _suffix_qualifier(norm: str, pos: int, base_unit: str) -> str | None:
 def _read_token(m: re.Match[str], text: str, norm: str) -> _Tok | None:
     """Turn one grammar match into a token, or None if it is not a quantity candidate."""
     g = m.group
+    if g("frac_den") is not None:
+        # N分之M: a fraction, read as percent (三分之一 → 1/3, base 33.3 percent)
+        den = float(g("frac_den")) if g("frac_den")[0].isdigit() else _parse_cn_mixed(g("frac_den"))
+        num = float(g("frac_num")) if g("frac_num")[0].isdigit() else _parse_cn_mixed(g("frac_num"))
+        if not den or num is None or num > den:
+            return None
+        return _Tok(
+            m.start(), m.end(), num / den, 1.0, "", "分之", "分之", "percent", 100.0,
+            False, True, False, "", m.start(),
+        )  # fmt: skip
     if g("pct") is not None or g("pct_all") is not None:
         if g("pct_all"):
             val = 100.0
@@ -758,6 +777,60 @@ def _skip_context(tok: _Tok, norm: str, range_high: bool = False) -> bool:
     return False
 
 
+# Number + classifier + noun: a classifier the unit list does not know (10 万行代码, 12 尊佛像)
+# is read as a count. Arabic digits only (Chinese numerals make idioms: 三心二意), never a
+# calendar, ordinal or name word, never touching Latin letters or inside a longer number.
+_NOT_CLASSIFIERS = frozenset(
+    "年月日号时点分秒大强届岁后前余多代季周天期次第之以及和与或至到的了是为在于被把将"
+)
+_GRAMMAR_COUNT_RE = re.compile(
+    rf"(?<![0-9.A-Za-z])(?P<num>{_AR})\s?(?P<mult>万亿|千万|百万|十万|万|亿|千|百)?"
+    r"(?P<cl>[\u4e00-\u9fff])(?=[\u4e00-\u9fff]{2})"
+)
+
+
+_UNIT_FIRST_CHARS = frozenset(u[0] for u in _UNITS if u and not u.isascii())
+
+
+def _grammar_counts(text: str, norm: str, found: list[Quantity]) -> list[Quantity]:
+    out = list(found)
+    for m in _GRAMMAR_COUNT_RE.finditer(norm):
+        cl = m.group("cl")
+        if (
+            cl in _NOT_CLASSIFIERS
+            or cl in _UNIT_FIRST_CHARS
+            or cl in _CN_DIGITS
+            or cl in "十百千万亿"
+            or (m.start() > 0 and norm[m.start() - 1] in _LINK_CHARS | {"第"})
+        ):
+            continue
+        overlapping = [q for q in out if q.start < m.end() and m.start() < q.end]
+        # only a figure read without a unit of its own (10万 → 10万行) is extended
+        if any(q.end > m.start("cl") or q.base_unit != "count" or q.unit not in _MULTIPLIERS
+               for q in overlapping):  # fmt: skip
+            continue
+        try:
+            value = parse_number(m.group("num"))
+        except ValueError:
+            continue
+        mult = m.group("mult") or ""
+        qualifier = overlapping[0].qualifier if overlapping else (
+            _prefix_qualifier(norm, m.start()) or "none"
+        )  # fmt: skip
+        q = Quantity(
+            span=text[m.start() : m.end()],
+            start=m.start(),
+            end=m.end(),
+            value=value,
+            unit=text[m.start("mult") if mult else m.start("cl") : m.end()],
+            base_value=_sig(value * _MULTIPLIERS.get(mult, 1.0)),
+            base_unit="count",
+            qualifier=qualifier,
+        )
+        out = [x for x in out if x not in overlapping] + [q]
+    return sorted(out, key=lambda q: q.start)
+
+
 def extract(text: str) -> list[Quantity]:
     """Every quantity in ``text``, in order of appearance, spans never overlapping.
 
@@ -798,7 +871,7 @@ def extract(text: str) -> list[Quantity]:
         q = _finish(a, text, norm)
         if q is not None:
             out.append(q)
-    return out
+    return _grammar_counts(text, norm, out)
 
 
 def _try_range(a: _Tok, b: _Tok, norm: str) -> bool | None:

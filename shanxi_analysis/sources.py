@@ -75,8 +75,14 @@ REGISTRY_COLUMNS: tuple[str, ...] = (
     "format",
     "sha256",
     "rights",
+    "encoding",
 )
-FORMATS = ("hexo-html", "html", "layout-text", "text")
+FORMATS = ("hexo-html", "html", "html-page", "markdown", "layout-text", "text")
+"""``hexo-html``: YAML front matter and an HTML body (a Hexo/ZAKER post); ``html``: an
+HTML fragment that is all article; ``html-page``: a page saved from a browser, whose
+article is found among navigation, ads and comments by trafilatura; ``markdown``
+(front matter allowed); ``layout-text``: text from a page layout (broken lines joined);
+``text``: plain text."""
 
 # A sentence ends with one of these, possibly followed by closing quotes or brackets.
 SENTENCE_END = "。！？!?…；;：:"
@@ -260,38 +266,88 @@ def read_bytes(
             raise _too_large(name, limit)
 
 
-def decode_article(data: bytes, path: str | Path = "<bytes>") -> str:
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+LIKELY_ENCODINGS = ("utf_8", "gb18030", "big5", "utf_16", "utf_32")
+"""The encodings an article is tried in when none is named (charset-normalizer's names)."""
+
+
+def detect_encoding(data: bytes, path: str | Path = "<bytes>") -> str:
+    """Return the name of the encoding of an article's bytes (``utf-8``, ``utf-8-sig``,
+    ``gb18030``, ``big5``, ``utf-16`` ...).
+
+    A byte-order mark decides; then strict UTF-8; then charset-normalizer, which tries
+    :data:`LIKELY_ENCODINGS` first and every other encoding it knows after. Raises
+    :class:`SourceFormatError` naming the file and the encodings tried when none fits.
+
+    >>> detect_encoding("山西省煤矿数量减至九百座".encode("gb18030"))
+    'gb18030'
+    """
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            return enc
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        first_error = exc
+    from charset_normalizer import from_bytes
+
+    for isolation in (list(LIKELY_ENCODINGS), None):
+        best = from_bytes(data, cp_isolation=isolation).best()
+        if best is not None:
+            return best.encoding.replace("_", "-")
+    start = first_error.start
+    line = data.count(b"\n", 0, start) + 1
+    line_start = data.rfind(b"\n", 0, start) + 1
+    column = len(data[line_start:start].decode("utf-8", "replace")) + 1
+    raise SourceFormatError(
+        path,
+        f"not UTF-8 at byte {start}, column {column} (bytes {data[start : start + 4].hex(' ')}), "
+        "and not "
+        + ", ".join(e.replace("_", "-") for e in LIKELY_ENCODINGS[1:])
+        + " or any other encoding charset-normalizer knows (mixed encodings?)",
+        line=line,
+        expected="text in one encoding; convert it first, e.g. iconv -f GBK -t UTF-8",
+    )
+
+
+def decode_article(
+    data: bytes, path: str | Path = "<bytes>", *, encoding: str | None = None
+) -> str:
     """Return the text of an article's bytes: the one place where bytes become text, for
     files and standard input alike.
 
-    Articles are UTF-8 (a leading byte-order mark is allowed). Anything else raises
+    ``encoding`` names the encoding (as the source registry records it); ``None`` detects
+    it with :func:`detect_encoding` (UTF-8 with or without a byte-order mark, GB18030/GBK,
+    Big5, UTF-16 ...). Bytes that are not valid in the encoding raise
     :class:`SourceFormatError` naming the file, the byte, line and column, and what was
     expected.
     """
-    for bom, enc in (
-        (b"\xff\xfe\x00\x00", "UTF-32"),
-        (b"\xff\xfe", "UTF-16"),
-        (b"\xfe\xff", "UTF-16"),
-    ):
-        if data.startswith(bom):
-            raise SourceFormatError(
-                path,
-                f"starts with a {enc} byte-order mark: the file is {enc}, not UTF-8",
-                line=1,
-                expected=f"UTF-8 text; convert it first, e.g. iconv -f {enc} -t UTF-8",
-            )
+    encoding = encoding or detect_encoding(data, path)
+    if encoding.replace("_", "-").lower() == "utf-8" and data.startswith(codecs.BOM_UTF8):
+        encoding = "utf-8-sig"
     try:
-        return data.decode("utf-8")
+        return data.decode(encoding)
+    except LookupError:
+        raise SourceFormatError(
+            path, f"unknown encoding {encoding!r}", expected="e.g. utf-8, gb18030, big5, utf-16"
+        ) from None
     except UnicodeDecodeError as exc:
         line_start = data.rfind(b"\n", 0, exc.start) + 1
         line = data.count(b"\n", 0, exc.start) + 1
-        column = len(data[line_start : exc.start].decode("utf-8", "replace")) + 1
+        column = len(data[line_start : exc.start].decode(encoding, "replace")) + 1
         bad = data[exc.start : exc.start + 4].hex(" ")
         raise SourceFormatError(
             path,
-            f"not UTF-8 at byte {exc.start}, column {column} (bytes {bad})",
+            f"not {encoding} at byte {exc.start}, column {column} (bytes {bad})",
             line=line,
-            expected="UTF-8 text; convert it first, e.g. from GBK: iconv -f GBK -t UTF-8",
+            expected=f"{encoding} text, as the source registry records (or convert it first)",
         ) from None
 
 
@@ -309,10 +365,15 @@ def csv_bom_problem(data: bytes, path: str | Path) -> tuple[str, str] | None:
 
 
 def read_article(
-    source: str | Path | BinaryIO, *, name: str | None = None, max_bytes: int | None = None
+    source: str | Path | BinaryIO,
+    *,
+    name: str | None = None,
+    max_bytes: int | None = None,
+    encoding: str | None = None,
 ) -> str:
     """Return the text of an article from a path or a binary stream (``-`` on the command
-    line is ``sys.stdin.buffer``): :func:`read_bytes`, then :func:`decode_article`.
+    line is ``sys.stdin.buffer``): :func:`read_bytes`, then :func:`decode_article` (which
+    detects the encoding unless ``encoding`` names it).
 
     >>> import io
     >>> read_article(io.BytesIO("全省煤矿 900 座".encode()), name="<stdin>")
@@ -321,7 +382,9 @@ def read_article(
     if name is None and isinstance(source, str | Path):
         name = str(source)
     data = read_bytes(source, name=name, max_bytes=max_bytes)
-    return decode_article(data, name or getattr(source, "name", None) or "<stream>")
+    return decode_article(
+        data, name or getattr(source, "name", None) or "<stream>", encoding=encoding
+    )
 
 
 # ---------------------------------------------------------------- text helpers
@@ -652,6 +715,25 @@ def join_broken(blocks: Iterable[Block]) -> list[Block]:
     return out
 
 
+def main_text_html(page: str) -> str:
+    """Return the article's main content of a whole web page as simple HTML (paragraphs,
+    headings), found by trafilatura's boilerplate remover; navigation, menus, ads,
+    comments and scripts are left out. An empty string when it finds no article."""
+    import trafilatura
+
+    found = trafilatura.extract(
+        page,
+        output_format="html",
+        include_comments=False,
+        include_tables=True,
+        include_images=False,
+        include_links=False,
+        include_formatting=False,
+        favor_precision=True,
+    )
+    return found or ""
+
+
 def _looks_like_html(body: str) -> bool:
     return bool(re.search(r"(?i)<(?:p|div|br|span|html|body|h[1-6]|strong|img|iframe|a)\b", body))
 
@@ -661,9 +743,8 @@ def parse_document(
 ) -> list[Block]:
     """Return the clean blocks of one article given as text.
 
-    ``fmt`` is one of ``hexo-html`` (YAML front matter with a ``title``, HTML body),
-    ``html``, ``layout-text`` (plain text from a page layout) or ``text``; ``None``
-    detects it from the content. Raises :class:`SourceFormatError` naming ``path`` when
+    ``fmt`` is one of :data:`FORMATS`; ``None`` detects HTML or text from the content.
+    Raises :class:`SourceFormatError` naming ``path`` when
     the document does not have the expected form.
     """
     if fmt is not None and fmt not in FORMATS:
@@ -681,7 +762,10 @@ def parse_document(
                 path, "front matter has no 'title'", line=2, expected="title: <text>"
             )
     title = meta.get("title") if isinstance(meta.get("title"), str) else None
-    html = fmt in ("hexo-html", "html") or (fmt is None and _looks_like_html(body))
+    if fmt == "html-page":
+        # No article found (a page of nothing but markup): read the whole page as events.
+        body = main_text_html(body) or body
+    html = fmt in ("hexo-html", "html", "html-page") or (fmt is None and _looks_like_html(body))
     raw_blocks = _html_raw_blocks(body) if html else _text_raw_blocks(body)
     blocks = _classify(raw_blocks, title, layout=not html)
     if title and not any(b.kind == "title" for b in blocks):
@@ -809,16 +893,20 @@ def verify(source_id: str) -> Path:
 
 
 @lru_cache(maxsize=16)
-def _blocks_cached(path_str: str, digest: str, fmt: str) -> tuple[Block, ...]:
+def _blocks_cached(path_str: str, digest: str, fmt: str, encoding: str) -> tuple[Block, ...]:
     path = Path(path_str)
-    return tuple(parse_document(read_article(path), path=path, fmt=fmt))
+    text = read_article(path, encoding=encoding or None)
+    return tuple(parse_document(text, path=path, fmt=fmt))
 
 
 def blocks(source_id: str) -> list[Block]:
-    """Return the clean blocks of one registered source, in reading order."""
+    """Return the clean blocks of one registered source, in reading order (decoded in the
+    encoding the registry records)."""
     path = verify(source_id)
     entry = _entry(source_id)
-    return list(_blocks_cached(str(path), entry["sha256"], entry["format"]))
+    return list(
+        _blocks_cached(str(path), entry["sha256"], entry["format"], entry.get("encoding", ""))
+    )
 
 
 def _iter_rows(source_ids: Iterable[str]) -> Iterator[dict]:

@@ -1,0 +1,1409 @@
+"""A new article → a source registry row and candidate facts, by the fact conventions.
+
+:func:`propose` is the per-article function: pure (bytes and a :class:`Lexicon` in, plain
+dicts out, no I/O) and picklable, so the same code runs in one process, in a process pool
+(:func:`add_many`), or on a Dask bag or Spark partitions. :func:`add` is the command: it
+reads the file, refuses a file already registered (by hash), copies it unchanged into
+``data/raw/``, appends its registry row and writes the review file (:mod:`.review`).
+
+Every proposed field says which rule set it (``rules``) and how sure the rule is
+(``confidence``, the lowest over the fields), so a reviewer checks the weakest first. The
+rules are those of ``docs/conventions.md``:
+
+* **period**: a time expression (``2020年``, ``一季度``, ``截至2021年6月``, ``“十三五”期间``,
+  ``今年以来``, ``1-8月`` …) resolved against the publication date; the nearest one before
+  the figure in its clause, else in its sentence, else one stated earlier in the paragraph
+  (a period at the head carries on), else one after the figure in its clause; else empty.
+* **kind**: benchmark, estimate, target or plan words in the clause (then the sentence);
+  a year after the publication year makes a target; else ``actual``.
+* **measure** and **direction**: from the base unit and the words next to the figure.
+* **entity**: the nearest entity named in the clause, else the sentence, else the first
+  one of the paragraph, else the article's (``全省``/``我省`` is the article's province);
+  names, short forms and aliases of ``entities.csv``, matched in either script (OpenCC).
+* **subject**: the clause's words before the figure, less the period, the entity, the
+  connectives and the verb; else the noun after the figure.
+* **indicator**: an existing one when its base unit and measure match and its Chinese name
+  is in the clause; else a proposed id (``new_…``, the same for the same subject, measure
+  and unit) named by the subject.
+* **exclusions**: a structural count (``以下四个方面``), a figure inside a name or a title,
+  a figure of speech, or a figure the article already gave are proposed as exclusions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from . import quantities, sources
+
+CANDIDATE_FIELDS: tuple[str, ...] = (
+    "candidate_id",
+    "span",
+    "value",
+    "unit",
+    "base_value",
+    "base_unit",
+    "qualifier",
+    "period",
+    "kind",
+    "measure",
+    "direction",
+    "entity_id",
+    "entity_name",
+    "subject",
+    "indicator_id",
+    "indicator_name",
+    "indicator_status",
+    "quote",
+    "sentence",
+    "block_no",
+    "start",
+    "end",
+    "exclude",
+    "reason_code",
+    "reason",
+    "confidence",
+    "rules",
+)
+"""The fields of one candidate, in the order of the JSON output and the review file."""
+
+
+class IngestError(ValueError):
+    """An article cannot be added; the message names the file and what was expected."""
+
+
+# ---------------------------------------------------------------- script conversion
+
+
+@lru_cache(maxsize=1)
+def _t2s_table() -> dict[int, str]:
+    """OpenCC's traditional → simplified character table (its ``TSCharacters`` dictionary),
+    as a ``str.translate`` table: one character to one, so offsets survive."""
+    from importlib.resources import files
+
+    table: dict[int, str] = {}
+    text = (files("opencc") / "dictionary" / "TSCharacters.txt").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        trad, _, simp = line.partition("\t")
+        simp = simp.split()[0] if simp.split() else ""
+        if len(trad) == 1 and len(simp) == 1 and trad != simp:
+            table[ord(trad)] = simp
+    return table
+
+
+def to_simplified(text: str) -> str:
+    """Return ``text`` in simplified script, character for character (so offsets in the
+    result are offsets in ``text``), by OpenCC's character table.
+
+    >>> to_simplified("山西轉型綜合改革示範區")
+    '山西转型综合改革示范区'
+    """
+    return text.translate(_t2s_table()) if text else text
+
+
+# ---------------------------------------------------------------- the lexicon
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """What an article is matched against: entity names and indicators (plain tuples, so it
+    pickles and can be shipped to worker processes)."""
+
+    entities: tuple[tuple[str, str, str, tuple[str, ...]], ...] = ()
+    """(entity_id, name_zh, type, names in simplified script)"""
+    indicators: tuple[tuple[str, str, str, str], ...] = ()
+    """(indicator_id, name_zh, base unit, theme)"""
+    known_hashes: tuple[tuple[str, str], ...] = ()
+    """(sha256, source_id) of the registered sources"""
+
+    @classmethod
+    def from_data(cls) -> Lexicon:
+        """Return the lexicon of the curated tables and the source registry."""
+        import pandas as pd
+
+        from . import paths
+
+        def read(path: Path) -> pd.DataFrame:
+            return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+
+        ents = read(paths.curated_dir() / "entities.csv")
+        inds = read(paths.curated_dir() / "indicators.csv")
+        reg = sources.registry()
+        entities = []
+        for r in ents.to_dict("records"):
+            entities.append((r["entity_id"], r["name_zh"], r["type"], entity_names(r)))
+        indicators = tuple(
+            (r["indicator_id"], r["name_zh"], r["unit"], r["theme"])
+            for r in inds.to_dict("records")
+        )
+        hashes = tuple(zip(reg["sha256"], reg["source_id"], strict=True))
+        return cls(tuple(entities), indicators, hashes)
+
+
+_ADMIN_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "省", "市", "县")
+
+
+def entity_names(row: dict) -> tuple[str, ...]:
+    """Return the names an entity is matched by, in simplified script: its Chinese name,
+    the name without a bracketed note or an administrative suffix, its mention and its
+    ``aliases`` (``; ``-separated)."""
+    names = {row.get("name_zh") or "", row.get("mention") or ""}
+    base = re.sub(r"[（(][^）)]*[）)]", "", row.get("name_zh") or "").strip()
+    names.add(base)
+    if row.get("type") in ("province", "city", "county", "region"):
+        for suffix in _ADMIN_SUFFIXES:
+            if base.endswith(suffix) and len(base) - len(suffix) >= 2:
+                names.add(base[: -len(suffix)])
+                break
+    for alias in (row.get("aliases") or "").split(";"):
+        names.add(alias.strip())
+    # A mention that starts with a count ('219个国家级…') is matched without it.
+    names |= {re.sub(r"^\d+\s*[个家座]", "", n) for n in list(names)}
+    return tuple(sorted({to_simplified(n) for n in names if len(n) >= 2}, key=len, reverse=True))
+
+
+# ---------------------------------------------------------------- periods
+
+_CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+           "九": 9, "十": 10, "十一": 11, "十二": 12}  # fmt: skip
+_PLAN_START = {"十一": 2006, "十二": 2011, "十三": 2016, "十四": 2021, "十五": 2026}
+
+
+def _num(s: str) -> int:
+    s = s.strip().lstrip("第")
+    if s.isdigit():
+        return int(s)
+    return _CN_NUM[s]
+
+
+_S = r"\s*"
+_YEAR = r"(?P<y>\d{4})\s*年"
+_MONTH = r"(?P<m>1[0-2]|0?[1-9])\s*月"
+_NUMWORD = r"\d{1,2}|十[一二]?|[一二两三四五六七八九]"
+_REL_YEAR = r"(?P<rel>今年|去年|前年|明年|当年|本年)"
+_SUB_YEAR = (
+    r"(?:(?P<q>第?[一二三四1-4])季度"
+    r"|(?P<half>上半年|下半年)"
+    r"|(?P<q3>前三季度)"
+    rf"|(?P<m1>{_NUMWORD})\s*[-－—~～至到]\s*(?P<m2>{_NUMWORD})\s*月份?"
+    rf"|前\s*(?P<first>{_NUMWORD})\s*个月"
+    rf"|(?P<mo>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*月\s*(?:份|当月)?"
+    r"(?:\s*(?P<d>[0-3]?\d)\s*日)?(?P<end>底|末)?)"
+)
+
+_PERIOD_RES: tuple[tuple[str, re.Pattern], ...] = tuple(
+    (name, re.compile(rx))
+    for name, rx in (
+        (
+            "year-range",
+            r"(?P<y1>\d{4})\s*年?\s*(?:至|到|—|－|-|~)\s*(?P<y2>\d{4})\s*年\s*(?P<h2>上半年)?",
+        ),
+        ("plan", r"[“\"]?十(?P<p>[一二三四五])五[”\"]?\s*(?P<pp>期间|以来|末|前三年|前两年|时期)?"),
+        ("since", r"(?P<y>\d{4})\s*年\s*以来"),
+        ("horizon", rf"用\s*(?P<n>{_NUMWORD})\s*年(?:左右|多)?(?:的)?时间"),
+        ("this-year-since", r"(?:今年|本年)以来"),
+        ("present", r"截至目前|截止目前|目前|当前|如今|现阶段|不久前|近日|日前"),
+        ("year-sub", _YEAR + _S + _SUB_YEAR),
+        ("rel-sub", _REL_YEAR + _S + _SUB_YEAR),
+        ("year", _YEAR + r"(?P<yend>底|末)?"),
+        ("rel", _REL_YEAR),
+        ("sub", _SUB_YEAR),
+    )
+)
+
+
+@dataclass(frozen=True)
+class Published:
+    """A publication date, as precise as it is known."""
+
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+
+    @classmethod
+    def parse(cls, text: str | None) -> Published:
+        """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (anything else is unknown)."""
+        m = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", (text or "").strip())
+        if not m:
+            return cls()
+        return cls(*(int(g) if g else None for g in m.groups()))
+
+
+def _sub_period(m: re.Match, year: int | None) -> str | None:
+    if year is None:
+        return None
+    g = m.groupdict()
+    if g.get("q"):
+        return f"{year}Q{_num(g['q'])}"
+    if g.get("half"):
+        return f"{year}-01/{year}-06" if g["half"] == "上半年" else f"{year}-07/{year}-12"
+    if g.get("q3"):
+        return f"{year}-01/{year}-09"
+    if g.get("m1"):
+        return f"{year}-{_num(g['m1']):02d}/{year}-{_num(g['m2']):02d}"
+    if g.get("first"):
+        return f"{year}-01/{year}-{_num(g['first']):02d}"
+    if g.get("mo"):
+        month = _num(g["mo"])
+        if month > 12:
+            return None
+        if g.get("d"):
+            return f"{year}-{month:02d}-{int(g['d']):02d}"
+        return f"{year}-{month:02d}"
+    return None
+
+
+def _resolve(name: str, m: re.Match, pub: Published) -> str | None:
+    g = m.groupdict()
+    if name == "year-range":
+        y1, y2 = int(g["y1"]), int(g["y2"])
+        if not 1000 <= y1 < y2 <= 2999:
+            return None
+        return f"{y1}-01/{y2}-06" if g.get("h2") else f"{y1}/{y2}"
+    if name == "plan":
+        start = _PLAN_START["十" + g["p"]]
+        pp = g.get("pp") or "期间"
+        if pp == "末":
+            return str(start + 4)
+        if pp == "前三年":
+            return f"{start}/{start + 2}"
+        if pp == "前两年":
+            return f"{start}/{start + 1}"
+        if pp == "以来":
+            return f"{start}/{pub.year}" if pub.year else f"{start}/{start + 4}"
+        return f"{start}/{start + 4}"
+    if name == "since":
+        y = int(g["y"])
+        return f"{y}/{pub.year}" if pub.year and pub.year > y else str(y)
+    if name == "present":
+        # The curated tables date a present stock by the publication year.
+        return str(pub.year) if pub.year else None
+    if name == "horizon":
+        return f"{pub.year}/{pub.year + _num(g['n'])}" if pub.year else None
+    if name == "this-year-since":
+        if pub.year is None:
+            return None
+        return f"{pub.year}-01/{pub.year}-{pub.month:02d}" if pub.month else str(pub.year)
+    if name in ("year-sub", "sub", "rel-sub"):
+        if name == "year-sub":
+            year = int(g["y"])
+        elif name == "rel-sub":
+            year = _rel_year(g["rel"], pub)
+        else:
+            year = pub.year
+        return _sub_period(m, year)
+    if name == "year":
+        y = int(g["y"])
+        return str(y) if 1000 <= y <= 2999 else None
+    if name == "rel":
+        y = _rel_year(g["rel"], pub)
+        return str(y) if y else None
+    return None
+
+
+def _rel_year(word: str, pub: Published) -> int | None:
+    if pub.year is None:
+        return None
+    return pub.year + {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "前年": -2, "明年": 1}[word]
+
+
+@dataclass(frozen=True)
+class PeriodMention:
+    """A time expression in a text and the period it resolves to."""
+
+    start: int
+    end: int
+    text: str
+    period: str
+    rule: str
+
+
+def find_periods(text: str, published: Published | str | None = None) -> list[PeriodMention]:
+    """Return the time expressions of ``text`` resolved against the publication date, in
+    order, never overlapping (the longest wins).
+
+    >>> [(p.text, p.period) for p in find_periods("今年一季度，增长5%；2019年完成", "2020-05")]
+    [('今年一季度', '2020Q1'), ('2019年', '2019')]
+    """
+    pub = published if isinstance(published, Published) else Published.parse(published)
+    found: list[PeriodMention] = []
+    for name, rx in _PERIOD_RES:
+        for m in rx.finditer(text):
+            if m.end() == m.start():
+                continue
+            period = _resolve(name, m, pub)
+            if period:
+                found.append(PeriodMention(m.start(), m.end(), m.group(0), period, name))
+    found.sort(key=lambda p: (p.start, -(p.end - p.start)))
+    out: list[PeriodMention] = []
+    for p in found:
+        if out and p.start < out[-1].end:
+            continue
+        out.append(p)
+    return out
+
+
+# ---------------------------------------------------------------- words
+
+_CLAUSE_SEPS = "，,；;。！？!?：:\n"
+_BENCHMARK_RE = re.compile(r"全国(?:的)?平均|平均(?:值|水平|降幅|增幅|增速)|全国\d+(?:\.\d+)?%的")
+_ESTIMATE_RE = re.compile(
+    r"预计|据测算|测算|估算|估计|可(?:减少|节约|节省|满足|新增|带动|实现|达到|替代|供应|解决|降低|增加|提供|发电)"
+    r"|每年可|有望|相当于|折合|算下来|为例|按[^，,。；;]{0,16}算"
+)
+_TARGET_RE = re.compile(
+    r"力争|目标|确保|将(?:达到|达|实现|突破|超过|提高|增至|建成)|到\s*\d{4}\s*年|计划到|争取|努力"
+    r"|用[^，,。；;]{0,6}(?:时间|年)"
+)
+_PLAN_RE = re.compile(r"规划|拟|计划|将投资|将建设|筹建|谋划|布局建设|(?:一|二|首)期投资")
+# 总投资 is a plan's size only when the sentence looks ahead
+_PLAN_TOTAL_RE = re.compile(r"总投资")
+_AHEAD_RE = re.compile(r"将|拟|规划|计划|正在|筹备|谋划|即将")
+_BENCHMARK_WORD_RE = re.compile(r"基准")
+_SHARE_RE = re.compile(r"占|比重|占比|份额|成以上来自|之一")
+_CHANGE_RE = re.compile(
+    r"增长|下降|增速|提高|降低|减少|回落|上升|增加(?!值)|同比|增幅|降幅|下拉|拉动|加快|增产|减产|翻|提升"
+)
+_GAP_RE = re.compile(r"高于|低于|快于|慢于|比[^，,；;。]{0,12}(?:高|低|快|慢|多|少)")
+_DOWN_RE = re.compile(
+    r"下降|减少|回落|低于|下拉|降低|减产|降幅|慢于|比[^，,；;。]{0,12}(?:低|慢|少)"
+)
+_UP_RE = re.compile(
+    r"增长|增加(?!值)|提高|上升|高于|增产|拉动|加快|快于|增幅|增速|提升|比[^，,；;。]{0,12}(?:高|快|多)"
+)
+_STATE_RE = re.compile(
+    r"[由从][^，,；;。]{0,12}$|[由从][^，,；;。]{0,20}(?:提高|增加|增长|下降|降低|减少|上升|扩大|缩小)?(?:到|至)\s*$"
+)
+_CHANGE_BEFORE_RE = re.compile(
+    r"(?:增长|增加|减少|下降|增产|减产|提高|降低|回落|上升|新增|增|减|降)了?\s*(?:约|近|超过|超)?\s*$"
+)
+_PROVINCE_WORDS = ("全省", "我省", "本省")
+_FIGURATIVE_RE = re.compile(r"像|如同|好比|仿佛|宛如|犹如")
+_ENUM_AFTER_RE = re.compile(r"^\s*(?:个)?(?:方面|部分|要点|步|阶段|点|环节|任务|措施|原则)")
+_ENUM_BEFORE_RE = re.compile(r"(?:以下|如下|下列|这|上述|从|在|抓好|做好|围绕|聚焦)\s*$")
+
+_LEADING_WORDS = re.compile(
+    r"^(?:其中|同时|此外|另外|并且|并|而|和|及|以及|共|全年|累计|目前|当前|现在|已|已经|"
+    r"截至|截止|到|在|从|由|对|为|据|经|实现了?|共有|拥有)+"
+)
+_TRAILING_WORDS = re.compile(
+    r"(?:达到了?|达|为|是|有|约|约为|超过|超|近|接近|突破|逾|增长了?|下降了?|减至|降至|增至|"
+    r"提高到|提高了?|提升至|提升了?|提高|完成了?|实现了?|累计|共|总计|合计|已|建成了?|新增|"
+    r"占|比重为?|占比为?|同比|比上年|较上年|分别|的|了|已经|至|到|减少了?|增加了?|增产|减产|"
+    r"可满足|可|将|能|可以|计|达到|不足|不到|高达|仅|只有|以上|以内|左右|全省|我省|全国|"
+    r"首次|当年|超出|落后|平均|每年|每|年均|突破了?|共计|总数|数量为?|总量为?)+$"
+)
+_COMPARISON_TAIL = re.compile(
+    r"(?:比|较|高于|低于|快于|慢于|超过|少于|多于)[^，,；;。]*$|(?:高|低|快|慢|多|少)$"
+)
+_SUBJECT_AFTER_RE = re.compile(r"^[的]?([\u4e00-\u9fff]{1,10})")
+
+
+def _clause_bounds(text: str, pos: int) -> tuple[int, int]:
+    a = max(text.rfind(c, 0, pos) for c in _CLAUSE_SEPS) + 1
+    ends = [i for i in (text.find(c, pos) for c in _CLAUSE_SEPS) if i >= 0]
+    b = min(ends) if ends else len(text)
+    return a, b
+
+
+def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
+    for a, b in sources.sentences(text):
+        if a <= pos < max(b, a + 1):
+            return a, b
+    return 0, len(text)
+
+
+# ---------------------------------------------------------------- entity matching
+
+
+@dataclass(frozen=True)
+class _EntityMatcher:
+    pattern: re.Pattern | None
+    by_name: dict[str, str]
+    name_of: dict[str, str]
+    type_of: dict[str, str]
+
+    def find(self, simplified: str) -> list[tuple[int, int, str]]:
+        if self.pattern is None:
+            return []
+        return [
+            (m.start(), m.end(), self.by_name[m.group(0)])
+            for m in self.pattern.finditer(simplified)
+        ]
+
+
+@lru_cache(maxsize=8)
+def _matcher(entities: tuple) -> _EntityMatcher:
+    by_name: dict[str, str] = {}
+    for eid, _name, _type, names in entities:
+        for n in names:
+            by_name.setdefault(n, eid)
+    for w in _PROVINCE_WORDS:
+        by_name.pop(w, None)
+    pattern = (
+        re.compile("|".join(re.escape(n) for n in sorted(by_name, key=len, reverse=True)))
+        if by_name
+        else None
+    )
+    return _EntityMatcher(
+        pattern,
+        by_name,
+        {e[0]: e[1] for e in entities},
+        {e[0]: e[2] for e in entities},
+    )
+
+
+_NOT_SUBJECT_BEFORE = re.compile(r"(?:比|较|于|占|与|和|同|跟|、|及|以及|对|向|在|是)$")
+_NOT_SUBJECT_AFTER = re.compile(r"^(?:、|等|内的|内|境内|为例|用户为例)")
+
+
+def _subject_hits(simple: str, hits: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The entity names that can be what a figure is about: not a member of a list
+    (``A、B、C 4个…``, ``A、B等``), not a comparison base or partner (``比全省``, ``高于全国``,
+    ``占全省``, ``与京津冀``), not a place that only locates another (``太原都市区内的``),
+    not an example (``以西安用户为例``)."""
+    out = []
+    for a, b, eid in hits:
+        before = simple[max(0, a - 2) : a]
+        if _NOT_SUBJECT_BEFORE.search(before) or _NOT_SUBJECT_AFTER.match(simple[b : b + 5]):
+            continue
+        if re.search(r"以$", before) and re.match(r"^[^，,。；;]{0,8}为例", simple[b:]):
+            continue
+        out.append((a, b, eid))
+    return out
+
+
+def _counted_hits(
+    simple: str, hits: list[tuple[int, int, str]], found: list, matcher: _EntityMatcher
+) -> list[tuple[int, int, str]]:
+    """Names right after a figure (``10 个智创城``): what is counted, not who counts."""
+    ends = [q.end for q in found]
+    return [h for h in hits if any(0 <= h[0] - e <= 2 for e in ends)]
+
+
+def _article_entity(matcher: _EntityMatcher, title: str, text: str) -> str | None:
+    """The article's main subject: the entity named in the title, else the one named most."""
+    in_title = matcher.find(to_simplified(title or ""))
+    counts: dict[str, int] = {}
+    for _a, _b, eid in matcher.find(to_simplified(text)):
+        counts[eid] = counts.get(eid, 0) + 1
+    if in_title:
+        # the most named of the title's entities
+        return max((e for _a, _b, e in in_title), key=lambda e: counts.get(e, 0))
+    return max(counts, key=counts.get) if counts else None
+
+
+def _article_province(matcher: _EntityMatcher, text: str, main: str | None) -> str | None:
+    counts: dict[str, int] = {}
+    for _a, _b, eid in matcher.find(to_simplified(text)):
+        if matcher.type_of.get(eid) == "province":
+            counts[eid] = counts.get(eid, 0) + 1
+    if main and matcher.type_of.get(main) == "province":
+        return main
+    return max(counts, key=counts.get) if counts else None
+
+
+# ---------------------------------------------------------------- indicators
+
+
+def _bigrams(s: str) -> set[str]:
+    s = re.sub(r"[\s，,、（）()“”\"]", "", s)
+    return {s[i : i + 2] for i in range(len(s) - 1)} or ({s} if s else set())
+
+
+def indicator_measure(indicator_id: str, name_zh: str, unit: str) -> str:
+    """Return the measure an indicator holds, from its unit, id and name: a ``rank`` unit is
+    a rank, ``times`` or a compound unit a ratio; ``…_gap…`` a gap, ``…_growth…``,
+    ``…_decline…`` a change, ``…_share…``/``…_rate`` a share; then the same in the name
+    (高于/低于, 增长/增速/下降, 占比/比重/率); else a level."""
+    if unit == "rank":
+        return "rank"
+    if unit == "times" or "/" in unit:
+        return "ratio"
+    for measure, rx in (
+        ("gap", r"_gap(?:_|$)"),
+        ("change", r"_(?:growth|change|increase|decrease|decline)(?:_|$)"),
+        ("share", r"_(?:share|rate)(?:_|$)"),
+    ):
+        if re.search(rx, indicator_id):
+            return measure
+    name = name_zh.replace("增加值", "")
+    for measure, rx in (
+        ("gap", r"高于|低于|差距"),
+        ("change", r"增长|增速|增幅|下降|降幅|增加|减少"),
+        ("share", r"占比|比重|份额|率"),
+    ):
+        if re.search(rx, name):
+            return measure
+    return "level"
+
+
+_NAME_MEASURE_WORDS = re.compile(
+    r"占比|比重|数量|总额|总量|增速|增幅|降幅|规模|个数|数$|高于|低于|快于|慢于"
+)
+
+
+def proposed_indicator_id(subject: str, measure: str, base_unit: str) -> str:
+    """Return the id proposed for a new indicator: ``new_`` and a short hash of its subject,
+    measure and base unit, so the same subject proposes the same id across articles."""
+    digest = hashlib.sha1(f"{subject}|{measure}|{base_unit}".encode()).hexdigest()[:8]
+    return f"new_{digest}"
+
+
+# ---------------------------------------------------------------- candidates
+
+
+@dataclass
+class _Field:
+    value: Any
+    rule: str
+    confidence: float
+
+
+def _pick_before(items: Sequence[tuple[int, int, Any]], lo: int, hi: int):
+    inside = [it for it in items if lo <= it[0] and it[1] <= hi]
+    return inside[-1] if inside else None
+
+
+# 已建成, 共有, 现有 …; 将 straight before the figure is 把 (山西将 88 个开发区作为…)
+_PRESENT_CUE_RE = re.compile(r"(?:已经?[\u4e00-\u9fff]{0,2}|共有?|现有|拥有|有|将)\s*$")
+_FROM_TO_RE = re.compile(r"[由从][^，,；;。到至]{0,12}$")
+_SENTENCE_PRESENT_RE = re.compile(r"共\s*\d|共有|目前|现有|拥有")
+
+
+def _stock_at_end(period: str, clause_prefix: str, measure: str) -> tuple[str, str] | None:
+    """A stock (a level or a share) stated under an interval is the state at its end; the
+    'from' figure of 由A到B is the state before the interval starts."""
+    m = re.fullmatch(r"(\d{4})/(\d{4})", period)
+    if not m or measure not in ("level", "share"):
+        return None
+    if re.search(r"累计|化解|新增|完成|建成|签约|发布|立项|引进|培育", clause_prefix):
+        return None  # a flow over the interval, not a stock
+    if _FROM_TO_RE.search(clause_prefix):
+        return str(int(m.group(1)) - 1), "stock-before-interval"
+    return m.group(2), "stock-at-interval-end"
+
+
+def _period_for(
+    periods: list[PeriodMention],
+    q_start: int,
+    clause: tuple[int, int],
+    sentence: tuple[int, int],
+    clause_prefix: str,
+    pub: Published,
+    measure: str,
+    sentence_text: str = "",
+) -> _Field:
+    items = [(p.start, p.end, p) for p in periods]
+    found = None
+    for lo, rule, conf in ((clause[0], "clause", 0.95), (sentence[0], "sentence", 0.85)):
+        hit = _pick_before(items, lo, q_start)
+        if hit:
+            found = _Field(hit[2].period, f"{rule}:{hit[2].rule}:{hit[2].text}", conf)
+            break
+    if found is None and measure == "level" and pub.year:
+        if _PRESENT_CUE_RE.search(clause_prefix):
+            return _Field(str(pub.year), "present-stock:publication-year", 0.7)
+        if _SENTENCE_PRESENT_RE.search(sentence_text):
+            return _Field(str(pub.year), "present-stock-sentence:publication-year", 0.6)
+    if found is None:
+        hit = _pick_before(items, 0, q_start)
+        if hit:
+            found = _Field(hit[2].period, f"paragraph-head:{hit[2].rule}:{hit[2].text}", 0.7)
+    if found is None:
+        after = [p for p in periods if p.start >= q_start and p.end <= clause[1]]
+        if after:
+            found = _Field(after[0].period, f"clause-after:{after[0].rule}:{after[0].text}", 0.7)
+    return found or _Field("", "none-stated", 0.6)
+
+
+def _kind_for(
+    clause_text: str, sentence_prefix: str, period: str, pub: Published, measure: str
+) -> _Field:
+    # A gap against an average is the subject's own figure, not the benchmark's.
+    bench = (
+        ()
+        if measure == "gap"
+        else (("benchmark", _BENCHMARK_RE), ("benchmark", _BENCHMARK_WORD_RE))
+    )
+    for scope, text, conf in (("clause", clause_text, 0.85), ("sentence", sentence_prefix, 0.7)):
+        for kind, rx in (
+            *(bench if scope == "clause" else ()),
+            ("estimate", _ESTIMATE_RE),
+            ("target", _TARGET_RE),
+            ("plan", _PLAN_RE),
+        ):
+            m = rx.search(text)
+            if m is None and kind == "plan" and _AHEAD_RE.search(sentence_prefix):
+                m = _PLAN_TOTAL_RE.search(text)
+            if m:
+                if kind == "target" and m.group(0).startswith("到"):
+                    year = int(re.search(r"\d{4}", m.group(0)).group(0))
+                    if pub.year is None or year <= pub.year:
+                        continue
+                return _Field(kind, f"{scope}-word:{m.group(0)}", conf)
+    first = re.match(r"\d{4}", period or "")
+    if first and pub.year and int(first.group(0)) > pub.year:
+        return _Field("target", "future-period", 0.75)
+    return _Field("actual", "default", 0.8)
+
+
+def _measure_for(q: quantities.Quantity, clause_prefix: str, clause_text: str) -> _Field:
+    bu = q.base_unit
+    if bu == "rank":
+        return _Field("rank", "unit:rank", 0.95)
+    if bu == "times" or "/" in bu:
+        return _Field("ratio", f"unit:{bu}", 0.9)
+    if re.search(r"每\s*[\u4e00-\u9fff]{0,2}$", clause_prefix[-6:]):
+        return _Field("ratio", "word:每", 0.8)
+    if bu in ("percent", "percentage_point") and _STATE_RE.search(clause_prefix):
+        # 由 30% 提高到 68%: two states, not a change
+        sh = _SHARE_RE.search(clause_prefix)
+        return _Field("share" if sh or bu == "percent" else "level", "word:由…到", 0.7)
+    if bu in ("percent", "percentage_point"):
+        gap = _GAP_RE.search(clause_prefix)
+        if gap:
+            return _Field("gap", f"word:{gap.group(0)}", 0.8)
+        ch = _CHANGE_RE.search(clause_prefix)
+        sh = _SHARE_RE.search(clause_prefix)
+        if ch and (not sh or ch.end() > sh.end()):
+            return _Field("change", f"word:{ch.group(0)}", 0.85)
+        if sh:
+            return _Field("share", f"word:{sh.group(0)}", 0.85)
+        if bu == "percentage_point":
+            return _Field("change", "unit:percentage_point", 0.6)
+        return _Field("share", "unit:percent", 0.5)
+    m = _CHANGE_BEFORE_RE.search(clause_prefix)
+    if m and not m.group(0).startswith("新增"):
+        return _Field("change", f"word:{m.group(0).strip()}", 0.75)
+    return _Field("level", "default", 0.8)
+
+
+def _direction_for(measure: str, clause_prefix: str) -> _Field:
+    if measure not in ("change", "gap"):
+        return _Field("", "not-a-change", 0.95)
+    down = [(m.end(), m.group(0)) for m in _DOWN_RE.finditer(clause_prefix)]
+    up = [(m.end(), m.group(0)) for m in _UP_RE.finditer(clause_prefix)]
+    best = max(down + up, default=None)
+    if best is None:
+        return _Field("", "no-direction-word", 0.5)
+    return _Field("down" if best in down else "up", f"word:{best[1]}", 0.85)
+
+
+def _subject_for(
+    text: str,
+    simple: str,
+    clause: tuple[int, int],
+    q: quantities.Quantity,
+    periods: list[PeriodMention],
+    ent_hits: list[tuple[int, int, str]],
+) -> _Field:
+    chars = list(text)
+    for p in periods:
+        for i in range(max(p.start, clause[0]), min(p.end, clause[1])):
+            chars[i] = " "
+    for a, b, _e in ent_hits:
+        for i in range(max(a, clause[0]), min(b, clause[1])):
+            chars[i] = " "
+    for w in _PROVINCE_WORDS:
+        for m in re.finditer(w, simple):
+            for i in range(m.start(), m.end()):
+                chars[i] = " "
+    prefix = "".join(chars[clause[0] : q.start])
+    # only the words after the last figure or gap
+    parts = [p for p in re.split(r"[\s\d.%％“”\"（）()、]+", prefix) if p]
+    subject = parts[-1] if parts else ""
+    # a comparison (比全省平均水平高, 高于全国) names the base, not what is measured
+    subject = _COMPARISON_TAIL.sub("", subject)
+    for _ in range(4):
+        subject = _LEADING_WORDS.sub("", subject)
+        subject = _TRAILING_WORDS.sub("", subject)
+    if len(subject) >= 2:
+        return _Field(subject[-16:], "words-before", 0.6)
+    after = _SUBJECT_AFTER_RE.match(text[q.end : clause[1]])
+    if after:
+        return _Field(after.group(1), "noun-after", 0.55)
+    return _Field("", "none", 0.3)
+
+
+@lru_cache(maxsize=8)
+def _indicator_table(indicators: tuple) -> tuple:
+    # A name is matched by its words without the measure's words (占比, 数量, 增速 …),
+    # which the text says in its own way (占……的, N个, 增长).
+    return tuple(
+        (
+            iid,
+            name,
+            unit,
+            theme,
+            indicator_measure(iid, name, unit),
+            frozenset(_bigrams(_NAME_MEASURE_WORDS.sub("", name) or name)),
+            name,
+        )
+        for iid, name, unit, theme in indicators
+    )
+
+
+def _indicator_for(
+    lexicon: Lexicon,
+    subject: str,
+    clause_text: str,
+    measure: str,
+    base_unit: str,
+    sentence_text: str = "",
+    counted: str = "",
+    classifier: str = "",
+) -> tuple[_Field, str, str]:
+    window = _bigrams(to_simplified(clause_text))
+    noun = _bigrams(to_simplified(counted)) if counted else set()
+    wide = _bigrams(to_simplified(sentence_text)) | window
+    subj = _bigrams(to_simplified(subject))
+    scores: list[tuple[float, str, str, str]] = []
+    for iid, name, unit, theme, ind_measure, nb, full in _indicator_table(lexicon.indicators):
+        if unit != base_unit or ind_measure != measure or not nb:
+            continue
+        # the name's words in the figure's clause count most, in its sentence less
+        cover = (len(nb & window) + 0.6 * len((nb & wide) - window)) / len(nb)
+        dice = 2 * len(nb & subj) / (len(nb) + len(subj)) if subj else 0.0
+        score = 0.7 * cover + 0.3 * dice
+        if noun and noun <= nb:
+            score += 0.25  # the counted noun (N 台公交车) is in the name
+        if classifier and classifier in full:
+            score += 0.2  # the classifier names the indicator (3 批 → 批次)
+        scores.append((score, iid, name, theme))
+    scores.sort(reverse=True)
+    best = scores[0] if scores else None
+    runner_up = scores[1][0] if len(scores) > 1 else 0.0
+    if best and (best[0] >= 0.45 or (best[0] >= 0.3 and best[0] - runner_up >= 0.15)):
+        return (
+            _Field(best[1], f"name-in-clause:{best[2]}", round(min(0.95, best[0]), 2)),
+            best[2],
+            best[3],
+        )
+    name = subject or ""
+    iid = proposed_indicator_id(name, measure, base_unit)
+    return _Field(iid, "proposed", 0.4), name, ""
+
+
+def _exclusion_for(
+    q: quantities.Quantity, text: str, clause_text: str, clause_prefix: str
+) -> tuple[str, str] | None:
+    after = text[q.end : q.end + 6]
+    if _ENUM_AFTER_RE.match(after) or (
+        q.base_unit == "count"
+        and _ENUM_BEFORE_RE.search(clause_prefix)
+        and _ENUM_AFTER_RE.match(after)
+    ):
+        return "enumeration", "a structural count of the text (how many aspects, points or steps)"
+    before = text[: q.start]
+    opened = max(before.rfind("《"), before.rfind("“"))
+    closed = max(before.rfind("》"), before.rfind("”"))
+    if opened > closed and q.start - opened <= 12:
+        close_at = min(
+            [i for i in (text.find("》", q.end), text.find("”", q.end)) if i >= 0] or [-1]
+        )
+        if 0 <= close_at - q.end <= 12:
+            return "name", "the figure is part of a name or a title in quotes"
+    if _FIGURATIVE_RE.search(clause_text):
+        return "figurative", "a figure of speech, not a statistic (a comparison word in the clause)"
+    return None
+
+
+_RESPECTIVELY_RE = re.compile(r"([^，,；;。：:]+?)分别")
+
+
+def _respectively(text: str, found: list) -> dict[int, tuple[str, tuple[str, ...]]]:
+    """``A、B 分别为 x、y(，占……的 p 和 q)``: map each figure after 分别 in its sentence to its
+    item (the i-th figure of each unit to the i-th item); ``{start: (item, items)}``."""
+    out: dict[int, tuple[str, tuple[str, ...]]] = {}
+    for m in _RESPECTIVELY_RE.finditer(text):
+        head = re.split(r"[\s\d年月季度]+", m.group(1))[-1]
+        items = tuple(x for x in re.split(r"、|和|及|与", head) if x)
+        if len(items) < 2:
+            continue
+        # the first item may carry the entity in front (山西省开发区利用外资): keep its last words
+        items = (items[0][-len(items[1]) - 2 :], *items[1:])
+        stop = min([i for i in (text.find(c, m.end()) for c in "。；;") if i >= 0] or [len(text)])
+        by_unit: dict[str, int] = {}
+        for q in found:
+            if m.end() <= q.start < stop:
+                i = by_unit.get(q.base_unit, 0)
+                by_unit[q.base_unit] = i + 1
+                if i < len(items):
+                    out[q.start] = (items[i], items)
+    return out
+
+
+def _counted_noun(text: str, end: int, clause_end: int) -> str:
+    """The noun right after a figure (``5500 台公交车`` → 公交车), up to 的, a separator or a
+    verb-like break."""
+    m = re.match(
+        r"\s*([\u4e00-\u9fff]{2,6}?)(?=[的、，,。；;或和及与]|$|[\s(（])", text[end:clause_end]
+    )
+    return m.group(1) if m else ""
+
+
+def _head_noun(text: str, end: int, clause_end: int) -> str:
+    """The counted noun, else the first two characters after the figure (2200 台重卡满负荷使用
+    → 重卡), to check against indicator names."""
+    noun = _counted_noun(text, end, clause_end)
+    m = None if noun else re.match(r"\s*([\u4e00-\u9fff]{2})", text[end:clause_end])
+    return noun or (m.group(1) if m else "")
+
+
+def _quote_for(
+    text: str, q: quantities.Quantity, clause: tuple[int, int], sentence: tuple[int, int]
+) -> str:
+    """The shortest clause around the figure in which the extractor reads the same figure."""
+    a, b = clause
+    if len(text[a:b].strip()) < 8 or q.start - a < 2:
+        a = max(
+            sentence[0],
+            text.rfind("，", 0, max(a - 1, 0)) + 1,
+            text.rfind(",", 0, max(a - 1, 0)) + 1,
+        )
+    for lo, hi in ((a, b), sentence, (0, len(text))):
+        quote = text[lo:hi].strip(" ，,；;。")
+        off = text.find(quote, lo)
+        found = [
+            x for x in quantities.extract(quote) if x.span == q.span and off + x.start == q.start
+        ]
+        if found and found[0].value == q.value and found[0].qualifier == q.qualifier:
+            return quote
+    return text
+
+
+def block_candidates(
+    block_text: str,
+    block_no: int,
+    *,
+    published: Published,
+    lexicon: Lexicon,
+    source_id: str,
+    article_entity: str | None,
+    province: str | None,
+    carried_period: list[PeriodMention] | None = None,
+) -> list[dict]:
+    """Return the candidate facts of one block of clean text (see the module docstring)."""
+    matcher = _matcher(lexicon.entities)
+    text = block_text
+    simple = to_simplified(text)
+    periods = find_periods(simple, published)
+    hits = matcher.find(simple)
+    for w in _PROVINCE_WORDS:
+        if province:
+            hits += [(m.start(), m.end(), province) for m in re.finditer(w, simple)]
+    found = quantities.extract(text)
+    counted = _counted_hits(simple, sorted(hits), found, matcher)
+    # What is counted is not what the figure is about, except an aggregate (83个省级以上开发区,
+    # 其中6个…), which later figures are about.
+    hits = [
+        h
+        for h in _subject_hits(simple, sorted(hits))
+        if h not in counted or matcher.type_of.get(h[2]) == "aggregate"
+    ]
+    paragraph_entity = hits[0][2] if hits else None
+    respectively = _respectively(text, found)
+    last_subject: dict[int, str] = {}
+    out = []
+    for q in found:
+        clause = _clause_bounds(text, q.start)
+        sentence = _sentence_bounds(text, q.start)
+        clause_text = text[clause[0] : clause[1]]
+        clause_prefix = simple[clause[0] : q.start]
+        rules: dict[str, str] = {}
+        conf: dict[str, float] = {}
+
+        measure = _measure_for(q, clause_prefix, simple[clause[0] : clause[1]])
+        period = _period_for(
+            periods,
+            q.start,
+            clause,
+            sentence,
+            clause_prefix,
+            published,
+            measure.value,
+            simple[sentence[0] : sentence[1]],
+        )
+        # a statement's words hold to the end of the full sentence (past a ；)
+        full_start = max(simple.rfind(c, 0, q.start) for c in "。！？!?") + 1
+        kind = _kind_for(
+            simple[clause[0] : clause[1]],
+            simple[full_start : q.start],
+            period.value,
+            published,
+            measure.value,
+        )
+        if period.value and not period.rule.startswith("clause:"):
+            if kind.value == "estimate" and "present" not in period.rule:
+                # a forecast is not dated by a period stated for other figures
+                period = _Field("", f"{kind.value}-not-dated-by:{period.rule}", 0.6)
+            elif ":plan:" in period.rule:
+                end = _stock_at_end(period.value, clause_prefix, measure.value)
+                if end:
+                    period = _Field(end[0], f"{end[1]}:{period.rule}", 0.65)
+        direction = _direction_for(measure.value, clause_prefix)
+        # entity: nearest named before the figure in the clause, the sentence, then the
+        # paragraph's first, then the article's
+        ent = None
+        # what is counted is an aggregate (83个省级以上开发区) or a place's people
+        # (3500 万三晋儿女): the figure is about it
+        agg = [
+            h
+            for h in counted
+            if (
+                matcher.type_of.get(h[2]) == "aggregate"
+                or (
+                    matcher.type_of.get(h[2]) in ("province", "city", "county")
+                    and q.unit in "万亿千"
+                )
+            )
+            and 0 <= h[0] - q.end <= 2
+        ]
+        if agg:
+            ent = _Field(agg[0][2], f"counted-aggregate:{simple[agg[0][0] : agg[0][1]]}", 0.8)
+        for lo, rule, c in ((clause[0], "clause", 0.9), (sentence[0], "sentence", 0.8)):
+            hit = _pick_before(hits, lo, q.start)
+            if hit and ent is None:
+                ent = _Field(hit[2], f"{rule}:{simple[hit[0] : hit[1]]}", c)
+                break
+        if ent is None:
+            # (a name after the figure is what is counted, not what the figure is about)
+            hit = _pick_before(hits, 0, q.start)
+            if hit:
+                ent = _Field(hit[2], f"paragraph-before:{simple[hit[0] : hit[1]]}", 0.65)
+            elif paragraph_entity:
+                ent = _Field(paragraph_entity, "paragraph", 0.65)
+            elif article_entity:
+                ent = _Field(article_entity, "article", 0.55)
+            else:
+                ent = _Field(None, "none", 0.2)
+        counted_noun = _counted_noun(text, q.end, clause[1])
+        item = respectively.get(q.start)
+        subject = _subject_for(text, simple, clause, q, periods, hits)
+        if subject.rule == "none" or measure.value == "gap":
+            # nothing of its own, or a gap (增长 6.5%，比全省高 1.2 个百分点): a gap is about
+            # what the sentence measured before it
+            if last_subject.get(sentence[0]):
+                subject = _Field(last_subject[sentence[0]], "sentence-subject", 0.55)
+        if counted_noun and q.base_unit in ("count", "person") and q.unit[-1:] not in "万亿":
+            # N 个/台/家 + noun: the noun names what is counted (5500 台公交车 → 公交车)
+            subject = _Field(counted_noun, "counted-noun", 0.65)
+        if item:
+            # A、B 分别为 x、y: x is about A, y about B; the other items are not its words
+            subject = _Field(item[0], "respectively", 0.7)
+            others = [o for o in item[1] if o != item[0]]
+            ind_clause, ind_sentence = clause_text, text[sentence[0] : q.start]
+            for o in others:
+                ind_clause = ind_clause.replace(o, "")
+                ind_sentence = ind_sentence.replace(o, "")
+            ind_clause = item[0] + ind_clause
+        else:
+            ind_clause, ind_sentence = clause_text, text[sentence[0] : q.start]
+        if subject.value:
+            last_subject[sentence[0]] = subject.value
+        indicator, indicator_name, _theme = _indicator_for(
+            lexicon,
+            subject.value,
+            ind_clause,
+            measure.value,
+            q.base_unit,
+            ind_sentence,
+            _head_noun(text, q.end, clause[1]),
+            q.unit if q.base_unit == "count" and len(q.unit) == 1 and q.unit != "个" else "",
+        )
+        for name, f in (
+            ("period", period),
+            ("kind", kind),
+            ("measure", measure),
+            ("direction", direction),
+            ("entity", ent),
+            ("subject", subject),
+            ("indicator", indicator),
+        ):
+            rules[name] = f.rule
+            conf[name] = f.confidence
+        excl = _exclusion_for(q, text, clause_text, clause_prefix)
+        out.append(
+            {
+                "candidate_id": f"{source_id}-{block_no}-{q.start}",
+                "span": q.span,
+                "value": list(q.value) if isinstance(q.value, tuple) else q.value,
+                "unit": q.unit,
+                "base_value": (
+                    list(q.base_value) if isinstance(q.base_value, tuple) else q.base_value
+                ),
+                "base_unit": q.base_unit,
+                "qualifier": q.qualifier,
+                "period": period.value,
+                "kind": kind.value,
+                "measure": measure.value,
+                "direction": direction.value,
+                "entity_id": ent.value,
+                "entity_name": matcher.name_of.get(ent.value, "") if ent.value else "",
+                "subject": subject.value,
+                "indicator_id": indicator.value,
+                "indicator_name": indicator_name,
+                "indicator_status": "proposed" if indicator.rule == "proposed" else "existing",
+                "quote": _quote_for(text, q, clause, sentence),
+                "sentence": text[sentence[0] : sentence[1]],
+                "block_no": block_no,
+                "start": q.start,
+                "end": q.end,
+                "exclude": excl is not None,
+                "reason_code": excl[0] if excl else "",
+                "reason": excl[1] if excl else "",
+                "confidence": round(min(conf.values()), 2),
+                "rules": rules,
+            }
+        )
+    return out
+
+
+def _mark_repeats(cands: list[dict], kinds: dict[int, str]) -> None:
+    """A figure the article already gave (same value, unit and subject) is proposed as a
+    repeat; a summary point (◆) that a paragraph repeats keeps the paragraph as the fact."""
+    first: dict[tuple, dict] = {}
+    order = sorted(
+        cands, key=lambda c: (kinds.get(c["block_no"]) == "key_point", c["block_no"], c["start"])
+    )
+    for c in order:
+        if c["exclude"]:
+            continue
+        key = (c["span"].replace(" ", ""), c["base_unit"], c["qualifier"])
+        prev = first.get(key)
+        if prev is None or (prev["block_no"] == c["block_no"] and prev["start"] == c["start"]):
+            first[key] = c
+            continue
+        if _bigrams(prev["subject"]) & _bigrams(c["subject"]) or not c["subject"]:
+            c["exclude"] = True
+            c["reason_code"] = "repeat"
+            c["reason"] = (
+                f"the same figure as candidate {prev['candidate_id']} (block {prev['block_no']})"
+            )
+            c["rules"]["exclude"] = "repeat"
+        else:
+            first.setdefault(key, c)
+
+
+# ---------------------------------------------------------------- the article
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """What the user says about an article on the command line (empty: not said)."""
+
+    title: str = ""
+    publisher: str = ""
+    published: str = ""
+    url: str = ""
+    source_id: str = ""
+
+
+_DATE_RE = re.compile(r"(\d{4})[-/年.](\d{1,2})(?:[-/月.](\d{1,2}))?")
+
+
+def normalise_date(value: Any) -> tuple[str, str]:
+    """Return ``(iso, precision)`` of a date written as ``YYYY``, ``YYYY-MM``,
+    ``YYYY-MM-DD``, an e-mail/HTTP date, ``2021年11月27日`` or a ``datetime``; ``("", "")``
+    when it is not a date.
+
+    >>> normalise_date("Sat, 27 Nov 2021 00:40:00 GMT")
+    ('2021-11-27', 'day')
+    """
+    import datetime as dt
+
+    if isinstance(value, dt.datetime | dt.date):
+        return value.strftime("%Y-%m-%d"), "day"
+    text = str(value or "").strip()
+    if re.fullmatch(r"\d{4}", text):
+        return text, "year"
+    if re.fullmatch(r"\d{4}-\d{2}", text):
+        return text, "month"
+    m = _DATE_RE.search(text)
+    if m:
+        y, mo, d = m.groups()
+        if d:
+            return f"{int(y):04d}-{int(mo):02d}-{int(d):02d}", "day"
+        return f"{int(y):04d}-{int(mo):02d}", "month"
+    try:
+        from email.utils import parsedate_to_datetime
+
+        return parsedate_to_datetime(text).strftime("%Y-%m-%d"), "day"
+    except (TypeError, ValueError, IndexError):
+        return "", ""
+
+
+def detect_format(text: str, name: str = "") -> str:
+    """Return the format of an article's text (one of :data:`sources.FORMATS`)."""
+    meta, body = sources.split_front_matter(text, name)
+    head = body.lstrip()[:2000].lower()
+    if meta:
+        return "hexo-html" if sources._looks_like_html(body) else "markdown"
+    if head.startswith("<!doctype html") or "<html" in head or "<body" in head:
+        return "html-page"
+    if sources._looks_like_html(body):
+        return "html"
+    if name.lower().endswith((".md", ".markdown")):
+        return "markdown"
+    lines = [ln.strip() for ln in body.splitlines() if ln.strip()]
+    long = [ln for ln in lines if len(ln) > 15]
+    broken = sum(1 for ln in long if not sources.ends_sentence(ln))
+    return "layout-text" if long and broken / len(long) >= 0.2 else "text"
+
+
+def slug(text: str) -> str:
+    """Return an ASCII id made of the words of ``text`` (lowercase, ``-``-separated)."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def propose(
+    data: bytes,
+    name: str,
+    lexicon: Lexicon,
+    overrides: Overrides = Overrides(),
+) -> dict:
+    """Return ``{"source": {...}, "candidates": [...]}`` for one article's bytes.
+
+    Pure: nothing is read or written; ``name`` is only used in messages, the proposed
+    source id and the file name. Raises :class:`sources.SourceFormatError` (a
+    ``ValueError``) naming the file when it cannot be decoded or parsed.
+    """
+    encoding = sources.detect_encoding(data, name)
+    text = sources.decode_article(data, name, encoding=encoding)
+    fmt = detect_format(text, name)
+    meta, _body = sources.split_front_matter(text, name)
+    page_meta: dict[str, str] = {}
+    if fmt == "html-page":
+        import trafilatura
+
+        doc = trafilatura.extract_metadata(text)
+        if doc is not None:
+            page_meta = {
+                k: v
+                for k, v in (
+                    ("title", doc.title),
+                    ("date", doc.date),
+                    ("author", doc.author),
+                    ("sitename", doc.sitename),
+                    ("url", doc.url),
+                )
+                if v
+            }
+    blocks = sources.parse_document(text, path=name, fmt=fmt)
+    title = (
+        overrides.title
+        or (meta.get("title") if isinstance(meta.get("title"), str) else "")
+        or page_meta.get("title", "")
+        or next((b.text for b in blocks if b.kind == "title"), "")
+        or Path(name).stem
+    ).strip()
+    published, precision, basis = "", "", ""
+    for value, where in (
+        (overrides.published, "given with --published"),
+        (meta.get("date"), f"front matter 'date: {meta.get('date')}'"),
+        (page_meta.get("date"), f"the page's metadata (date {page_meta.get('date')})"),
+    ):
+        published, precision = normalise_date(value)
+        if published:
+            basis = where
+            break
+    authors = meta.get("author") or meta.get("authors") or page_meta.get("author") or ""
+    if isinstance(authors, list):
+        authors = "; ".join(str(a) for a in authors)
+    publisher = overrides.publisher or str(meta.get("source") or page_meta.get("sitename") or "")
+    digest = hashlib.sha256(data).hexdigest()
+    sid = overrides.source_id or slug(Path(name).stem) or f"src-{digest[:8]}"
+    pub = Published.parse(published)
+    matcher = _matcher(lexicon.entities)
+    full_text = "\n".join(b.text for b in blocks if b.kind != "media")
+    main = _article_entity(matcher, title, full_text)
+    province = _article_province(matcher, full_text, main)
+    cands: list[dict] = []
+    kinds: dict[int, str] = {}
+    for no, block in enumerate(blocks, start=1):
+        kinds[no] = block.kind
+        if block.kind in ("media", "credit"):
+            continue
+        cands += block_candidates(
+            block.text,
+            no,
+            published=pub,
+            lexicon=lexicon,
+            source_id=sid,
+            article_entity=main,
+            province=province,
+        )
+    _mark_repeats(cands, kinds)
+    existing = dict(lexicon.known_hashes).get(digest)
+    source = {
+        "source_id": sid,
+        "title_zh": title,
+        "title_en": title,
+        "publisher_zh": publisher,
+        "publisher_en": publisher,
+        "authors": str(authors) or "not credited",
+        "published": published,
+        "published_precision": precision,
+        "published_basis": basis,
+        "language": "zh",
+        "file": f"raw/{Path(name).name}",
+        "format": fmt,
+        "sha256": digest,
+        "rights": "Added with shanxi-analysis add; rights not yet recorded (check them "
+        "before quoting beyond short passages).",
+        "encoding": encoding,
+        "url": overrides.url or page_meta.get("url", ""),
+        "blocks": len(blocks),
+        "duplicate_of": existing or "",
+    }
+    return {"source": source, "candidates": cands}
+
+
+def propose_file(path: str | Path, lexicon: Lexicon, overrides: Overrides = Overrides()) -> dict:
+    """Return :func:`propose` of a file on disk (read with the bounded reader)."""
+    data = sources.read_bytes(path)
+    return propose(data, str(path), lexicon, overrides)
+
+
+def _propose_one(args: tuple[str, Lexicon, Overrides]) -> dict:
+    """A picklable wrapper for process pools: one article, its result or its error."""
+    path, lexicon, overrides = args
+    try:
+        return {"path": path, **propose_file(path, lexicon, overrides)}
+    except (ValueError, OSError) as exc:
+        return {"path": path, "error": str(exc)}
+
+
+_WORKER: dict[str, object] = {}
+
+
+def _init_worker(lexicon: Lexicon, overrides: Overrides) -> None:
+    # The lexicon is sent to each worker once, not with every file.
+    _WORKER["lexicon"], _WORKER["overrides"] = lexicon, overrides
+
+
+def _propose_in_worker(path: str) -> dict:
+    return _propose_one((path, _WORKER["lexicon"], _WORKER["overrides"]))
+
+
+def iter_files(paths: Iterable[str | Path]) -> list[str]:
+    """Return the article files named: files as given, folders walked (hidden files and
+    folders skipped), sorted."""
+    out: list[str] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out += sorted(
+                str(f)
+                for f in p.rglob("*")
+                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts)
+            )
+        else:
+            out.append(str(p))
+    return out
+
+
+def propose_many(
+    paths: Sequence[str],
+    lexicon: Lexicon,
+    overrides: Overrides = Overrides(),
+    *,
+    jobs: int | None = None,
+    progress: bool = True,
+) -> list[dict]:
+    """Return one :func:`propose_file` result per path (an ``error`` key for a file that
+    failed), in the order given, computed on ``jobs`` processes (default: all cores) with
+    a progress bar on standard error. One bad file never stops the others."""
+    import os
+
+    from tqdm import tqdm
+
+    jobs = jobs or os.cpu_count() or 1
+    work = [(p, lexicon, overrides) for p in paths]
+    bar = tqdm(total=len(work), unit="file", disable=not progress or len(work) < 2, leave=False)
+    results: list[dict] = []
+    try:
+        if jobs <= 1 or len(work) < 2:
+            for w in work:
+                results.append(_propose_one(w))
+                bar.update()
+            return results
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(
+            max_workers=min(jobs, len(work)),
+            initializer=_init_worker,
+            initargs=(lexicon, overrides),
+        ) as pool:
+            chunks = max(1, len(work) // (jobs * 8))
+            for r in pool.map(_propose_in_worker, list(paths), chunksize=chunks):
+                results.append(r)
+                bar.update()
+        return results
+    finally:
+        bar.close()
+
+
+@dataclass
+class AddSummary:
+    """What ``add`` did: files read, candidates proposed, duplicates skipped, errors."""
+
+    results: list[dict] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def candidates(self) -> int:
+        return sum(len(r.get("candidates", [])) for r in self.results)
+
+
+def add(
+    paths: Sequence[str | Path],
+    overrides: Overrides = Overrides(),
+    *,
+    dry_run: bool = False,
+    jobs: int | None = None,
+    progress: bool = True,
+) -> AddSummary:
+    """Add articles: propose their candidates and, unless ``dry_run``, copy each file
+    unchanged into ``data/raw/``, append its row to the source registry and write its
+    review file. A file already registered (same sha256) is refused, naming the source.
+    """
+    from . import review
+
+    files = iter_files(paths)
+    if overrides.source_id and len(files) > 1:
+        raise IngestError("--source-id names one source: give one file with it")
+    lexicon = Lexicon.from_data()
+    summary = AddSummary()
+    summary.results = propose_many(files, lexicon, overrides, jobs=jobs, progress=progress)
+    seen: dict[str, str] = {}
+    for r in summary.results:
+        if "error" in r:
+            summary.errors.append(r["error"])
+            continue
+        src = r["source"]
+        dup = src["duplicate_of"] or seen.get(src["sha256"])
+        if dup:
+            summary.duplicates.append(
+                f"{r['path']}: the same file (sha256 {src['sha256'][:12]}…) is already "
+                f"source {dup!r}; not added again"
+            )
+            continue
+        seen[src["sha256"]] = src["source_id"]
+        if dry_run:
+            summary.added.append(src["source_id"])
+            continue
+        try:
+            review.register(r["path"], src, r["candidates"])
+        except (ValueError, OSError) as exc:
+            summary.errors.append(f"{r['path']}: {exc}")
+            continue
+        summary.added.append(src["source_id"])
+    return summary
