@@ -13,17 +13,13 @@ lists each fact used with its quote.
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import html
-import itertools
-import json
 from typing import Any
 
 import altair as alt
 import pandas as pd
 
-from . import charts, checks, datasets, story
+from . import charts, checks, datasets, jupyter, story
 
 LANGS = datasets.LANGS
 
@@ -48,71 +44,15 @@ def _markdown(text: str) -> Any:
     return Markdown(text)
 
 
-def facts_html(df: pd.DataFrame, lang: str, *, limit: int | None = None) -> str:
-    """Return an HTML table of facts: indicator and entity, figure and period, quote, id."""
-    rows = []
-    for r in (df if limit is None else df.head(limit)).itertuples():
-        quote = (
-            html.escape(r.quote)
-            if lang == "zh"
-            else f"{html.escape(r.quote_en)}<br><small>{html.escape(r.quote)}</small>"
-        )
-        rows.append(
-            f"<tr><td>{html.escape(str(r.indicator))}<br><small>{html.escape(str(r.entity))}"
-            f"</small></td><td><b>{html.escape(story.figure(r.fact_id, lang))}</b><br>"
-            f"<small>{html.escape(story.period_text(r.period, lang))}</small></td>"
-            f"<td>{quote}</td><td><code>{html.escape(r.fact_id)}</code></td></tr>"
-        )
-    head = (
-        "<th>指标</th><th>数值</th><th>原文</th><th>编号</th>"
-        if lang == "zh"
-        else "<th>Indicator</th><th>Figure</th><th>Quote</th><th>Id</th>"
-    )
-    return (
-        f'<table class="sx-facts"><thead><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table>"
-    )
-
-
-OFFLINE_RENDERER = "shanxi-offline"
-_EMBED_OPTIONS = {"actions": {"export": True, "source": False, "compiled": False, "editor": False}}
-
-
-@functools.lru_cache(maxsize=1)
-def _vega_bundle() -> str:
-    from .charts.render import vega_bundle
-
-    return vega_bundle().replace("</script", "<\\/script")
-
-
-def _offline_renderer(spec: dict, **_metadata: Any) -> dict:
-    """Altair renderer for JupyterLab without a network: each output carries the Vega
-    libraries and evaluates them only if the page does not have them yet."""
-    payload = json.dumps(spec, sort_keys=True, ensure_ascii=False)
-    div = "sx-vega-" + hashlib.sha1(payload.encode()).hexdigest()[:16] + f"-{next(_DIV_IDS)}"
-    script = (
-        "(function(){"
-        f"if (typeof window.vegaEmbed === 'undefined') {{ {_vega_bundle()} }}"
-        f"window.vegaEmbed('#{div}', {payload}, {json.dumps(_EMBED_OPTIONS)})"
-        ".catch(function(e){ console.error(e); });"
-        "})();"
-    )
-    return {"text/html": f'<div id="{div}"></div><script type="text/javascript">{script}</script>'}
-
-
-_DIV_IDS = itertools.count(1)
-alt.renderers.register(OFFLINE_RENDERER, _offline_renderer)
-
-
 def use_renderer(interactive: bool) -> None:
-    """Pick how Altair charts display: in JupyterLab (``interactive``) each chart carries
-    the Vega libraries, since JupyterLab has no network and no Vega-Lite 6 renderer; in a
-    report the page supplies them once, so charts use Altair's default renderer."""
+    """Pick how Altair charts display. In JupyterLab (``interactive``): as Vega specs that
+    JupyterLab draws itself, offline and untrusted (:mod:`shanxi_analysis.jupyter`). In a
+    report: Altair's default renderer, since the report page supplies Vega once."""
     if interactive:
-        alt.renderers.enable(OFFLINE_RENDERER)
+        jupyter.use_offline_renderer()
     else:
         alt.renderers.enable("default")
-        alt.renderers.set_embed_options(**_EMBED_OPTIONS)
+        alt.renderers.set_embed_options(**jupyter.EMBED_OPTIONS)
 
 
 class Page:
@@ -124,6 +64,7 @@ class Page:
             raise ValueError(f"theme must be one of {', '.join(datasets.THEMES)}, got {theme!r}")
         self.theme, self.lang, self.interactive = theme, lang, interactive
         self.used: list[str] = []
+        self._switch: Any = None
         charts.use_theme()
         use_renderer(interactive)
 
@@ -157,30 +98,51 @@ class Page:
 
     # ---------------------------------------------------------------- charts
 
-    def show(self, chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-        """Record the facts a chart plots and return it for display."""
+    def show(self, chart: alt.TopLevelMixin | Any) -> alt.TopLevelMixin | Any:
+        """Record the facts a chart (or a widget's ``chart``) plots and return it for display."""
+        spec = getattr(chart, "chart", chart)
         ids: list[str] = []
         # Displaying the chart validates it; reading its data needs no second validation.
-        for rows in (chart.to_dict(validate=False).get("datasets") or {}).values():
+        for rows in (spec.to_dict(validate=False).get("datasets") or {}).values():
             ids += [r["fact_id"] for r in rows if isinstance(r, dict) and "fact_id" in r]
         self._use(list(dict.fromkeys(ids)))
         return chart
 
+    @property
+    def switch(self) -> Any:
+        """The page's one language switch for its widgets (shown above the first of them)."""
+        if self._switch is None:
+            from . import widgets
+
+            self._switch = widgets.language_switch(self.lang)
+            _display(widgets.LanguageBar(self._switch))
+        return self._switch
+
+    def loan_calculator(self) -> alt.TopLevelMixin | Any:
+        """Return the loan-savings calculator: in JupyterLab the widget (Python sliders that
+        redraw the chart), in a report the chart with its own Vega sliders."""
+        if not self.interactive:
+            return charts.loan_savings_calculator(lang=self.lang)
+        from . import widgets
+
+        return widgets.LoanCalculator(self.switch)
+
     def explore(self) -> None:
         """Interactive mode: the indicator explorer and the fact browser of the theme.
         Batch mode: the same facts as a static table, with no widget output."""
+        from . import widgets
+
         theme = None if self.theme == "overview" else self.theme  # the overview shows all
         facts = datasets.facts(self.lang, theme=theme)
         _display(_markdown("## " + self.tr("探索数据", "Explore the data")))
         if self.interactive:
-            from . import widgets
-
-            _display(widgets.IndicatorExplorer(self.lang, theme=theme))
-            _display(widgets.FactBrowser(self.lang, theme=theme))
+            switch = self.switch
+            _display(widgets.IndicatorExplorer(switch, theme=theme))
+            _display(widgets.FactBrowser(switch, theme=theme))
             return
         from IPython.display import HTML
 
-        _display(HTML(facts_html(facts, self.lang)))
+        _display(HTML(widgets.facts_html(facts, self.lang)))
 
     # ---------------------------------------------------------------- checks and sources
 

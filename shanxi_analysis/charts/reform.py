@@ -78,23 +78,42 @@ def saving_expression(principal_factor: float, out_factor: float) -> str:
 
 
 def loan_savings_calculator(
-    data: pd.DataFrame | None = None, *, lang: str = "zh"
+    data: pd.DataFrame | None = None,
+    *,
+    lang: str = "zh",
+    principal: float | None = None,
+    rate: float | None = None,
+    months: float | None = None,
 ) -> alt.LayerChart:
     """Return the loan-interest example as a calculator: sliders for principal, annual rate and
     months saved (defaulting to the article's figures) drive the computed saving for one and
-    for both phases, drawn against the figures the article states."""
+    for both phases, drawn against the figures the article states.
+
+    ``principal`` (yuan), ``rate`` (% a year) and ``months`` start the sliders elsewhere; the
+    title follows them (the widget calculator redraws the chart with its own sliders' values).
+    """
     df = facts_frame(data, lang)
     inputs = with_plot_columns(
         select(df, (_PRINCIPAL, _RATE, _MONTHS), chart="loan_savings_calculator"), lang
     )
     stated = with_plot_columns(select(df, (_SAVED, _TOTAL), chart="loan_savings_calculator"), lang)
-    principal, rate, months = (inputs.iloc[i] for i in range(3))
+    principal_row, rate_row, months_row = (inputs.iloc[i] for i in range(3))
     unit_for = scale_for if lang == "zh" else (lambda u, v, _lang: en_scale(u, v))
-    p_factor, p_unit = unit_for("yuan", [principal["base_value"]], lang)
+    p_factor, p_unit = unit_for("yuan", [principal_row["base_value"]], lang)
     s_factor, s_unit = unit_for("yuan", stated["base_value"], lang)
-    p_default = float(principal["base_value"]) / p_factor
-    r_default = float(rate["base_value"])
-    m_default = float(months["base_value"])
+    p_default = float(principal_row["base_value"] if principal is None else principal) / p_factor
+    r_default = float(rate_row["base_value"] if rate is None else rate)
+    m_default = float(months_row["base_value"] if months is None else months)
+    # The article's wording while the inputs are the article's; the inputs' numbers otherwise.
+    principal_text = (
+        written(principal_row, lang) if principal is None else f"{num(p_default, lang)} {p_unit}"
+    )
+    rate_text = written(rate_row, lang) if rate is None else f"{num(r_default, lang)}%"
+    months_text = (
+        written(months_row, lang)
+        if months is None
+        else tr(lang, f"{num(m_default, lang)} 个月", f"{num(m_default, lang)} months")
+    )
     phases, phase_label = _phases()
     li = 0 if lang == "zh" else 1
 
@@ -213,9 +232,9 @@ def loan_savings_calculator(
         lang=lang,
         title=tr(
             lang,
-            f"承诺制节省的利息：{written(principal, lang)}贷款、{written(months, lang)}",
-            f"Interest saved by the commitment system: a {written(principal, lang)} loan, "
-            f"{written(months, lang)} sooner",
+            f"承诺制节省的利息：{principal_text}贷款、{months_text}",
+            f"Interest saved by the commitment system: a {principal_text} loan, "
+            f"{months_text} sooner",
         ),
         subtitle=tr(
             lang,
@@ -225,12 +244,12 @@ def loan_savings_calculator(
         ),
         description=tr(
             lang,
-            f"计算器。{written(principal, lang)}贷款按年利率 {written(rate, lang)}、"
-            f"节省 {written(months, lang)}计，利息为 {num(saved['saving'], lang)} {s_unit}"
+            f"计算器。{principal_text}贷款按年利率 {rate_text}、"
+            f"节省 {months_text}计，利息为 {num(saved['saving'], lang)} {s_unit}"
             f"（原文 {written(saved, lang)}）；{phase_label[0]}合计 "
             f"{num(saved['saving'] * phases, lang)} {s_unit}（原文 {written(total, lang)}）。",
-            f"Calculator. Interest on a {written(principal, lang)} loan at "
-            f"{written(rate, lang)} a year for {written(months, lang)}: "
+            f"Calculator. Interest on a {principal_text} loan at "
+            f"{rate_text} a year for {months_text}: "
             f"{num(saved['saving'], lang)} {s_unit} (the article: {written(saved, lang)}); "
             f"{phase_label[1]}: {num(saved['saving'] * phases, lang)} {s_unit} "
             f"(the article: {written(total, lang)}).",
