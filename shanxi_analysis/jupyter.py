@@ -23,6 +23,7 @@ notebook needs no setup line; outside a kernel nothing changes.
 
 from __future__ import annotations
 
+import functools
 import math
 import sys
 from typing import Any
@@ -89,6 +90,7 @@ def plain_number(x: object) -> str:
     return f"{v:,.{decimals}f}".rstrip("0").rstrip(".")
 
 
+@functools.lru_cache(maxsize=1)
 def _numeric_columns() -> frozenset[str]:
     """The numeric columns of the package's tables, by name, from ``datapackage.json``."""
     import json
@@ -109,7 +111,8 @@ def frame_html(df: Any) -> str:
     written by :func:`plain_number`; pandas' truncation and styling are kept."""
     import pandas as pd
 
-    plain = [c for c in df.columns if c in _NUMERIC and pd.api.types.is_float_dtype(df[c])]
+    numeric = _numeric_columns()
+    plain = [c for c in df.columns if c in numeric and pd.api.types.is_float_dtype(df[c])]
     if not plain:
         return df._repr_html_()
     shown = df.copy()
@@ -118,15 +121,10 @@ def frame_html(df: Any) -> str:
     return shown._repr_html_()
 
 
-_NUMERIC: frozenset[str] = frozenset()
-
-
 def readable_frames(shell: Any) -> None:
     """Register :func:`frame_html` as the HTML form of every DataFrame in ``shell``."""
-    global _NUMERIC
     import pandas as pd
 
-    _NUMERIC = _numeric_columns()
     shell.display_formatter.formatters["text/html"].for_type(pd.DataFrame, frame_html)
 
 

@@ -429,7 +429,7 @@ class IndicatorExplorer(_Explorer):
         lang = self.lang.value
         li = 0 if lang == "zh" else 1
         current_theme = theme or self.theme.value
-        themes = [k for k in datasets.THEMES if k != "overview"]
+        themes = [k for k in datasets.THEMES if k in set(datasets.facts(lang)["theme"])]
         self.theme.description = _tr(lang, "主题", "Theme")
         self.theme.options = [(datasets.THEMES[k][li], k) for k in themes]
         self.theme.value = current_theme if current_theme in themes else themes[0]
@@ -532,50 +532,62 @@ class LoanCalculator(_Explorer):
         self.sliders: dict[str, w.FloatSlider] = {}
         self.output = w.Output()
         self.chart: alt.TopLevelMixin | None = None
-        self._build_sliders()
+        self._quiet = False
+        params = self._params()
+        for p in params:
+            slider = w.FloatSlider(style={"description_width": "160px"}, layout={"width": "520px"})
+            slider.observe(self._refresh, names="value")
+            self.sliders[p["name"]] = slider
+        self._factor = self._principal_factor(params)
+        self._set_sliders(params)
         self.lang.observe(self._on_lang, names="value")
         head = [self.lang] if own_switch else []
         super().__init__([w.HTML(_HIDE_HINTS), *head, *self.sliders.values(), self.output])
         self._refresh()
 
-    @property
-    def _principal_factor(self) -> float:
+    def _params(self) -> list[dict]:
+        """The chart's slider parameters (name, value, label, range) in the current language."""
+        spec = charts.loan_savings_calculator(lang=self.lang.value).to_dict(validate=False)
+        return [p for p in spec["params"] if "bind" in p]
+
+    def _principal_factor(self, params: list[dict]) -> float:
         """Yuan per step of the principal slider (its unit: 亿元, million yuan), from the
         chart's starting value and the loan principal it starts from."""
         facts = datasets.facts(self.lang.value)
         loan = facts.loc[facts["indicator_id"] == "loan_principal", "base_value"].iloc[0]
-        start = next(p["value"] for p in self._params() if p["name"] == PARAM_PRINCIPAL)
+        start = next(p["value"] for p in params if p["name"] == PARAM_PRINCIPAL)
         return float(loan) / float(start)
 
-    def _params(self) -> list[dict]:
-        spec = charts.loan_savings_calculator(lang=self.lang.value).to_dict(validate=False)
-        return [p for p in spec["params"] if "bind" in p]
-
-    def _build_sliders(self) -> None:
-        for p in self._params():
-            bind = p["bind"]
-            slider = w.FloatSlider(
-                value=p["value"],
-                min=bind["min"],
-                max=bind["max"],
-                step=bind["step"],
-                description=bind["name"].strip(),
-                style={"description_width": "160px"},
-                layout={"width": "520px"},
-            )
-            slider.observe(self._refresh, names="value")
-            self.sliders[p["name"]] = slider
+    def _set_sliders(self, params: list[dict], values: dict[str, float] | None = None) -> None:
+        """Give the sliders the chart's labels and ranges, and ``values`` (else its own)."""
+        self._quiet = True
+        try:
+            for p in params:
+                bind, slider = p["bind"], self.sliders[p["name"]]
+                # Widen first, so that no bound is ever set past the other.
+                slider.max = max(slider.max, bind["max"])
+                slider.min = min(slider.min, bind["min"])
+                slider.min, slider.max, slider.step = bind["min"], bind["max"], bind["step"]
+                slider.value = p["value"] if values is None else values[p["name"]]
+                slider.description = bind["name"].strip()
+        finally:
+            self._quiet = False
 
     def _on_lang(self, _change=None) -> None:
-        for p in self._params():  # the chart's labels (and units) in the new language
-            self.sliders[p["name"]].description = p["bind"]["name"].strip()
+        # The same loan in the new language's unit (亿元 and million yuan differ).
+        yuan = self.sliders[PARAM_PRINCIPAL].value * self._factor
+        params = self._params()
+        self._factor = self._principal_factor(params)
+        values = {name: s.value for name, s in self.sliders.items()}
+        values[PARAM_PRINCIPAL] = yuan / self._factor
+        self._set_sliders(params, values)
         self._refresh()
 
     @property
     def inputs(self) -> dict[str, float]:
         """Principal (yuan), rate (% a year) and months, as the sliders set them."""
         return {
-            "principal": self.sliders[PARAM_PRINCIPAL].value * self._principal_factor,
+            "principal": self.sliders[PARAM_PRINCIPAL].value * self._factor,
             "rate": self.sliders[PARAM_RATE].value,
             "months": self.sliders[PARAM_MONTHS].value,
         }
@@ -594,6 +606,8 @@ class LoanCalculator(_Explorer):
         return chart
 
     def _refresh(self, _change=None) -> None:
+        if self._quiet:
+            return
         self.chart = self.build_chart()
         self.output.clear_output(wait=True)
         with self.output:
