@@ -6,9 +6,8 @@ read ``results()``, ``chart`` or ``saving``, which is how the tests drive them.
 
 - One language switch per page: pass the same :func:`language_switch` to every widget of a
   page (``notebook.Page`` does); a widget given a plain ``"zh"``/``"en"`` shows its own.
-- Without a kernel (a saved notebook reopened) a widget cannot be drawn; each displays a
-  one-line hint above itself, hidden while the widget is live, so the reader sees
-  "run this cell to explore" rather than a bare "model not found".
+- Without a kernel (a saved notebook reopened) a widget cannot be drawn; where it stood the
+  reader sees "run this cell to explore" rather than a bare "model not found".
 """
 
 from __future__ import annotations
@@ -28,7 +27,6 @@ from .charts.reform import PARAM_MONTHS, PARAM_PRINCIPAL, PARAM_RATE
 
 _LANG_OPTIONS = [("中文", "zh"), ("English", "en")]
 ALL = ""  # the value of "All" in a filter: a real option, so the dropdown shows its label
-HINT_CLASS = "sx-needs-kernel"
 SEARCH_DELAY = 0.25  # seconds of quiet typing before the browser filters
 
 
@@ -49,32 +47,35 @@ def _switch(lang: str | w.ToggleButtons) -> tuple[w.ToggleButtons, bool]:
     return language_switch(lang), True
 
 
-def kernel_hint(name_zh: str, name_en: str) -> str:
-    """Return the one-line HTML shown where a widget cannot be drawn (no kernel)."""
-    return (
-        f'<div class="{HINT_CLASS}" style="color:#555">▶ {html.escape(name_zh)}：'
-        f"运行此单元格即可探索（需要运行中的内核）· {html.escape(name_en)}: run this cell "
-        "to explore (needs a running kernel)</div>"
-    )
-
-
-# Inside a live widget: hides the hints, which only matter when no widget could be drawn.
-_HIDE_HINTS = f"<style>.{HINT_CLASS} {{display: none}}</style>"
+NO_KERNEL_HINT = (
+    "运行此单元格即可探索（需要运行中的内核）· Run this cell to explore (needs a running kernel)"
+)
+# JupyterLab draws a widget output it cannot find the model of (the kernel is gone) as a bare
+# "Error displaying widget: model not found": an output that holds text and no element. This
+# style shows the hint there instead. It is an HTML output next to each widget; an untrusted
+# notebook drops it, but there JupyterLab shows the widget's text form, which is the hint.
+_ORPHAN = ".jp-OutputArea-output.jupyter-widgets:not(:has(*))"
+NO_KERNEL_STYLE = (
+    f"<style>{_ORPHAN} {{visibility: hidden; font-size: 0}} "
+    f"{_ORPHAN}::before {{visibility: visible; font-size: 13px; color: #555; "
+    f'content: "▶ {NO_KERNEL_HINT}"}}</style>'
+)
 
 
 class _Explorer(w.VBox):
-    """Shared by the widgets: display with a no-kernel hint, a short repr."""
+    """Shared by the widgets: a readable hint wherever the widget cannot be drawn."""
 
     NAME = ("", "")
 
     def _ipython_display_(self) -> None:
         from IPython.display import HTML, display
 
-        display(HTML(kernel_hint(*self.NAME)))
+        display(HTML(NO_KERNEL_STYLE))
         display(self._repr_mimebundle_(), raw=True)
 
-    def __repr__(self) -> str:  # the widget's text form, saved with the notebook
-        return f"<{type(self).__name__}: {self.NAME[1]}>"
+    def __repr__(self) -> str:
+        # The widget's text form, saved with the notebook: what an untrusted notebook shows.
+        return f"▶ {self.NAME[0]} · {self.NAME[1]}: {NO_KERNEL_HINT}"
 
 
 class LanguageBar(_Explorer):
@@ -84,7 +85,7 @@ class LanguageBar(_Explorer):
 
     def __init__(self, switch: w.ToggleButtons) -> None:
         self.lang = switch
-        super().__init__([w.HTML(_HIDE_HINTS), switch])
+        super().__init__([switch])
 
 
 def _quote_html(quote: str) -> str:
@@ -168,7 +169,6 @@ class FactBrowser(_Explorer):
         head = [self.lang] if own_switch else []
         super().__init__(
             [
-                w.HTML(_HIDE_HINTS),
                 *head,
                 w.HBox([self.search, self.theme]),
                 w.HBox([self.source, self.kind]),
@@ -348,20 +348,21 @@ def indicator_chart(rows: pd.DataFrame, lang: str) -> alt.LayerChart:
         .mark_bar(height={"band": 0.55})
         .encode(color=color, opacity=faded)
     )
+    same = alt.Fill("kind_label:N", legend=None)  # the same colours, one legend
     outline = (
         base.transform_filter("!datum.exact")
         .mark_bar(height={"band": 0.55}, fillOpacity=0.08, strokeWidth=1.5)
         .encode(
             color=color,
-            stroke=color,
+            stroke=alt.Stroke("kind_label:N", legend=None),
             strokeDash=alt.condition("datum.bound", alt.value([5, 3]), alt.value([1, 0])),
             opacity=faded,
         )
     )
-    ends = base.mark_point(size=140, strokeWidth=2).encode(
+    ends = base.mark_point(size=140, strokeWidth=2, filled=False).encode(
         shape=alt.Shape("shape:N", scale=None),
-        color=color,
-        fill=alt.condition("datum.exact", color, alt.value("white")),
+        stroke=alt.Stroke("kind_label:N", legend=None),
+        fill=alt.condition("datum.exact", same, alt.value("white")),
         opacity=faded,
     )
     labels = base.mark_text(align="left", dx=10, fontSize=12).encode(text="figure:N")
@@ -413,7 +414,6 @@ class IndicatorExplorer(_Explorer):
         head = [self.lang] if own_switch else []
         super().__init__(
             [
-                w.HTML(_HIDE_HINTS),
                 *head,
                 w.HBox([self.theme, self.indicator]),
                 self.view,
@@ -542,7 +542,7 @@ class LoanCalculator(_Explorer):
         self._set_sliders(params)
         self.lang.observe(self._on_lang, names="value")
         head = [self.lang] if own_switch else []
-        super().__init__([w.HTML(_HIDE_HINTS), *head, *self.sliders.values(), self.output])
+        super().__init__([*head, *self.sliders.values(), self.output])
         self._refresh()
 
     def _params(self) -> list[dict]:

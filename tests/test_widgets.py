@@ -293,14 +293,15 @@ def test_without_a_kernel_each_widget_leaves_a_hint():
         widgets.FactBrowser("en")._ipython_display_()
     finally:
         shell.display_pub.publish = monkey
-    hint, view = published
-    assert "run this cell to explore" in hint["text/html"]
-    assert widgets.HINT_CLASS in hint["text/html"]
+    style, view = published
+    # Trusted, with no kernel: the style puts the hint where "model not found" would be.
+    assert style["text/html"] == widgets.NO_KERNEL_STYLE
+    assert (
+        ":not(:has(*))" in style["text/html"] and "Run this cell to explore" in style["text/html"]
+    )
+    # Untrusted: JupyterLab shows the text form, which is the hint (not the whole table).
     assert "application/vnd.jupyter.widget-view+json" in view
-    assert view["text/plain"] == "<FactBrowser: Fact browser>"  # short, not the whole table
-    # Live, the widget hides the hints (they are for readers without a kernel).
-    first = widgets.FactBrowser("en").children[0]
-    assert f".{widgets.HINT_CLASS}" in first.value and "display: none" in first.value
+    assert view["text/plain"] == f"▶ 事实检索 · Fact browser: {widgets.NO_KERNEL_HINT}"
 
 
 def test_page_records_the_facts_it_uses():
