@@ -44,6 +44,16 @@ def _markdown(text: str) -> Any:
     return Markdown(text)
 
 
+def quoted(text: str) -> str:
+    """Return ``text`` in quotation marks; marks inside it become single ones, so a quote
+    that opens with its own “ is not shown with two.
+
+    >>> quoted("“十三五”期间累计化解")
+    '“‘十三五’期间累计化解”'
+    """
+    return "“" + text.replace("“", "‘").replace("”", "’") + "”"
+
+
 def use_renderer(interactive: bool) -> None:
     """Pick how Altair charts display. In JupyterLab (``interactive``): as Vega specs that
     JupyterLab draws itself, offline and untrusted (:mod:`shanxi_analysis.jupyter`). In a
@@ -199,10 +209,20 @@ class Page:
                     "quote": c.quote,
                     "quote_en": c.quote_en,
                     "citation": c.text(self.lang),
+                    "reference": c.reference(self.lang),
                 }
             )
         return pd.DataFrame(
-            rows, columns=["fact_id", "indicator", "figure", "quote", "quote_en", "citation"]
+            rows,
+            columns=[
+                "fact_id",
+                "indicator",
+                "figure",
+                "quote",
+                "quote_en",
+                "citation",
+                "reference",
+            ],
         )
 
     def sources(self) -> None:
@@ -211,10 +231,10 @@ class Page:
         _display(_markdown("## " + self.tr("数据来源", "Sources")))
         items = []
         for r in df.itertuples():
-            quote = r.quote if self.lang == "zh" else f"{r.quote_en} ({r.quote})"
-            items.append(
+            quote = quoted(r.quote) if self.lang == "zh" else f"{quoted(r.quote_en)} ({r.quote})"
+            items.append(  # each quote once, then where it is
                 f"<li><b>{html.escape(str(r.indicator))}</b>: {html.escape(r.figure)}. "
-                f"“{html.escape(quote)}” <small>{html.escape(r.citation)} "
+                f"{html.escape(quote)} <small>{html.escape(r.reference)} "
                 f"[<code>{html.escape(r.fact_id)}</code>]</small></li>"
             )
         reg = datasets.sources(self.lang)

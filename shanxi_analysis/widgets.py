@@ -489,20 +489,13 @@ class IndicatorExplorer(_Explorer):
         items = []
         for r in rows.itertuples():
             c = datasets.cite(r.fact_id)
-            quote = c.quote if lang == "zh" else c.quote_en
-            where = _tr(lang, f"第 {c.block_no} 段", f"block {c.block_no}")
-            items.append(
+            original = "" if lang == "zh" else f" <small>({html.escape(c.quote)})</small>"
+            items.append(  # each quote once, then where it is
                 f"<li><b>{html.escape(story.figure(r.fact_id, lang))}</b> "
                 f"<small>{html.escape(str(r.entity))} · "
                 f"{html.escape(story.period_text(r.period, lang))}</small><br>"
-                f"{_quote_html(quote)}<br><small>"
-                f"{html.escape(datasets.citation_line([c.source_id], lang))}，{where}</small></li>"
-                if lang == "zh"
-                else f"<li><b>{html.escape(story.figure(r.fact_id, lang))}</b> "
-                f"<small>{html.escape(str(r.entity))} · "
-                f"{html.escape(story.period_text(r.period, lang))}</small><br>"
-                f"{_quote_html(quote)} <small>({html.escape(c.quote)})</small><br><small>"
-                f"{html.escape(datasets.citation_line([c.source_id], lang))}, {where}</small></li>"
+                f"{_quote_html(c.quote if lang == 'zh' else c.quote_en)}{original}<br>"
+                f"<small>{html.escape(c.reference(lang))}</small></li>"
             )
         if self.selected:
             note = _tr(lang, "所选事实（双击图表显示全部）：", "Selected (double-click for all):")

@@ -353,3 +353,24 @@ def test_charts_use_the_offline_renderer_in_a_kernel():
     assert spec["$schema"].endswith("/vega/v5.json")  # what JupyterLab's own renderer draws
     assert "text/html" not in bundle  # no script, so nothing to block when untrusted
     assert meta[jupyter.VEGA_MIME]["embed_options"]["actions"]["editor"] is False
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_sources_section_quotes_each_fact_once(monkeypatch, lang):
+    shown = []
+    monkeypatch.setattr(notebook, "_display", shown.append)
+    page = notebook.Page("coal_energy", lang=lang, interactive=False)
+    page.text(zh="{fact:lw-coal-overcapacity-cut-2016-2020}", en="{fact:lw-coal-mines-2020}")
+    page.text(zh="{fact:lw-coal-mines-2020}", en="{fact:lw-coal-overcapacity-cut-2016-2020}")
+    page.sources()
+    section = shown[-1].data
+    items = re.findall(r"<li><b>.*?</li>", section, flags=re.S)
+    assert len(items) == 2
+    def bare(text: str) -> str:
+        return re.sub("[“”‘’]", "", text)
+
+    for fid, item in zip(page.used, items, strict=True):
+        assert bare(item).count(bare(datasets.cite(fid).quote)) == 1, item
+        assert "““" not in item
+    # A quote that opens with its own marks is shown with nested ones, not doubled.
+    assert ("“‘十三五’期间" if lang == "zh" else "(“十三五”期间") in section
