@@ -268,7 +268,7 @@ def test_jupyterlab_offline_charts_small_saves_untrusted_reopen_and_no_kernel(br
     SHOTS.mkdir(parents=True, exist_ok=True)
     root = tmp_path / "lab"
     shutil.copytree(paths.notebooks_dir(), root, ignore=shutil.ignore_patterns(".*"))
-    theme, reuse = root / "01-coal-energy.ipynb", root / "use-in-your-own-notebook.ipynb"
+    theme, reuse = root / "00-overview.ipynb", root / "use-in-your-own-notebook.ipynb"
     theme_charts = _shows(theme)  # the 'page.show(' charts (widgets add their own)
     reuse_charts = 2
     with _lab(root, tmp_path / "analyst") as (base, token, _):
@@ -331,6 +331,7 @@ def test_jupyterlab_offline_charts_small_saves_untrusted_reopen_and_no_kernel(br
         page.close()
     for path, n in ((theme, theme_charts), (reuse, reuse_charts)):
         size = path.stat().st_size
+        (SHOTS / f"saved-{path.stem}.txt").write_text(f"{size} bytes, {n} charts\n")
         assert size <= 100_000 * n, f"{path.name}: {size} bytes for {n} charts"
         outputs = [o for c in nbformat.read(path, 4).cells for o in c.get("outputs", [])]
         assert sum("application/vnd.vega.v5+json" in o.get("data", {}) for o in outputs) >= n

@@ -374,3 +374,19 @@ def test_the_sources_section_quotes_each_fact_once(monkeypatch, lang):
         assert "““" not in item
     # A quote that opens with its own marks is shown with nested ones, not doubled.
     assert ("“‘十三五’期间" if lang == "zh" else "(“十三五”期间") in section
+
+
+@pytest.mark.parametrize("name", ["places_map", "policy_timeline"])
+def test_compact_data_draws_the_same_chart(name):
+    """Datasets travel as one JSON string each (small saved notebooks); Vega draws the same."""
+    import json
+
+    import vl_convert as vlc
+
+    spec = charts.CHARTS[name](lang="zh").to_dict()
+    full = vlc.vegalite_to_vega(spec, vl_version=jupyter.COMPILE_VL_VERSION)
+    compact = jupyter.vega_bundle(spec)[0][jupyter.VEGA_MIME]
+    inline = [d for d in compact["data"] if "values" in d]
+    assert inline and all(isinstance(d["values"], str) for d in inline)
+    assert len(json.dumps(compact, indent=1)) < len(json.dumps(full, indent=1))
+    assert vlc.vega_to_svg(compact) == vlc.vega_to_svg(full)
