@@ -35,7 +35,7 @@ RENDERER = "shanxi-offline"
 VEGA_MIME = "application/vnd.vega.v5+json"
 # The Vega-Lite compiler whose output JupyterLab's Vega 5 runs (see the module docstring).
 COMPILE_VL_VERSION = "5.21"
-PNG_SCALE = 0.4
+PNG_SCALE = 0.4  # of the preview PNG that JupyterLab saves with each drawn chart
 # "Open in Vega Editor" is a remote site; the export menu works offline.
 EMBED_OPTIONS = {"actions": {"export": True, "source": False, "compiled": False, "editor": False}}
 
@@ -155,5 +155,5 @@ def setup() -> None:
     readable_frames(shell)
     import altair as alt
 
-    if alt.renderers.active in ("default", "html", RENDERER):
+    if alt.renderers.active in ("default", RENDERER):
         use_offline_renderer()

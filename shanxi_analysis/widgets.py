@@ -507,7 +507,8 @@ class IndicatorExplorer(_Explorer):
 def _embed_options() -> dict:
     from .jupyter import EMBED_OPTIONS
 
-    return dict(EMBED_OPTIONS)
+    # SVG marks: each bar is an element a reader (or a test) can point at.
+    return {**EMBED_OPTIONS, "renderer": "svg"}
 
 
 # ---------------------------------------------------------------- the loan calculator

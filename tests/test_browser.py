@@ -281,6 +281,12 @@ def test_jupyterlab_offline_charts_small_saves_untrusted_reopen_and_no_kernel(br
         page.wait_for_selector(
             ".widget-box .vega-embed canvas, .widget-box .vega-embed svg.marks", timeout=60_000
         )
+        # A click on a bar of the explorer's chart narrows its quotes to that fact.
+        note = page.locator(".widget-html-content:has-text('点击图中一条')").first
+        note.wait_for(timeout=30_000)
+        page.locator(".widget-box .vega-embed svg [aria-roledescription='bar']").first.click()
+        page.locator(".widget-html-content:has-text('所选事实')").first.wait_for(timeout=30_000)
+        page.screenshot(path=str(SHOTS / "lab-explorer-click-shows-its-quote.png"))
         count = page.locator(".widget-html-content:has-text('条事实')").first
         before = count.inner_text()
         search.press_sequentially("煤矿", delay=50)  # typing only: no Enter

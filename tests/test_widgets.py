@@ -366,6 +366,7 @@ def test_the_sources_section_quotes_each_fact_once(monkeypatch, lang):
     section = shown[-1].data
     items = re.findall(r"<li><b>.*?</li>", section, flags=re.S)
     assert len(items) == 2
+
     def bare(text: str) -> str:
         return re.sub("[“”‘’]", "", text)
 
