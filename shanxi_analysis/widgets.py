@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -562,6 +563,9 @@ class LoanCalculator(_Explorer):
                 slider.max = max(slider.max, bind["max"])
                 slider.min = min(slider.min, bind["min"])
                 slider.min, slider.max, slider.step = bind["min"], bind["max"], bind["step"]
+                # As many decimals as the step has: 1.5 (亿元), 4.75 (%), 12 (months).
+                decimals = max(0, -math.floor(math.log10(bind["step"]) + 1e-9))
+                slider.readout_format = f".{decimals}f"
                 slider.value = p["value"] if values is None else values[p["name"]]
                 slider.description = bind["name"].strip()
         finally:
