@@ -43,7 +43,8 @@ git-filter:
 	  git config filter.nbstripout.clean '$(VENV)/bin/nbstripout --keep-id' && \
 	  git config filter.nbstripout.smudge cat && \
 	  git config diff.ipynb.textconv '$(VENV)/bin/nbstripout --keep-id -t' && \
-	  echo "git-filter: notebook outputs are stripped on commit (nbstripout)"; fi
+	  echo "git-filter: notebook outputs are stripped on commit (nbstripout)" || \
+	  echo "git-filter: could not write the git config; outputs are not stripped on commit"; fi
 
 # Installs missing Debian packages when run as root (as CI is); otherwise says what to install.
 system-deps:
