@@ -17,7 +17,7 @@ export UV_PYTHON_DOWNLOADS := never
 # for the tests that read the PDFs back.
 SYSTEM_PACKAGES := fonts-wqy-microhei chromium poppler-utils
 
-.PHONY: report test lab bench install clean system-deps
+.PHONY: report test lab bench install clean system-deps git-filter
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -34,7 +34,18 @@ $(VENV)/.synced-bench: uv.lock pyproject.toml | $(UV)
 	@rm -f $(VENV)/.synced-*
 	@touch $@ $(VENV)/.synced-test
 
-install: $(VENV)/.synced-test
+install: $(VENV)/.synced-test git-filter
+
+# Notebook outputs never reach git: on `git add`, nbstripout (installed in .venv) strips
+# outputs, execution counts and widget state from *.ipynb (.gitattributes names the filter).
+# The command is relative, so every checkout or worktree uses its own .venv.
+git-filter:
+	@if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+	  git config filter.nbstripout.clean '$(VENV)/bin/nbstripout --keep-id' && \
+	  git config filter.nbstripout.smudge cat && \
+	  git config diff.ipynb.textconv '$(VENV)/bin/nbstripout --keep-id -t' && \
+	  echo "git-filter: notebook outputs are stripped on commit (nbstripout)" || \
+	  echo "git-filter: could not write the git config; outputs are not stripped on commit"; fi
 
 # Installs missing Debian packages when run as root (as CI is); otherwise says what to install.
 system-deps:
@@ -58,9 +69,13 @@ test: system-deps $(VENV)/.synced-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/python -m pytest
 
-# JupyterLab on the theme notebooks (interactive mode: widgets), on this machine only.
-lab: system-deps $(VENV)/.synced-test
-	$(VENV)/bin/jupyter lab --ip=127.0.0.1 notebooks/
+# JupyterLab on the notebooks folder, on this machine only (127.0.0.1). As root (a container,
+# CI) JupyterLab needs --allow-root; as a user it does not. The URL, token included, is
+# printed once the server is up.
+lab: system-deps install
+	@echo "make lab: starting JupyterLab on 127.0.0.1 in notebooks/ (Ctrl+C to stop)"
+	@if [ "$$(id -u)" = 0 ]; then root="--allow-root"; else root=""; fi; \
+	  $(VENV)/bin/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir=notebooks $$root
 
 bench: $(VENV)/.synced-bench
 	$(VENV)/bin/python benchmarks/quantities.py

@@ -518,23 +518,24 @@ class Citation:
     file: str
     repeated_in: tuple[int, ...]
 
-    def text(self, lang: str = "zh") -> str:
-        """Return the citation as one line of text in ``lang``."""
+    def reference(self, lang: str = "zh") -> str:
+        """Return where the quote is, without the quote: source, date, authors, place."""
         check_lang(lang)
-        where = (
-            f"第 {self.block_no} 段（{self.block_kind}），字符 {self.start}–{self.end}"
-            if lang == "zh"
-            else f"block {self.block_no} ({self.block_kind}), characters {self.start}–{self.end}"
-        )
         if lang == "zh":
             return (
-                f"“{self.quote}”——{self.publisher_zh}《{self.title_zh}》，{self.published}，"
-                f"{self.authors}；{where}"
+                f"{self.publisher_zh}《{self.title_zh}》，{self.published}，{self.authors}；"
+                f"第 {self.block_no} 段（{self.block_kind}），字符 {self.start}–{self.end}"
             )
         return (
-            f"“{self.quote_en}” ({self.quote}) — {self.publisher_en}, “{self.title_en}”, "
-            f"{self.published}, {self.authors}; {where}"
+            f"{self.publisher_en}, “{self.title_en}”, {self.published}, {self.authors}; "
+            f"block {self.block_no} ({self.block_kind}), characters {self.start}–{self.end}"
         )
+
+    def text(self, lang: str = "zh") -> str:
+        """Return the citation as one line of text in ``lang``: the quote, then where it is."""
+        if lang == "zh":
+            return f"“{self.quote}”——{self.reference(lang)}"
+        return f"“{self.quote_en}” ({self.quote}) — {self.reference(lang)}"
 
     def __str__(self) -> str:
         return self.text("en")

@@ -20,7 +20,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from . import charts, checks, datasets, htmlsafe, story
+from . import charts, checks, datasets, htmlsafe, jupyter, story
 
 LANGS = datasets.LANGS
 
@@ -45,65 +45,37 @@ def _markdown(text: str) -> Any:
     return Markdown(text)
 
 
-def facts_html(df: pd.DataFrame, lang: str, *, limit: int | None = None) -> str:
-    """Return an HTML table of facts: indicator and entity, figure and period, quote, id."""
-    rows = []
-    for r in (df if limit is None else df.head(limit)).itertuples():
-        quote = (
-            html.escape(r.quote)
-            if lang == "zh"
-            else f"{html.escape(r.quote_en)}<br><small>{html.escape(r.quote)}</small>"
-        )
-        rows.append(
-            f"<tr><td>{html.escape(str(r.indicator))}<br><small>{html.escape(str(r.entity))}"
-            f"</small></td><td><b>{html.escape(story.figure(r.fact_id, lang))}</b><br>"
-            f"<small>{html.escape(story.period_text(r.period, lang))}</small></td>"
-            f'<td>{quote}</td><td><a href="#fact-{html.escape(r.fact_id)}">'
-            f"<code>{html.escape(r.fact_id)}</code></a></td></tr>"
-        )
-    head = (
-        "<th>指标</th><th>数值</th><th>原文</th><th>编号</th>"
-        if lang == "zh"
-        else "<th>Indicator</th><th>Figure</th><th>Quote</th><th>Id</th>"
-    )
-    return (
-        f'<table class="sx-facts"><thead><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table>"
-    )
+def quoted(text: str) -> str:
+    """Return ``text`` in quotation marks; marks inside it become single ones, so a quote
+    that opens with its own “ is not shown with two.
+
+    >>> quoted("“十三五”期间累计化解")
+    '“‘十三五’期间累计化解”'
+    """
+    return "“" + text.replace("“", "‘").replace("”", "’") + "”"
 
 
-OFFLINE_RENDERER = "shanxi-offline"
 REPORT_RENDERER = "shanxi-report"
 
 
-def _offline_renderer(spec: dict, **_metadata: Any) -> dict:
-    """Altair renderer for JupyterLab without a network: each output carries the Vega
-    libraries (a page defines them once; later outputs find them)."""
-    from .charts.render import vega_bundle
-
-    guard = htmlsafe.script(
-        "if (typeof window.vegaEmbed === 'undefined') {"
-        f"(function(){{ {htmlsafe.js_for_script(vega_bundle())} }})(); }}"
-    )
-    return {"text/html": guard + htmlsafe.vega_embed(spec)}
-
-
 def _report_renderer(spec: dict, **_metadata: Any) -> dict:
-    """Altair renderer for the reports: the chart alone; the page defines the Vega
-    libraries once (:func:`shanxi_analysis.report.html.vega_bootstrap`)."""
+    """Altair renderer for the reports: the chart alone, put into the page through
+    :mod:`shanxi_analysis.htmlsafe`; the page defines the Vega libraries once
+    (:func:`shanxi_analysis.report.html.vega_bootstrap`)."""
     return {"text/html": htmlsafe.vega_embed(spec)}
 
 
-alt.renderers.register(OFFLINE_RENDERER, _offline_renderer)
 alt.renderers.register(REPORT_RENDERER, _report_renderer)
 
 
 def use_renderer(interactive: bool) -> None:
-    """Pick how Altair charts display: in JupyterLab (``interactive``) each chart carries
-    the Vega libraries, since JupyterLab has no network and no Vega-Lite 6 renderer; in a
-    report the page supplies them once. Either way the spec enters the page only through
-    :mod:`shanxi_analysis.htmlsafe`."""
-    alt.renderers.enable(OFFLINE_RENDERER if interactive else REPORT_RENDERER)
+    """Pick how Altair charts display. In JupyterLab (``interactive``): as Vega specs that
+    JupyterLab draws itself, offline and untrusted (:mod:`shanxi_analysis.jupyter`). In a
+    report: the spec alone, escaped, since the report page supplies Vega once."""
+    if interactive:
+        jupyter.use_offline_renderer()
+    else:
+        alt.renderers.enable(REPORT_RENDERER)
 
 
 class Page:
@@ -115,6 +87,7 @@ class Page:
             raise ValueError(f"theme must be one of {', '.join(datasets.THEMES)}, got {theme!r}")
         self.theme, self.lang, self.interactive = theme, lang, interactive
         self.used: list[str] = []
+        self._switch: Any = None
         charts.use_theme()
         use_renderer(interactive)
 
@@ -151,31 +124,52 @@ class Page:
 
     # ---------------------------------------------------------------- charts
 
-    def show(self, chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-        """Record the facts a chart plots and return it for display."""
+    def show(self, chart: alt.TopLevelMixin | Any) -> alt.TopLevelMixin | Any:
+        """Record the facts a chart (or a widget's ``chart``) plots and return it for display."""
+        spec = getattr(chart, "chart", chart)
         ids: list[str] = []
         # Displaying the chart validates it; reading its data needs no second validation.
-        for rows in (chart.to_dict(validate=False).get("datasets") or {}).values():
+        for rows in (spec.to_dict(validate=False).get("datasets") or {}).values():
             ids += [r["fact_id"] for r in rows if isinstance(r, dict) and "fact_id" in r]
         self._use(list(dict.fromkeys(ids)))
         return chart
 
+    @property
+    def switch(self) -> Any:
+        """The page's one language switch for its widgets (shown above the first of them)."""
+        if self._switch is None:
+            from . import widgets
+
+            self._switch = widgets.language_switch(self.lang)
+            _display(widgets.LanguageBar(self._switch))
+        return self._switch
+
+    def loan_calculator(self) -> alt.TopLevelMixin | Any:
+        """Return the loan-savings calculator: in JupyterLab the widget (Python sliders that
+        redraw the chart), in a report the chart with its own Vega sliders."""
+        if not self.interactive:
+            return charts.loan_savings_calculator(lang=self.lang)
+        from . import widgets
+
+        return widgets.LoanCalculator(self.switch)
+
     def explore(self) -> None:
         """Interactive mode: the indicator explorer and the fact browser of the theme.
         Batch mode: the same facts as a static table, with no widget output."""
+        from . import widgets
+
         theme = None if self.theme == "overview" else self.theme  # the overview shows all
         facts = datasets.facts(self.lang, theme=theme)
         _display(_markdown("## " + self.tr("探索数据", "Explore the data")))
         if self.interactive:
-            from . import widgets
-
-            _display(widgets.IndicatorExplorer(self.lang, theme=theme))
-            _display(widgets.FactBrowser(self.lang, theme=theme))
+            switch = self.switch
+            _display(widgets.IndicatorExplorer(switch, theme=theme))
+            _display(widgets.FactBrowser(switch, theme=theme))
             return
         from IPython.display import HTML
 
         self._use(facts["fact_id"].tolist())  # each row links to its entry under Sources
-        _display(HTML(facts_html(facts, self.lang)))
+        _display(HTML(widgets.facts_html(facts, self.lang)))
 
     # ---------------------------------------------------------------- checks and sources
 
@@ -262,9 +256,9 @@ class Page:
                 f'<ol class="sx-sources" start="{number}">'
             )
             for r in group.itertuples():
-                quote = f"“{e(r.quote)}”"
+                quote = e(quoted(r.quote))
                 if self.lang == "en":
-                    quote = f'“{e(r.quote_en)}” <span lang="zh">({e(r.quote)})</span>'
+                    quote = f'{e(quoted(r.quote_en))} <span lang="zh">({e(r.quote)})</span>'
                 where = self.tr(
                     f"第 {r.block_no} 段，字符 {r.start}–{r.end}",
                     f"block {r.block_no}, characters {r.start}–{r.end}",

@@ -3,49 +3,178 @@ explorer and the loan-savings calculator.
 
 Each is a ``VBox`` (display it) whose logic is plain Python: set a control's ``value`` and
 read ``results()``, ``chart`` or ``saving``, which is how the tests drive them.
+
+- One language switch per page: pass the same :func:`language_switch` to every widget of a
+  page (``notebook.Page`` does); a widget given a plain ``"zh"``/``"en"`` shows its own.
+- Without a kernel (a saved notebook reopened) a widget cannot be drawn; where it stood the
+  reader sees "run this cell to explore" rather than a bare "model not found".
 """
 
 from __future__ import annotations
 
+import asyncio
 import html
+import math
+from collections.abc import Callable
+from typing import Any
 
 import altair as alt
 import ipywidgets as w
 import pandas as pd
 
-from . import charts, datasets, metrics, notebook, story
+from . import charts, datasets, derived, story
+from .charts import _base as chart_kit  # shared tooltip/scale helpers of the chart layer
+from .charts.reform import PARAM_MONTHS, PARAM_PRINCIPAL, PARAM_RATE
 
 _LANG_OPTIONS = [("中文", "zh"), ("English", "en")]
+ALL = ""  # the value of "All" in a filter: a real option, so the dropdown shows its label
+SEARCH_DELAY = 0.25  # seconds of quiet typing before the browser filters
 
 
 def _tr(lang: str, zh: str, en: str) -> str:
     return zh if lang == "zh" else en
 
 
-class FactBrowser(w.VBox):
-    """Search the facts by words (in the quote, translation, indicator or entity), theme,
-    source and kind; the table shows each match with its quote and citation."""
+def language_switch(lang: str = "zh") -> w.ToggleButtons:
+    """Return a 中文/English switch; give the same one to every widget of a page."""
+    datasets.facts(lang)  # raises the package's message for an unknown language
+    return w.ToggleButtons(options=_LANG_OPTIONS, value=lang, description="")
 
-    def __init__(self, lang: str = "zh", *, theme: str | None = None, limit: int = 40) -> None:
-        datasets._check_lang(lang)
+
+def _switch(lang: str | w.ToggleButtons) -> tuple[w.ToggleButtons, bool]:
+    """The switch to follow, and whether the widget must show it (it made it itself)."""
+    if isinstance(lang, w.ToggleButtons):
+        return lang, False
+    return language_switch(lang), True
+
+
+NO_KERNEL_HINT = (
+    "运行此单元格即可探索（需要运行中的内核）· Run this cell to explore (needs a running kernel)"
+)
+# JupyterLab draws a widget output it cannot find the model of (the kernel is gone) as a bare
+# "Error displaying widget: model not found": an output that holds text and no element. This
+# style shows the hint there instead. It is an HTML output next to each widget; an untrusted
+# notebook drops it, but there JupyterLab shows the widget's text form, which is the hint.
+_ORPHAN = ".jp-OutputArea-output.jupyter-widgets:not(:has(*))"
+NO_KERNEL_STYLE = (
+    f"<style>{_ORPHAN} {{visibility: hidden; font-size: 0}} "
+    f"{_ORPHAN}::before {{visibility: visible; font-size: 13px; color: #555; "
+    f'content: "▶ {NO_KERNEL_HINT}"}}</style>'
+)
+
+
+class _Explorer(w.VBox):
+    """Shared by the widgets: a readable hint wherever the widget cannot be drawn."""
+
+    NAME = ("", "")
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import HTML, display
+
+        display(HTML(NO_KERNEL_STYLE))
+        display(self._repr_mimebundle_(), raw=True)
+
+    def __repr__(self) -> str:
+        # The widget's text form, saved with the notebook: what an untrusted notebook shows.
+        return f"▶ {self.NAME[0]} · {self.NAME[1]}: {NO_KERNEL_HINT}"
+
+
+class LanguageBar(_Explorer):
+    """A page's language switch on its own line (the widgets below follow it)."""
+
+    NAME = ("语言切换", "Language switch")
+
+    def __init__(self, switch: w.ToggleButtons) -> None:
+        self.lang = switch
+        super().__init__([switch])
+
+
+def _quote_html(quote: str) -> str:
+    """A quote set off by style, not by added quotation marks (quotes may carry their own)."""
+    return (
+        f'<span style="border-left:3px solid #c9ced6;padding-left:6px">{html.escape(quote)}</span>'
+    )
+
+
+def facts_html(df: pd.DataFrame, lang: str, *, limit: int | None = None) -> str:
+    """Return an HTML table of facts: indicator and entity, figure (with its qualifier:
+    "不足 30%") and period, quote (in English: the translation, then the original), id."""
+    rows = []
+    for r in (df if limit is None else df.head(limit)).itertuples():
+        quote = (
+            _quote_html(r.quote)
+            if lang == "zh"
+            else f"{_quote_html(r.quote_en)}<br><small>{html.escape(r.quote)}</small>"
+        )
+        rows.append(
+            f"<tr><td>{html.escape(str(r.indicator))}<br><small>{html.escape(str(r.entity))}"
+            f"</small></td><td><b>{html.escape(story.figure(r.fact_id, lang))}</b><br>"
+            f"<small>{html.escape(story.period_text(r.period, lang))}</small></td>"
+            f'<td>{quote}</td><td><a href="#fact-{html.escape(r.fact_id)}">'
+            f"<code>{html.escape(r.fact_id)}</code></a></td></tr>"
+        )
+    head = (
+        "<th>指标</th><th>数值</th><th>原文</th><th>编号</th>"
+        if lang == "zh"
+        else "<th>Indicator</th><th>Figure</th><th>Quote</th><th>Id</th>"
+    )
+    return (
+        f'<table class="sx-facts"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _debounce(owner: Any, action: Callable[[], None], delay: float) -> None:
+    """Run ``action`` after ``delay`` seconds of quiet on the kernel's event loop; at once
+    where no loop runs (tests, scripts)."""
+    pending = getattr(owner, "_pending", None)
+    if pending is not None:
+        pending.cancel()
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        owner._pending = None
+        action()
+        return
+    owner._pending = loop.call_later(delay, action)
+
+
+# ---------------------------------------------------------------- the fact browser
+
+
+class FactBrowser(_Explorer):
+    """Search the facts as you type (in the quote, translation, indicator, entity or id), by
+    theme, source and kind; the table shows each match with its figure and quote."""
+
+    NAME = ("事实检索", "Fact browser")
+
+    def __init__(
+        self, lang: str | w.ToggleButtons = "zh", *, theme: str | None = None, limit: int = 40
+    ) -> None:
+        self.lang, own_switch = _switch(lang)
         self.limit = limit
-        self.lang = w.ToggleButtons(options=_LANG_OPTIONS, value=lang, description="")
-        self.search = w.Text(value="", continuous_update=False)
+        self.show_all = False
+        self.search = w.Text(value="", continuous_update=True)
         self.theme = w.Dropdown()
         self.source = w.Dropdown()
         self.kind = w.Dropdown()
         self.count = w.HTML()
+        self.more = w.Button()
         self.table = w.HTML()
-        self._relabel(theme=theme)
-        for control in (self.search, self.theme, self.source, self.kind):
+        self._pending = None
+        self._relabel(theme=theme or ALL)
+        for control in (self.theme, self.source, self.kind):
             control.observe(self._refresh, names="value")
+        self.search.observe(self._on_typing, names="value")
+        self.more.on_click(self._toggle_all)
         self.lang.observe(self._on_lang, names="value")
+        head = [self.lang] if own_switch else []
         super().__init__(
             [
-                self.lang,
+                *head,
                 w.HBox([self.search, self.theme]),
                 w.HBox([self.source, self.kind]),
-                self.count,
+                w.HBox([self.count, self.more]),
                 self.table,
             ]
         )
@@ -57,25 +186,32 @@ class FactBrowser(w.VBox):
         everything = _tr(lang, "全部", "All")
         self.search.description = _tr(lang, "搜索", "Search")
         self.search.placeholder = _tr(lang, "例如：煤矿、外资、开发区", "e.g. coal, foreign, zone")
-        current = theme if theme is not None else self.theme.value
+        current = self.theme.value if theme is None else theme
         self.theme.description = _tr(lang, "主题", "Theme")
-        self.theme.options = [(everything, None)] + [(v[li], k) for k, v in datasets.THEMES.items()]
-        self.theme.value = current if current in datasets.THEMES else None
+        self.theme.options = [(everything, ALL)] + [(v[li], k) for k, v in datasets.THEMES.items()]
+        self.theme.value = current if current in datasets.THEMES else ALL
         reg = datasets.sources(lang)
         src = self.source.value
         self.source.description = _tr(lang, "来源", "Source")
         pairs = list(zip(reg["title"], reg["source_id"], strict=True))
-        self.source.options = [(everything, None), *pairs]
-        self.source.value = src if src in set(reg["source_id"]) else None
+        self.source.options = [(everything, ALL), *pairs]
+        self.source.value = src if src in set(reg["source_id"]) else ALL
         kind = self.kind.value
         self.kind.description = _tr(lang, "类型", "Kind")
-        self.kind.options = [(everything, None)] + [
+        self.kind.options = [(everything, ALL)] + [
             (v[li], k) for k, v in datasets.KIND_LABELS.items()
         ]
-        self.kind.value = kind if kind in datasets.KIND_LABELS else None
+        self.kind.value = kind if kind in datasets.KIND_LABELS else ALL
 
     def _on_lang(self, _change=None) -> None:
         self._relabel()
+        self._refresh()
+
+    def _on_typing(self, _change=None) -> None:
+        _debounce(self, self._refresh, SEARCH_DELAY)
+
+    def _toggle_all(self, _button=None) -> None:
+        self.show_all = not self.show_all
         self._refresh()
 
     def results(self) -> pd.DataFrame:
@@ -105,85 +241,369 @@ class FactBrowser(w.VBox):
                 df = df[haystack.loc[df.index].str.contains(word, regex=False)]
         return df.reset_index(drop=True)
 
+    def _filters_text(self) -> str:
+        """The active filters in words, for the empty state."""
+        parts = []
+        if self.search.value.strip():
+            parts.append(_tr(self.lang.value, "搜索", "search") + f" “{self.search.value.strip()}”")
+        for control in (self.theme, self.source, self.kind):
+            if control.value:
+                label = dict((v, k) for k, v in control.options)[control.value]
+                parts.append(f"{control.description}: {label}")
+        return _tr(self.lang.value, "，", ", ").join(parts)
+
     def _refresh(self, _change=None) -> None:
         lang = self.lang.value
         df = self.results()
-        self.count.value = _tr(lang, f"<b>{len(df)}</b> 条事实", f"<b>{len(df)}</b> facts")
-        self.table.value = notebook.facts_html(df, lang, limit=self.limit)
+        n, total = len(df), len(datasets.facts(lang))
+        shown = n if self.show_all else min(n, self.limit)
+        if n == 0:
+            self.count.value = _tr(lang, f"共 {total} 条事实，", f"Of {total} facts, ") + _tr(
+                lang, "没有符合条件的。", "none matches."
+            )
+            self.table.value = (
+                '<p class="sx-empty">'
+                + html.escape(
+                    _tr(
+                        lang,
+                        f"没有事实符合：{self._filters_text()}。请换个词或选“全部”。",
+                        f"No fact matches {self._filters_text()}. "
+                        "Try other words, or choose “All”.",
+                    )
+                )
+                + "</p>"
+            )
+        else:
+            if shown < n:
+                counted = _tr(
+                    lang,
+                    f"显示 <b>{shown}</b> / {n} 条事实",
+                    f"Showing <b>{shown}</b> of {n} facts",
+                )
+            else:
+                counted = _tr(lang, f"<b>{n}</b> 条事实", f"<b>{n}</b> facts")
+            whole = _tr(lang, f"（全部 {total} 条中）", f" (of {total} in all)")
+            self.count.value = counted + (whole if n < total else "")
+            self.table.value = facts_html(df, lang, limit=None if self.show_all else self.limit)
+        self.more.description = (
+            _tr(lang, "只显示前 ", "Show the first ") + str(self.limit)
+            if self.show_all
+            else _tr(lang, f"显示全部 {n} 条", f"Show all {n}")
+        )
+        self.more.layout.display = None if n > self.limit else "none"
 
 
-class IndicatorExplorer(w.VBox):
-    """Pick an indicator (and entity): see its facts as a chart with quotes and citations."""
+# ---------------------------------------------------------------- the indicator explorer
 
-    def __init__(self, lang: str = "zh", *, theme: str | None = None) -> None:
-        datasets._check_lang(lang)
-        self._theme = theme
-        self.lang = w.ToggleButtons(options=_LANG_OPTIONS, value=lang)
+QUALIFIER_SHAPES = {
+    "none": "circle",
+    "approx": "circle",
+    "less_than": "triangle-left",
+    "at_most": "triangle-left",
+    "more_than": "triangle-right",
+    "at_least": "triangle-right",
+}
+"""The mark of each qualifier: an open triangle points the way the true value lies."""
+PICK = "pick"  # the chart's click selection, read back in Python
+
+
+def indicator_chart(rows: pd.DataFrame, lang: str) -> alt.LayerChart:
+    """Return a chart of one indicator's facts (rows of :func:`datasets.facts`), one line per
+    entity, period and source, with each figure drawn as it is qualified:
+
+    - an exact figure is a solid bar ending in a filled dot;
+    - "约" (about) is an outlined bar ending in an open circle;
+    - an upper bound ("不足", "以内") is a dashed outline to the bound, ending in an open
+      triangle pointing down the scale; a lower bound ("超过", "以上") points up it.
+
+    Labels carry the figure as written, qualifier included; clicking a mark selects its fact
+    (the selection ``pick``), double-clicking clears it.
+    """
+    rows = chart_kit.with_plot_columns(rows, lang)
+    factor, unit = chart_kit.scale_for(rows["base_unit"].iloc[0], rows["base_value"], lang)
+    sources = rows["source_short"]
+    label = rows["entity"] + " · " + [story.period_text(p, lang) for p in rows["period"]]
+    if rows.duplicated(["entity_id", "period"]).any():  # two sources for one figure
+        label = label + " · " + sources
+    rows = rows.assign(
+        shown=rows["base_value"] / factor,
+        label=label.str.strip(" ·"),
+        figure=[story.figure(f, lang) for f in rows["fact_id"]],
+        exact=rows["qualifier"].astype(str) == "none",
+        bound=rows["qualifier"].astype(str).isin(["less_than", "at_most", "more_than", "at_least"]),
+        shape=rows["qualifier"].astype(str).map(QUALIFIER_SHAPES).fillna("circle"),
+    )
+    indicator = str(rows["indicator"].iloc[0])
+    pick = alt.selection_point(name=PICK, fields=["fact_id"], on="click", clear="dblclick")
+    y = alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=260))
+    x = alt.X(
+        "shown:Q",
+        title=_tr(lang, f"{indicator}（{unit}）", f"{indicator} ({unit})"),
+        scale=alt.Scale(zero=True, nice=True),
+    )
+    color = alt.Color("kind_label:N", title=_tr(lang, "类型", "Kind"))
+    tip = chart_kit.fact_tooltip(lang)
+    base = alt.Chart(rows).encode(x=x, y=y, tooltip=tip)
+    faded = alt.condition(pick, alt.value(1), alt.value(0.35))
+    solid = (
+        base.transform_filter("datum.exact")
+        .mark_bar(height={"band": 0.55})
+        .encode(color=color, opacity=faded)
+    )
+    same = alt.Fill("kind_label:N", legend=None)  # the same colours, one legend
+    outline = (
+        base.transform_filter("!datum.exact")
+        .mark_bar(height={"band": 0.55}, fillOpacity=0.08, strokeWidth=1.5)
+        .encode(
+            color=color,
+            stroke=alt.Stroke("kind_label:N", legend=None),
+            strokeDash=alt.condition("datum.bound", alt.value([5, 3]), alt.value([1, 0])),
+            opacity=faded,
+        )
+    )
+    ends = base.mark_point(size=140, strokeWidth=2, filled=False).encode(
+        shape=alt.Shape("shape:N", scale=None),
+        stroke=alt.Stroke("kind_label:N", legend=None),
+        fill=alt.condition("datum.exact", same, alt.value("white")),
+        opacity=faded,
+    )
+    labels = base.mark_text(align="left", dx=10, fontSize=12).encode(text="figure:N")
+    chart = (
+        alt.layer(solid, outline, ends, labels)
+        .add_params(pick)
+        .properties(width=460, height=alt.Step(34))
+    )
+    described = [f"{a} {b}" for a, b in zip(rows["label"], rows["figure"], strict=True)]
+    return chart_kit.finish(
+        chart,
+        rows["source_id"],
+        lang=lang,
+        title=indicator,
+        subtitle=_tr(
+            lang,
+            "空心与虚线为约数或上下限；点击某一条查看其原文，双击取消",
+            "Open and dashed marks are approximate or bounds; click a bar for its quote, "
+            "double-click to clear",
+        ),
+        description=_tr(
+            lang,
+            f"{indicator}：" + "；".join(described),
+            f"{indicator}: " + "; ".join(described),
+        ),
+    )
+
+
+class IndicatorExplorer(_Explorer):
+    """Pick a theme, then one of its indicators: see its facts as a chart, and each fact's
+    quote and source below; a click on the chart narrows the quotes to that fact."""
+
+    NAME = ("指标浏览", "Indicator explorer")
+
+    def __init__(self, lang: str | w.ToggleButtons = "zh", *, theme: str | None = None) -> None:
+        self.lang, own_switch = _switch(lang)
+        self.theme = w.Dropdown()
         self.indicator = w.Dropdown()
-        self.output = w.Output()
-        self.citations = w.HTML()
+        self.quotes = w.HTML()
+        self.selected: list[str] = []
         self.chart: alt.TopLevelMixin | None = None
-        self._relabel()
+        self._quiet = False
+        self._relabel(theme=theme)
+        alt.JupyterChart.enable_offline()  # Vega from vl-convert, never from a CDN
+        self.view = alt.JupyterChart(self.build_chart(), embed_options=_embed_options())
+        self.theme.observe(self._on_theme, names="value")
         self.indicator.observe(self._refresh, names="value")
         self.lang.observe(self._on_lang, names="value")
-        super().__init__([self.lang, self.indicator, self.output, self.citations])
+        head = [self.lang] if own_switch else []
+        super().__init__(
+            [
+                *head,
+                w.HBox([self.theme, self.indicator]),
+                self.view,
+                self.quotes,
+            ]
+        )
         self._refresh()
 
     def _facts(self) -> pd.DataFrame:
-        df = datasets.facts(self.lang.value)
-        return df[df["theme"] == self._theme] if self._theme else df
+        return datasets.facts(self.lang.value, theme=self.theme.value)
 
-    def _relabel(self) -> None:
+    def _relabel(self, theme: str | None = None) -> None:
+        lang = self.lang.value
+        li = 0 if lang == "zh" else 1
+        current_theme = theme or self.theme.value
+        themes = [k for k in datasets.THEMES if k in set(datasets.facts(lang)["theme"])]
+        self.theme.description = _tr(lang, "主题", "Theme")
+        self.theme.options = [(datasets.THEMES[k][li], k) for k in themes]
+        self.theme.value = current_theme if current_theme in themes else themes[0]
+        self._indicators()
+
+    def _indicators(self) -> None:
         lang = self.lang.value
         df = self._facts()
         options = list(dict.fromkeys(zip(df["indicator"], df["indicator_id"], strict=True)))
         current = self.indicator.value
         self.indicator.description = _tr(lang, "指标", "Indicator")
-        self.indicator.options = options
         ids = [v for _, v in options]
-        self.indicator.value = current if current in ids else (ids[0] if ids else None)
+        self._quiet = True  # one redraw after both changes, not one per change
+        try:
+            self.indicator.options = options
+            self.indicator.value = current if current in ids else (ids[0] if ids else None)
+        finally:
+            self._quiet = False
+
+    def _on_theme(self, _change=None) -> None:
+        self._indicators()
+        self._refresh()
 
     def _on_lang(self, _change=None) -> None:
         self._relabel()
         self._refresh()
 
-    def build_chart(self) -> alt.Chart:
+    def rows(self) -> pd.DataFrame:
+        """Return the facts of the chosen indicator."""
+        df = self._facts()
+        return df[df["indicator_id"] == self.indicator.value]
+
+    def build_chart(self) -> alt.LayerChart:
         """Return the chart of the selected indicator's facts."""
-        lang = self.lang.value
-        rows = self._facts()
-        rows = rows[rows["indicator_id"] == self.indicator.value]
-        rows = charts._base.with_plot_columns(rows, lang)
-        factor, unit = charts._base.scale_for(rows["base_unit"].iloc[0], rows["base_value"], lang)
-        rows = rows.assign(
-            shown=rows["base_value"] / factor,
-            label=(rows["entity"] + " · " + rows["period"].fillna("").astype(str)).str.strip(" ·"),
-        )
-        chart = (
-            alt.Chart(rows)
-            .mark_bar()
-            .encode(
-                y=alt.Y("label:N", title=None, sort=None),
-                x=alt.X(
-                    "shown:Q",
-                    title=f"{rows['indicator'].iloc[0]}（{unit}）"
-                    if lang == "zh"
-                    else f"{rows['indicator'].iloc[0]} ({unit})",
-                ),
-                color=alt.Color("kind_label:N", title=_tr(lang, "类型", "Kind")),
-                tooltip=charts._base.fact_tooltip(lang),
-            )
-            .properties(width=480, height=max(60, 36 * len(rows)))
-        )
-        return charts._base.finish(
-            chart,
-            rows["source_id"],
-            lang=lang,
-            title=str(rows["indicator"].iloc[0]),
-            description=_tr(lang, "所选指标的全部事实。", "Every fact of the selected indicator."),
-        )
+        return indicator_chart(self.rows(), self.lang.value)
 
     def _refresh(self, _change=None) -> None:
-        if self.indicator.value is None:
+        if self.indicator.value is None or self._quiet:
+            return
+        self.chart = self.build_chart()
+        self.view.chart = self.chart
+        # A new chart brings new selection traits: listen to the new ones.
+        self.view.selections.observe(self._on_pick, [PICK])
+        self.selected = []
+        self._show_quotes()
+
+    def _on_pick(self, change) -> None:
+        value = getattr(change["new"], "value", None) or []
+        self.selected = [v["fact_id"] for v in value if "fact_id" in v]
+        self._show_quotes()
+
+    def _show_quotes(self) -> None:
+        lang = self.lang.value
+        rows = self.rows()
+        if self.selected:
+            rows = rows[rows["fact_id"].isin(self.selected)]
+        items = []
+        for r in rows.itertuples():
+            c = datasets.cite(r.fact_id)
+            original = "" if lang == "zh" else f" <small>({html.escape(c.quote)})</small>"
+            items.append(  # each quote once, then where it is
+                f"<li><b>{html.escape(story.figure(r.fact_id, lang))}</b> "
+                f"<small>{html.escape(str(r.entity))} · "
+                f"{html.escape(story.period_text(r.period, lang))}</small><br>"
+                f"{_quote_html(c.quote if lang == 'zh' else c.quote_en)}{original}<br>"
+                f"<small>{html.escape(c.reference(lang))}</small></li>"
+            )
+        if self.selected:
+            note = _tr(lang, "所选事实（双击图表显示全部）：", "Selected (double-click for all):")
+        else:
+            note = _tr(lang, "点击图中一条，只看它的原文：", "Click a bar to see its quote alone:")
+        self.quotes.value = f"<p><small>{note}</small></p><ol>{''.join(items)}</ol>"
+
+
+def _embed_options() -> dict:
+    from .jupyter import EMBED_OPTIONS
+
+    # SVG marks: each bar is an element a reader (or a test) can point at.
+    return {**EMBED_OPTIONS, "renderer": "svg"}
+
+
+# ---------------------------------------------------------------- the loan calculator
+
+
+class LoanCalculator(_Explorer):
+    """The article's loan example: the sliders of :func:`charts.loan_savings_calculator`
+    (same labels, ranges and starting values) as Python sliders; every move redraws that
+    chart with the new inputs, so its bars, formula and title follow them."""
+
+    NAME = ("贷款利息计算器", "Loan calculator")
+
+    def __init__(self, lang: str | w.ToggleButtons = "zh") -> None:
+        self.lang, own_switch = _switch(lang)
+        self.sliders: dict[str, w.FloatSlider] = {}
+        self.output = w.Output()
+        self.chart: alt.TopLevelMixin | None = None
+        self._quiet = False
+        params = self._params()
+        for p in params:
+            slider = w.FloatSlider(style={"description_width": "160px"}, layout={"width": "520px"})
+            slider.observe(self._refresh, names="value")
+            self.sliders[p["name"]] = slider
+        self._factor = self._principal_factor(params)
+        self._set_sliders(params)
+        self.lang.observe(self._on_lang, names="value")
+        head = [self.lang] if own_switch else []
+        super().__init__([*head, *self.sliders.values(), self.output])
+        self._refresh()
+
+    def _params(self) -> list[dict]:
+        """The chart's slider parameters (name, value, label, range) in the current language."""
+        spec = charts.loan_savings_calculator(lang=self.lang.value).to_dict(validate=False)
+        return [p for p in spec["params"] if "bind" in p]
+
+    def _principal_factor(self, params: list[dict]) -> float:
+        """Yuan per step of the principal slider (its unit: 亿元, million yuan), from the
+        chart's starting value and the loan principal it starts from."""
+        loan = derived.loan_defaults()["principal"]
+        start = next(p["value"] for p in params if p["name"] == PARAM_PRINCIPAL)
+        return float(loan) / float(start)
+
+    def _set_sliders(self, params: list[dict], values: dict[str, float] | None = None) -> None:
+        """Give the sliders the chart's labels and ranges, and ``values`` (else its own)."""
+        self._quiet = True
+        try:
+            for p in params:
+                bind, slider = p["bind"], self.sliders[p["name"]]
+                # Widen first, so that no bound is ever set past the other.
+                slider.max = max(slider.max, bind["max"])
+                slider.min = min(slider.min, bind["min"])
+                slider.min, slider.max, slider.step = bind["min"], bind["max"], bind["step"]
+                # As many decimals as the step has: 1.5 (亿元), 4.75 (%), 12 (months).
+                decimals = max(0, -math.floor(math.log10(bind["step"]) + 1e-9))
+                slider.readout_format = f".{decimals}f"
+                slider.value = p["value"] if values is None else values[p["name"]]
+                slider.description = bind["name"].strip()
+        finally:
+            self._quiet = False
+
+    def _on_lang(self, _change=None) -> None:
+        # The same loan in the new language's unit (亿元 and million yuan differ).
+        yuan = self.sliders[PARAM_PRINCIPAL].value * self._factor
+        params = self._params()
+        self._factor = self._principal_factor(params)
+        values = {name: s.value for name, s in self.sliders.items()}
+        values[PARAM_PRINCIPAL] = yuan / self._factor
+        self._set_sliders(params, values)
+        self._refresh()
+
+    @property
+    def inputs(self) -> dict[str, float]:
+        """Principal (yuan), rate (% a year) and months, as the sliders set them."""
+        return {
+            "principal": self.sliders[PARAM_PRINCIPAL].value * self._factor,
+            "rate_pct": self.sliders[PARAM_RATE].value,
+            "months": self.sliders[PARAM_MONTHS].value,
+        }
+
+    @property
+    def saving(self) -> float:
+        """Interest saved per phase, in yuan, for the current sliders."""
+        return derived.loan_saving(**self.inputs)
+
+    def build_chart(self) -> alt.TopLevelMixin:
+        """Return the calculator chart for the sliders' values, without its own sliders."""
+        chart = charts.loan_savings_calculator(lang=self.lang.value, **self.inputs)
+        for param in chart.params:
+            param.bind = alt.Undefined  # the Python sliders drive it
+        return chart
+
+    def _refresh(self, _change=None) -> None:
+        if self._quiet:
             return
         self.chart = self.build_chart()
         self.output.clear_output(wait=True)
@@ -191,73 +611,3 @@ class IndicatorExplorer(w.VBox):
             from IPython.display import display
 
             display(self.chart)
-        ids = [r["fact_id"] for r in self.chart.to_dict()["datasets"].popitem()[1]]
-        lines = "".join(
-            f"<li>“{html.escape(datasets.cite(f).quote)}” "
-            f"<small>{html.escape(datasets.cite(f).text(self.lang.value))}</small></li>"
-            for f in ids
-        )
-        self.citations.value = f"<ol>{lines}</ol>"
-
-
-class LoanCalculator(w.VBox):
-    """The article's loan example as sliders: principal, rate, months saved and phases; the
-    result is compared with the figure the article states."""
-
-    def __init__(self, lang: str = "zh") -> None:
-        datasets._check_lang(lang)
-        self._lang = lang
-        principal = datasets.base_value("lw-loan-principal")
-        rate = datasets.base_value("lw-loan-benchmark-rate")
-        months = datasets.base_value("lw-loan-months-saved")
-        self.stated = datasets.base_value("lw-loan-interest-saved")
-        self.principal = w.FloatSlider(
-            value=principal / 1e8,
-            min=0.1,
-            max=10,
-            step=0.1,
-            description=_tr(lang, "贷款（亿元）", "Loan (100m yuan)"),
-        )
-        self.rate = w.FloatSlider(
-            value=rate,
-            min=1,
-            max=10,
-            step=0.05,
-            description=_tr(lang, "年利率（%）", "Rate (%/yr)"),
-        )
-        self.months = w.IntSlider(
-            value=int(months), min=1, max=36, description=_tr(lang, "节省月数", "Months saved")
-        )
-        self.phases = w.IntSlider(
-            value=2, min=1, max=5, description=_tr(lang, "工程期数", "Phases")
-        )
-        self.result = w.HTML()
-        for s in (self.principal, self.rate, self.months, self.phases):
-            s.style.description_width = "120px"
-            s.observe(self._refresh, names="value")
-        super().__init__([self.principal, self.rate, self.months, self.phases, self.result])
-        self._refresh()
-
-    @property
-    def saving(self) -> float:
-        """Interest saved per phase, in yuan, for the current sliders."""
-        return metrics.simple_interest(
-            self.principal.value * 1e8, self.rate.value, self.months.value
-        )
-
-    def _refresh(self, _change=None) -> None:
-        lang = self._lang
-        per, total = self.saving, self.saving * self.phases.value
-        stated = story.figure("lw-loan-interest-saved", lang)
-        total_stated = story.figure("lw-loan-total-saved", lang)
-        if lang == "zh":
-            self.result.value = (
-                f"每期节省利息 <b>{per / 1e4:,.2f} 万元</b>，{self.phases.value} 期合计 "
-                f"<b>{total / 1e4:,.2f} 万元</b>。原文：每期 {stated}，合计 {total_stated}。"
-            )
-        else:
-            self.result.value = (
-                f"Interest saved per phase <b>{per / 1e6:,.3f} million yuan</b>; over "
-                f"{self.phases.value} phases <b>{total / 1e6:,.3f} million yuan</b>. "
-                f"The article: {stated} per phase, {total_stated} in all."
-            )

@@ -3,18 +3,24 @@ loads offline and renders; a JupyterLab session runs a notebook with widgets."""
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
 
+import nbformat
+import nbformat.sign
 import pytest
 
-from shanxi_analysis import paths, report
+from shanxi_analysis import paths, report, widgets
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -134,15 +140,22 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def jupyterlab(tmp_path):
-    root = tmp_path / "lab"
-    shutil.copytree(paths.notebooks_dir(), root, ignore=shutil.ignore_patterns(".*"))
+SHOTS = Path(os.environ.get("SHANXI_SHOTS", tempfile.gettempdir())) / "issue11-shots"
+VEGA_DRAWN = ".jp-RenderedVega5 .vega-embed canvas, .jp-RenderedVega5 .vega-embed svg.marks"
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+
+
+@contextlib.contextmanager
+def _lab(root: Path, home: Path):
+    """JupyterLab on 127.0.0.1 and a free port over ``root``, with its own Jupyter config,
+    data (so its own trust database) and runtime folders under ``home``; always stopped."""
     port, token = _free_port(), "shanxi-test-token"
     env = {
         **os.environ,
-        "JUPYTER_CONFIG_DIR": str(tmp_path / "cfg"),
-        "JUPYTER_RUNTIME_DIR": str(tmp_path / "rt"),
+        "JUPYTER_CONFIG_DIR": str(home / "config"),
+        "JUPYTER_DATA_DIR": str(home / "data"),
+        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+        "IPYTHONDIR": str(home / "ipython"),
     }
     proc = subprocess.Popen(
         [
@@ -173,38 +186,178 @@ def jupyterlab(tmp_path):
                 if time.monotonic() > deadline or proc.poll() is not None:
                     raise RuntimeError("JupyterLab did not start") from None
                 time.sleep(0.5)
-        yield base, token
+        yield base, token, home / "data"
     finally:
         proc.terminate()
         try:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait(timeout=20)
 
 
-def test_jupyterlab_runs_a_notebook_and_a_widget_changes_its_output(browser, jupyterlab):
-    base, token = jupyterlab
+def _offline_page(browser, base: str):
+    """A page that can reach the JupyterLab server and nothing else; returns it and the
+    list of requests it tried to send elsewhere."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.goto(f"{base}/lab/tree/01-coal-energy.ipynb?token={token}", wait_until="domcontentloaded")
+    blocked: list[str] = []
+
+    def route(r):
+        if r.request.url.startswith((base, "data:", "blob:")):
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    return page, blocked
+
+
+def _open_notebook(page, base: str, token: str, name: str) -> None:
+    # A workspace of its own, so that only this notebook is open (and active).
+    workspace = re.sub(r"\W", "-", name)
+    page.goto(
+        f"{base}/lab/workspaces/{workspace}/tree/{name}?token={token}",
+        wait_until="domcontentloaded",
+    )
     page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=90_000)
+
+
+def _run_all(page) -> None:
     page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=90_000)
-    # Run > Run All Cells, from the menu bar as a user would.
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-    search = page.locator("input[placeholder='例如：煤矿、外资、开发区']")
-    search.wait_for(timeout=120_000)
-    page.wait_for_selector(
-        ".jp-OutputArea .vega-embed canvas, .jp-OutputArea .vega-embed svg", timeout=60_000
-    )
-    count = page.locator(".widget-html-content:has-text('条事实')").first
-    before = count.inner_text()
-    search.fill("煤矿")
-    search.press("Enter")
+
+
+def _save(page, path: Path) -> None:
+    before = path.stat().st_mtime_ns
+    # File > Save Notebook, from the menu bar as a user would.
+    page.get_by_role("menuitem", name="File", exact=True).click()
+    page.get_by_role("menuitem", name=re.compile(r"^Save Notebook(?! As)")).click()
+    for _ in range(600):  # waiting through the page, which lets the routed requests through
+        if path.stat().st_mtime_ns != before:
+            break
+        page.wait_for_timeout(200)
+    else:
+        page.screenshot(path=str(SHOTS / f"not-saved-{path.stem}.png"))
+        raise AssertionError(f"{path.name} was not saved")
+    page.get_by_text("Saving completed").wait_for(timeout=60_000)
+
+
+def _wait_drawn(page, count: int) -> None:
     page.wait_for_function(
-        "([el, text]) => el.innerText !== text",
-        arg=[count.element_handle(), before],
-        timeout=30_000,
+        "([sel, n]) => document.querySelectorAll(sel).length >= n",
+        arg=[VEGA_DRAWN, count],
+        timeout=120_000,
     )
-    after = count.inner_text()
-    assert before != after and int(after.split()[0]) < int(before.split()[0])
-    page.close()
+
+
+def _shows(path: Path) -> int:
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    code = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+    return code.count("page.show(")
+
+
+def test_jupyterlab_offline_charts_small_saves_untrusted_reopen_and_no_kernel(browser, tmp_path):
+    """As an analyst would: run a theme notebook and the reuse notebook with the network
+    blocked, see every chart drawn, type in the fact browser, save; the files stay small.
+    Then a colleague opens them in a fresh JupyterLab (another trust database: untrusted)
+    with no kernel: the charts are drawn and no widget is left as a bare error."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    root = tmp_path / "lab"
+    shutil.copytree(paths.notebooks_dir(), root, ignore=shutil.ignore_patterns(".*"))
+    theme, reuse = root / "00-overview.ipynb", root / "use-in-your-own-notebook.ipynb"
+    theme_charts = _shows(theme)  # the 'page.show(' charts (widgets add their own)
+    reuse_charts = 2
+    with _lab(root, tmp_path / "analyst") as (base, token, _):
+        page, blocked = _offline_page(browser, base)
+        _open_notebook(page, base, token, theme.name)
+        _run_all(page)
+        search = page.locator("input[placeholder='例如：煤矿、外资、开发区']")
+        search.wait_for(timeout=120_000)
+        _wait_drawn(page, theme_charts)
+        page.wait_for_selector(
+            ".widget-box .vega-embed canvas, .widget-box .vega-embed svg.marks", timeout=60_000
+        )
+        # A click on a bar of the explorer's chart narrows its quotes to that fact.
+        note = page.locator(".widget-html-content:has-text('点击图中一条')").first
+        note.wait_for(timeout=30_000)
+        page.locator(".widget-box .vega-embed svg [aria-roledescription='bar']").first.click()
+        page.locator(".widget-html-content:has-text('所选事实')").first.wait_for(timeout=30_000)
+        page.screenshot(path=str(SHOTS / "lab-explorer-click-shows-its-quote.png"))
+        count = page.locator(".widget-html-content:has-text('条事实')").first
+        before = count.inner_text()
+        search.press_sequentially("煤矿", delay=50)  # typing only: no Enter
+        page.wait_for_function(
+            "([el, text]) => el.innerText !== text",
+            arg=[count.element_handle(), before],
+            timeout=30_000,
+        )
+        first = int(re.findall(r"\d+", before)[0])
+        assert 0 < int(re.findall(r"\d+", count.inner_text())[0]) < first
+        assert page.get_by_text("Error loading script").count() == 0
+        page.screenshot(path=str(SHOTS / "lab-theme-offline.png"), full_page=False)
+        _save(page, theme)
+        _open_notebook(page, base, token, reuse.name)
+        _run_all(page)
+        page.wait_for_function(
+            "([sel, n]) => document.querySelectorAll(sel).length >= n",
+            arg=[VEGA_DRAWN, reuse_charts],
+            timeout=120_000,
+        )
+        page.screenshot(path=str(SHOTS / "lab-reuse-offline.png"), full_page=False)
+        _save(page, reuse)
+        assert page.get_by_text("Error loading script").count() == 0
+        # The analyst restarts the kernel and reopens the theme notebook: no widget can be
+        # drawn, and where each stood is the hint, not "model not found".
+        _open_notebook(page, base, token, theme.name)
+        page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=90_000)
+        page.get_by_role("menuitem", name="Kernel", exact=True).click()
+        page.get_by_role("menuitem", name=re.compile(r"^Restart Kernel…")).click()
+        page.locator(".jp-Dialog .jp-mod-accept").click()  # "Restart"
+        page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=90_000)
+        page.reload(wait_until="domcontentloaded")
+        _wait_drawn(page, theme_charts)
+        orphans = page.locator(".jp-OutputArea-output.jupyter-widgets")
+        orphans.first.wait_for(state="attached", timeout=60_000)
+        orphans.first.scroll_into_view_if_needed()
+        assert orphans.count() >= 3
+        for orphan in orphans.all():
+            assert "model not found" in orphan.text_content()  # JupyterLab's text, hidden...
+            assert (
+                not orphan.is_visible()
+                or orphan.evaluate("e => getComputedStyle(e).visibility") == "hidden"
+            )
+            hint = orphan.evaluate("e => getComputedStyle(e, '::before').content")
+            assert widgets.NO_KERNEL_HINT in hint  # ...and the hint in its place
+        page.screenshot(path=str(SHOTS / "lab-kernel-restarted-reopened.png"), full_page=False)
+        assert blocked == [], blocked
+        page.close()
+    for path, n in ((theme, theme_charts), (reuse, reuse_charts)):
+        size = path.stat().st_size
+        (SHOTS / f"saved-{path.stem}.txt").write_text(f"{size} bytes, {n} charts\n")
+        assert size <= 100_000 * n, f"{path.name}: {size} bytes for {n} charts"
+        outputs = [o for c in nbformat.read(path, 4).cells for o in c.get("outputs", [])]
+        assert sum("application/vnd.vega.v5+json" in o.get("data", {}) for o in outputs) >= n
+
+    # A colleague: another Jupyter data folder, so these notebooks are not trusted there.
+    with _lab(root, tmp_path / "colleague") as (base, token, data_dir):
+        notary = nbformat.sign.NotebookNotary(data_dir=str(data_dir))
+        assert not notary.check_signature(nbformat.read(theme, 4))
+        page, blocked = _offline_page(browser, base)
+        _open_notebook(page, base, token, theme.name)
+        _wait_drawn(page, theme_charts)
+        # Untrusted, JupyterLab draws no widget and shows each one's text form: the hint.
+        hints = page.get_by_text(widgets.NO_KERNEL_HINT)
+        hints.first.scroll_into_view_if_needed()
+        assert hints.count() >= 3  # the language bar, the explorer, the browser
+        assert page.get_by_text("model not found").count() == 0
+        page.screenshot(path=str(SHOTS / "lab-reopened-untrusted-no-kernel.png"), full_page=False)
+        _open_notebook(page, base, token, reuse.name)
+        page.wait_for_function(
+            "([sel, n]) => document.querySelectorAll(sel).length >= n",
+            arg=[VEGA_DRAWN, reuse_charts],
+            timeout=120_000,
+        )
+        assert blocked == [], blocked
+        page.close()
