@@ -171,6 +171,85 @@ class Page:
         self._use(facts["fact_id"].tolist())  # each row links to its entry under Sources
         _display(HTML(widgets.facts_html(facts, self.lang)))
 
+    def indicators(self) -> None:
+        """Display every indicator with data, grouped by theme: its name, definition, the
+        chart that fits its facts (trend, comparison, or a key-figure card), each fact with
+        its quote and a link to its source entry, and whether sources agree where two give
+        the same figure. In a report, words and a theme filter the list with no kernel."""
+        from IPython.display import HTML
+
+        from . import catalogue, formatting
+
+        e = html.escape
+        _display(HTML(catalogue.filter_html(self.lang)))
+        heading = None
+        for entry in catalogue.entries(self.lang):
+            if entry.theme != heading:
+                heading = entry.theme
+                names = datasets.THEMES.get(heading, (heading, heading))
+                _display(_markdown("## " + htmlsafe.markdown_text(self.tr(*names))))
+            self._use(entry.facts["fact_id"].tolist())
+            chart = catalogue.chart(entry, self.lang)
+            parts = [
+                f'<h3 id="indicator-{e(entry.indicator_id)}">{e(entry.name)}</h3>'
+                f'<p class="sx-definition" lang="en">{e(entry.definition)}</p>'
+            ]
+            if chart is not None and not self.interactive:
+                parts.append(htmlsafe.vega_embed(chart.to_dict()))
+            elif chart is None:  # a key-figure card for each of its figures
+                cards = []
+                for row in entry.facts.to_dict("records"):
+                    when = formatting.period(row["period"], self.lang)
+                    cards.append(
+                        f'<p class="sx-card"><b>{e(formatting.fact_figure(row, self.lang, "card"))}'
+                        f"</b><span>{e(str(row['entity']))}{f' · {e(when)}' if when else ''}"
+                        "</span></p>"
+                    )
+                parts.append(f'<div class="sx-cards">{"".join(cards)}</div>')
+            items = []
+            for r in entry.facts.itertuples():
+                quote = r.quote if self.lang == "zh" else r.quote_en
+                where = [str(r.entity), formatting.period(r.period, self.lang)]
+                what = (
+                    [formatting.fact_figure(r._asdict(), self.lang, "prose")]
+                    if chart is not None
+                    else []
+                )  # a card already shows the figure
+                items.append(
+                    f"<li>{e(' · '.join(x for x in [*what, *where] if x))}{self.tr('：', ': ')}"
+                    f'{e(quoted(quote))} <a href="#fact-{e(r.fact_id)}">'
+                    f"{self.tr('出处', 'source')}</a></li>"
+                )
+            parts.append(f'<ul class="sx-indicator-facts">{"".join(items)}</ul>')
+            for p in entry.pairs.itertuples():
+                verdict = self.tr(
+                    "两个来源一致" if p.status == "agree" else "两个来源不一致",
+                    "The sources agree" if p.status == "agree" else "The sources disagree",
+                )
+                parts.append(
+                    f'<p class="sx-pair sx-{e(p.status)}">{verdict} ({e(str(p.period))}): '
+                    f"{e(quoted(p.quote_a))} ({e(p.source_a)}) · {e(quoted(p.quote_b))} "
+                    f"({e(p.source_b)})</p>"
+                )
+            searchable = " ".join(
+                [
+                    entry.name,
+                    entry.definition,
+                    entry.indicator_id,
+                    *entry.facts["entity"].astype(str),
+                    *entry.facts["quote"],
+                    *entry.facts["quote_en"],
+                ]
+            ).lower()
+            _display(
+                HTML(
+                    f'<section class="sx-indicator" data-theme="{e(entry.theme)}" '
+                    f'data-text="{e(searchable)}">{"".join(parts)}</section>'
+                )
+            )
+            if chart is not None and self.interactive:
+                _display(chart)
+
     # ---------------------------------------------------------------- checks and sources
 
     def checks_table(self) -> pd.DataFrame:

@@ -19,7 +19,13 @@ from shanxi_analysis import datasets, paths
 from shanxi_analysis.report import engine, runner
 
 NOTEBOOKS = sorted(paths.notebooks_dir().glob("*.ipynb"))
-THEME_NOTEBOOKS = [p for p in NOTEBOOKS if re.match(r"\d\d-", p.name)]
+REPORT_NOTEBOOKS = [p for p in NOTEBOOKS if re.match(r"\d\d-", p.name)]
+THEME_NOTEBOOKS = [
+    p
+    for p in REPORT_NOTEBOOKS
+    if json.loads(p.read_text(encoding="utf-8"))["metadata"]["shanxi"]["theme"] in datasets.THEMES
+]
+INDICATOR_PAGE = paths.notebooks_dir() / "90-indicators.ipynb"
 PLACEHOLDER = re.compile(r"\{(fact|period|calc|indicator):[^}]+\}")
 DIGIT = re.compile(r"[0-9０-９]")
 
@@ -119,13 +125,13 @@ def test_the_git_filter_keeps_outputs_out_of_commits(tmp_path):
     assert git("status", "--porcelain") == ""  # and git does not see it as a change
 
 
-@pytest.mark.parametrize("path", THEME_NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", REPORT_NOTEBOOKS, ids=lambda p: p.name)
 def test_parameters_cell_declares_lang_and_interactive(path):
     params = runner._parameters_of(_nb(path), path)
     assert params == {"lang": "zh", "interactive": True}
 
 
-@pytest.mark.parametrize("path", THEME_NOTEBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", REPORT_NOTEBOOKS, ids=lambda p: p.name)
 def test_no_figure_is_typed_by_hand(path):
     nb = _nb(path)
     for cell in nb["cells"]:
@@ -249,3 +255,23 @@ def test_the_gallery_draws_every_chart_type_on_both_kinds_of_data(tmp_path, lang
         assert f"charts.{kind}(facts," in sources and f"charts.{kind}(mine," in sources
     drawn = [o for o in outputs if "vegaEmbed" in o.get("data", {}).get("text/html", "")]
     assert len(drawn) >= 2 * len(charts.CHART_TYPES)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_indicator_page_lists_every_indicator_with_data(lang, tmp_path):
+    from shanxi_analysis import catalogue
+
+    nb = _run(INDICATOR_PAGE, tmp_path, lang=lang, interactive=False)
+    outputs = _outputs(nb)
+    assert not [o for o in outputs if o["output_type"] == "error"]
+    html = "".join(o["data"].get("text/html", "") for o in outputs if "data" in o)
+    listed = re.findall(r'<h3 id="indicator-([a-z0-9_]+)"', html)
+    with_facts = set(datasets.facts()["indicator_id"])
+    assert sorted(listed) == sorted(with_facts)  # every indicator that has facts, once
+    entries = catalogue.entries(lang)
+    drawn = sum(e.chart_type != "card" for e in entries)
+    assert html.count('class="sx-chart"') == drawn >= 3
+    assert html.count('class="sx-card"') == sum(
+        len(e.facts) for e in entries if e.chart_type == "card"
+    )
+    assert 'id="sx-filter-text"' in html and "sx-sources" in html

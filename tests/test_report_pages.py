@@ -258,3 +258,34 @@ def test_a_keyboard_reaches_every_control(browser, built_reports, name):
     missed = [c for i, c in enumerate(controls) if str(i) not in reached]
     assert missed == [], missed
     page.close()
+
+
+# ---------------------------------------------------------------- the indicator page
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_indicator_page_finds_indicators_without_a_kernel(browser, built_reports, lang):
+    from shanxi_analysis import datasets
+
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto((built_reports / lang / "indicators.html").as_uri())
+    visible = "[...document.querySelectorAll('.sx-indicator')].filter(s => !s.hidden).length"
+    total = page.evaluate("document.querySelectorAll('.sx-indicator').length")
+    assert total == datasets.facts()["indicator_id"].nunique()
+    assert page.evaluate(visible) == total
+    page.fill("#sx-filter-text", "煤矿" if lang == "zh" else "coal mines")
+    found = page.evaluate(visible)
+    assert 1 <= found < total
+    assert page.is_visible("#indicator-coal_mines")
+    assert f"{found}" in page.inner_text("#sx-filter-count")
+    page.fill("#sx-filter-text", "")
+    page.select_option("#sx-filter-theme", "development_zones")
+    themes = page.evaluate(
+        "[...new Set([...document.querySelectorAll('.sx-indicator')].filter(s => !s.hidden)"
+        ".map(s => s.dataset.theme))]"
+    )
+    assert themes == ["development_zones"]
+    # Every theme page links to it.
+    theme_page = (built_reports / lang / "01-coal-energy.html").read_text(encoding="utf-8")
+    assert 'href="indicators.html"' in theme_page
+    page.close()

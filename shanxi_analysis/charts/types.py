@@ -105,7 +105,9 @@ def _scaled(rows: pd.DataFrame, lang: str, noun: str = "") -> tuple[pd.DataFrame
 
 
 def _periods_text(rows: pd.DataFrame, lang: str) -> str:
-    ordered = sorted(set(rows["period"]), key=_years)
+    ordered = sorted({p for p in rows["period"] if isinstance(p, str) and p}, key=_years)
+    if not ordered:  # undated figures
+        return ""
     if len(ordered) == 1:
         return formatting.period(ordered[0], lang)
     first, last = _years(ordered[0])[0], _years(ordered[-1])[1]
@@ -114,7 +116,8 @@ def _periods_text(rows: pd.DataFrame, lang: str) -> str:
 
 def _latest(rows: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     """Keep each group's latest row (ties keep the first)."""
-    order = rows.assign(_end=[_years(p)[1] for p in rows["period"]])
+    ends = [_years(p)[1] if isinstance(p, str) and p else float("-inf") for p in rows["period"]]
+    order = rows.assign(_end=ends)  # an undated figure counts as the oldest
     return order.sort_values("_end", kind="stable").groupby(by, sort=False).tail(1)
 
 

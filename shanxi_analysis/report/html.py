@@ -52,8 +52,8 @@ body.jp-Notebook { max-width: 980px; margin: 0 auto; padding: 0 24px 48px;
 .jp-RenderedHTMLCommon h2 { font-size: 21px; margin-top: 28px; border-bottom: 1px solid #ddd;
   padding-bottom: 4px; }
 .jp-RenderedHTMLCommon table { font-size: 13px; }
-.sx-header { display: flex; justify-content: space-between; padding: 12px 0; font-size: 13px;
-  border-bottom: 1px solid #eee; margin-bottom: 8px; position: sticky; top: 0;
+.sx-header { display: flex; justify-content: space-between; gap: 12px; padding: 12px 0;
+  font-size: 13px; border-bottom: 1px solid #eee; margin-bottom: 8px; position: sticky; top: 0;
   background: white; z-index: 10; }
 .sx-anchor { display: block; position: relative; top: -52px; }
 .jp-RenderedHTMLCommon h2, .sx-sources li { scroll-margin-top: 56px; }
@@ -63,6 +63,22 @@ nav.sx-toc { background: #f6f7f9; border-left: 3px solid #1f4e79; padding: 8px 1
 nav.sx-toc ol { margin: 4px 0; padding-left: 20px; }
 nav.sx-toc a { color: #1f4e79; text-decoration: none; }
 .sx-chart-notes { margin: 2px 0 18px; font-size: 12px; color: #555; }
+.sx-filter { position: sticky; top: 44px; z-index: 9; background: #f6f7f9; padding: 8px 12px;
+  border-radius: 4px; display: flex; flex-wrap: wrap; gap: 8px 16px; align-items: center;
+  font-size: 14px; margin: 8px 0 16px; }
+.sx-filter input, .sx-filter select { font: inherit; font-size: 14px; padding: 3px 6px;
+  max-width: 100%; }
+.sx-indicator { border-top: 1px solid #e5e5e5; padding-top: 4px; margin-bottom: 18px; }
+.sx-indicator h3 { font-size: 17px; margin: 10px 0 2px; scroll-margin-top: 100px; }
+.sx-definition { color: #555; font-size: 14px; margin: 0 0 8px; }
+.sx-cards { display: flex; flex-wrap: wrap; gap: 8px; margin: 4px 0 8px; }
+.sx-card { display: flex; flex-direction: column; border: 1px solid #dfe3e8;
+  border-radius: 6px; padding: 8px 14px; margin: 0; }
+.sx-card b { font-size: 22px; color: #1f4e79; } .sx-card span { font-size: 13px; color: #555; }
+.sx-indicator-facts { font-size: 13.5px; padding-left: 18px; }
+.sx-indicator-facts a, .sx-pair a { color: #1f4e79; }
+.sx-pair { font-size: 13.5px; padding: 4px 8px; border-left: 3px solid #2a9d8f; }
+.sx-pair.sx-disagree { border-left-color: #c8553d; }
 .sx-cite { margin: 0 0 2px; } .sx-cite a { color: #1f4e79; text-decoration: none; }
 .sx-article { font-size: 16px; margin: 18px 0 2px; } .sx-article-meta { margin: 0 0 6px; }
 .sx-download { font-size: 12px; }
@@ -74,6 +90,7 @@ nav.sx-toc a { color: #1f4e79; text-decoration: none; }
 .jp-OutputArea-output { overflow-x: auto; }
 @media (max-width: 600px) {
   body.jp-Notebook { padding: 0 14px 32px; }
+  .sx-filter { position: static; }
   .jp-RenderedHTMLCommon h1 { font-size: 23px; }
   .jp-RenderedHTMLCommon h2 { font-size: 19px; }
 }
@@ -95,6 +112,7 @@ _LABELS = {
         "csv": "下载本图数据（CSV）",
         "cite": "本图数据来源：",
         "home": "← 全部报告",
+        "indicators": "指标一览",
         "other": "English",
         "other_lang": "en",
     },
@@ -103,6 +121,7 @@ _LABELS = {
         "csv": "Download this chart's data (CSV)",
         "cite": "Facts in this chart:",
         "home": "← All reports",
+        "indicators": "Every indicator",
         "other": "中文",
         "other_lang": "zh",
     },
@@ -314,6 +333,7 @@ def export(nb, *, lang: str, stem: str, show_code: bool, bootstrap: str, footer:
             "vega_bootstrap": bootstrap,
             "css": CSS,
             "home_label": labels["home"],
+            "indicators_label": labels["indicators"],
             "other_lang_link": f'<a href="../{labels["other_lang"]}/{stem}.html" '
             f'data-sx-other="{labels["other_lang"]}" hreflang="{labels["other_lang"]}">'
             f"{labels['other']}</a>",

@@ -92,9 +92,9 @@ def render(notebooks: list[Notebook], tasks: list[Task], out: Path) -> str:
                 f"<li><b>{e(v)}</b> {e(label)}{f' ({e(p)})' if p else ''}</li>"
                 for label, v, p in _key_figures(nb, lang)
             )
-            exists = present.get((nb.stem, lang), (out / lang / f"{nb.stem}.html").is_file())
+            exists = present.get((nb.stem, lang), (out / lang / f"{nb.page}.html").is_file())
             link = (
-                f'<a href="{lang}/{e(nb.stem)}.html">{w["read"]}<span class="sr"> · '
+                f'<a href="{lang}/{e(nb.page)}.html">{w["read"]}<span class="sr"> · '
                 f"{e(title)}</span></a>"
                 if exists
                 else f'<span class="missing">{w["missing"]}</span>'

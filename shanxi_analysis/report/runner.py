@@ -16,6 +16,7 @@ import multiprocessing as mp
 import multiprocessing.connection as mp_connection
 import os
 import platform
+import re
 import shutil
 import signal
 import tempfile
@@ -82,6 +83,12 @@ class Notebook:
     def slug(self) -> str:
         return self.stem.split("-", 1)[1] if "-" in self.stem else self.stem
 
+    @property
+    def page(self) -> str:
+        """The report's file name without ``.html``: ``metadata.shanxi.page``, else the stem
+        (``90-indicators.ipynb`` writes ``indicators.html``)."""
+        return str(self.meta.get("page") or self.stem)
+
 
 @dataclass
 class Task:
@@ -143,6 +150,11 @@ def discover_all(directory: Path | None = None) -> list[Notebook | BrokenNoteboo
             meta = nb.get("metadata", {}).get("shanxi", {})
             if not isinstance(meta, dict):
                 raise ReportError("metadata 'shanxi' is not an object")
+            if "page" in meta and not re.fullmatch(r"[a-z0-9][a-z0-9-]*", str(meta["page"])):
+                raise ReportError(
+                    f"metadata 'shanxi.page' is {meta['page']!r}; expected lower-case letters, "
+                    "digits and - (the report's file name)"
+                )
             if not meta.get("report", True):
                 continue
             found.append(
@@ -383,7 +395,7 @@ def plan(
         for lang in langs:
             params = {"lang": lang, "interactive": False, **extra}
             validate_parameters(nb, params)
-            output = out / lang / f"{nb.stem}.html"
+            output = out / lang / f"{nb.page}.html"
             key = task_key(nb, params, show_code, common)
             task = Task(nb, lang, params, output, key)
             if not force and _is_current(manifest.get(_rel(task, out)), key, output):
@@ -499,7 +511,7 @@ def run_task(task: Task, out: Path, show_code: bool, workdir: Path | None = None
             page = html.export(
                 nb,
                 lang=task.lang,
-                stem=task.notebook.stem,
+                stem=task.notebook.page,
                 show_code=show_code,
                 bootstrap=_WORKER.get("bootstrap") or html.vega_bootstrap(),
                 footer=_footer(task.lang),
