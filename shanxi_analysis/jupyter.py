@@ -29,6 +29,8 @@ import math
 import sys
 from typing import Any
 
+from . import htmlsafe
+
 RENDERER = "shanxi-offline"
 """The name of the offline renderer in Altair's registry."""
 
@@ -36,8 +38,7 @@ VEGA_MIME = "application/vnd.vega.v5+json"
 # The Vega-Lite compiler whose output JupyterLab's Vega 5 runs (see the module docstring).
 COMPILE_VL_VERSION = "5.21"
 PNG_SCALE = 0.4  # of the preview PNG that JupyterLab saves with each drawn chart
-# "Open in Vega Editor" is a remote site; the export menu works offline.
-EMBED_OPTIONS = {"actions": {"export": True, "source": False, "compiled": False, "editor": False}}
+EMBED_OPTIONS = htmlsafe.EMBED_OPTIONS  # no link to the online Vega editor
 
 
 def vega_bundle(spec: dict, **options: Any) -> tuple[dict, dict]:
@@ -51,6 +52,7 @@ def vega_bundle(spec: dict, **options: Any) -> tuple[dict, dict]:
     """
     import vl_convert as vlc
 
+    spec = htmlsafe.vega_safe(spec)  # no U+2028 in strings Vega reads as expressions
     vega = _compact_data(vlc.vegalite_to_vega(spec, vl_version=COMPILE_VL_VERSION))
     title = spec.get("title")
     text = title.get("text") if isinstance(title, dict) else title

@@ -225,6 +225,7 @@ def _add_source(data, source_id: str, name: str, text: str, mark: str) -> None:
                 "text",
                 digest,
                 "fictional, test only",
+                "utf-8",
             ]
         )
 

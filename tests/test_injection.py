@@ -179,14 +179,17 @@ def hostile_chart():
 
 
 def test_notebook_renderers_escape_the_spec():
-    from shanxi_analysis import notebook
+    from shanxi_analysis import jupyter, notebook
 
     spec = hostile_chart().to_dict()
-    for render in (notebook._report_renderer, notebook._offline_renderer):
-        html = render(spec)["text/html"]
-        assert_no_markup_leak(html)
-        data = [s for s in script_elements(html) if s.startswith("{")]
-        assert json.loads(data[0])["title"] == htmlsafe.vega_safe(HOSTILE)
+    html = notebook._report_renderer(spec)["text/html"]  # reports
+    assert_no_markup_leak(html)
+    data = [s for s in script_elements(html) if s.startswith("{")]
+    assert json.loads(data[0])["title"] == htmlsafe.vega_safe(HOSTILE)
+    bundle, _ = jupyter.vega_bundle(spec)  # JupyterLab: a JSON document, never markup
+    assert set(bundle) <= {jupyter.VEGA_MIME, "text/plain"}
+    title = bundle[jupyter.VEGA_MIME]["title"]
+    assert (title["text"] if isinstance(title, dict) else title) == htmlsafe.vega_safe(HOSTILE)
 
 
 def test_saved_chart_page_escapes_the_spec(tmp_path):

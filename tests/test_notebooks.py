@@ -243,7 +243,7 @@ def test_the_reuse_notebook_loads_filters_cites_charts_and_saves(tmp_path):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_gallery_draws_every_chart_type_on_both_kinds_of_data(tmp_path, lang):
-    from shanxi_analysis import charts
+    from shanxi_analysis import charts, jupyter
 
     path = paths.notebooks_dir() / "gallery.ipynb"
     nb = _run(path, tmp_path, lang=lang)
@@ -253,7 +253,12 @@ def test_the_gallery_draws_every_chart_type_on_both_kinds_of_data(tmp_path, lang
     for kind in charts.CHART_TYPES:
         # each type is called on the package's facts and on the table typed by hand
         assert f"charts.{kind}(facts," in sources and f"charts.{kind}(mine," in sources
-    drawn = [o for o in outputs if "vegaEmbed" in o.get("data", {}).get("text/html", "")]
+    drawn = [  # JupyterLab's own Vega (in a kernel) or a page's embed (in a report)
+        o
+        for o in outputs
+        if jupyter.VEGA_MIME in o.get("data", {})
+        or "vegaEmbed" in o.get("data", {}).get("text/html", "")
+    ]
     assert len(drawn) >= 2 * len(charts.CHART_TYPES)
 
 
