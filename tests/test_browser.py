@@ -20,7 +20,7 @@ import nbformat
 import nbformat.sign
 import pytest
 
-from shanxi_analysis import paths, report, widgets
+from shanxi_analysis import paths, widgets
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -53,11 +53,9 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory):
-    out = tmp_path_factory.mktemp("all-reports")
-    tasks = report.build(out=out, progress=False)
-    assert all(t.status == "built" for t in tasks), [(t.output, t.message) for t in tasks]
-    return out, _report_files(out)
+def reports(built_reports):
+    """The session's build of every report (tests/conftest.py), read only."""
+    return built_reports, _report_files(built_reports)
 
 
 def _open(browser, url: str):
