@@ -21,19 +21,12 @@ import nbformat.sign
 import pytest
 
 from shanxi_analysis import paths, widgets
+from shanxi_analysis.report.pdf import QUIET
 
 playwright = pytest.importorskip("playwright.sync_api")
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+ARGS = [*QUIET, "--disable-quic"]
 CJK_FONTS = ("WenQuanYi", "Noto Sans CJK", "Source Han Sans", "文泉")
 
 if not Path(CHROMIUM).exists():
