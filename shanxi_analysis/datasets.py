@@ -127,6 +127,12 @@ def _resource_paths(package_key: tuple) -> tuple[str, ...]:
         return ()
 
 
+def version() -> tuple:
+    """Return a key that changes whenever a file the tables depend on changes (for caches of
+    values computed from the tables)."""
+    return _signature()
+
+
 def _signature() -> tuple:
     """Sizes and modification times of every file the tables depend on (stat calls only,
     so that checking for changes costs microseconds)."""

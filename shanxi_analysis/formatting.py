@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 from . import datasets
 
@@ -73,6 +74,11 @@ def _parse_ladder(text: str) -> list[tuple[float, str]]:
 
 def unit_table() -> dict[str, dict]:
     """Return each base unit's names and ladders (``{unit_id: {...}}``), from the data."""
+    return _unit_table(datasets.version())
+
+
+@lru_cache(maxsize=4)
+def _unit_table(_version: tuple) -> dict[str, dict]:
     units = datasets.units("en").set_index("unit_id")
     return {
         uid: {
@@ -241,6 +247,11 @@ def fact_figure(row: Mapping, lang: str, style: str = "prose") -> str:
 
 def nouns() -> dict[str, str]:
     """Return the English noun of each indicator that has one (``{indicator_id: noun}``)."""
+    return _nouns(datasets.version())
+
+
+@lru_cache(maxsize=4)
+def _nouns(_version: tuple) -> dict[str, str]:
     ind = datasets.indicators("en")
     return {i: n for i, n in zip(ind["indicator_id"], ind["noun_en"], strict=True) if n}
 

@@ -444,9 +444,9 @@ _WORKER: dict = {}
 def _warm_up(bootstrap: str) -> None:
     """Import and load what every notebook uses, once, in the parent: the forked report
     processes inherit it."""
-    import altair  # noqa: F401
+    import altair
     import nbformat
-    import pandas  # noqa: F401
+    import pandas
     import papermill  # noqa: F401
 
     from .. import charts, checks, datasets  # noqa: F401
@@ -454,9 +454,13 @@ def _warm_up(bootstrap: str) -> None:
 
     engine.register()
     engine.fresh_namespace()  # builds the IPython shell
+    # Altair compiles its JSON-schema validator on the first chart it checks (about a
+    # second): done here once, every forked report inherits it.
+    altair.Chart(pandas.DataFrame({"x": [1]})).mark_point().encode(x="x:Q").to_dict()
     try:
-        for lang in LANGS:
+        for lang in LANGS:  # the tables and the checks' derived values, in both languages
             datasets.facts(lang)
+            checks.run(lang)
     except ValueError:  # invalid data: each notebook then fails with the message, alone
         pass
     for show_code in (False, True):  # compile the templates before the workers fork
