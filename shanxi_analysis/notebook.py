@@ -221,16 +221,7 @@ class Page:
                     f"{self.tr('出处', 'source')}</a></li>"
                 )
             parts.append(f'<ul class="sx-indicator-facts">{"".join(items)}</ul>')
-            for p in entry.pairs.itertuples():
-                verdict = self.tr(
-                    "两个来源一致" if p.status == "agree" else "两个来源不一致",
-                    "The sources agree" if p.status == "agree" else "The sources disagree",
-                )
-                parts.append(
-                    f'<p class="sx-pair sx-{e(p.status)}">{verdict} ({e(str(p.period))}): '
-                    f"{e(quoted(p.quote_a))} ({e(p.source_a)}) · {e(quoted(p.quote_b))} "
-                    f"({e(p.source_b)})</p>"
-                )
+            parts.append(self._pairs_html(entry.pairs))
             searchable = " ".join(
                 [
                     entry.name,
@@ -260,16 +251,50 @@ class Page:
             self._use(list(ids))
         return df
 
+    def _pairs_html(self, pairs: pd.DataFrame) -> str:
+        """Return one line per pair of facts from two sources with the same indicator, entity
+        and period: whether they agree, with both quotes and their sources."""
+        e = html.escape
+        lines = []
+        for p in pairs.itertuples():
+            self._use([p.fact_a, p.fact_b])
+            verdict = self.tr(
+                "两个来源一致" if p.status == "agree" else "两个来源不一致",
+                "The sources agree" if p.status == "agree" else "The sources disagree",
+            )
+            lines.append(
+                f'<p class="sx-pair sx-{e(p.status)}">{verdict} ({e(str(p.period))}): '
+                f'{e(quoted(p.quote_a))} (<a href="#fact-{e(p.fact_a)}">{e(p.source_a)}</a>)'
+                f' · {e(quoted(p.quote_b))} (<a href="#fact-{e(p.fact_b)}">{e(p.source_b)}</a>)'
+                "</p>"
+            )
+        return "".join(lines)
+
     def checks(self) -> None:
-        """Display the consistency rules of the theme, with pass/fail and explanation."""
+        """Display the consistency rules of the theme, with pass/fail and explanation, and
+        every figure that two sources give for the same indicator, entity and period, with
+        whether they agree."""
+        from IPython.display import HTML
+
+        from . import compare
+
         df = self.checks_table()
         _display(_markdown("## " + self.tr("一致性检查", "Consistency checks")))
+        pairs = compare.compare()
+        if self.theme != "overview":
+            mine = set(datasets.facts(theme=self.theme)["indicator_id"])
+            pairs = pairs[pairs["indicator_id"].isin(mine)]
+        if not pairs.empty:
+            _display(HTML(self._pairs_html(pairs)))
         if df.empty:
-            _display(
-                _markdown(
-                    self.tr("本主题没有一致性规则。", "No consistency rule concerns this theme.")
+            if pairs.empty:
+                _display(
+                    _markdown(
+                        self.tr(
+                            "本主题没有一致性规则。", "No consistency rule concerns this theme."
+                        )
+                    )
                 )
-            )
             return
         mark = {True: "✔", False: "✘"}
         rows = "".join(
@@ -280,8 +305,6 @@ class Page:
         head = self.tr(
             "<th></th><th>规则</th><th>结果</th>", "<th></th><th>Rule</th><th>Result</th>"
         )
-        from IPython.display import HTML
-
         _display(
             HTML(
                 f'<table class="sx-checks"><thead><tr>{head}</tr></thead>'

@@ -388,6 +388,17 @@ def test_an_added_source_extends_a_series_and_is_compared_across_sources(tmp_pat
     assert {"liaowang-2021", "coal-mines-2020"} <= plotted
     registry = datasets.sources("en").set_index("source_id")
     assert registry.loc["coal-mines-2020", "title"] in charts.citation_text(spec)
+    # ... and the theme's page says the two sources agree, linking both entries.
+    from shanxi_analysis import notebook
+
+    shown = []
+    monkeypatch.setattr(notebook, "_display", shown.append)
+    page = notebook.Page("coal_energy", lang="en", interactive=False)
+    page.checks()
+    said = "".join(getattr(o, "data", "") or "" for o in shown)
+    assert "The sources agree (2020)" in said
+    assert "coal-mines-2020" in said and "liaowang-2021" in said
+    assert {pair["fact_a"].item(), pair["fact_b"].item()} <= set(page.used)
 
 
 def test_add_command_refuses_a_registered_file_and_names_it(tmp_path, monkeypatch):
