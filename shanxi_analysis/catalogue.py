@@ -131,9 +131,10 @@ function init() {
   var theme = document.getElementById('sx-filter-theme');
   var count = document.getElementById('sx-filter-count');
   if (!text || !theme) return;
-  var blocks = [].slice.call(document.querySelectorAll('.sx-indicator'));
   var template = count.getAttribute('data-template');
   function apply() {
+    /* looked up each time: in JupyterLab the sections are outputs shown after this one */
+    var blocks = [].slice.call(document.querySelectorAll('.sx-indicator'));
     var words = text.value.trim().toLowerCase().split(/\\s+/).filter(Boolean);
     var shown = 0;
     blocks.forEach(function(b){

@@ -120,7 +120,8 @@ online Vega editor) or show raw specs."""
 _FIT_TO_COLUMN = """
 function lines(text, px, size) {
   var out = [], line = '', w = 0;
-  var words = String(text).split(/(\\s+|(?=[\\u2e80-\\uffff])|(?<=[\\u2e80-\\uffff]))/);
+  /* words: runs of spaces, runs of other Latin characters, and each CJK character */
+  var words = String(text).match(/\\s+|[\\u2e80-\\uffff]|[^\\s\\u2e80-\\uffff]+/g) || [];
   for (var i = 0; i < words.length; i++) {
     var word = words[i]; if (!word) continue;
     var ww = 0;

@@ -381,3 +381,14 @@ def test_installed_from_a_wheel_it_finds_its_notebooks_and_writes_here(tmp_path)
     assert not list(site.rglob("reports"))
     index = json.loads((work / "reports" / runner.MANIFEST).read_text(encoding="utf-8"))
     assert f"en/{GOOD}.html" in index
+
+
+def test_two_notebooks_that_would_write_one_page_are_refused(tmp_path):
+    notebooks = notebooks_dir(tmp_path)
+    twin = nbformat.read(notebooks / f"{GOOD}.ipynb", as_version=4)
+    twin.metadata["shanxi"]["page"] = GOOD
+    twin.metadata["shanxi"]["theme"] = "twin"
+    nbformat.write(twin, notebooks / "08-twin.ipynb")
+    with pytest.raises(report.ReportError, match=f"would both write {GOOD}.html"):
+        report.build(langs="en", out=tmp_path / "out", notebooks_dir=notebooks, progress=False)
+    assert not (tmp_path / "out" / "en").exists()

@@ -271,3 +271,9 @@ def test_any_text_in_every_free_text_field_is_shown_as_text(text, tmp_path_facto
     assert_no_markup_leak(page.read_text(encoding="utf-8"))
     with launch() as browser:
         assert_safe_and_drawn(browser, page)
+
+
+def test_the_chart_script_parses_in_older_browsers():
+    """No regular-expression lookbehind (Safari before 16.4 rejects the whole script)."""
+    html = htmlsafe.vega_embed({"mark": "bar"}, element_id="c1")
+    assert "(?<" not in html

@@ -160,6 +160,8 @@ def build(
         if pdf:
             result.pdfs = pdf_tasks(tasks, out_dir)
             write_all(result.pdfs, {p.output: p.output.with_suffix(".html") for p in result.pdfs})
+    except Exception as exc:  # outside any one notebook (a failed fork, a full disk)
+        result.problems.append(f"the build stopped: {type(exc).__name__}: {exc}")
     finally:
         if bar is not None:
             bar.close()

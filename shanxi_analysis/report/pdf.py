@@ -113,6 +113,9 @@ def write_all(pdfs: list[PdfTask], htmls: dict[Path, Path], progress=None) -> No
             task.status = "built"
         except RuntimeError as exc:
             task.status, task.message = "failed", str(exc)
+        except OSError as exc:  # a full disk, a folder that cannot be written
+            task.status = "failed"
+            task.message = f"{task.output}: cannot write ({exc.strerror or exc})"
         task.seconds = time.perf_counter() - started
         if progress:
             progress(task)

@@ -17,7 +17,6 @@ import multiprocessing.connection as mp_connection
 import os
 import platform
 import re
-import shutil
 import signal
 import tempfile
 import time
@@ -396,6 +395,12 @@ def plan(
             params = {"lang": lang, "interactive": False, **extra}
             validate_parameters(nb, params)
             output = out / lang / f"{nb.page}.html"
+            clash = next((t for t in tasks if t.output == output), None)
+            if clash is not None:
+                raise ReportError(
+                    f"{nb.path.name} and {clash.notebook.path.name} would both write "
+                    f"{output.name}; give one of them another metadata 'shanxi.page'"
+                )
             key = task_key(nb, params, show_code, common)
             task = Task(nb, lang, params, output, key)
             if not force and _is_current(manifest.get(_rel(task, out)), key, output):
@@ -527,8 +532,7 @@ def run_task(task: Task, out: Path, show_code: bool, workdir: Path | None = None
             task.status = "failed"
             task.message = _failure_message(exc, task.notebook)
             if executed.exists():
-                failed_path.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(executed, failed_path)
+                atomic_write(failed_path, executed.read_bytes())
                 task.failed_notebook = failed_path
     task.seconds = time.perf_counter() - started
     return task
@@ -653,9 +657,10 @@ def execute(
                     _receive(conn, running, progress)
                 now = time.monotonic()
                 for conn, (task, proc, started, cell) in list(running.items()):
-                    if now - started > timeout:
+                    if now - started > timeout and not conn.poll():  # not if it is done
                         proc.kill()
                         proc.join()
+                        _remove_partial(task)
                         _finish_failed(
                             task,
                             f"stopped after the time limit of {timeout:g} s (--timeout)"
@@ -669,9 +674,17 @@ def execute(
         except BaseException:
             for _conn, (_task, proc, *_rest) in running.items():
                 proc.kill()
-            for _conn, (_task, proc, *_rest) in running.items():
+            for _conn, (task, proc, *_rest) in running.items():
                 proc.join()
+                _remove_partial(task)
             raise
+
+
+def _remove_partial(task: Task) -> None:
+    """Remove the temporary file a killed report process may have left beside its page
+    (``atomic_write`` names it ``.<page>.<random>.tmp``); the page itself is untouched."""
+    for partial in task.output.parent.glob(f".{task.output.name}.*.tmp"):
+        partial.unlink(missing_ok=True)
 
 
 def _receive(conn, running: dict, progress) -> None:
@@ -731,6 +744,8 @@ def save_manifest(tasks: list, out: Path) -> None:
     manifest = _read_manifest(out)
     for t in tasks:
         rel = _rel(t, out)
+        if t.status == "skipped" and not t.message and rel in manifest:
+            continue  # current, and plan() has just checked its hash
         if t.status in ("built", "skipped") and not t.message:
             manifest[rel] = {"key": t.key, "sha256": _file_sha256(t.output)}
         else:  # failed, or a PDF not made for want of Chromium
