@@ -75,18 +75,6 @@ def candidates_csv(candidates: list[dict]) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
-def _csv_append(path: Path, row: dict) -> bytes:
-    data = path.read_bytes()
-    header = next(csv.reader(io.StringIO(data.decode("utf-8"))))
-    buf = io.StringIO()
-    csv.DictWriter(buf, fieldnames=header, lineterminator="\n").writerow(
-        {k: row.get(k, "") for k in header}
-    )
-    if not data.endswith(b"\n"):
-        data += b"\n"
-    return data + buf.getvalue().encode("utf-8")
-
-
 def register(path: str | Path, source: dict, candidates: list[dict]) -> Path:
     """Copy an article into ``data/raw/`` unchanged, append its registry row and write its
     review file. Refuses an existing raw file name or source id; returns the review file."""
@@ -117,7 +105,7 @@ def register(path: str | Path, source: dict, candidates: list[dict]) -> Path:
     row = {k: source.get(k, "") for k in sources.REGISTRY_COLUMNS}
     if source.get("url"):
         row["published_basis"] = f"{row['published_basis']}; URL {source['url']}"
-    registry_bytes = _csv_append(paths.sources_csv(), row)
+    registry_bytes = _append_bytes(paths.sources_csv().read_bytes(), row)
     atomic_write(target, Path(path).read_bytes())
     try:
         atomic_write(review, candidates_csv(candidates))
@@ -294,8 +282,7 @@ def apply(source_id: str) -> dict[str, int]:
     for key, rel in _TABLES.items():
         content = (data / rel).read_bytes()
         for row in new[key]:
-            tmp = data / rel
-            content = _append_bytes(content, tmp, row)
+            content = _append_bytes(content, row)
         blobs[rel] = content
     with tempfile.TemporaryDirectory(prefix="shanxi-review-") as tmp:
         copy = Path(tmp) / "data"
@@ -324,7 +311,8 @@ def apply(source_id: str) -> dict[str, int]:
     return {k: len(v) for k, v in new.items()}
 
 
-def _append_bytes(content: bytes, path: Path, row: dict) -> bytes:
+def _append_bytes(content: bytes, row: dict) -> bytes:
+    """Return a CSV file's bytes with ``row`` appended in the order of its header."""
     header = next(csv.reader(io.StringIO(content.decode("utf-8"))))
     buf = io.StringIO()
     csv.DictWriter(buf, fieldnames=header, lineterminator="\n").writerow(
