@@ -172,14 +172,75 @@ function scaleDown(el) {
 }
 """
 
+_PACKED_LOADER = """
+(function(){
+  var mods = window.sxModules = window.sxModules || {};
+  if (mods[NAME] || !window.DecompressionStream) return;
+  function inflate(b64) {
+    var bytes = Uint8Array.from(atob(b64), function(c){ return c.charCodeAt(0); });
+    var gz = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+    return new Response(gz).text();
+  }
+  mods[NAME] = Promise.all([inflate(JS), CSS ? inflate(CSS) : '']).then(function(text){
+    if (text[1]) {
+      var style = document.createElement('style');
+      style.textContent = text[1];
+      document.head.appendChild(style);
+    }
+    if (!MODULE) {
+      var el = document.createElement('script');
+      el.textContent = text[0];
+      document.head.appendChild(el);
+      return window;
+    }
+    var url = URL.createObjectURL(new Blob([text[0]], {type: 'text/javascript'}));
+    return import(url).finally(function(){ URL.revokeObjectURL(url); });
+  });
+  mods[NAME].catch(function(e){ console.error('could not load ' + NAME + ': ' + e); });
+})();
+"""
+
+
+def _packed(data: bytes) -> str:
+    """``data`` gzip-compressed (no timestamp: the same bytes every time), in base64."""
+    import base64
+    import gzip
+
+    return base64.b64encode(gzip.compress(data, compresslevel=9, mtime=0)).decode("ascii")
+
+
+def packed_library(name: str, js: bytes, css: bytes = b"", *, module: bool = True) -> str:
+    """Return one ``<script>`` element that carries a library (an ES module, or with
+    ``module=False`` a classic script) and its style sheet gzip-compressed, and, once per
+    page, inflates them in the browser (``DecompressionStream``), adds the style and runs
+    the code (a module is imported from a ``blob:`` URL). ``window.sxModules[name]`` holds
+    the promise of the module (of ``window`` for a classic script); where the browser
+    cannot inflate, it stays unset and the page keeps what it shows without the library.
+    Nothing is fetched, and a page rebuilds byte for byte.
+
+    >>> html = packed_library("demo", b"export const a = '</script>';")
+    >>> html.count("<script"), "</script>'" in html
+    (1, False)
+    """
+    code = (
+        f"var NAME = {json_for_script(name)}, MODULE = {json_for_script(module)},"
+        f" JS = {json_for_script(_packed(js))},"
+        f" CSS = {json_for_script(_packed(css) if css else '')};" + _PACKED_LOADER
+    )
+    return script("(function(){" + code + "})();")
+
+
+VEGA_LIBRARY = "vega"
+"""The name of the Vega libraries in ``window.sxModules``."""
 VEGA_ELEMENT_PREFIX = "sx-vega-"
 """Every chart's element id starts with this; a page's ids are made sequential afterwards."""
 
 
 def vega_libraries(bundle: str, versions: dict[str, str] | None = None) -> str:
-    """Return one ``<script>`` element that defines Vega, Vega-Lite and vega-embed as page
-    globals from vl-convert's bundle (wrapped in a function: it declares top-level
-    constants).
+    """Return one ``<script>`` element that carries Vega, Vega-Lite and vega-embed
+    (vl-convert's bundle, wrapped in a function: it declares top-level constants), packed
+    by :func:`packed_library` as ``window.sxModules.vega``: once inflated, they are page
+    globals, and :func:`vega_embed` draws its chart then.
 
     ``versions`` (``vega_version``, ``vegalite_version``, ``vegaembed_version``) goes into
     ``VEGA_DEBUG``, so that an Altair snippet on the same page finds the libraries and loads
@@ -187,13 +248,13 @@ def vega_libraries(bundle: str, versions: dict[str, str] | None = None) -> str:
     """
     code = (
         f"var VEGA_DEBUG = {json_for_script(versions or {}, sort_keys=True)};\n"
-        f"(function(){{\n{js_for_script(bundle)}\n}})();\n"
+        f"(function(){{\n{bundle}\n}})();\n"
         "if (typeof define === 'function' && define.amd) {"
         " define('vega', [], function(){ return window.vega; });"
         " define('vega-lite', [], function(){ return window.vegaLite; });"
         " define('vega-embed', [], function(){ return window.vegaEmbed; }); }\n"
     )
-    return script(code)
+    return packed_library(VEGA_LIBRARY, code.encode("utf-8"), module=False)
 
 
 def vega_embed(spec: dict, *, options: dict | None = None, element_id: str | None = None) -> str:
@@ -219,13 +280,16 @@ def vega_embed(spec: dict, *, options: dict | None = None, element_id: str | Non
         f"var el = document.getElementById({json_for_script(element_id)});"
         f"var spec = JSON.parse(document.getElementById({json_for_script(element_id + '-spec')})"
         ".textContent);"
-        "if (typeof window.vegaEmbed !== 'function') {"
-        " el.textContent = 'Chart not drawn: the Vega libraries are missing from this page.';"
-        " return; }"
         f"{_FIT_TO_COLUMN}"
-        f"window.vegaEmbed(el, fit(spec, el), {opts})"
-        ".then(function(r){ scaleDown(el); })"
-        ".catch(function(e){ el.textContent = 'Chart not drawn: ' + e; console.error(e); });"
+        f"var ready = (window.sxModules || {{}})[{json_for_script(VEGA_LIBRARY)}];"
+        "(ready || Promise.resolve()).then(function(){"
+        "if (typeof window.vegaEmbed !== 'function') {"
+        " el.textContent = 'Chart not drawn: the Vega libraries are missing from this page'"
+        " + (window.DecompressionStream ? '.' : ' (this browser cannot unpack them).');"
+        " return; }"
+        f"return window.vegaEmbed(el, fit(spec, el), {opts})"
+        ".then(function(r){ scaleDown(el); });"
+        "}).catch(function(e){ el.textContent = 'Chart not drawn: ' + e; console.error(e); });"
         "})();"
     )
     return (

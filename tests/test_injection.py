@@ -65,7 +65,8 @@ def hostile_data(target: Path, text: str) -> Path:
 SCRIPT_ELEMENT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", flags=re.S | re.I)
 # The only scripts our writers make (htmlsafe): the libraries, a chart's JSON, its call.
 KNOWN_SCRIPTS = (
-    (('type="text/javascript"',), "var VEGA_DEBUG = "),
+    (('type="text/javascript"',), "(function(){var NAME = "),  # packed libraries
+    (('type="text/javascript"',), "(function(){var ID = "),  # the fact table's set-up
     (('type="text/javascript"',), "if (typeof window.vegaEmbed === 'undefined')"),
     (('type="text/javascript"',), "(function(){var el = document.getElementById("),
     (('type="text/javascript"',), "\n(function(){\n  var KEY = 'shanxi-analysis-lang';"),
