@@ -586,6 +586,24 @@ def cite(fact_id: str) -> Citation:
     )
 
 
+def source_names(lang: str = "zh") -> dict[str, str]:
+    """Return each source's short name (publisher and date) in ``lang``, by ``source_id``.
+
+    >>> source_names("en")["liaowang-2021"]
+    'Liaowang Newsweekly, 2021-11-27'
+    """
+    check_lang(lang)
+    reg = _table("sources").set_index("source_id")
+    return {
+        sid: (
+            f"{r['publisher_zh'].split('（')[0]} {r['published']}"
+            if lang == "zh"
+            else f"{r['publisher_en'].split(' (')[0]}, {r['published']}"
+        )
+        for sid, r in reg.iterrows()
+    }
+
+
 def citation_line(source_ids, lang: str = "zh") -> str:
     """Return the "来源：…" / "Source: …" line for the sources of the rows a chart plots."""
     check_lang(lang)

@@ -155,7 +155,8 @@ class Page:
 
     def explore(self) -> None:
         """Interactive mode: the indicator explorer and the fact browser of the theme.
-        Batch mode: the same facts as a static table, with no widget output."""
+        Batch mode: the same facts as a table a reader searches, filters, sorts and pages
+        through in the page itself (:func:`shanxi_analysis.facttable.fact_table`)."""
         from . import widgets
 
         theme = None if self.theme == "overview" else self.theme  # the overview shows all
@@ -166,10 +167,10 @@ class Page:
             _display(widgets.IndicatorExplorer(switch, theme=theme))
             _display(widgets.FactBrowser(switch, theme=theme))
             return
-        from IPython.display import HTML
+        from . import facttable
 
         self._use(facts["fact_id"].tolist())  # each row links to its entry under Sources
-        _display(HTML(widgets.facts_html(facts, self.lang)))
+        _display(facttable.fact_table(facts, lang=self.lang))
 
     def indicators(self) -> None:
         """Display every indicator with data, grouped by theme: its name, definition, the

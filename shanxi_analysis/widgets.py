@@ -22,7 +22,7 @@ import altair as alt
 import ipywidgets as w
 import pandas as pd
 
-from . import charts, datasets, derived, story
+from . import charts, datasets, derived, facttable, story
 from .charts import _base as chart_kit  # shared tooltip/scale helpers of the chart layer
 from .charts.reform import PARAM_MONTHS, PARAM_PRINCIPAL, PARAM_RATE
 
@@ -97,31 +97,8 @@ def _quote_html(quote: str) -> str:
 
 
 def facts_html(df: pd.DataFrame, lang: str, *, limit: int | None = None) -> str:
-    """Return an HTML table of facts: indicator and entity, figure (with its qualifier:
-    "不足 30%") and period, quote (in English: the translation, then the original), id."""
-    rows = []
-    for r in (df if limit is None else df.head(limit)).itertuples():
-        quote = (
-            _quote_html(r.quote)
-            if lang == "zh"
-            else f"{_quote_html(r.quote_en)}<br><small>{html.escape(r.quote)}</small>"
-        )
-        rows.append(
-            f"<tr><td>{html.escape(str(r.indicator))}<br><small>{html.escape(str(r.entity))}"
-            f"</small></td><td><b>{html.escape(story.figure(r.fact_id, lang))}</b><br>"
-            f"<small>{html.escape(story.period_text(r.period, lang))}</small></td>"
-            f'<td>{quote}</td><td><a href="#fact-{html.escape(r.fact_id)}">'
-            f"<code>{html.escape(r.fact_id)}</code></a></td></tr>"
-        )
-    head = (
-        "<th>指标</th><th>数值</th><th>原文</th><th>编号</th>"
-        if lang == "zh"
-        else "<th>Indicator</th><th>Figure</th><th>Quote</th><th>Id</th>"
-    )
-    return (
-        f'<table class="sx-facts"><thead><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table>"
-    )
+    """Return an HTML table of facts (:func:`shanxi_analysis.facttable.table`)."""
+    return facttable.table(df, lang, limit=limit)
 
 
 def _debounce(owner: Any, action: Callable[[], None], delay: float) -> None:

@@ -51,7 +51,8 @@ def launch():
 
 
 def open_page(browser, path: Path, *, width: int = 1100, wait_ms: int = 30_000) -> Visit:
-    """Open ``path``, wait until every chart is drawn (or says it was not), and return what
+    """Open ``path``, wait until every chart is drawn (or says it was not) and every fact
+    table is searchable, and return what
     the page did. Dialogs are dismissed and recorded."""
     visit = Visit()
     page = browser.new_page(viewport={"width": width, "height": 900})
@@ -70,6 +71,8 @@ def open_page(browser, path: Path, *, width: int = 1100, wait_ms: int = 30_000) 
         settled = (
             "[...document.querySelectorAll('.sx-chart')].every(e =>"
             " e.querySelector('canvas, svg.marks') || e.textContent.startsWith('Chart not drawn'))"
+            " && [...document.querySelectorAll('.sx-facttable')]"
+            ".every(t => t.classList.contains('sx-ready'))"  # fact tables set up too
         )
         page.wait_for_function(settled, timeout=wait_ms)
         visit.drawn = page.evaluate(

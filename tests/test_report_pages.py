@@ -12,6 +12,7 @@ import shutil
 import subprocess
 
 import pytest
+from bs4 import BeautifulSoup
 from chromium import launch, open_page
 
 from shanxi_analysis import report
@@ -91,6 +92,16 @@ def test_pdf_has_the_text_every_chart_and_embedded_fonts(pdfs, lang):
     for title in titles:  # each chart was drawn: its title is in the PDF, as text
         first = title[0] if isinstance(title, list) else title
         assert re.sub(r"\s+", "", first)[:12] in folded, first
+    # The fact table prints whole (the page shows ten rows at a time): one row per fact,
+    # each naming its source, between the table's heading and the next one.
+    soup = BeautifulSoup(page, "html.parser")
+    table = soup.select_one("table.sx-facts")
+    rows = table.select("tbody tr")
+    assert len(rows) > 10
+    heading = table.find_previous("h2").get_text(strip=True)
+    after = table.find_next("h2").get_text(strip=True)
+    part = text.split(heading, 1)[1].split(after, 1)[0]
+    assert part.count({"zh": "瞭望", "en": "Liaowang"}[lang]) == len(rows)
     fonts = subprocess.run(
         [_poppler("pdffonts"), str(pdf)], capture_output=True, text=True, check=True
     ).stdout.splitlines()[2:]
@@ -166,7 +177,6 @@ def test_the_other_language_link_lands_on_the_same_section(browser, built_report
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_each_fact_is_in_the_sources_once_and_charts_and_rows_link_to_it(built_reports, lang):
-    from bs4 import BeautifulSoup
 
     for path in sorted((built_reports / lang).glob("*.html")):
         soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
@@ -253,9 +263,14 @@ def test_a_keyboard_reaches_every_control(browser, built_reports, name):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto((built_reports / name).as_uri())
     page.wait_for_timeout(500)
-    controls = page.evaluate(
+    page.wait_for_function(
+        "[...document.querySelectorAll('.sx-facttable')]"
+        ".every(t => t.classList.contains('sx-ready'))"
+    )
+    controls = page.evaluate(  # all but what is off now (the fact table's "previous" on page 1)
         "[...document.querySelectorAll('a[href], button, select, input, summary')]"
-        ".filter(e => e.getClientRects().length && !e.closest('[hidden]'))"
+        ".filter(e => e.getClientRects().length && !e.closest('[hidden]')"
+        " && !e.disabled && !e.classList.contains('disabled'))"
         ".map((e, i) => { e.dataset.sxControl = i; return e.outerHTML.slice(0, 100); })"
     )
     assert controls
@@ -298,4 +313,55 @@ def test_the_indicator_page_finds_indicators_without_a_kernel(browser, built_rep
     # Every theme page links to it.
     theme_page = (built_reports / lang / "01-coal-energy.html").read_text(encoding="utf-8")
     assert 'href="indicators.html"' in theme_page
+    page.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_fact_table_searches_filters_sorts_pages_and_links_to_sources(
+    browser, built_reports, width
+):
+    from shanxi_analysis import datasets
+
+    facts = datasets.facts("en")
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto((built_reports / "en" / "00-overview.html").as_uri())
+    page.wait_for_function("document.querySelector('.sx-facttable.sx-ready')")
+    table = "table.sx-facts tbody tr"
+
+    def rows() -> list[dict]:
+        return page.eval_on_selector_all(
+            table, "rs => rs.map(r => ({...r.dataset, text: r.innerText}))"
+        )
+
+    assert len(rows()) == 10  # a page of ten
+    assert page.inner_text(".dt-info") == f"1–10 of {len(facts)} facts"
+    page.fill(".dt-search input", "hydrogen")
+    page.wait_for_timeout(300)
+    found = rows()
+    assert 0 < len(found) < 10 and all("hydrogen" in r["text"].lower() for r in found)
+    page.fill(".dt-search input", "")
+    for menu, column in (("kind", "kind"), ("theme", "theme"), ("source", "source_id")):
+        value = facts[column].value_counts().index[-1]  # the rarest, to see a change
+        page.select_option(f"select[data-filter={menu}]", value)
+        page.wait_for_timeout(200)
+        found = rows()
+        expected = (facts[column] == value).sum()
+        assert len(found) == min(expected, 10) and all(r[menu] == value for r in found)
+        assert f"of {expected} facts" in page.inner_text(".dt-info")
+        page.select_option(f"select[data-filter={menu}]", "")
+    page.select_option("select[data-filter=period]", "2020")
+    page.wait_for_timeout(200)
+    assert {r["period"] for r in rows()} == {"2020"}
+    page.select_option("select[data-filter=period]", "")
+    page.select_option(".dt-length select", "-1")  # every row on one page
+    page.click("table.sx-facts thead th:nth-child(2)")  # sort by period
+    page.wait_for_timeout(200)
+    periods = [r.get("period", "") for r in rows()]  # facts with no period come first
+    assert len(periods) == len(facts) and periods == sorted(periods)
+    assert periods != [p or "" for p in facts["period"]]  # the order changed
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    link = page.eval_on_selector(f"{table} td a", "a => a.getAttribute('href')")
+    page.click(f"{table} td a")
+    assert page.evaluate("location.hash") == link
+    assert page.evaluate(f"document.getElementById({link[1:]!r}) !== null")
     page.close()

@@ -14,7 +14,7 @@ FACTS = datasets.facts("zh")
 
 
 def _rows(html: str) -> int:
-    return html.count("<tr>") - 1  # minus the header row
+    return html.count("<tr") - 1  # minus the header row
 
 
 def _dataset(spec: dict) -> list[dict]:

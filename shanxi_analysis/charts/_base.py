@@ -362,15 +362,7 @@ def with_plot_columns(df: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def source_names(lang: str) -> dict[str, str]:
     """Return each source's short name (publisher and date) in ``lang``, by ``source_id``."""
-    reg = datasets.sources(lang).set_index("source_id")
-    return {
-        sid: (
-            f"{r['publisher_zh'].split('（')[0]} {r['published']}"
-            if lang == "zh"
-            else f"{r['publisher_en'].split(' (')[0]}, {r['published']}"
-        )
-        for sid, r in reg.iterrows()
-    }
+    return datasets.source_names(lang)
 
 
 def tooltips(lang: str, *fields: tuple[str, str, str]) -> list[alt.Tooltip]:

@@ -41,6 +41,7 @@ VERSIONED = (
     "nbformat",
     "ipython",
     "beautifulsoup4",
+    "itables",  # the fact table's DataTables bundle is inlined in the pages
 )
 PARAMETER_VALUES = {"lang": LANGS, "interactive": (True, False)}
 BUILD_PARAMETERS = {
@@ -454,9 +455,10 @@ def _warm_up(bootstrap: str) -> None:
     import pandas
     import papermill  # noqa: F401
 
-    from .. import charts, checks, datasets  # noqa: F401
+    from .. import charts, checks, datasets, facttable  # noqa: F401
     from . import engine, html
 
+    facttable.library()  # DataTables, compressed once for every page with a fact table
     engine.register()
     engine.fresh_namespace()  # builds the IPython shell
     # Altair compiles its JSON-schema validator on the first chart it checks (about a

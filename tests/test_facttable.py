@@ -1,0 +1,100 @@
+"""The searchable fact table: the same HTML in reports and in JupyterLab, for the package's
+facts and for a table of one's own. (Its behaviour in a browser is tested in
+test_report_pages.py; here, what it writes.)"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from bs4 import BeautifulSoup
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pagetools import libraries
+
+from shanxi_analysis import datasets, facttable
+
+# A table typed by hand, as a user would: fictional figures, not from any article.
+OWN = pd.DataFrame(
+    {
+        "fact_id": ["my-1", "my-2", "my-3"],
+        "indicator": ["Bike lanes", "Bike lanes", "Parks"],
+        "entity": ["Example City", "Example City", "Example Town"],
+        "period": ["2023", "2024", None],
+        "base_value": [12.0, 15.5, 3.0],
+        "base_unit": ["km", "km", "item"],
+        "qualifier": ["none", "more_than", "none"],
+        "quote": ["fictional: 12 km", "fictional: over 15.5 km", "fictional: three parks"],
+        "source_id": ["my-notes", "my-notes", "town-paper"],
+        "kind": ["actual", "actual", "plan"],
+    }
+)
+
+
+def _soup(html: str) -> BeautifulSoup:
+    return BeautifulSoup(html, "html.parser")
+
+
+def test_a_table_of_ones_own_lists_every_row_with_its_filters():
+    t = facttable.fact_table(OWN, lang="en")
+    soup = _soup(t.html)
+    rows = soup.select("table.sx-facts tbody tr")
+    assert [r["data-source"] for r in rows] == ["my-notes", "my-notes", "town-paper"]
+    assert [r.get("data-period") for r in rows] == ["2023", "2024", None]
+    assert rows[0].td.get_text(" ", strip=True) == "Bike lanes Example City"
+    assert rows[1].select_one("a")["href"] == "#fact-my-2"
+    assert rows[1].select_one("a").get_text() == "more than 15.5 km"
+    menus = {s["data-filter"]: [o["value"] for o in s.find_all("option")] for s in soup("select")}
+    # a menu for each filter with two values or more: no theme column here, one kind each
+    assert menus == {
+        "source": ["", "my-notes", "town-paper"],
+        "kind": ["", "actual", "plan"],
+        "period": ["", "2023", "2024"],
+    }
+    assert [th.get_text() for th in soup.select("thead th")] == [
+        "Indicator", "Period", "Figure", "Quote", "Source"
+    ]  # fmt: skip
+    assert "DataTable" in libraries(t.html)["datatables"]  # the library travels with it
+
+
+def test_the_packages_facts_of_a_theme_in_chinese():
+    facts = datasets.facts("zh", theme="coal_energy")
+    soup = _soup(facttable.fact_table(lang="zh", theme="coal_energy").html)
+    rows = soup.select("table.sx-facts tbody tr")
+    assert len(rows) == len(facts) and {r["data-theme"] for r in rows} == {"coal_energy"}
+    assert soup.select_one("thead th").get_text() == "指标"
+    assert all(
+        r.select_one("a")["href"] == f"#fact-{f}" for r, f in zip(rows, facts.fact_id, strict=True)
+    )
+
+
+def test_same_table_same_bytes_and_two_displays_two_ids():
+    a, b = facttable.fact_table(OWN, lang="zh"), facttable.fact_table(OWN, lang="zh")
+    ids = [_soup(t.html).select_one(".sx-facttable")["id"] for t in (a, b)]
+    assert ids[0] != ids[1] and ids[0].rsplit("-", 1)[0] == ids[1].rsplit("-", 1)[0]
+    assert a.html.replace(ids[0], "") == b.html.replace(ids[1], "")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"data": OWN.drop(columns=["entity", "base_unit"])}, "no column(s) entity, base_unit"),
+        ({"lang": "fr"}, "fr"),
+        ({"page_length": 0}, "page_length=0"),
+    ],
+)
+def test_bad_input_is_named(kwargs, message):
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        facttable.fact_table(**{"data": OWN, **kwargs})
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.text(min_size=1, max_size=30), min_size=1, max_size=5))
+def test_any_text_stays_text(texts):
+    df = pd.concat([OWN.iloc[[0]]] * len(texts), ignore_index=True)
+    df["quote"], df["indicator"], df["source_id"] = texts, texts, texts
+    df["fact_id"] = [f"f{i}" for i in range(len(texts))]
+    soup = _soup(facttable.table(df, "zh"))
+    rows = soup.select("tbody tr")
+    assert [r.find_all("td")[3].get_text() for r in rows] == texts
+    assert [r["data-source"] for r in rows] == texts
+    assert soup.find("script") is None
