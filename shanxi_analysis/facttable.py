@@ -25,12 +25,15 @@ from . import datasets, formatting, htmlsafe
 MODULE = "datatables"
 """The name the library has on the page (``window.sxModules.datatables``)."""
 
-COLUMNS = ("fact_id", "indicator", "entity", "period", "base_value", "base_unit", "qualifier")
-"""Columns a DataFrame needs; ``quote``, ``quote_en``, ``source_id``, ``kind``, ``theme``,
-``value`` and ``unit`` are used where present."""
-
 FILTERS = ("theme", "source_id", "kind", "period")
 """The columns a reader filters by, in the order of their menus."""
+
+COLUMNS = ("indicator_id", "entity_id", "period", "base_value", "base_unit", "qualifier")
+"""Columns a DataFrame needs (as for the chart types). Used where present: ``indicator`` and
+``entity`` (names; else the ids), ``fact_id`` (the link to the sources section), ``quote``,
+``quote_en``, ``source_id``, ``kind``, ``theme``, ``value``, ``unit`` and ``span``."""
+
+OPTIONAL = ("fact_id", "indicator", "entity", "quote", "quote_en", *FILTERS)
 
 _made: dict[str, int] = {}
 """How many tables of each content this process made (their element ids differ)."""
@@ -70,6 +73,10 @@ _STYLE = """
 .sx-facttable:not(.sx-ready) .sx-ft-filters { display: none; }
 .sx-facttable .sx-ft-scroll { overflow-x: auto; }
 .sx-facttable table { width: 100%; }
+.sx-facttable table.sx-facts th, .sx-facttable table.sx-facts td
+  { text-align: left; vertical-align: top; }
+.sx-facttable table.sx-facts th:nth-child(3), .sx-facttable table.sx-facts td:nth-child(3)
+  { text-align: right; }
 .sx-facttable td small { color: #5c5c5c; }
 @media print { .sx-facttable .sx-ft-filters, .sx-facttable .dt-layout-row:not(.dt-layout-table)
   { display: none; } }
@@ -152,7 +159,8 @@ def _labels(df: pd.DataFrame, lang: str) -> dict[str, dict[str, str]]:
 def table(df: pd.DataFrame, lang: str, *, limit: int | None = None) -> str:
     """Return the facts in ``df`` as a plain HTML table: indicator and entity, period,
     figure (with its qualifier: "不足 30%"), quote (in English: the translation, then the
-    original) and source. Each figure links to ``#fact-<fact_id>``; each row carries its
+    original) and source. Each figure links to ``#fact-<fact_id>`` (where the data has fact
+    ids: a report's sources section has these anchors); each row carries its
     theme, source, kind and period for the filters of :func:`fact_table`."""
     datasets.check_lang(lang)
     missing = [c for c in COLUMNS if c not in df.columns]
@@ -161,14 +169,16 @@ def table(df: pd.DataFrame, lang: str, *, limit: int | None = None) -> str:
             f"fact table: the data has no column(s) {', '.join(missing)}; "
             f"expected at least {', '.join(COLUMNS)}"
         )
-    df = df.assign(**{c: df[c] if c in df.columns else None for c in (*FILTERS, "quote_en")})
-    if "quote" not in df.columns:
-        df = df.assign(quote="")
+    df = df.assign(**{c: df[c] if c in df.columns else None for c in OPTIONAL})
+    df = df.assign(
+        indicator=df["indicator"].fillna(df["indicator_id"]),
+        entity=df["entity"].fillna(df["entity_id"]),
+    )
     labels = _labels(df, lang)
     rows = []
     shown_rows = df if limit is None else df.head(limit)
     for r in shown_rows.astype(object).where(shown_rows.notna(), None).to_dict("records"):
-        quote = str(r["quote"] or "")
+        quote = r["quote"] or ""
         shown = (
             html.escape(quote)
             if lang == "zh" or not r["quote_en"]
@@ -179,7 +189,10 @@ def table(df: pd.DataFrame, lang: str, *, limit: int | None = None) -> str:
             for k in FILTERS
             if r[k] is not None
         )
-        fid = html.escape(str(r["fact_id"]))
+        fid = html.escape(str(r["fact_id"] or ""))
+        figure = html.escape(formatting.fact_figure(r, lang, "prose"))
+        if fid:
+            figure = f'<a href="#fact-{fid}" title="{fid}">{figure}</a>'
         source = labels["source_id"].get(r["source_id"], "")
         kind = labels["kind"].get(r["kind"], "")
         period = r["period"] or ""
@@ -189,8 +202,7 @@ def table(df: pd.DataFrame, lang: str, *, limit: int | None = None) -> str:
             f"<small>{html.escape(str(r['entity']))}</small></td>"
             f'<td data-order="{html.escape(str(period))}">'
             f"{html.escape(formatting.period(period, lang))}</td>"
-            f'<td data-order="{order}"><a href="#fact-{fid}" title="{fid}">'
-            f"{html.escape(formatting.fact_figure(r, lang, 'prose'))}</a></td>"
+            f'<td data-order="{order}">{figure}</td>'
             f"<td>{shown}</td><td>{html.escape(source)}<br><small>{html.escape(kind)}</small></td>"
             "</tr>"
         )

@@ -119,9 +119,18 @@ def _debounce(owner: Any, action: Callable[[], None], delay: float) -> None:
 # ---------------------------------------------------------------- the fact browser
 
 
+ORDERS = {  # FactBrowser's sort orders: value -> (zh, en)
+    "": ("原文顺序", "As in the sources"),
+    "period": ("时期（从早到晚）", "Period, earliest first"),
+    "-period": ("时期（从晚到早）", "Period, latest first"),
+    "indicator": ("指标", "Indicator"),
+}
+
+
 class FactBrowser(_Explorer):
     """Search the facts as you type (in the quote, translation, indicator, entity or id), by
-    theme, source and kind; the table shows each match with its figure and quote."""
+    theme, source, kind and period, sorted as chosen; the table shows a page of matches at a
+    time (or all of them), each with its figure and quote."""
 
     NAME = ("事实检索", "Fact browser")
 
@@ -135,14 +144,21 @@ class FactBrowser(_Explorer):
         self.theme = w.Dropdown()
         self.source = w.Dropdown()
         self.kind = w.Dropdown()
+        self.period = w.Dropdown()
+        self.order = w.Dropdown()
         self.count = w.HTML()
+        self.page = 0
+        self.previous = w.Button(icon="chevron-left", layout=w.Layout(width="3em"))
+        self.next = w.Button(icon="chevron-right", layout=w.Layout(width="3em"))
         self.more = w.Button()
         self.table = w.HTML()
         self._pending = None
         self._relabel(theme=theme or ALL)
-        for control in (self.theme, self.source, self.kind):
-            control.observe(self._refresh, names="value")
+        for control in (self.theme, self.source, self.kind, self.period, self.order):
+            control.observe(self._on_filter, names="value")
         self.search.observe(self._on_typing, names="value")
+        self.previous.on_click(lambda _b: self._turn(-1))
+        self.next.on_click(lambda _b: self._turn(1))
         self.more.on_click(self._toggle_all)
         self.lang.observe(self._on_lang, names="value")
         head = [self.lang] if own_switch else []
@@ -151,7 +167,8 @@ class FactBrowser(_Explorer):
                 *head,
                 w.HBox([self.search, self.theme]),
                 w.HBox([self.source, self.kind]),
-                w.HBox([self.count, self.more]),
+                w.HBox([self.period, self.order]),
+                w.HBox([self.count, self.previous, self.next, self.more]),
                 self.table,
             ]
         )
@@ -179,16 +196,39 @@ class FactBrowser(_Explorer):
             (v[li], k) for k, v in datasets.KIND_LABELS.items()
         ]
         self.kind.value = kind if kind in datasets.KIND_LABELS else ALL
+        period = self.period.value
+        periods = sorted(datasets.facts(lang)["period"].dropna().unique())
+        self.period.description = _tr(lang, "时期", "Period")
+        self.period.options = [(everything, ALL)] + [
+            (story.period_text(p, lang), p) for p in periods
+        ]
+        self.period.value = period if period in periods else ALL
+        order = self.order.value
+        self.order.description = _tr(lang, "排序", "Sort")
+        self.order.options = [(v[li], k) for k, v in ORDERS.items()]
+        self.order.value = order if order in ORDERS else ""
+        self.previous.tooltip = _tr(lang, "上一页", "Previous page")
+        self.next.tooltip = _tr(lang, "下一页", "Next page")
 
     def _on_lang(self, _change=None) -> None:
         self._relabel()
         self._refresh()
 
+    def _on_filter(self, _change=None) -> None:
+        self.page = 0  # new matches: back to their first page
+        self._refresh()
+
     def _on_typing(self, _change=None) -> None:
+        self.page = 0
         _debounce(self, self._refresh, SEARCH_DELAY)
+
+    def _turn(self, step: int) -> None:
+        self.page += step  # kept within the pages by _refresh
+        self._refresh()
 
     def _toggle_all(self, _button=None) -> None:
         self.show_all = not self.show_all
+        self.page = 0
         self._refresh()
 
     def results(self) -> pd.DataFrame:
@@ -201,6 +241,8 @@ class FactBrowser(_Explorer):
             df = df[df["source_id"] == self.source.value]
         if self.kind.value:
             df = df[df["kind"] == self.kind.value]
+        if self.period.value:
+            df = df[df["period"] == self.period.value]
         words = self.search.value.strip().lower().split()
         if words:
             haystack = (
@@ -216,6 +258,14 @@ class FactBrowser(_Explorer):
             )
             for word in words:
                 df = df[haystack.loc[df.index].str.contains(word, regex=False)]
+        if self.order.value:  # a stable sort: ties keep the order of the sources
+            key = self.order.value.lstrip("-")
+            df = df.sort_values(
+                key,
+                ascending=not self.order.value.startswith("-"),
+                kind="stable",
+                na_position="last",
+            )
         return df.reset_index(drop=True)
 
     def _filters_text(self) -> str:
@@ -223,7 +273,7 @@ class FactBrowser(_Explorer):
         parts = []
         if self.search.value.strip():
             parts.append(_tr(self.lang.value, "搜索", "search") + f" “{self.search.value.strip()}”")
-        for control in (self.theme, self.source, self.kind):
+        for control in (self.theme, self.source, self.kind, self.period):
             if control.value:
                 label = dict((v, k) for k, v in control.options)[control.value]
                 parts.append(f"{control.description}: {label}")
@@ -233,7 +283,10 @@ class FactBrowser(_Explorer):
         lang = self.lang.value
         df = self.results()
         n, total = len(df), len(datasets.facts(lang))
-        shown = n if self.show_all else min(n, self.limit)
+        pages = 1 if self.show_all else max(1, math.ceil(n / self.limit))
+        self.page = min(max(self.page, 0), pages - 1)
+        first = 0 if self.show_all else self.page * self.limit
+        shown = n if self.show_all else min(n - first, self.limit)
         if n == 0:
             self.count.value = _tr(lang, f"共 {total} 条事实，", f"Of {total} facts, ") + _tr(
                 lang, "没有符合条件的。", "none matches."
@@ -252,22 +305,27 @@ class FactBrowser(_Explorer):
             )
         else:
             if shown < n:
+                span = f"{first + 1}–{first + shown}"
                 counted = _tr(
                     lang,
-                    f"显示 <b>{shown}</b> / {n} 条事实",
-                    f"Showing <b>{shown}</b> of {n} facts",
+                    f"显示第 <b>{span}</b> 条 / {n} 条事实",
+                    f"Showing <b>{span}</b> of {n} facts",
                 )
             else:
                 counted = _tr(lang, f"<b>{n}</b> 条事实", f"<b>{n}</b> facts")
             whole = _tr(lang, f"（全部 {total} 条中）", f" (of {total} in all)")
             self.count.value = counted + (whole if n < total else "")
-            self.table.value = facts_html(df, lang, limit=None if self.show_all else self.limit)
+            page = df if self.show_all else df.iloc[first : first + self.limit]
+            self.table.value = facts_html(page, lang)
         self.more.description = (
             _tr(lang, "只显示前 ", "Show the first ") + str(self.limit)
             if self.show_all
             else _tr(lang, f"显示全部 {n} 条", f"Show all {n}")
         )
         self.more.layout.display = None if n > self.limit else "none"
+        paged = pages > 1
+        self.previous.layout.display = self.next.layout.display = None if paged else "none"
+        self.previous.disabled, self.next.disabled = self.page == 0, self.page >= pages - 1
 
 
 # ---------------------------------------------------------------- the indicator explorer

@@ -20,7 +20,7 @@ import nbformat
 import nbformat.sign
 import pytest
 
-from shanxi_analysis import paths, widgets
+from shanxi_analysis import datasets, paths, widgets
 from shanxi_analysis.report.pdf import QUIET
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -284,8 +284,9 @@ def test_jupyterlab_offline_charts_small_saves_untrusted_reopen_and_no_kernel(br
             arg=[count.element_handle(), before],
             timeout=30_000,
         )
-        first = int(re.findall(r"\d+", before)[0])
-        assert 0 < int(re.findall(r"\d+", count.inner_text())[0]) < first
+        matches = re.compile(r"(\d+)\s*条事实")  # "显示第 1–40 条 / 89 条事实": 89 match
+        first = int(matches.findall(before)[0])
+        assert 0 < int(matches.findall(count.inner_text())[0]) < first
         assert page.get_by_text("Error loading script").count() == 0
         page.screenshot(path=str(SHOTS / "lab-theme-offline.png"), full_page=False)
         _save(page, theme)
@@ -350,5 +351,48 @@ def test_jupyterlab_offline_charts_small_saves_untrusted_reopen_and_no_kernel(br
             arg=[VEGA_DRAWN, reuse_charts],
             timeout=120_000,
         )
+        assert blocked == [], blocked
+        page.close()
+
+
+def test_jupyterlab_fact_table_searches_offline_and_reopens_as_a_plain_table(browser, tmp_path):
+    """An analyst's own notebook shows the searchable fact table: offline, it searches and
+    filters with no kernel round trip; a colleague opening the saved file (untrusted, no
+    kernel) sees the same facts as a plain table, not an error."""
+    root = tmp_path / "lab"
+    root.mkdir()
+    mine = root / "my-facts.ipynb"
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)"}
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            "from shanxi_analysis import facttable\n"
+            'facttable.fact_table(lang="en", theme="coal_energy")'
+        )
+    ]
+    nbformat.write(nb, mine)
+    n = len(datasets.facts("en", theme="coal_energy"))
+    with _lab(root, tmp_path / "analyst") as (base, token, _):
+        page, blocked = _offline_page(browser, base)
+        _open_notebook(page, base, token, mine.name)
+        _run_all(page)
+        page.wait_for_selector(".sx-facttable.sx-ready", timeout=120_000)
+        rows = ".sx-facttable tbody tr"
+        assert page.locator(rows).count() == 10 and f"of {n} facts" in page.inner_text(".dt-info")
+        page.locator(".dt-search input").press_sequentially("hydrogen", delay=30)
+        page.wait_for_function(
+            "([sel, n]) => document.querySelectorAll(sel).length < n", arg=[rows, 10]
+        )
+        assert all("hydrogen" in t.lower() for t in page.locator(rows).all_inner_texts())
+        page.screenshot(path=str(SHOTS / "lab-fact-table.png"), full_page=False)
+        _save(page, mine)
+        assert blocked == [], blocked
+        page.close()
+    with _lab(root, tmp_path / "colleague") as (base, token, _):
+        page, blocked = _offline_page(browser, base)
+        _open_notebook(page, base, token, mine.name)
+        page.wait_for_selector(".sx-facts tbody tr", timeout=60_000)
+        assert page.locator(".sx-facts tbody tr").count() == n  # every row, as plain HTML
+        assert page.locator(".sx-facttable.sx-ready").count() == 0  # no script ran
         assert blocked == [], blocked
         page.close()

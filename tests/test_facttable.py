@@ -17,7 +17,9 @@ from shanxi_analysis import datasets, facttable
 OWN = pd.DataFrame(
     {
         "fact_id": ["my-1", "my-2", "my-3"],
-        "indicator": ["Bike lanes", "Bike lanes", "Parks"],
+        "indicator_id": ["bike_lanes", "bike_lanes", "parks"],
+        "indicator": ["Bike lanes", "Bike lanes", None],  # no name: the id shows
+        "entity_id": ["example-city", "example-city", "example-town"],
         "entity": ["Example City", "Example City", "Example Town"],
         "period": ["2023", "2024", None],
         "base_value": [12.0, 15.5, 3.0],
@@ -43,8 +45,10 @@ def test_a_table_of_ones_own_lists_every_row_with_its_filters():
     assert rows[0].td.get_text(" ", strip=True) == "Bike lanes Example City"
     assert rows[1].select_one("a")["href"] == "#fact-my-2"
     assert rows[1].select_one("a").get_text() == "more than 15.5 km"
+    assert rows[2].td.get_text(" ", strip=True) == "parks Example Town"
+
     menus = {s["data-filter"]: [o["value"] for o in s.find_all("option")] for s in soup("select")}
-    # a menu for each filter with two values or more: no theme column here, one kind each
+    # a menu for each filter column with two values or more (no theme column here)
     assert menus == {
         "source": ["", "my-notes", "town-paper"],
         "kind": ["", "actual", "plan"],
@@ -54,6 +58,12 @@ def test_a_table_of_ones_own_lists_every_row_with_its_filters():
         "Indicator", "Period", "Figure", "Quote", "Source"
     ]  # fmt: skip
     assert "DataTable" in libraries(t.html)["datatables"]  # the library travels with it
+
+
+def test_without_fact_ids_the_figures_link_nowhere():
+    rows = _soup(facttable.table(OWN.drop(columns="fact_id"), "en")).select("tbody tr")
+    assert len(rows) == 3 and not any(r.find("a") for r in rows)
+    assert rows[0].find_all("td")[2].get_text() == "12 km"
 
 
 def test_the_packages_facts_of_a_theme_in_chinese():
@@ -77,7 +87,10 @@ def test_same_table_same_bytes_and_two_displays_two_ids():
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"data": OWN.drop(columns=["entity", "base_unit"])}, "no column(s) entity, base_unit"),
+        (
+            {"data": OWN.drop(columns=["entity_id", "base_unit"])},
+            "no column(s) entity_id, base_unit",
+        ),
         ({"lang": "fr"}, "fr"),
         ({"page_length": 0}, "page_length=0"),
     ],

@@ -260,6 +260,12 @@ def test_the_gallery_draws_every_chart_type_on_both_kinds_of_data(tmp_path, lang
         or "vegaEmbed" in o.get("data", {}).get("text/html", "")
     ]
     assert len(drawn) >= 2 * len(charts.CHART_TYPES)
+    tables = [  # the searchable fact table, of the package's facts and of the own table
+        o["data"]["text/html"]
+        for o in outputs
+        if 'class="sx-facttable"' in o.get("data", {}).get("text/html", "")
+    ]
+    assert [t.count("<tr ") for t in tables] == [len(datasets.facts()), 14]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

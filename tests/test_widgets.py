@@ -81,8 +81,17 @@ def test_filters_show_all_as_a_label_not_a_blank():
 
 def test_the_count_says_how_many_are_shown_and_the_rest_can_be_seen():
     b = widgets.FactBrowser("zh", limit=40)
-    assert "显示 <b>40</b> / 89 条事实" in b.count.value
+    assert "显示第 <b>1–40</b> 条 / 89 条事实" in b.count.value
     assert _rows(b.table.value) == 40
+    assert b.previous.disabled and not b.next.disabled
+    first_page = b.table.value
+    b.next.click()
+    assert "显示第 <b>41–80</b> 条 / 89 条事实" in b.count.value and b.table.value != first_page
+    b.next.click()
+    assert _rows(b.table.value) == 9 and b.next.disabled and not b.previous.disabled
+    b.kind.value = "actual"  # new matches start on their first page
+    assert b.page == 0 and "<b>1–40</b>" in b.count.value
+    b.kind.value = ""
     assert b.more.layout.display != "none" and "89" in b.more.description
     b.more.click()
     assert _rows(b.table.value) == 89 and "<b>89</b> 条事实" in b.count.value
@@ -91,6 +100,28 @@ def test_the_count_says_how_many_are_shown_and_the_rest_can_be_seen():
     b.search.value = "煤矿"  # fewer than the limit: no button
     assert b.more.layout.display == "none"
     assert "（全部 89 条中）" in b.count.value
+
+
+def test_fact_browser_filters_by_period_and_sorts():
+    b = widgets.FactBrowser("en", limit=200)
+    b.period.value = "2020"
+    assert set(b.results()["period"]) == {"2020"}
+    assert _rows(b.table.value) == (FACTS["period"] == "2020").sum() > 1
+    assert b.period.label == "2020"
+    b.period.value = ""
+    b.order.value = "period"
+    ordered = b.results()["period"]
+    undated = FACTS["period"].isna().sum()
+    assert undated > 0 and ordered.tail(undated).isna().all()  # undated facts come last
+    periods = ordered.dropna().tolist()
+    assert periods == sorted(periods) and periods != FACTS["period"].dropna().tolist()
+    b.order.value = "-period"
+    assert b.results()["period"].dropna().tolist() == sorted(periods, reverse=True)
+    b.order.value = "indicator"
+    names = b.results()["indicator"].tolist()
+    assert names == sorted(names)
+    b.order.value = ""
+    assert b.results()["fact_id"].tolist() == FACTS["fact_id"].tolist()
 
 
 def test_no_match_says_so_and_names_the_filters():
