@@ -186,3 +186,22 @@ def test_report_help_lists_the_options(capsys):
     out = capsys.readouterr().out
     for option in ("--lang", "--jobs", "--force", "--show-code", "--out"):
         assert option in out
+
+
+def test_pages_link_to_the_indicator_page_only_where_a_notebook_writes_it(tmp_path):
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    shutil.copy(paths.notebooks_dir() / f"{STEM}.ipynb", folder / f"{STEM}.ipynb")
+    out = tmp_path / "out"
+    assert report.build(langs="en", out=out, jobs=1, notebooks_dir=folder, progress=False).ok
+    page = out / "en" / f"{STEM}.html"
+    assert 'href="indicators.html"' not in page.read_text(encoding="utf-8")  # no such page
+    indicators = next(paths.notebooks_dir().glob("*-indicators.ipynb"))
+    shutil.copy(indicators, folder / indicators.name)
+    # only the theme is asked for, but the folder now writes the indicator page: the theme
+    # page is rebuilt with the link, and the indicator page does not link to itself
+    tasks = report.build([STEM], langs="en", out=out, jobs=1, notebooks_dir=folder, progress=False)
+    assert [t.status for t in tasks] == ["built"]
+    assert 'href="indicators.html"' in page.read_text(encoding="utf-8")
+    report.build(langs="en", out=out, jobs=1, notebooks_dir=folder, progress=False)
+    assert 'href="indicators.html"' not in (out / "en" / "indicators.html").read_text("utf-8")

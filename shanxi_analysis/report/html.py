@@ -318,8 +318,18 @@ def postprocess(html: str, *, lang: str, stem: str) -> str:
     return str(soup)
 
 
-def export(nb, *, lang: str, stem: str, show_code: bool, bootstrap: str, footer: str) -> str:
-    """Return the HTML page of an executed notebook."""
+def export(
+    nb,
+    *,
+    lang: str,
+    stem: str,
+    show_code: bool,
+    bootstrap: str,
+    footer: str,
+    indicator_page: bool = True,
+) -> str:
+    """Return the HTML page of an executed notebook; its header links to the indicator
+    page when ``indicator_page``."""
     title = nb.metadata.get("shanxi", {}).get("title", {})
     if isinstance(title, dict) and title.get(lang):
         nb.metadata["title"] = title[lang]  # the page's <title>, not "Notebook"
@@ -333,7 +343,7 @@ def export(nb, *, lang: str, stem: str, show_code: bool, bootstrap: str, footer:
             "vega_bootstrap": bootstrap,
             "css": CSS,
             "home_label": labels["home"],
-            "indicators_label": labels["indicators"],
+            "indicators_label": labels["indicators"] if indicator_page else "",
             "other_lang_link": f'<a href="../{labels["other_lang"]}/{stem}.html" '
             f'data-sx-other="{labels["other_lang"]}" hreflang="{labels["other_lang"]}">'
             f"{labels['other']}</a>",

@@ -43,6 +43,8 @@ VERSIONED = (
     "beautifulsoup4",
     "itables",  # the fact table's DataTables bundle is inlined in the pages
 )
+INDICATOR_PAGE = "indicators"
+"""The page (``metadata.shanxi.page``) that lists every indicator; other pages link to it."""
 PARAMETER_VALUES = {"lang": LANGS, "interactive": (True, False)}
 BUILD_PARAMETERS = {
     "lang": "it is set by --lang, one report per language",
@@ -104,6 +106,8 @@ class Task:
     size: int = 0
     message: str = ""
     failed_notebook: Path | None = None
+    indicator_page: bool = True
+    """Whether the page links to ``indicators.html`` (a notebook of the folder writes it)."""
 
 
 # ---------------------------------------------------------------- discovery
@@ -371,14 +375,18 @@ def plan(
     for name in extra_parameters or {}:
         if name in BUILD_PARAMETERS:
             raise ReportError(f"parameter {name!r} cannot be set with -p: {BUILD_PARAMETERS[name]}")
-    notebooks = select(discover_all(notebooks_dir), themes)
+    found = discover_all(notebooks_dir)
+    notebooks = select(found, themes)
     if not notebooks:
         raise ReportError(
             f"no theme notebooks (NN-name.ipynb) in {notebooks_dir or paths.notebooks_dir()}; "
             f"point ${paths.NOTEBOOKS_ENV} at the folder that has them"
         )
     check_output_folder(out)
-    common = inputs_digest() + ("" if checked else ":unchecked")
+    # Every page links to the indicator page when a notebook of the folder writes it (this
+    # build or an earlier one); the set of pages is part of every page's key.
+    pages = sorted({nb.page for nb in found if isinstance(nb, Notebook)})
+    common = inputs_digest() + ("" if checked else ":unchecked") + ":" + ",".join(pages)
     manifest = _read_manifest(out)
     tasks = []
     for nb in notebooks:
@@ -404,6 +412,7 @@ def plan(
                 )
             key = task_key(nb, params, show_code, common)
             task = Task(nb, lang, params, output, key)
+            task.indicator_page = INDICATOR_PAGE in pages and nb.page != INDICATOR_PAGE
             if not force and _is_current(manifest.get(_rel(task, out)), key, output):
                 task.status = "skipped"
                 task.size = output.stat().st_size
@@ -526,6 +535,7 @@ def run_task(task: Task, out: Path, show_code: bool, workdir: Path | None = None
                 show_code=show_code,
                 bootstrap=_WORKER.get("bootstrap") or html.vega_bootstrap(),
                 footer=_footer(task.lang),
+                indicator_page=task.indicator_page,
             )
             atomic_write(task.output, page.encode("utf-8"))
             failed_path.unlink(missing_ok=True)
