@@ -114,8 +114,8 @@ class Lexicon:
     """What an article is matched against: entity names and indicators (plain tuples, so it
     pickles and can be shipped to worker processes)."""
 
-    entities: tuple[tuple[str, str, str, tuple[str, ...]], ...] = ()
-    """(entity_id, name_zh, type, names in simplified script)"""
+    entities: tuple[tuple[str, str, str, tuple[str, ...], str], ...] = ()
+    """(entity_id, name_zh, type, names in simplified script, parent_id)"""
     indicators: tuple[tuple[str, str, str, str], ...] = ()
     """(indicator_id, name_zh, base unit, theme)"""
     known_hashes: tuple[tuple[str, str], ...] = ()
@@ -136,7 +136,9 @@ class Lexicon:
         reg = sources.registry()
         entities = []
         for r in ents.to_dict("records"):
-            entities.append((r["entity_id"], r["name_zh"], r["type"], entity_names(r)))
+            entities.append(
+                (r["entity_id"], r["name_zh"], r["type"], entity_names(r), r.get("parent_id", ""))
+            )
         indicators = tuple(
             (r["indicator_id"], r["name_zh"], r["unit"], r["theme"])
             for r in inds.to_dict("records")
@@ -427,26 +429,40 @@ class _EntityMatcher:
     by_name: dict[str, str]
     name_of: dict[str, str]
     type_of: dict[str, str]
+    parent_of: dict[str, str] = field(default_factory=dict)
 
     def find(self, simplified: str) -> list[tuple[int, int, str]]:
         if self.pattern is None:
             return []
         return [
-            (m.start(), m.end(), self.by_name[m.group(0)])
+            (m.start(), m.end(), self.by_name[_name_key(m.group(0))])
             for m in self.pattern.finditer(simplified)
         ]
+
+
+def _name_key(name: str) -> str:
+    """A name as it is looked up: without white space (``5G 智慧矿山联盟`` = ``5G智慧矿山联盟``)."""
+    return re.sub(r"\s+", "", name)
+
+
+def _name_pattern(name: str) -> str:
+    """A name as a regular expression: Chinese text puts spaces around digits, Latin
+    letters and ``·`` at will, so a name holding them matches with or without them."""
+    if re.fullmatch(r"[\u4e00-\u9fff]+", name):
+        return re.escape(name)
+    return r"\s*".join(re.escape(c) for c in name)
 
 
 @lru_cache(maxsize=8)
 def _matcher(entities: tuple) -> _EntityMatcher:
     by_name: dict[str, str] = {}
-    for eid, _name, _type, names in entities:
+    for eid, _name, _type, names, *_parent in entities:
         for n in names:
-            by_name.setdefault(n, eid)
+            by_name.setdefault(_name_key(n), eid)
     for w in _PROVINCE_WORDS:
         by_name.pop(w, None)
     pattern = (
-        re.compile("|".join(re.escape(n) for n in sorted(by_name, key=len, reverse=True)))
+        re.compile("|".join(_name_pattern(n) for n in sorted(by_name, key=len, reverse=True)))
         if by_name
         else None
     )
@@ -455,6 +471,7 @@ def _matcher(entities: tuple) -> _EntityMatcher:
         by_name,
         {e[0]: e[1] for e in entities},
         {e[0]: e[2] for e in entities},
+        {e[0]: e[4] for e in entities if len(e) > 4 and e[4]},
     )
 
 
@@ -479,11 +496,81 @@ def _subject_hits(simple: str, hits: list[tuple[int, int, str]]) -> list[tuple[i
 
 
 def _counted_hits(
-    simple: str, hits: list[tuple[int, int, str]], found: list, matcher: _EntityMatcher
-) -> list[tuple[int, int, str]]:
-    """Names right after a figure (``10 个智创城``): what is counted, not who counts."""
-    ends = [q.end for q in found]
-    return [h for h in hits if any(0 <= h[0] - e <= 2 for e in ends)]
+    simple: str, hits: list[tuple[int, int, str]], found: list
+) -> dict[tuple[int, int, str], quantities.Quantity]:
+    """Names right after a figure (``10 个智创城``): what is counted, not who counts; each
+    with the figure that counts it."""
+    out = {}
+    for h in hits:
+        for q in found:
+            if 0 <= h[0] - q.end <= 2:
+                out[h] = q
+                break
+    return out
+
+
+# Generic words for a body of whatever is named just before them (省级以上开发区管委会 are the
+# zones' committees): written straight after a name they are not an entity of their own.
+_BODY_WORDS = frozenset(
+    ("管委会", "管理委员会", "委员会", "人民政府", "政府", "公司", "集团", "园区", "开发区")
+)
+# characters after which such a word starts a mention of its own (与管委会, 的公司)
+_NAME_JOIN_CHARS = frozenset("的和与及在对向为是由从将把被让给、")
+
+
+def _owned_bodies(simple: str, hits: list[tuple[int, int, str]]) -> set[tuple[int, int, str]]:
+    """The names that are only a generic body word (``管委会``, ``公司``) written straight
+    after another word: the body of that other name, not the entity the word names alone."""
+    return {
+        h
+        for h in hits
+        if _name_key(simple[h[0] : h[1]]) in _BODY_WORDS
+        and h[0] > 0
+        and "\u4e00" <= simple[h[0] - 1] <= "\u9fff"
+        and simple[h[0] - 1] not in _NAME_JOIN_CHARS
+    }
+
+
+# A verb that makes what it counts (建设 15 个智创城, 已建成 10 个): the things made are the
+# object, and the figure is about who makes them.
+_MAKE_BEFORE_RE = re.compile(
+    r"(?:建设|建成|新建|兴建|筹建|布局|打造|培育|设立|组建|创建|建)了?\s*(?:约|近|超过|超)?\s*$"
+)
+
+
+def _shares_head(counted_noun: str, name: str) -> bool:
+    """Whether a counted noun is a kind of what ``name`` names (``国家级开发区`` of
+    ``省级以上开发区``: yes; ``县`` of ``省级以上开发区``: no)."""
+    head = counted_noun[-2:]
+    return bool(head) and head in name
+
+
+_SPEECH_RE = re.compile(r"([\u4e00-\u9fff]{2,4})(?:说|表示|介绍|指出|坦言|告诉记者)")
+_QUOTE_SPEAKER_RE = re.compile(r"[”」\"]\s*([\u4e00-\u9fff]{2,4}?)(?:说|表示|介绍|指出|坦言)")
+
+
+def speakers_of(simple: str, hits: list[tuple[int, int, str]]) -> dict[str, str]:
+    """Who speaks for which entity in a block: a person introduced with an organisation
+    (``山西某某公司负责人王某说``) speaks for the nearest entity named before the name in its
+    clause. Keys are the last two and three characters before the speech verb, so a later
+    ``”王某说`` finds the organisation."""
+    out: dict[str, str] = {}
+    for m in _SPEECH_RE.finditer(simple):
+        a, _b = _clause_bounds(simple, m.start())
+        before = [h for h in hits if a <= h[0] and h[1] <= m.start(1) + len(m.group(1))]
+        if not before:
+            continue
+        words = m.group(1)
+        for n in (2, 3):
+            if len(words) >= n:
+                out.setdefault(words[-n:], before[-1][2])
+    return out
+
+
+def quoted_speaker(simple: str) -> str:
+    """The person a block quotes (``“……”王某说``), or ``""``."""
+    m = _QUOTE_SPEAKER_RE.search(simple)
+    return m.group(1) if m else ""
 
 
 def _article_entity(matcher: _EntityMatcher, title: str, text: str) -> str | None:
@@ -848,6 +935,18 @@ def _counted_noun(text: str, end: int, clause_end: int) -> str:
     return m.group(1) if m else ""
 
 
+_COUNTED_HEAD_RE = re.compile(r"\s*([\u4e00-\u9fff]{1,6}?)(?=[的、，,。；;或和及与]|$|[\s(（])")
+
+
+def _counted_head(simple: str, q: quantities.Quantity, clause_end: int) -> str:
+    """What a count counts, one character or more (``83个县(市、区)`` → 县); ``""`` for a
+    figure that is not a count."""
+    if q.base_unit not in ("count", "person"):
+        return ""
+    m = _COUNTED_HEAD_RE.match(simple, q.end, clause_end)
+    return m.group(1) if m else ""
+
+
 def _head_noun(text: str, end: int, clause_end: int) -> str:
     """The counted noun, else the first two characters after the figure (2200 台重卡满负荷使用
     → 重卡), to check against indicator names."""
@@ -878,6 +977,104 @@ def _quote_for(
     return text
 
 
+@dataclass(frozen=True)
+class _EntityScope:
+    """What one block offers for a figure's entity."""
+
+    matcher: _EntityMatcher
+    hits: list
+    """names that can be what a figure is about (not list members, bases, examples …)"""
+    all_hits: list
+    """every name (for a name that holds the figure and for comparison bases)"""
+    counted: dict
+    """names a figure counts, with that figure"""
+    made: set
+    """counted names that a verb makes (建设 15 个智创城)"""
+    paragraph: str | None
+    speaker: str | None
+    article: str | None
+
+
+def _entity_for(
+    q: quantities.Quantity,
+    simple: str,
+    clause: tuple[int, int],
+    sentence: tuple[int, int],
+    kind: str,
+    scope: _EntityScope,
+    counted_noun: str,
+) -> _Field:
+    """The entity a figure is about, by the rules of ``docs/conventions.md`` (in order):
+
+    1. a name that holds the figure (``30 兆瓦农光互补光伏扶贫电站项目``);
+    2. a benchmark is the value of its comparison base (``全国平均值`` → the country, or
+       an average-type aggregate under it named earlier in the block); ``基准`` with no
+       base named is national;
+    3. what the figure counts, when it is an aggregate and not made by the verb
+       (``共有83个省级以上开发区``), or a place's people (``3500 万三晋儿女``);
+    4. the nearest name before the figure in its clause, its sentence, earlier in the
+       block — skipping an aggregate when the figure counts something that is not one of
+       its members (``83个县``);
+    5. the block's first name; the organisation of the person the block quotes; the
+       article's main subject.
+    """
+    m = scope.matcher
+    for a, b, eid in scope.all_hits:
+        if a <= q.start and q.end <= b:
+            return _Field(eid, f"name-holds-figure:{simple[a:b]}", 0.85)
+    if kind == "benchmark":
+        bases = [h for h in scope.all_hits if clause[0] <= h[0] and h[1] <= q.start]
+        if bases:
+            base = bases[-1][2]
+            averages = [
+                h
+                for h in scope.all_hits
+                if h[1] <= q.start
+                and m.type_of.get(h[2]) == "aggregate"
+                and m.parent_of.get(h[2]) == base
+                and "平均" in m.name_of.get(h[2], "")
+            ]
+            if averages:
+                h = averages[-1]
+                return _Field(h[2], f"benchmark-average-of:{simple[h[0] : h[1]]}", 0.7)
+            return _Field(base, f"benchmark-base:{simple[bases[-1][0] : bases[-1][1]]}", 0.75)
+        country = m.by_name.get("全国")
+        if country and "基准" in simple[clause[0] : clause[1]]:
+            return _Field(country, "benchmark-national:基准", 0.65)
+    # what is counted is an aggregate (83个省级以上开发区) or a place's people
+    # (3500 万三晋儿女): the figure is about it
+    for h, cq in scope.counted.items():
+        if cq is not q or h in scope.made:
+            continue
+        t = m.type_of.get(h[2])
+        if t == "aggregate" or (t in ("province", "city", "county") and q.unit in "万亿千"):
+            return _Field(h[2], f"counted-aggregate:{simple[h[0] : h[1]]}", 0.8)
+
+    def usable(h: tuple[int, int, str]) -> bool:
+        # an aggregate holds for figures that count its members (其中6个国家级开发区), not
+        # for one that counts something else (83个县)
+        if counted_noun and m.type_of.get(h[2]) == "aggregate" and scope.counted.get(h) is not q:
+            return _shares_head(counted_noun, simple[h[0] : h[1]])
+        return True
+
+    for lo, rule, c in (
+        (clause[0], "clause", 0.9),
+        (sentence[0], "sentence", 0.8),
+        (0, "paragraph-before", 0.65),
+    ):
+        for h in reversed(scope.hits):
+            if lo <= h[0] and h[1] <= q.start and usable(h):
+                return _Field(h[2], f"{rule}:{simple[h[0] : h[1]]}", c)
+    # (a name after the figure is what is counted, not what the figure is about)
+    if scope.paragraph:
+        return _Field(scope.paragraph, "paragraph", 0.65)
+    if scope.speaker:
+        return _Field(scope.speaker, "speaker-organisation", 0.6)
+    if scope.article:
+        return _Field(scope.article, "article", 0.55)
+    return _Field(None, "none", 0.2)
+
+
 def block_candidates(
     block_text: str,
     block_no: int,
@@ -888,8 +1085,12 @@ def block_candidates(
     article_entity: str | None,
     province: str | None,
     carried_period: list[PeriodMention] | None = None,
+    speaker_entity: str | None = None,
 ) -> list[dict]:
-    """Return the candidate facts of one block of clean text (see the module docstring)."""
+    """Return the candidate facts of one block of clean text (see the module docstring).
+
+    ``speaker_entity`` is the organisation of the person the block quotes, when an
+    earlier block introduced them with one (see :func:`speakers_of`)."""
     matcher = _matcher(lexicon.entities)
     text = block_text
     simple = to_simplified(text)
@@ -899,13 +1100,17 @@ def block_candidates(
         if province:
             hits += [(m.start(), m.end(), province) for m in re.finditer(w, simple)]
     found = quantities.extract(text)
-    counted = _counted_hits(simple, sorted(hits), found, matcher)
+    hits = sorted(hits)
+    owned = _owned_bodies(simple, hits)
+    all_hits = [h for h in hits if h not in owned]
+    counted = _counted_hits(simple, all_hits, found)
     # What is counted is not what the figure is about, except an aggregate (83个省级以上开发区,
-    # 其中6个…), which later figures are about.
+    # 其中6个…), which later figures are about, when it is not made by the verb (建设15个…).
+    made = {h for h, q in counted.items() if _MAKE_BEFORE_RE.search(simple[: q.start])}
     hits = [
         h
-        for h in _subject_hits(simple, sorted(hits))
-        if h not in counted or matcher.type_of.get(h[2]) == "aggregate"
+        for h in _subject_hits(simple, all_hits)
+        if h not in counted or (matcher.type_of.get(h[2]) == "aggregate" and h not in made)
     ]
     paragraph_entity = hits[0][2] if hits else None
     respectively = _respectively(text, found)
@@ -948,41 +1153,24 @@ def block_candidates(
                 if end:
                     period = _Field(end[0], f"{end[1]}:{period.rule}", 0.65)
         direction = _direction_for(measure.value, clause_prefix)
-        # entity: nearest named before the figure in the clause, the sentence, then the
-        # paragraph's first, then the article's
-        ent = None
-        # what is counted is an aggregate (83个省级以上开发区) or a place's people
-        # (3500 万三晋儿女): the figure is about it
-        agg = [
-            h
-            for h in counted
-            if (
-                matcher.type_of.get(h[2]) == "aggregate"
-                or (
-                    matcher.type_of.get(h[2]) in ("province", "city", "county")
-                    and q.unit in "万亿千"
-                )
-            )
-            and 0 <= h[0] - q.end <= 2
-        ]
-        if agg:
-            ent = _Field(agg[0][2], f"counted-aggregate:{simple[agg[0][0] : agg[0][1]]}", 0.8)
-        for lo, rule, c in ((clause[0], "clause", 0.9), (sentence[0], "sentence", 0.8)):
-            hit = _pick_before(hits, lo, q.start)
-            if hit and ent is None:
-                ent = _Field(hit[2], f"{rule}:{simple[hit[0] : hit[1]]}", c)
-                break
-        if ent is None:
-            # (a name after the figure is what is counted, not what the figure is about)
-            hit = _pick_before(hits, 0, q.start)
-            if hit:
-                ent = _Field(hit[2], f"paragraph-before:{simple[hit[0] : hit[1]]}", 0.65)
-            elif paragraph_entity:
-                ent = _Field(paragraph_entity, "paragraph", 0.65)
-            elif article_entity:
-                ent = _Field(article_entity, "article", 0.55)
-            else:
-                ent = _Field(None, "none", 0.2)
+        ent = _entity_for(
+            q,
+            simple,
+            clause,
+            sentence,
+            kind.value,
+            _EntityScope(
+                matcher,
+                hits,
+                all_hits,
+                counted,
+                made,
+                paragraph_entity,
+                speaker_entity,
+                article_entity,
+            ),
+            _counted_head(simple, q, clause[1]),
+        )
         counted_noun = _counted_noun(text, q.end, clause[1])
         item = respectively.get(q.start)
         subject = _subject_for(text, simple, clause, q, periods, hits)
@@ -1226,10 +1414,12 @@ def propose(
     province = _article_province(matcher, full_text, main)
     cands: list[dict] = []
     kinds: dict[int, str] = {}
+    speakers: dict[str, str] = {}
     for no, block in enumerate(blocks, start=1):
         kinds[no] = block.kind
         if block.kind in ("media", "credit"):
             continue
+        simple = to_simplified(block.text)
         cands += block_candidates(
             block.text,
             no,
@@ -1238,7 +1428,10 @@ def propose(
             source_id=sid,
             article_entity=main,
             province=province,
+            speaker_entity=speakers.get(quoted_speaker(simple)),
         )
+        for k, v in speakers_of(simple, matcher.find(simple)).items():
+            speakers[k] = v
     _mark_repeats(cands, kinds)
     existing = dict(lexicon.known_hashes).get(digest)
     source = {
