@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -506,6 +506,125 @@ def _counted_hits(
             if 0 <= h[0] - q.end <= 2:
                 out[h] = q
                 break
+    return out
+
+
+# ---------------------------------------------------------------- new names
+
+NEW_ENTITY_PREFIX = "new:"
+"""How a name not in ``entities.csv`` travels through the rules (``new:长治市``); a candidate
+shows it as ``entity_id`` null and ``entity_name`` the name as written."""
+
+# Organisations: a proper name of two or more characters before one of these.
+_ORG_SUFFIXES = (
+    "股份有限公司 有限责任公司 有限公司 股份公司 集团公司 集团 公司 大学 学院 研究院 研究所 "
+    "实验室 医院 银行 协会 联盟 商会"
+).split()
+# Zones, parks and mines: words also used for no name in particular (推进开发区, 园区内), so
+# a new one is a name only when it starts with a place (晋城经济技术开发区, 长治市高新区).
+_ZONE_SUFFIXES = (
+    "示范区 开发区 高新区 经开区 自贸区 综保区 保税区 新区 产业园区 工业园区 产业园 工业园 "
+    "科技园 园区 管委会 煤矿"
+).split()
+_PLACE_TYPES = frozenset(("country", "province", "city", "county", "region", "town"))
+# Places: two characters before one of these (most Chinese place names are two characters
+# and a suffix; longer ones are matched when they are in entities.csv). Provinces are a
+# closed list (entities.csv); a district, town or township only straight after the city or
+# county it belongs to (太原市小店区), since 核心区, 扩展区 … are no names.
+_PLACE_SUFFIXES = ("自治州", "市", "县", "区", "镇", "乡")
+_SUB_PLACE_SUFFIXES = ("区", "镇", "乡")
+_NEW_NAME_RE = re.compile(
+    "|".join(sorted((*_ORG_SUFFIXES, *_ZONE_SUFFIXES, *_PLACE_SUFFIXES), key=len, reverse=True))
+)
+# a character that ends the words before a name (punctuation is not a Han character anyway)
+_NAME_STOP = frozenset(
+    "的在和与及对向为是由从将把被了到于等以并而或让给同跟至共其这那该各每此也都还已又再就"
+    "才所之个家座多约近超达有占比较上下内外中年月日"
+)
+# determiners and verbs that often stand before a name and are not part of it
+_NAME_LEADING = re.compile(
+    r"^(?:全|本|该|各|每|某|整个|这个|那个|走进|来到|位于|入驻|落户|成立|引进|推动|支持|依托|"
+    r"联合|携手|包括|例如|如|像|来自|通过|组织|设立|建设|打造|培育|全省|全市|全县|前身|引进|"
+    r"推进|布局|优化|提升|乘坐|引入|随着|新建|组建|加快|参观|考察|服务|带动)+"
+)
+# what a place suffix forms with the character before or after it when it is no name
+_GENERIC_PLACE_BIGRAMS = frozenset(
+    "城市 超市 股市 城区 市区 社区 园区 地区 山区 景区 矿区 片区 辖区 小区 郊区 新区 县区 市县 "
+    "全区 全市 全县 全省 本省 本市 本县 外省 各省 各市 各县 乡镇 城镇 市镇 集镇 省市 上市 "
+    "开市 夜市 门市 都市 楼市 车市 集市 债市 郡县 州县".split()
+)
+_PLACE_BREAK_AFTER = frozenset("场民值级政长域块间位份会内外属区县")
+# class words: 国家级开发区, 工业类开发区, 省级以上开发区 are kinds of zone, not names
+_CLASS_NAME_RE = re.compile(
+    r"(?:级|类|型|性|以上|以下|各类|相关|所属|重点|大型|中小)$|^[省市县区镇乡村两各]+$"
+)
+
+
+def _new_names(
+    simple: str, known: list[tuple[int, int, str]], place_of: Callable[[str], bool]
+) -> list[tuple[int, int, str]]:
+    """Names that ``entities.csv`` does not hold, found by their suffix (``长治市``,
+    ``某某能源有限公司``, ``某某开发区``): each as ``(start, end, "new:" + name)``, never
+    overlapping a known name. Class words (``国家级开发区``, ``工业类开发区``), generic words
+    (``城市``, ``园区`` alone) and a suffix that starts a longer word (``市场``) are left out.
+    """
+    taken = [False] * (len(simple) + 1)
+    place_end: dict[int, int] = {}  # end → start of a place name
+    for a, b, e in known:
+        for i in range(a, b):
+            taken[i] = True
+        if place_of(e):
+            place_end[b] = a
+    out: list[tuple[int, int, str]] = []
+    for m in _NEW_NAME_RE.finditer(simple):
+        suffix, a, b = m.group(0), m.start(), m.end()
+        if any(taken[a:b]):
+            continue
+        place = suffix in _PLACE_SUFFIXES
+        if place:
+            after = simple[b : b + 1]
+            if after in _PLACE_BREAK_AFTER or simple[a - 1 : b] in _GENERIC_PLACE_BIGRAMS:
+                continue
+        # the words before the suffix, back to a stop, a known name or the limit
+        start, limit = a, (2 if place and len(suffix) == 1 else 10)
+        while (
+            start > 0
+            and a - start < limit
+            and "\u4e00" <= simple[start - 1] <= "\u9fff"
+            and simple[start - 1] not in _NAME_STOP
+            and not taken[start - 1]
+        ):
+            start -= 1
+        prefix = simple[start:a]
+        lead = _NAME_LEADING.match(prefix)
+        if lead and not place:
+            prefix, start = prefix[lead.end() :], start + lead.end()
+        if suffix in _ZONE_SUFFIXES:
+            # a zone starts with a place named straight before its own words
+            if (
+                start not in place_end
+                or simple[place_end[start] : start] in _PROVINCE_WORDS
+                or (prefix and (_CLASS_NAME_RE.search(prefix) or _NAME_LEADING.fullmatch(prefix)))
+            ):
+                continue
+            if out and out[-1][1] == start:
+                out.pop()  # a new place that starts the zone's name is part of it
+            start = place_end[start]
+            prefix = simple[start:a]
+        if (
+            len(prefix) < 2
+            or (place and len(prefix) != 2 and len(suffix) == 1)
+            or _NAME_LEADING.fullmatch(prefix)
+            or _CLASS_NAME_RE.search(prefix)
+            or (place and prefix[0] in "全本该各每此这那其某")
+            or (suffix in _SUB_PLACE_SUFFIXES and not (start > 0 and taken[start - 1]))
+        ):
+            continue
+        out.append((start, b, NEW_ENTITY_PREFIX + simple[start:b]))
+        for i in range(start, b):
+            taken[i] = True
+        if place:
+            place_end[b] = start
     return out
 
 
@@ -1100,7 +1219,7 @@ def block_candidates(
         if province:
             hits += [(m.start(), m.end(), province) for m in re.finditer(w, simple)]
     found = quantities.extract(text)
-    hits = sorted(hits)
+    hits = sorted(hits + _new_names(simple, hits, lambda e: matcher.type_of.get(e) in _PLACE_TYPES))
     owned = _owned_bodies(simple, hits)
     all_hits = [h for h in hits if h not in owned]
     counted = _counted_hits(simple, all_hits, found)
@@ -1171,6 +1290,12 @@ def block_candidates(
             ),
             _counted_head(simple, q, clause[1]),
         )
+        if ent.value and ent.value.startswith(NEW_ENTITY_PREFIX):
+            # a name entities.csv does not hold: proposed as written, for the reviewer
+            ent_id, ent_name = None, ent.value[len(NEW_ENTITY_PREFIX) :]
+            ent = _Field(ent.value, f"new-name:{ent.rule}", min(ent.confidence, 0.5))
+        else:
+            ent_id, ent_name = ent.value, matcher.name_of.get(ent.value, "") if ent.value else ""
         counted_noun = _counted_noun(text, q.end, clause[1])
         item = respectively.get(q.start)
         subject = _subject_for(text, simple, clause, q, periods, hits)
@@ -1232,8 +1357,8 @@ def block_candidates(
                 "kind": kind.value,
                 "measure": measure.value,
                 "direction": direction.value,
-                "entity_id": ent.value,
-                "entity_name": matcher.name_of.get(ent.value, "") if ent.value else "",
+                "entity_id": ent_id,
+                "entity_name": ent_name,
                 "subject": subject.value,
                 "indicator_id": indicator.value,
                 "indicator_name": indicator_name,
