@@ -692,26 +692,24 @@ def quoted_speaker(simple: str) -> str:
     return m.group(1) if m else ""
 
 
-def _article_entity(matcher: _EntityMatcher, title: str, text: str) -> str | None:
-    """The article's main subject: the entity named in the title, else the one named most."""
+def _article_entities(
+    matcher: _EntityMatcher, title: str, text: str
+) -> tuple[str | None, str | None]:
+    """The article's main subject (the entity named in the title, else the one named most)
+    and its province (the main subject if a province, else the province named most)."""
     in_title = matcher.find(to_simplified(title or ""))
     counts: dict[str, int] = {}
     for _a, _b, eid in matcher.find(to_simplified(text)):
         counts[eid] = counts.get(eid, 0) + 1
     if in_title:
         # the most named of the title's entities
-        return max((e for _a, _b, e in in_title), key=lambda e: counts.get(e, 0))
-    return max(counts, key=counts.get) if counts else None
-
-
-def _article_province(matcher: _EntityMatcher, text: str, main: str | None) -> str | None:
-    counts: dict[str, int] = {}
-    for _a, _b, eid in matcher.find(to_simplified(text)):
-        if matcher.type_of.get(eid) == "province":
-            counts[eid] = counts.get(eid, 0) + 1
+        main = max((e for _a, _b, e in in_title), key=lambda e: counts.get(e, 0))
+    else:
+        main = max(counts, key=counts.get) if counts else None
     if main and matcher.type_of.get(main) == "province":
-        return main
-    return max(counts, key=counts.get) if counts else None
+        return main, main
+    provinces = {e: n for e, n in counts.items() if matcher.type_of.get(e) == "province"}
+    return main, (max(provinces, key=provinces.get) if provinces else None)
 
 
 # ---------------------------------------------------------------- indicators
@@ -1452,9 +1450,10 @@ def normalise_date(value: Any) -> tuple[str, str]:
         return "", ""
 
 
-def detect_format(text: str, name: str = "") -> str:
-    """Return the format of an article's text (one of :data:`sources.FORMATS`)."""
-    meta, body = sources.split_front_matter(text, name)
+def detect_format(text: str, name: str = "", front_matter: tuple | None = None) -> str:
+    """Return the format of an article's text (one of :data:`sources.FORMATS`);
+    ``front_matter`` is ``sources.split_front_matter(text, name)`` when already known."""
+    meta, body = front_matter or sources.split_front_matter(text, name)
     head = body.lstrip()[:2000].lower()
     if meta:
         return "hexo-html" if sources._looks_like_html(body) else "markdown"
@@ -1489,8 +1488,8 @@ def propose(
     """
     encoding = sources.detect_encoding(data, name)
     text = sources.decode_article(data, name, encoding=encoding)
-    fmt = detect_format(text, name)
-    meta, _body = sources.split_front_matter(text, name)
+    meta, body = sources.split_front_matter(text, name)
+    fmt = detect_format(text, name, (meta, body))
     page_meta: dict[str, str] = {}
     if fmt == "html-page":
         import trafilatura
@@ -1535,8 +1534,7 @@ def propose(
     pub = Published.parse(published)
     matcher = _matcher(lexicon.entities)
     full_text = "\n".join(b.text for b in blocks if b.kind != "media")
-    main = _article_entity(matcher, title, full_text)
-    province = _article_province(matcher, full_text, main)
+    main, province = _article_entities(matcher, title, full_text)
     cands: list[dict] = []
     kinds: dict[int, str] = {}
     speakers: dict[str, str] = {}
@@ -1545,6 +1543,7 @@ def propose(
         if block.kind in ("media", "credit"):
             continue
         simple = to_simplified(block.text)
+        speaker = quoted_speaker(simple) if speakers else ""
         cands += block_candidates(
             block.text,
             no,
@@ -1553,10 +1552,10 @@ def propose(
             source_id=sid,
             article_entity=main,
             province=province,
-            speaker_entity=speakers.get(quoted_speaker(simple)),
+            speaker_entity=speakers.get(speaker) if speaker else None,
         )
-        for k, v in speakers_of(simple, matcher.find(simple)).items():
-            speakers[k] = v
+        if _SPEECH_RE.search(simple):
+            speakers.update(speakers_of(simple, matcher.find(simple)))
     _mark_repeats(cands, kinds)
     existing = dict(lexicon.known_hashes).get(digest)
     source = {
