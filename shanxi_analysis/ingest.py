@@ -503,10 +503,14 @@ def _counted_hits(
     out = {}
     for h in hits:
         for q in found:
-            if 0 <= h[0] - q.end <= 2:
+            # right after the figure, in the same clause (10 个智创城, 50 亿元的园区)
+            if 0 <= h[0] - q.end <= 2 and _COUNTED_GAP_RE.fullmatch(simple, q.end, h[0]):
                 out[h] = q
                 break
     return out
+
+
+_COUNTED_GAP_RE = re.compile(r"[\s的]*")
 
 
 # ---------------------------------------------------------------- new names
@@ -555,6 +559,12 @@ _GENERIC_PLACE_BIGRAMS = frozenset(
 )
 _PLACE_BREAK_AFTER = frozenset("场民值级政长域块间位份会内外属区县")
 # class words: 国家级开发区, 工业类开发区, 省级以上开发区 are kinds of zone, not names
+# words that make a generic noun with an organisation suffix (上市公司, 国有企业集团)
+_GENERIC_ORG_PREFIXES = frozenset(
+    "上市 国有 民营 外资 私营 合资 独资 控股 科技 能源 投资 建设 工程 物流 贸易 电力 煤炭 钢铁 "
+    "化工 新能源 运营 平台 空壳 一家 这家 那家 企业 龙头 骨干 头部 大型 中小 相关 高等 重点 "
+    "合作 示范 试点 国家 地方 本地 当地 外地 驻地".split()
+)
 _CLASS_NAME_RE = re.compile(
     r"(?:级|类|型|性|以上|以下|各类|相关|所属|重点|大型|中小)$|^[省市县区镇乡村两各]+$"
 )
@@ -616,6 +626,7 @@ def _new_names(
             or (place and len(prefix) != 2 and len(suffix) == 1)
             or _NAME_LEADING.fullmatch(prefix)
             or _CLASS_NAME_RE.search(prefix)
+            or prefix in _GENERIC_ORG_PREFIXES
             or (place and prefix[0] in "全本该各每此这那其某")
             or (suffix in _SUB_PLACE_SUFFIXES and not (start > 0 and taken[start - 1]))
         ):
@@ -626,6 +637,20 @@ def _new_names(
         if place:
             place_end[b] = start
     return out
+
+
+def _names_in(
+    text: str, simple: str, matcher: _EntityMatcher, province: str | None
+) -> list[tuple[int, int, str]]:
+    """Every name in a block, in order: the entities of ``entities.csv`` (in either script),
+    ``全省``/``我省`` as the article's province, and new names (``new:`` + the name as
+    written, in the text's own script)."""
+    hits = matcher.find(simple)
+    if province:
+        for w in _PROVINCE_WORDS:
+            hits += [(m.start(), m.end(), province) for m in re.finditer(w, simple)]
+    new = _new_names(simple, hits, lambda e: matcher.type_of.get(e) in _PLACE_TYPES)
+    return sorted(hits + [(a, b, NEW_ENTITY_PREFIX + text[a:b]) for a, b, _e in new])
 
 
 # Generic words for a body of whatever is named just before them (省级以上开发区管委会 are the
@@ -657,11 +682,17 @@ _MAKE_BEFORE_RE = re.compile(
 )
 
 
-def _shares_head(counted_noun: str, name: str) -> bool:
-    """Whether a counted noun is a kind of what ``name`` names (``国家级开发区`` of
-    ``省级以上开发区``: yes; ``县`` of ``省级以上开发区``: no)."""
-    head = counted_noun[-2:]
-    return bool(head) and head in name
+# a counted noun that names a kind of place or body (83个县, 200家企业)
+_BODY_KIND_RE = re.compile(
+    r"(?:[省市县区乡镇村]|企业|公司|集团|高校|学校|大学|医院|银行|园区|开发区|单位|机构|家庭)$"
+)
+
+
+def _counts_other_bodies(counted_noun: str, name: str) -> bool:
+    """Whether a count counts places or bodies of another kind than the aggregate ``name``
+    (``83个县`` beside ``省级以上开发区``: yes; ``6个国家级开发区``: no, they are its
+    members; ``分6期``: no, rounds are no bodies)."""
+    return bool(_BODY_KIND_RE.search(counted_noun)) and counted_noun[-2:] not in name
 
 
 _SPEECH_RE = re.compile(r"([\u4e00-\u9fff]{2,4})(?:说|表示|介绍|指出|坦言|告诉记者)")
@@ -1052,7 +1083,10 @@ def _counted_noun(text: str, end: int, clause_end: int) -> str:
     return m.group(1) if m else ""
 
 
-_COUNTED_HEAD_RE = re.compile(r"\s*([\u4e00-\u9fff]{1,6}?)(?=[的、，,。；;或和及与]|$|[\s(（])")
+_COUNTED_HEAD_RE = re.compile(
+    r"\s*([\u4e00-\u9fff]{1,6}?)"
+    r"(?=[的、，,。；;或和及与]|$|[\s(（]|已|均|都|也|相继|先后|分别|共|全部|基本|率先|实现|达到)"
+)
 
 
 def _counted_head(simple: str, q: quantities.Quantity, clause_end: int) -> str:
@@ -1171,7 +1205,7 @@ def _entity_for(
         # an aggregate holds for figures that count its members (其中6个国家级开发区), not
         # for one that counts something else (83个县)
         if counted_noun and m.type_of.get(h[2]) == "aggregate" and scope.counted.get(h) is not q:
-            return _shares_head(counted_noun, simple[h[0] : h[1]])
+            return not _counts_other_bodies(counted_noun, simple[h[0] : h[1]])
         return True
 
     for lo, rule, c in (
@@ -1212,12 +1246,8 @@ def block_candidates(
     text = block_text
     simple = to_simplified(text)
     periods = find_periods(simple, published)
-    hits = matcher.find(simple)
-    for w in _PROVINCE_WORDS:
-        if province:
-            hits += [(m.start(), m.end(), province) for m in re.finditer(w, simple)]
+    hits = _names_in(text, simple, matcher, province)
     found = quantities.extract(text)
-    hits = sorted(hits + _new_names(simple, hits, lambda e: matcher.type_of.get(e) in _PLACE_TYPES))
     owned = _owned_bodies(simple, hits)
     all_hits = [h for h in hits if h not in owned]
     counted = _counted_hits(simple, all_hits, found)
@@ -1555,7 +1585,7 @@ def propose(
             speaker_entity=speakers.get(speaker) if speaker else None,
         )
         if _SPEECH_RE.search(simple):
-            speakers.update(speakers_of(simple, matcher.find(simple)))
+            speakers.update(speakers_of(simple, _names_in(block.text, simple, matcher, province)))
     _mark_repeats(cands, kinds)
     existing = dict(lexicon.known_hashes).get(digest)
     source = {
