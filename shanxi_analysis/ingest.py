@@ -993,6 +993,8 @@ def _indicator_for(
     sentence_text: str = "",
     counted: str = "",
     classifier: str = "",
+    entity_names: tuple[str, ...] = (),
+    kind: str = "",
 ) -> tuple[_Field, str, str]:
     window = _bigrams(to_simplified(clause_text))
     noun = _bigrams(to_simplified(counted)) if counted else set()
@@ -1010,6 +1012,11 @@ def _indicator_for(
             score += 0.25  # the counted noun (N 台公交车) is in the name
         if classifier and classifier in full:
             score += 0.2  # the classifier names the indicator (3 批 → 批次)
+        if any(n in full and n != full for n in entity_names):
+            score += 0.25  # an indicator named for the figure's entity (示范区内国家级开发区)
+        kind_word = _KIND_NAME_WORDS.get(kind)
+        if kind_word and cover > 0 and kind_word.search(full):
+            score += 0.3  # an indicator named for the kind of statement (计划投资 of a plan)
         scores.append((score, iid, name, theme))
     scores.sort(reverse=True)
     best = scores[0] if scores else None
@@ -1023,6 +1030,27 @@ def _indicator_for(
     name = subject or ""
     iid = proposed_indicator_id(name, measure, base_unit)
     return _Field(iid, "proposed", 0.4), name, ""
+
+
+# words of an indicator's name that say what kind of statement its figures are
+_KIND_NAME_WORDS = {
+    "plan": re.compile(r"计划|规划|拟"),
+    "target": re.compile(r"目标"),
+    "estimate": re.compile(r"预计|预期|估计"),
+}
+
+
+def _entity_words(lexicon: Lexicon, entity: str | None) -> tuple[str, ...]:
+    """The names of an existing entity (its short forms too), to find an indicator named
+    for it; none for a new or missing entity."""
+    if not entity or entity.startswith(NEW_ENTITY_PREFIX):
+        return ()
+    return _entity_name_table(lexicon.entities).get(entity, ())
+
+
+@lru_cache(maxsize=8)
+def _entity_name_table(entities: tuple) -> dict[str, tuple[str, ...]]:
+    return {e[0]: tuple(n for n in e[3] if len(n) >= 3 or e[2] != "province") for e in entities}
 
 
 def _exclusion_for(
@@ -1357,6 +1385,8 @@ def block_candidates(
             ind_sentence,
             _head_noun(text, q.end, clause[1]),
             q.unit if q.base_unit == "count" and len(q.unit) == 1 and q.unit != "个" else "",
+            _entity_words(lexicon, ent.value),
+            kind.value,
         )
         for name, f in (
             ("period", period),

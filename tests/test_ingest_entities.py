@@ -281,3 +281,44 @@ def test_new_names_stay_inside_the_text_and_never_overlap_another_name(text):
             assert eid[len(ingest.NEW_ENTITY_PREFIX) :] == text[a:b]  # as written
             others = [h for h in hits if h != (a, b, eid)]
             assert all(h[1] <= a or h[0] >= b for h in others)
+
+
+# ---------------------------------------------------------------- indicators named for them
+
+
+def _indicators(lexicon, text):
+    cands = ingest.block_candidates(
+        text,
+        1,
+        published=ingest.Published.parse("2024"),
+        lexicon=lexicon,
+        source_id="t",
+        article_entity="shanxi",
+        province="shanxi",
+    )
+    return {c["span"]: c["indicator_id"] for c in cands}
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "indicator_id"),
+    [
+        # the same words, two entities: the indicator named for the entity wins …
+        (
+            "（虚构）综改示范区由甲园区、乙园区2个国家级开发区整合而成。",
+            "2个",
+            "demo_zone_national_parks",
+        ),
+        # … and the plain one holds for another entity
+        ("（虚构）目前，山西省共有8个国家级开发区。", "8个", "dev_zones_national"),
+        # an indicator named for a plan (计划投资) takes a plan's investment, not a result's
+        ("（虚构）示范区拟投资30亿元。", "30亿元", "planned_investment"),
+    ],
+)
+def test_indicator_named_for_the_entity_or_the_kind(lexicon, text, span, indicator_id):
+    assert _indicators(lexicon, text)[span] == indicator_id
+
+
+def test_a_result_is_not_a_planned_investment(lexicon):
+    assert _indicators(lexicon, "（虚构）去年该公司完成投资20亿元。")["20亿元"] != (
+        "planned_investment"
+    )
