@@ -17,14 +17,19 @@ rules are those of ``docs/conventions.md``:
 * **kind**: benchmark, estimate, target or plan words in the clause (then the sentence);
   a year after the publication year makes a target; else ``actual``.
 * **measure** and **direction**: from the base unit and the words next to the figure.
-* **entity**: the nearest entity named in the clause, else the sentence, else the first
-  one of the paragraph, else the article's (``全省``/``我省`` is the article's province);
-  names, short forms and aliases of ``entities.csv``, matched in either script (OpenCC).
+* **entity**: a name that holds the figure; a benchmark's base (or the average aggregate
+  under it); an aggregate the figure counts; else the nearest entity named in the clause,
+  the sentence, earlier in the paragraph, else the paragraph's first, else the organisation
+  of the person the paragraph quotes, else the article's (``全省``/``我省`` is the article's
+  province). Names, short forms and aliases of ``entities.csv`` are matched in either
+  script (OpenCC); a name it does not hold is proposed by its suffix (``长治市``,
+  ``…有限公司``, ``晋城开发区``) with ``entity_id`` null and ``entity_name`` as written.
 * **subject**: the clause's words before the figure, less the period, the entity, the
   connectives and the verb; else the noun after the figure.
 * **indicator**: an existing one when its base unit and measure match and its Chinese name
-  is in the clause; else a proposed id (``new_…``, the same for the same subject, measure
-  and unit) named by the subject.
+  is in the clause (more so when the name is the entity's own or says the statement's kind:
+  ``计划投资``); else a proposed id (``new_…``, the same for the same subject, measure and
+  unit) named by the subject.
 * **exclusions**: a structural count (``以下四个方面``), a figure inside a name or a title,
   a figure of speech, or a figure the article already gave are proposed as exclusions.
 """
@@ -434,8 +439,9 @@ class _EntityMatcher:
     def find(self, simplified: str) -> list[tuple[int, int, str]]:
         if self.pattern is None:
             return []
+        by_name = self.by_name
         return [
-            (m.start(), m.end(), self.by_name[_name_key(m.group(0))])
+            (m.start(), m.end(), by_name.get(m.group(0)) or by_name[_name_key(m.group(0))])
             for m in self.pattern.finditer(simplified)
         ]
 
@@ -996,6 +1002,7 @@ def _indicator_for(
     entity_names: tuple[str, ...] = (),
     kind: str = "",
 ) -> tuple[_Field, str, str]:
+    named_for = _indicators_named_for(lexicon.indicators, entity_names)
     window = _bigrams(to_simplified(clause_text))
     noun = _bigrams(to_simplified(counted)) if counted else set()
     wide = _bigrams(to_simplified(sentence_text)) | window
@@ -1012,7 +1019,7 @@ def _indicator_for(
             score += 0.25  # the counted noun (N 台公交车) is in the name
         if classifier and classifier in full:
             score += 0.2  # the classifier names the indicator (3 批 → 批次)
-        if any(n in full and n != full for n in entity_names):
+        if full in named_for:
             score += 0.25  # an indicator named for the figure's entity (示范区内国家级开发区)
         kind_word = _KIND_NAME_WORDS.get(kind)
         if kind_word and cover > 0 and kind_word.search(full):
@@ -1038,6 +1045,14 @@ _KIND_NAME_WORDS = {
     "target": re.compile(r"目标"),
     "estimate": re.compile(r"预计|预期|估计"),
 }
+
+
+@lru_cache(maxsize=256)
+def _indicators_named_for(indicators: tuple, entity_names: tuple[str, ...]) -> frozenset[str]:
+    """The indicator names that hold one of an entity's names and more."""
+    return frozenset(
+        name for _iid, name, *_ in indicators if any(n in name and n != name for n in entity_names)
+    )
 
 
 def _entity_words(lexicon: Lexicon, entity: str | None) -> tuple[str, ...]:
