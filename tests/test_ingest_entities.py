@@ -21,18 +21,25 @@ def lexicon():
     return ingest.Lexicon.from_data()
 
 
-def _entities(lexicon, text, *, article="shanxi", province="shanxi", published="2024"):
-    """{span: (entity_id, entity_name, rule)} of a fictional block."""
-    cands = ingest.block_candidates(
+def _candidates(lexicon, text, *, article="shanxi", province="shanxi"):
+    """The candidates of one fictional block, in an article of 2024 about 山西."""
+    return ingest.block_candidates(
         text,
         1,
-        published=ingest.Published.parse(published),
+        published=ingest.Published.parse("2024"),
         lexicon=lexicon,
         source_id="t",
         article_entity=article,
         province=province,
     )
-    return {c["span"]: (c["entity_id"], c["entity_name"], c["rules"]["entity"]) for c in cands}
+
+
+def _entities(lexicon, text):
+    """{span: (entity_id, entity_name, rule)} of a fictional block."""
+    return {
+        c["span"]: (c["entity_id"], c["entity_name"], c["rules"]["entity"])
+        for c in _candidates(lexicon, text)
+    }
 
 
 # ---------------------------------------------------------------- either script
@@ -93,15 +100,7 @@ def test_nearest_named_then_paragraph_then_article(lexicon, text, span, entity_i
 
 
 def test_no_name_and_no_article_is_empty_and_least_sure(lexicon):
-    cands = ingest.block_candidates(
-        "（虚构）一季度工业增长3%。",
-        1,
-        published=ingest.Published.parse("2024"),
-        lexicon=lexicon,
-        source_id="t",
-        article_entity=None,
-        province=None,
-    )
+    cands = _candidates(lexicon, "（虚构）一季度工业增长3%。", article=None, province=None)
     assert cands[0]["entity_id"] is None and cands[0]["rules"]["entity"] == "none"
     assert cands[0]["confidence"] <= 0.2
 
@@ -287,16 +286,7 @@ def test_new_names_stay_inside_the_text_and_never_overlap_another_name(text):
 
 
 def _indicators(lexicon, text):
-    cands = ingest.block_candidates(
-        text,
-        1,
-        published=ingest.Published.parse("2024"),
-        lexicon=lexicon,
-        source_id="t",
-        article_entity="shanxi",
-        province="shanxi",
-    )
-    return {c["span"]: c["indicator_id"] for c in cands}
+    return {c["span"]: c["indicator_id"] for c in _candidates(lexicon, text)}
 
 
 @pytest.mark.parametrize(
