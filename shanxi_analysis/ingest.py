@@ -554,7 +554,7 @@ _NAME_STOP = frozenset(
 # determiners and verbs that often stand before a name and are not part of it
 _NAME_LEADING = re.compile(
     r"^(?:全|本|该|各|每|某|整个|这个|那个|走进|来到|位于|入驻|落户|成立|引进|推动|支持|依托|"
-    r"联合|携手|包括|例如|如|像|来自|通过|组织|设立|建设|打造|培育|全省|全市|全县|前身|引进|"
+    r"联合|携手|包括|例如|如|像|来自|通过|组织|设立|建设|打造|培育|全省|全市|全县|前身|"
     r"推进|布局|优化|提升|乘坐|引入|随着|新建|组建|加快|参观|考察|服务|带动)+"
 )
 # what a place suffix forms with the character before or after it when it is no name
@@ -564,13 +564,13 @@ _GENERIC_PLACE_BIGRAMS = frozenset(
     "开市 夜市 门市 都市 楼市 车市 集市 债市 郡县 州县".split()
 )
 _PLACE_BREAK_AFTER = frozenset("场民值级政长域块间位份会内外属区县")
-# class words: 国家级开发区, 工业类开发区, 省级以上开发区 are kinds of zone, not names
 # words that make a generic noun with an organisation suffix (上市公司, 国有企业集团)
 _GENERIC_ORG_PREFIXES = frozenset(
     "上市 国有 民营 外资 私营 合资 独资 控股 科技 能源 投资 建设 工程 物流 贸易 电力 煤炭 钢铁 "
     "化工 新能源 运营 平台 空壳 一家 这家 那家 企业 龙头 骨干 头部 大型 中小 相关 高等 重点 "
     "合作 示范 试点 国家 地方 本地 当地 外地 驻地".split()
 )
+# class words: 国家级开发区, 工业类开发区, 市县开发区 are kinds of zone, not names
 _CLASS_NAME_RE = re.compile(
     r"(?:级|类|型|性|以上|以下|各类|相关|所属|重点|大型|中小)$|^[省市县区镇乡村两各]+$"
 )
