@@ -30,6 +30,9 @@ from shanxi_analysis import ingest, paths, quantities, sources  # noqa: E402
 TARGETS = {"period": 0.95, "kind": 0.95, "entity": 0.95, "indicator": 0.85}
 
 
+_COLUMNS = {"period": "period", "kind": "kind", "entity": "entity_id", "indicator": "indicator_id"}
+
+
 def seed_table() -> pd.DataFrame:
     """Return one row per seed source and one for both: the share of curated facts whose
     candidate has each field right."""
@@ -63,7 +66,14 @@ def seed_table() -> pd.DataFrame:
                 "indicator": c is not None and c["indicator_id"] == f["indicator_id"],
             }
             ok["all"] = all(ok[k] for k in ("period", "kind", "entity", "indicator"))
-            rows.append({"source_id": sid, "fact_id": f["fact_id"], **ok})
+            got = {
+                f"{k}_got": (c[col] if c else None, c["rules"].get(k, "") if c else "")
+                for k, col in _COLUMNS.items()
+            }
+            rows.append(
+                {"source_id": sid, "fact_id": f["fact_id"], "quote": f["quote"], **ok, **got}
+                | {f"{k}_expected": f[col] for k, col in _COLUMNS.items()}
+            )
     df = pd.DataFrame(rows)
     return df
 
@@ -140,7 +150,11 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--articles", type=int, default=1000, help="generated articles (1000)")
     ap.add_argument("--seeds-only", action="store_true", help="skip the speed benchmark")
-    ap.add_argument("--misses", action="store_true", help="list the facts a field missed")
+    ap.add_argument(
+        "--misses",
+        action="store_true",
+        help="list the facts a field missed: quote, expected, proposed and the rule",
+    )
     args = ap.parse_args()
     df = seed_table()
     table = summarise(df)
@@ -150,8 +164,13 @@ def main() -> int:
     below = [f"{k} {both[k]:.1%} < {v:.0%}" for k, v in TARGETS.items() if both[k] < v]
     print("targets: " + ("all met" if not below else "NOT met: " + "; ".join(below)))
     if args.misses:
-        for col in ("period", "kind", "entity", "indicator"):
-            print(col, "missed:", ", ".join(df.loc[~df[col], "fact_id"]))
+        for col in _COLUMNS:
+            missed = df[~df[col]]
+            print(f"\n{col} missed ({len(missed)}):")
+            for r in missed.to_dict("records"):
+                value, rule = r[f"{col}_got"]
+                print(f"  {r['fact_id']}: {r['quote']}")
+                print(f"    expected {r[f'{col}_expected']!r}, proposed {value!r} by {rule!r}")
     if not args.seeds_only:
         print()
         print(f"Speed on {args.articles} generated articles")

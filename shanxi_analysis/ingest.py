@@ -17,14 +17,19 @@ rules are those of ``docs/conventions.md``:
 * **kind**: benchmark, estimate, target or plan words in the clause (then the sentence);
   a year after the publication year makes a target; else ``actual``.
 * **measure** and **direction**: from the base unit and the words next to the figure.
-* **entity**: the nearest entity named in the clause, else the sentence, else the first
-  one of the paragraph, else the article's (``全省``/``我省`` is the article's province);
-  names, short forms and aliases of ``entities.csv``, matched in either script (OpenCC).
+* **entity**: a name that holds the figure; a benchmark's base (or the average aggregate
+  under it); an aggregate the figure counts; else the nearest entity named in the clause,
+  the sentence, earlier in the paragraph, else the paragraph's first, else the organisation
+  of the person the paragraph quotes, else the article's (``全省``/``我省`` is the article's
+  province). Names, short forms and aliases of ``entities.csv`` are matched in either
+  script (OpenCC); a name it does not hold is proposed by its suffix (``长治市``,
+  ``…有限公司``, ``晋城开发区``) with ``entity_id`` null and ``entity_name`` as written.
 * **subject**: the clause's words before the figure, less the period, the entity, the
   connectives and the verb; else the noun after the figure.
 * **indicator**: an existing one when its base unit and measure match and its Chinese name
-  is in the clause; else a proposed id (``new_…``, the same for the same subject, measure
-  and unit) named by the subject.
+  is in the clause (more so when the name is the entity's own or says the statement's kind:
+  ``计划投资``); else a proposed id (``new_…``, the same for the same subject, measure and
+  unit) named by the subject.
 * **exclusions**: a structural count (``以下四个方面``), a figure inside a name or a title,
   a figure of speech, or a figure the article already gave are proposed as exclusions.
 """
@@ -33,7 +38,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -114,8 +119,8 @@ class Lexicon:
     """What an article is matched against: entity names and indicators (plain tuples, so it
     pickles and can be shipped to worker processes)."""
 
-    entities: tuple[tuple[str, str, str, tuple[str, ...]], ...] = ()
-    """(entity_id, name_zh, type, names in simplified script)"""
+    entities: tuple[tuple[str, str, str, tuple[str, ...], str], ...] = ()
+    """(entity_id, name_zh, type, names in simplified script, parent_id)"""
     indicators: tuple[tuple[str, str, str, str], ...] = ()
     """(indicator_id, name_zh, base unit, theme)"""
     known_hashes: tuple[tuple[str, str], ...] = ()
@@ -136,7 +141,9 @@ class Lexicon:
         reg = sources.registry()
         entities = []
         for r in ents.to_dict("records"):
-            entities.append((r["entity_id"], r["name_zh"], r["type"], entity_names(r)))
+            entities.append(
+                (r["entity_id"], r["name_zh"], r["type"], entity_names(r), r.get("parent_id", ""))
+            )
         indicators = tuple(
             (r["indicator_id"], r["name_zh"], r["unit"], r["theme"])
             for r in inds.to_dict("records")
@@ -427,26 +434,41 @@ class _EntityMatcher:
     by_name: dict[str, str]
     name_of: dict[str, str]
     type_of: dict[str, str]
+    parent_of: dict[str, str] = field(default_factory=dict)
 
     def find(self, simplified: str) -> list[tuple[int, int, str]]:
         if self.pattern is None:
             return []
+        by_name = self.by_name
         return [
-            (m.start(), m.end(), self.by_name[m.group(0)])
+            (m.start(), m.end(), by_name.get(m.group(0)) or by_name[_name_key(m.group(0))])
             for m in self.pattern.finditer(simplified)
         ]
+
+
+def _name_key(name: str) -> str:
+    """A name as it is looked up: without white space (``5G 智慧矿山联盟`` = ``5G智慧矿山联盟``)."""
+    return re.sub(r"\s+", "", name)
+
+
+def _name_pattern(name: str) -> str:
+    """A name as a regular expression: Chinese text puts spaces around digits, Latin
+    letters and ``·`` at will, so a name holding them matches with or without them."""
+    if re.fullmatch(r"[\u4e00-\u9fff]+", name):
+        return re.escape(name)
+    return r"\s*".join(re.escape(c) for c in name)
 
 
 @lru_cache(maxsize=8)
 def _matcher(entities: tuple) -> _EntityMatcher:
     by_name: dict[str, str] = {}
-    for eid, _name, _type, names in entities:
+    for eid, _name, _type, names, *_parent in entities:
         for n in names:
-            by_name.setdefault(n, eid)
+            by_name.setdefault(_name_key(n), eid)
     for w in _PROVINCE_WORDS:
         by_name.pop(w, None)
     pattern = (
-        re.compile("|".join(re.escape(n) for n in sorted(by_name, key=len, reverse=True)))
+        re.compile("|".join(_name_pattern(n) for n in sorted(by_name, key=len, reverse=True)))
         if by_name
         else None
     )
@@ -455,6 +477,7 @@ def _matcher(entities: tuple) -> _EntityMatcher:
         by_name,
         {e[0]: e[1] for e in entities},
         {e[0]: e[2] for e in entities},
+        {e[0]: e[4] for e in entities if len(e) > 4 and e[4]},
     )
 
 
@@ -479,33 +502,251 @@ def _subject_hits(simple: str, hits: list[tuple[int, int, str]]) -> list[tuple[i
 
 
 def _counted_hits(
-    simple: str, hits: list[tuple[int, int, str]], found: list, matcher: _EntityMatcher
+    simple: str, hits: list[tuple[int, int, str]], found: list
+) -> dict[tuple[int, int, str], quantities.Quantity]:
+    """Names right after a figure (``10 个智创城``): what is counted, not who counts; each
+    with the figure that counts it."""
+    out = {}
+    for h in hits:
+        for q in found:
+            # right after the figure, in the same clause (10 个智创城, 50 亿元的园区)
+            if 0 <= h[0] - q.end <= 2 and _COUNTED_GAP_RE.fullmatch(simple, q.end, h[0]):
+                out[h] = q
+                break
+    return out
+
+
+_COUNTED_GAP_RE = re.compile(r"[\s的]*")
+
+
+# ---------------------------------------------------------------- new names
+
+NEW_ENTITY_PREFIX = "new:"
+"""How a name not in ``entities.csv`` travels through the rules (``new:长治市``); a candidate
+shows it as ``entity_id`` null and ``entity_name`` the name as written."""
+
+# Organisations: a proper name of two or more characters before one of these.
+_ORG_SUFFIXES = (
+    "股份有限公司 有限责任公司 有限公司 股份公司 集团公司 集团 公司 大学 学院 研究院 研究所 "
+    "实验室 医院 银行 协会 联盟 商会"
+).split()
+# Zones, parks and mines: words also used for no name in particular (推进开发区, 园区内), so
+# a new one is a name only when it starts with a place (晋城经济技术开发区, 长治市高新区).
+_ZONE_SUFFIXES = (
+    "示范区 开发区 高新区 经开区 自贸区 综保区 保税区 新区 产业园区 工业园区 产业园 工业园 "
+    "科技园 园区 管委会 煤矿"
+).split()
+_PLACE_TYPES = frozenset(("country", "province", "city", "county", "region", "town"))
+# Places: two characters before one of these (most Chinese place names are two characters
+# and a suffix; longer ones are matched when they are in entities.csv). Provinces are a
+# closed list (entities.csv); a district, town or township only straight after the city or
+# county it belongs to (太原市小店区), since 核心区, 扩展区 … are no names.
+_PLACE_SUFFIXES = ("自治州", "市", "县", "区", "镇", "乡")
+_SUB_PLACE_SUFFIXES = ("区", "镇", "乡")
+_NEW_NAME_RE = re.compile(
+    "|".join(sorted((*_ORG_SUFFIXES, *_ZONE_SUFFIXES, *_PLACE_SUFFIXES), key=len, reverse=True))
+)
+# a character that ends the words before a name (punctuation is not a Han character anyway)
+_NAME_STOP = frozenset(
+    "的在和与及对向为是由从将把被了到于等以并而或让给同跟至共其这那该各每此也都还已又再就"
+    "才所之个家座多约近超达有占比较上下内外中年月日"
+)
+# determiners and verbs that often stand before a name and are not part of it
+_NAME_LEADING = re.compile(
+    r"^(?:全|本|该|各|每|某|整个|这个|那个|走进|来到|位于|入驻|落户|成立|引进|推动|支持|依托|"
+    r"联合|携手|包括|例如|如|像|来自|通过|组织|设立|建设|打造|培育|全省|全市|全县|前身|"
+    r"推进|布局|优化|提升|乘坐|引入|随着|新建|组建|加快|参观|考察|服务|带动)+"
+)
+# what a place suffix forms with the character before or after it when it is no name
+_GENERIC_PLACE_BIGRAMS = frozenset(
+    "城市 超市 股市 城区 市区 社区 园区 地区 山区 景区 矿区 片区 辖区 小区 郊区 新区 县区 市县 "
+    "全区 全市 全县 全省 本省 本市 本县 外省 各省 各市 各县 乡镇 城镇 市镇 集镇 省市 上市 "
+    "开市 夜市 门市 都市 楼市 车市 集市 债市 郡县 州县".split()
+)
+_PLACE_BREAK_AFTER = frozenset("场民值级政长域块间位份会内外属区县")
+# words that make a generic noun with an organisation suffix (上市公司, 国有企业集团)
+_GENERIC_ORG_PREFIXES = frozenset(
+    "上市 国有 民营 外资 私营 合资 独资 控股 科技 能源 投资 建设 工程 物流 贸易 电力 煤炭 钢铁 "
+    "化工 新能源 运营 平台 空壳 一家 这家 那家 企业 龙头 骨干 头部 大型 中小 相关 高等 重点 "
+    "合作 示范 试点 国家 地方 本地 当地 外地 驻地".split()
+)
+# class words: 国家级开发区, 工业类开发区, 市县开发区 are kinds of zone, not names
+_CLASS_NAME_RE = re.compile(
+    r"(?:级|类|型|性|以上|以下|各类|相关|所属|重点|大型|中小)$|^[省市县区镇乡村两各]+$"
+)
+
+
+def _new_names(
+    simple: str, known: list[tuple[int, int, str]], place_of: Callable[[str], bool]
 ) -> list[tuple[int, int, str]]:
-    """Names right after a figure (``10 个智创城``): what is counted, not who counts."""
-    ends = [q.end for q in found]
-    return [h for h in hits if any(0 <= h[0] - e <= 2 for e in ends)]
+    """Names that ``entities.csv`` does not hold, found by their suffix (``长治市``,
+    ``某某能源有限公司``, ``某某开发区``): each as ``(start, end, "new:" + name)``, never
+    overlapping a known name. Class words (``国家级开发区``, ``工业类开发区``), generic words
+    (``城市``, ``园区`` alone) and a suffix that starts a longer word (``市场``) are left out.
+    """
+    taken = [False] * (len(simple) + 1)
+    place_end: dict[int, int] = {}  # end → start of a place name
+    for a, b, e in known:
+        for i in range(a, b):
+            taken[i] = True
+        if place_of(e):
+            place_end[b] = a
+    out: list[tuple[int, int, str]] = []
+    for m in _NEW_NAME_RE.finditer(simple):
+        suffix, a, b = m.group(0), m.start(), m.end()
+        if any(taken[a:b]):
+            continue
+        place = suffix in _PLACE_SUFFIXES
+        if place:
+            after = simple[b : b + 1]
+            if after in _PLACE_BREAK_AFTER or simple[a - 1 : b] in _GENERIC_PLACE_BIGRAMS:
+                continue
+        # the words before the suffix, back to a stop, a known name or the limit
+        start, limit = a, (2 if place and len(suffix) == 1 else 10)
+        while (
+            start > 0
+            and a - start < limit
+            and "\u4e00" <= simple[start - 1] <= "\u9fff"
+            and simple[start - 1] not in _NAME_STOP
+            and not taken[start - 1]
+        ):
+            start -= 1
+        prefix = simple[start:a]
+        lead = _NAME_LEADING.match(prefix)
+        if lead and not place:
+            prefix, start = prefix[lead.end() :], start + lead.end()
+        if suffix in _ZONE_SUFFIXES:
+            # a zone starts with a place named straight before its own words
+            if (
+                start not in place_end
+                or simple[place_end[start] : start] in _PROVINCE_WORDS
+                or (prefix and (_CLASS_NAME_RE.search(prefix) or _NAME_LEADING.fullmatch(prefix)))
+            ):
+                continue
+            if out and out[-1][1] == start:
+                out.pop()  # a new place that starts the zone's name is part of it
+            start = place_end[start]
+            prefix = simple[start:a]
+        if (
+            len(prefix) < 2
+            or (place and len(prefix) != 2 and len(suffix) == 1)
+            or _NAME_LEADING.fullmatch(prefix)
+            or _CLASS_NAME_RE.search(prefix)
+            or prefix in _GENERIC_ORG_PREFIXES
+            or (place and prefix[0] in "全本该各每此这那其某")
+            or (suffix in _SUB_PLACE_SUFFIXES and not (start > 0 and taken[start - 1]))
+        ):
+            continue
+        out.append((start, b, NEW_ENTITY_PREFIX + simple[start:b]))
+        for i in range(start, b):
+            taken[i] = True
+        if place:
+            place_end[b] = start
+    return out
 
 
-def _article_entity(matcher: _EntityMatcher, title: str, text: str) -> str | None:
-    """The article's main subject: the entity named in the title, else the one named most."""
+def _names_in(
+    text: str, simple: str, matcher: _EntityMatcher, province: str | None
+) -> list[tuple[int, int, str]]:
+    """Every name in a block, in order: the entities of ``entities.csv`` (in either script),
+    ``全省``/``我省`` as the article's province, and new names (``new:`` + the name as
+    written, in the text's own script)."""
+    hits = matcher.find(simple)
+    if province:
+        for w in _PROVINCE_WORDS:
+            hits += [(m.start(), m.end(), province) for m in re.finditer(w, simple)]
+    new = _new_names(simple, hits, lambda e: matcher.type_of.get(e) in _PLACE_TYPES)
+    return sorted(hits + [(a, b, NEW_ENTITY_PREFIX + text[a:b]) for a, b, _e in new])
+
+
+# Generic words for a body of whatever is named just before them (省级以上开发区管委会 are the
+# zones' committees): written straight after a name they are not an entity of their own.
+_BODY_WORDS = frozenset(
+    ("管委会", "管理委员会", "委员会", "人民政府", "政府", "公司", "集团", "园区", "开发区")
+)
+# characters after which such a word starts a mention of its own (与管委会, 的公司)
+_NAME_JOIN_CHARS = frozenset("的和与及在对向为是由从将把被让给、")
+
+
+def _owned_bodies(simple: str, hits: list[tuple[int, int, str]]) -> set[tuple[int, int, str]]:
+    """The names that are only a generic body word (``管委会``, ``公司``) written straight
+    after another word: the body of that other name, not the entity the word names alone."""
+    return {
+        h
+        for h in hits
+        if _name_key(simple[h[0] : h[1]]) in _BODY_WORDS
+        and h[0] > 0
+        and "\u4e00" <= simple[h[0] - 1] <= "\u9fff"
+        and simple[h[0] - 1] not in _NAME_JOIN_CHARS
+    }
+
+
+# A verb that makes what it counts (建设 15 个智创城, 已建成 10 个): the things made are the
+# object, and the figure is about who makes them.
+_MAKE_BEFORE_RE = re.compile(
+    r"(?:建设|建成|新建|兴建|筹建|布局|打造|培育|设立|组建|创建|建)了?\s*(?:约|近|超过|超)?\s*$"
+)
+
+
+# a counted noun that names a kind of place or body (83个县, 200家企业)
+_BODY_KIND_RE = re.compile(
+    r"(?:[省市县区乡镇村]|企业|公司|集团|高校|学校|大学|医院|银行|园区|开发区|单位|机构|家庭)$"
+)
+
+
+def _counts_other_bodies(counted_noun: str, name: str) -> bool:
+    """Whether a count counts places or bodies of another kind than the aggregate ``name``
+    (``83个县`` beside ``省级以上开发区``: yes; ``6个国家级开发区``: no, they are its
+    members; ``分6期``: no, rounds are no bodies)."""
+    return bool(_BODY_KIND_RE.search(counted_noun)) and counted_noun[-2:] not in name
+
+
+_SPEECH_RE = re.compile(r"([\u4e00-\u9fff]{2,4})(?:说|表示|介绍|指出|坦言|告诉记者)")
+_QUOTE_SPEAKER_RE = re.compile(r"[”」\"]\s*([\u4e00-\u9fff]{2,4}?)(?:说|表示|介绍|指出|坦言)")
+
+
+def speakers_of(simple: str, hits: list[tuple[int, int, str]]) -> dict[str, str]:
+    """Who speaks for which entity in a block: a person introduced with an organisation
+    (``山西某某公司负责人王某说``) speaks for the nearest entity named before the name in its
+    clause. Keys are the last two and three characters before the speech verb, so a later
+    ``”王某说`` finds the organisation."""
+    out: dict[str, str] = {}
+    for m in _SPEECH_RE.finditer(simple):
+        a, _b = _clause_bounds(simple, m.start())
+        before = [h for h in hits if a <= h[0] and h[1] <= m.start(1) + len(m.group(1))]
+        if not before:
+            continue
+        words = m.group(1)
+        for n in (2, 3):
+            if len(words) >= n:
+                out.setdefault(words[-n:], before[-1][2])
+    return out
+
+
+def quoted_speaker(simple: str) -> str:
+    """The person a block quotes (``“……”王某说``), or ``""``."""
+    m = _QUOTE_SPEAKER_RE.search(simple)
+    return m.group(1) if m else ""
+
+
+def _article_entities(
+    matcher: _EntityMatcher, title: str, text: str
+) -> tuple[str | None, str | None]:
+    """The article's main subject (the entity named in the title, else the one named most)
+    and its province (the main subject if a province, else the province named most)."""
     in_title = matcher.find(to_simplified(title or ""))
     counts: dict[str, int] = {}
     for _a, _b, eid in matcher.find(to_simplified(text)):
         counts[eid] = counts.get(eid, 0) + 1
     if in_title:
         # the most named of the title's entities
-        return max((e for _a, _b, e in in_title), key=lambda e: counts.get(e, 0))
-    return max(counts, key=counts.get) if counts else None
-
-
-def _article_province(matcher: _EntityMatcher, text: str, main: str | None) -> str | None:
-    counts: dict[str, int] = {}
-    for _a, _b, eid in matcher.find(to_simplified(text)):
-        if matcher.type_of.get(eid) == "province":
-            counts[eid] = counts.get(eid, 0) + 1
+        main = max((e for _a, _b, e in in_title), key=lambda e: counts.get(e, 0))
+    else:
+        main = max(counts, key=counts.get) if counts else None
     if main and matcher.type_of.get(main) == "province":
-        return main
-    return max(counts, key=counts.get) if counts else None
+        return main, main
+    provinces = {e: n for e, n in counts.items() if matcher.type_of.get(e) == "province"}
+    return main, (max(provinces, key=provinces.get) if provinces else None)
 
 
 # ---------------------------------------------------------------- indicators
@@ -758,7 +999,10 @@ def _indicator_for(
     sentence_text: str = "",
     counted: str = "",
     classifier: str = "",
+    entity_names: tuple[str, ...] = (),
+    kind: str = "",
 ) -> tuple[_Field, str, str]:
+    named_for = _indicators_named_for(lexicon.indicators, entity_names)
     window = _bigrams(to_simplified(clause_text))
     noun = _bigrams(to_simplified(counted)) if counted else set()
     wide = _bigrams(to_simplified(sentence_text)) | window
@@ -775,6 +1019,11 @@ def _indicator_for(
             score += 0.25  # the counted noun (N 台公交车) is in the name
         if classifier and classifier in full:
             score += 0.2  # the classifier names the indicator (3 批 → 批次)
+        if full in named_for:
+            score += 0.25  # an indicator named for the figure's entity (示范区内国家级开发区)
+        kind_word = _KIND_NAME_WORDS.get(kind)
+        if kind_word and cover > 0 and kind_word.search(full):
+            score += 0.3  # an indicator named for the kind of statement (计划投资 of a plan)
         scores.append((score, iid, name, theme))
     scores.sort(reverse=True)
     best = scores[0] if scores else None
@@ -788,6 +1037,35 @@ def _indicator_for(
     name = subject or ""
     iid = proposed_indicator_id(name, measure, base_unit)
     return _Field(iid, "proposed", 0.4), name, ""
+
+
+# words of an indicator's name that say what kind of statement its figures are
+_KIND_NAME_WORDS = {
+    "plan": re.compile(r"计划|规划|拟"),
+    "target": re.compile(r"目标"),
+    "estimate": re.compile(r"预计|预期|估计"),
+}
+
+
+@lru_cache(maxsize=256)
+def _indicators_named_for(indicators: tuple, entity_names: tuple[str, ...]) -> frozenset[str]:
+    """The indicator names that hold one of an entity's names and more."""
+    return frozenset(
+        name for _iid, name, *_ in indicators if any(n in name and n != name for n in entity_names)
+    )
+
+
+def _entity_words(lexicon: Lexicon, entity: str | None) -> tuple[str, ...]:
+    """The names of an existing entity (its short forms too), to find an indicator named
+    for it; none for a new or missing entity."""
+    if not entity or entity.startswith(NEW_ENTITY_PREFIX):
+        return ()
+    return _entity_name_table(lexicon.entities).get(entity, ())
+
+
+@lru_cache(maxsize=8)
+def _entity_name_table(entities: tuple) -> dict[str, tuple[str, ...]]:
+    return {e[0]: tuple(n for n in e[3] if len(n) >= 3 or e[2] != "province") for e in entities}
 
 
 def _exclusion_for(
@@ -848,6 +1126,21 @@ def _counted_noun(text: str, end: int, clause_end: int) -> str:
     return m.group(1) if m else ""
 
 
+_COUNTED_HEAD_RE = re.compile(
+    r"\s*([\u4e00-\u9fff]{1,6}?)"
+    r"(?=[的、，,。；;或和及与]|$|[\s(（]|已|均|都|也|相继|先后|分别|共|全部|基本|率先|实现|达到)"
+)
+
+
+def _counted_head(simple: str, q: quantities.Quantity, clause_end: int) -> str:
+    """What a count counts, one character or more (``83个县(市、区)`` → 县); ``""`` for a
+    figure that is not a count."""
+    if q.base_unit not in ("count", "person"):
+        return ""
+    m = _COUNTED_HEAD_RE.match(simple, q.end, clause_end)
+    return m.group(1) if m else ""
+
+
 def _head_noun(text: str, end: int, clause_end: int) -> str:
     """The counted noun, else the first two characters after the figure (2200 台重卡满负荷使用
     → 重卡), to check against indicator names."""
@@ -878,6 +1171,104 @@ def _quote_for(
     return text
 
 
+@dataclass(frozen=True)
+class _EntityScope:
+    """What one block offers for a figure's entity."""
+
+    matcher: _EntityMatcher
+    hits: list
+    """names that can be what a figure is about (not list members, bases, examples …)"""
+    all_hits: list
+    """every name (for a name that holds the figure and for comparison bases)"""
+    counted: dict
+    """names a figure counts, with that figure"""
+    made: set
+    """counted names that a verb makes (建设 15 个智创城)"""
+    paragraph: str | None
+    speaker: str | None
+    article: str | None
+
+
+def _entity_for(
+    q: quantities.Quantity,
+    simple: str,
+    clause: tuple[int, int],
+    sentence: tuple[int, int],
+    kind: str,
+    scope: _EntityScope,
+    counted_noun: str,
+) -> _Field:
+    """The entity a figure is about, by the rules of ``docs/conventions.md`` (in order):
+
+    1. a name that holds the figure (``30 兆瓦农光互补光伏扶贫电站项目``);
+    2. a benchmark is the value of its comparison base (``全国平均值`` → the country, or
+       an average-type aggregate under it named earlier in the block); ``基准`` with no
+       base named is national;
+    3. what the figure counts, when it is an aggregate and not made by the verb
+       (``共有83个省级以上开发区``), or a place's people (``3500 万三晋儿女``);
+    4. the nearest name before the figure in its clause, its sentence, earlier in the
+       block — skipping an aggregate when the figure counts something that is not one of
+       its members (``83个县``);
+    5. the block's first name; the organisation of the person the block quotes; the
+       article's main subject.
+    """
+    m = scope.matcher
+    for a, b, eid in scope.all_hits:
+        if a <= q.start and q.end <= b:
+            return _Field(eid, f"name-holds-figure:{simple[a:b]}", 0.85)
+    if kind == "benchmark":
+        bases = [h for h in scope.all_hits if clause[0] <= h[0] and h[1] <= q.start]
+        if bases:
+            base = bases[-1][2]
+            averages = [
+                h
+                for h in scope.all_hits
+                if h[1] <= q.start
+                and m.type_of.get(h[2]) == "aggregate"
+                and m.parent_of.get(h[2]) == base
+                and "平均" in m.name_of.get(h[2], "")
+            ]
+            if averages:
+                h = averages[-1]
+                return _Field(h[2], f"benchmark-average-of:{simple[h[0] : h[1]]}", 0.7)
+            return _Field(base, f"benchmark-base:{simple[bases[-1][0] : bases[-1][1]]}", 0.75)
+        country = m.by_name.get("全国")
+        if country and "基准" in simple[clause[0] : clause[1]]:
+            return _Field(country, "benchmark-national:基准", 0.65)
+    # what is counted is an aggregate (83个省级以上开发区) or a place's people
+    # (3500 万三晋儿女): the figure is about it
+    for h, cq in scope.counted.items():
+        if cq is not q or h in scope.made:
+            continue
+        t = m.type_of.get(h[2])
+        if t == "aggregate" or (t in ("province", "city", "county") and q.unit in "万亿千"):
+            return _Field(h[2], f"counted-aggregate:{simple[h[0] : h[1]]}", 0.8)
+
+    def usable(h: tuple[int, int, str]) -> bool:
+        # an aggregate holds for figures that count its members (其中6个国家级开发区), not
+        # for one that counts something else (83个县)
+        if counted_noun and m.type_of.get(h[2]) == "aggregate" and scope.counted.get(h) is not q:
+            return not _counts_other_bodies(counted_noun, simple[h[0] : h[1]])
+        return True
+
+    for lo, rule, c in (
+        (clause[0], "clause", 0.9),
+        (sentence[0], "sentence", 0.8),
+        (0, "paragraph-before", 0.65),
+    ):
+        for h in reversed(scope.hits):
+            if lo <= h[0] and h[1] <= q.start and usable(h):
+                return _Field(h[2], f"{rule}:{simple[h[0] : h[1]]}", c)
+    # (a name after the figure is what is counted, not what the figure is about)
+    if scope.paragraph:
+        return _Field(scope.paragraph, "paragraph", 0.65)
+    if scope.speaker:
+        return _Field(scope.speaker, "speaker-organisation", 0.6)
+    if scope.article:
+        return _Field(scope.article, "article", 0.55)
+    return _Field(None, "none", 0.2)
+
+
 def block_candidates(
     block_text: str,
     block_no: int,
@@ -888,24 +1279,28 @@ def block_candidates(
     article_entity: str | None,
     province: str | None,
     carried_period: list[PeriodMention] | None = None,
+    speaker_entity: str | None = None,
 ) -> list[dict]:
-    """Return the candidate facts of one block of clean text (see the module docstring)."""
+    """Return the candidate facts of one block of clean text (see the module docstring).
+
+    ``speaker_entity`` is the organisation of the person the block quotes, when an
+    earlier block introduced them with one (see :func:`speakers_of`)."""
     matcher = _matcher(lexicon.entities)
     text = block_text
     simple = to_simplified(text)
     periods = find_periods(simple, published)
-    hits = matcher.find(simple)
-    for w in _PROVINCE_WORDS:
-        if province:
-            hits += [(m.start(), m.end(), province) for m in re.finditer(w, simple)]
+    hits = _names_in(text, simple, matcher, province)
     found = quantities.extract(text)
-    counted = _counted_hits(simple, sorted(hits), found, matcher)
+    owned = _owned_bodies(simple, hits)
+    all_hits = [h for h in hits if h not in owned]
+    counted = _counted_hits(simple, all_hits, found)
     # What is counted is not what the figure is about, except an aggregate (83个省级以上开发区,
-    # 其中6个…), which later figures are about.
+    # 其中6个…), which later figures are about, when it is not made by the verb (建设15个…).
+    made = {h for h, q in counted.items() if _MAKE_BEFORE_RE.search(simple[: q.start])}
     hits = [
         h
-        for h in _subject_hits(simple, sorted(hits))
-        if h not in counted or matcher.type_of.get(h[2]) == "aggregate"
+        for h in _subject_hits(simple, all_hits)
+        if h not in counted or (matcher.type_of.get(h[2]) == "aggregate" and h not in made)
     ]
     paragraph_entity = hits[0][2] if hits else None
     respectively = _respectively(text, found)
@@ -948,41 +1343,30 @@ def block_candidates(
                 if end:
                     period = _Field(end[0], f"{end[1]}:{period.rule}", 0.65)
         direction = _direction_for(measure.value, clause_prefix)
-        # entity: nearest named before the figure in the clause, the sentence, then the
-        # paragraph's first, then the article's
-        ent = None
-        # what is counted is an aggregate (83个省级以上开发区) or a place's people
-        # (3500 万三晋儿女): the figure is about it
-        agg = [
-            h
-            for h in counted
-            if (
-                matcher.type_of.get(h[2]) == "aggregate"
-                or (
-                    matcher.type_of.get(h[2]) in ("province", "city", "county")
-                    and q.unit in "万亿千"
-                )
-            )
-            and 0 <= h[0] - q.end <= 2
-        ]
-        if agg:
-            ent = _Field(agg[0][2], f"counted-aggregate:{simple[agg[0][0] : agg[0][1]]}", 0.8)
-        for lo, rule, c in ((clause[0], "clause", 0.9), (sentence[0], "sentence", 0.8)):
-            hit = _pick_before(hits, lo, q.start)
-            if hit and ent is None:
-                ent = _Field(hit[2], f"{rule}:{simple[hit[0] : hit[1]]}", c)
-                break
-        if ent is None:
-            # (a name after the figure is what is counted, not what the figure is about)
-            hit = _pick_before(hits, 0, q.start)
-            if hit:
-                ent = _Field(hit[2], f"paragraph-before:{simple[hit[0] : hit[1]]}", 0.65)
-            elif paragraph_entity:
-                ent = _Field(paragraph_entity, "paragraph", 0.65)
-            elif article_entity:
-                ent = _Field(article_entity, "article", 0.55)
-            else:
-                ent = _Field(None, "none", 0.2)
+        ent = _entity_for(
+            q,
+            simple,
+            clause,
+            sentence,
+            kind.value,
+            _EntityScope(
+                matcher,
+                hits,
+                all_hits,
+                counted,
+                made,
+                paragraph_entity,
+                speaker_entity,
+                article_entity,
+            ),
+            _counted_head(simple, q, clause[1]),
+        )
+        if ent.value and ent.value.startswith(NEW_ENTITY_PREFIX):
+            # a name entities.csv does not hold: proposed as written, for the reviewer
+            ent_id, ent_name = None, ent.value[len(NEW_ENTITY_PREFIX) :]
+            ent = _Field(ent.value, f"new-name:{ent.rule}", min(ent.confidence, 0.5))
+        else:
+            ent_id, ent_name = ent.value, matcher.name_of.get(ent.value, "") if ent.value else ""
         counted_noun = _counted_noun(text, q.end, clause[1])
         item = respectively.get(q.start)
         subject = _subject_for(text, simple, clause, q, periods, hits)
@@ -1016,6 +1400,8 @@ def block_candidates(
             ind_sentence,
             _head_noun(text, q.end, clause[1]),
             q.unit if q.base_unit == "count" and len(q.unit) == 1 and q.unit != "个" else "",
+            _entity_words(lexicon, ent.value),
+            kind.value,
         )
         for name, f in (
             ("period", period),
@@ -1044,8 +1430,8 @@ def block_candidates(
                 "kind": kind.value,
                 "measure": measure.value,
                 "direction": direction.value,
-                "entity_id": ent.value,
-                "entity_name": matcher.name_of.get(ent.value, "") if ent.value else "",
+                "entity_id": ent_id,
+                "entity_name": ent_name,
                 "subject": subject.value,
                 "indicator_id": indicator.value,
                 "indicator_name": indicator_name,
@@ -1139,9 +1525,10 @@ def normalise_date(value: Any) -> tuple[str, str]:
         return "", ""
 
 
-def detect_format(text: str, name: str = "") -> str:
-    """Return the format of an article's text (one of :data:`sources.FORMATS`)."""
-    meta, body = sources.split_front_matter(text, name)
+def detect_format(text: str, name: str = "", front_matter: tuple | None = None) -> str:
+    """Return the format of an article's text (one of :data:`sources.FORMATS`);
+    ``front_matter`` is ``sources.split_front_matter(text, name)`` when already known."""
+    meta, body = front_matter or sources.split_front_matter(text, name)
     head = body.lstrip()[:2000].lower()
     if meta:
         return "hexo-html" if sources._looks_like_html(body) else "markdown"
@@ -1176,8 +1563,8 @@ def propose(
     """
     encoding = sources.detect_encoding(data, name)
     text = sources.decode_article(data, name, encoding=encoding)
-    fmt = detect_format(text, name)
-    meta, _body = sources.split_front_matter(text, name)
+    meta, body = sources.split_front_matter(text, name)
+    fmt = detect_format(text, name, (meta, body))
     page_meta: dict[str, str] = {}
     if fmt == "html-page":
         import trafilatura
@@ -1222,14 +1609,16 @@ def propose(
     pub = Published.parse(published)
     matcher = _matcher(lexicon.entities)
     full_text = "\n".join(b.text for b in blocks if b.kind != "media")
-    main = _article_entity(matcher, title, full_text)
-    province = _article_province(matcher, full_text, main)
+    main, province = _article_entities(matcher, title, full_text)
     cands: list[dict] = []
     kinds: dict[int, str] = {}
+    speakers: dict[str, str] = {}
     for no, block in enumerate(blocks, start=1):
         kinds[no] = block.kind
         if block.kind in ("media", "credit"):
             continue
+        simple = to_simplified(block.text)
+        speaker = quoted_speaker(simple) if speakers else ""
         cands += block_candidates(
             block.text,
             no,
@@ -1238,7 +1627,10 @@ def propose(
             source_id=sid,
             article_entity=main,
             province=province,
+            speaker_entity=speakers.get(speaker) if speaker else None,
         )
+        if _SPEECH_RE.search(simple):
+            speakers.update(speakers_of(simple, _names_in(block.text, simple, matcher, province)))
     _mark_repeats(cands, kinds)
     existing = dict(lexicon.known_hashes).get(digest)
     source = {
