@@ -314,7 +314,8 @@ def indicator_chart(rows: pd.DataFrame, lang: str) -> alt.LayerChart:
     if rows.groupby("entity_id")["period"].nunique().max() > 1:
         chart = charts.trend(rows, indicator=indicator, lang=lang, title=name, note=note)
     else:
-        by = "source" if rows["entity_id"].nunique() == 1 else "entity"
+        one_place = rows["entity_id"].nunique() == 1 and rows["source_id"].nunique() > 1
+        by = "source" if one_place else "entity"
         chart = charts.compare(rows, indicator=indicator, by=by, lang=lang, title=name, note=note)
     return chart.add_params(
         alt.selection_point(name=PICK, fields=["fact_id"], on="click", clear="dblclick")
