@@ -127,10 +127,10 @@ def _signature() -> tuple:
     """Sizes and modification times of every file the tables depend on (stat calls only,
     so that checking for changes costs microseconds)."""
     root = paths.data_dir()
-    package_key = _sources._stat_key(package_path())
+    package_key = _sources.stat_key(package_path())
     files = [root / p for p in _resource_paths(package_key)]
     files += sorted((root / "raw").glob("*"))
-    return (package_key, *(_sources._stat_key(f) for f in files))
+    return (package_key, *(_sources.stat_key(f) for f in files))
 
 
 # ---------------------------------------------------------------- reading and typing
