@@ -75,10 +75,11 @@ def key_figures(
     rows["heading"] = rows["heading"] if "heading" in rows else rows["theme_name"]
     rows["big"] = rows["label"]  # the one formatter's card text, as on every chart
     columns = max(1, int(columns))
-    room = WIDTH / columns - 40  # for text inside a card, in pixels
-    # A long figure gets a smaller font (CJK characters are square, the others narrower).
-    ems = [sum(1 if "\u2e80" <= c <= "\uffff" else 0.58 for c in b) for b in rows["big"]]
-    rows["size"] = [min(26.0, room / e) for e in ems]
+    room = WIDTH / columns - 40  # for text inside a card, in pixels (at the chart's own width)
+    # A long figure gets a smaller font: its width in font sizes (CJK square, others narrower)
+    rows["ems"] = [sum(1 if "\u2e80" <= c <= "\uffff" else 0.58 for c in b) for b in rows["big"]]
+    fit = f"(width / {columns} - 40)"  # the room where a page sets the chart's width
+    big = alt.expr(f"min(26, {fit} / datum.ems)")
     rows["caption"] = [
         kit.wrap(" · ".join(filter(None, [s, formatting.period(p, lang)])), int(room / 6.4))
         for s, p in zip(rows["short"], rows["period"], strict=True)
@@ -93,6 +94,7 @@ def key_figures(
     x, y = alt.X("x0:Q", axis=None, scale=xs), alt.Y("y0:Q", axis=None, scale=ys)
     theme_tip = alt.Tooltip("theme_name:N", title=tr(lang, "主题", "Theme"))
     base = alt.Chart().encode(tooltip=kit.fact_tooltip(lang, theme_tip))
+    at = {"x": alt.X("tx:Q", scale=xs), "y": alt.Y("yc:Q", scale=ys)}  # where text starts
     hover = alt.selection_point(
         fields=["fact_id"], on="pointerover", clear="pointerout", empty=False
     )
@@ -107,14 +109,11 @@ def key_figures(
     ]
     for field, dy, mark in (
         ("heading", -42, {"fontSize": 11, "fontWeight": 600, "color": kit.SOFT}),
-        ("big", -8, {"fontWeight": 700, "color": kit.INK}),
+        ("big", -8, {"fontWeight": 700, "color": kit.INK, "fontSize": big}),
         ("caption", 20, {"fontSize": 11, "color": "#4a4a4a", "baseline": "top"}),
     ):
-        mark = {"align": "left", "baseline": "middle", "lineBreak": "\n", "limit": room, **mark}
-        text = base.mark_text(dy=dy, **mark).encode(
-            x=alt.X("tx:Q", scale=xs), y=alt.Y("yc:Q", scale=ys), text=f"{field}:N"
-        )
-        layers.append(text.encode(size=alt.Size("size:Q", scale=None)) if field == "big" else text)
+        style = {"align": "left", "baseline": "middle", "lineBreak": "\n", "limit": alt.expr(fit)}
+        layers.append(base.mark_text(dy=dy, **{**style, **mark}).encode(text=f"{field}:N", **at))
     items = [(r.heading, r.indicator, r.big) for r in rows.itertuples()]
     return _finish(
         alt.layer(*layers, data=rows).properties(width=WIDTH, height=128 * n_rows),
@@ -429,12 +428,12 @@ def consistency_checks(data: pd.DataFrame | None = None, *, lang: str = "zh") ->
         tooltip=tooltips(lang, *tips),
     )
     xs = alt.Scale(domain=[0, WIDTH], nice=False, zero=True)
-    text = {"align": "left", "limit": WIDTH - 55, "color": kit.INK}
+    text = {"align": "left", "limit": alt.expr(f"width * {1 - 50 / WIDTH}"), "color": kit.INK}
     colour = alt.Color(
         "theme_name:N",
         title=tr(lang, "主题（点击筛选）", "Theme (click to pick)"),
         scale=colours,
-        legend=alt.Legend(columns=2, labelLimit=260),
+        legend=alt.Legend(columns=alt.expr("width < 480 ? 1 : 2"), labelLimit=260),
     )
     passed = alt.condition("datum.passed", alt.value(kit.GREEN), alt.value(kit.COAL))
     chart = alt.layer(
