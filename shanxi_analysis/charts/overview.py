@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+import textwrap
 from collections.abc import Sequence
 from datetime import date
 
@@ -68,9 +69,7 @@ def key_figures(
     else:
         wanted = list(themes["headline_fact_id"]) if facts is None else list(facts)
         rows = kit.select(df, wanted, chart="key_figures")
-    known = datasets.facts().set_index("fact_id")["theme"].astype(str)  # a copy without theme
-    theme = rows["theme"].astype(object) if "theme" in rows else rows["fact_id"].map(known)
-    rows["theme"] = theme.fillna(rows["fact_id"].map(known)).fillna("").astype(str)
+    rows["theme"] = rows["theme"].astype(object).fillna("").astype(str) if "theme" in rows else ""
     rows["theme_name"], colours = _coloured(rows["theme"], themes)
     rows["heading"] = rows["heading"] if "heading" in rows else rows["theme_name"]
     rows["big"] = rows["label"]  # the one formatter's card text, as on every chart
@@ -81,7 +80,7 @@ def key_figures(
     fit = f"(width / {columns} - 40)"  # the room where a page sets the chart's width
     big = alt.expr(f"min(26, {fit} / datum.ems)")
     rows["caption"] = [
-        kit.wrap(" · ".join(filter(None, [s, formatting.period(p, lang)])), int(room / 6.4))
+        textwrap.fill(" · ".join(filter(None, [s, formatting.period(p, lang)])), int(room / 6.4))
         for s, p in zip(rows["short"], rows["period"], strict=True)
     ]
     rows["col"], rows["row"] = rows.index % columns, rows.index // columns
@@ -285,9 +284,8 @@ def map_points(data: pd.DataFrame | None = None, *, lang: str = "zh") -> pd.Data
     i = pts.groupby(["lat", "lon"], sort=False).cumcount()
     r, turn = 0.045 * i**0.5, i * math.pi * (3 - math.sqrt(5))
     pts["plot_lon"] = pts["lon"] + r * turn.map(math.cos)
-    pts["plot_lat"] = pts["lat"] + r * turn.map(math.sin) * pts["lat"].map(math.radians).map(
-        math.cos
-    )
+    squeeze = pts["lat"].map(math.radians).map(math.cos)  # a degree of longitude is shorter
+    pts["plot_lat"] = pts["lat"] + r * turn.map(math.sin) * squeeze
     pts["shared"] = pts.groupby(["lat", "lon"])["entity_id"].transform("size")
     pts["source_short"] = [_sources_text([s], lang) for s in pts["source_id"]]
     pts["coord"] = [f"{la:.4f}, {lo:.4f}" for la, lo in zip(pts["lat"], pts["lon"], strict=True)]
@@ -406,14 +404,11 @@ def consistency_checks(data: pd.DataFrame | None = None, *, lang: str = "zh") ->
     rows["status_label"] = rows["passed"].map(
         {True: tr(lang, "通过", "pass"), False: tr(lang, "未通过", "FAIL")}
     )
-    ids = rows["fact_id_list"] if "fact_id_list" in rows else rows.pop("fact_ids")
-    ids = [f.replace(",", ";").split(";") if isinstance(f, str) else f for f in ids]
-    ids = [[x.strip() for x in f if x.strip()] for f in ids]
+    ids = [f.split(";") if isinstance(f, str) else list(f) for f in rows.pop("fact_ids")]
     source_of = datasets.facts().set_index("fact_id")["source_id"]
     row_sources = [[source_of[f] for f in fs if f in source_of.index] for fs in ids]
     rows["facts_read"] = [", ".join(f) for f in ids]
     rows["source_short"] = [_sources_text(s, lang) for s in row_sources]
-    rows = rows.drop(columns=["fact_ids"], errors="ignore")
     chosen = alt.selection_point(fields=["theme_name"], bind="legend")
     tips = [
         ("title", "规则", "Rule"),
