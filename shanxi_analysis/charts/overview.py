@@ -77,10 +77,12 @@ def key_figures(
     room = WIDTH / columns - 40  # for text inside a card, in pixels (at the chart's own width)
     # A long figure gets a smaller font: its width in font sizes (CJK square, others narrower)
     rows["ems"] = [sum(1 if "\u2e80" <= c <= "\uffff" else 0.58 for c in b) for b in rows["big"]]
-    fit = f"(width / {columns} - 40)"  # the room where a page sets the chart's width
+    fit = f"(width / {columns} - 36)"  # the room where a page sets the chart's width
     big = alt.expr(f"min(26, {fit} / datum.ems)")
     rows["caption"] = [
-        textwrap.fill(" · ".join(filter(None, [s, formatting.period(p, lang)])), int(room / 6.4))
+        textwrap.fill(
+            " · ".join(filter(None, [s, formatting.period(p, lang)])), int(room / 6.4)
+        ).replace(" ·\n", "\n")
         for s, p in zip(rows["short"], rows["period"], strict=True)
     ]
     rows["col"], rows["row"] = rows.index % columns, rows.index // columns
