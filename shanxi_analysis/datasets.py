@@ -448,8 +448,8 @@ def facts(lang: str = "zh", *, theme: str | None = None) -> pd.DataFrame:
 
 
 class _Themes(Mapping):
-    """Theme ids with their names ``(zh, en)``, in reading order, read from ``themes.csv``
-    when first asked (so they follow the data folder and its edits)."""
+    """Theme ids with their names ``(zh, en)``, in reading order, read from ``themes.csv`` at
+    each use (cached with the other tables), so they follow the data folder and its edits."""
 
     def _names(self) -> dict[str, tuple[str, str]]:
         return {r.theme_id: (r.name_zh, r.name_en) for r in _table("themes").itertuples()}
