@@ -19,6 +19,7 @@ import io
 import json
 import math
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -29,16 +30,6 @@ from . import paths
 from . import sources as _sources
 
 LANGS = ("zh", "en")
-THEMES = {
-    "overview": ("总览", "Overview"),
-    "coal_energy": ("煤炭与能源转型", "Coal and the energy transition"),
-    "emerging_industry": ("新兴产业与创新", "Emerging industries and innovation"),
-    "reform_business": ("改革与营商环境", "Reform and the business environment"),
-    "development_zones": ("开发区与转型综改示范区", "Development zones and the demonstration zone"),
-    "opening_talent": ("对外开放、投资与人才", "Opening-up, investment and talent"),
-}
-"""Theme ids with their labels in Chinese and English, in reading order."""
-
 QUALIFIER_LABELS = {
     "none": ("", ""),
     "approx": ("约", "about"),
@@ -64,6 +55,8 @@ _TABLES = (
     "events",
     "clusters",
     "excluded_mentions",
+    "themes",
+    "labels",
 )
 _INT_RE = re.compile(r"^[+-]?\d+$")
 _NUM_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
@@ -100,9 +93,6 @@ def check_lang(lang: str) -> str:
     return lang
 
 
-_check_lang = check_lang  # old private name, still used by widgets.py (issue 11 moves it)
-
-
 # ---------------------------------------------------------------- the package descriptor
 
 
@@ -137,10 +127,10 @@ def _signature() -> tuple:
     """Sizes and modification times of every file the tables depend on (stat calls only,
     so that checking for changes costs microseconds)."""
     root = paths.data_dir()
-    package_key = _sources._stat_key(package_path())
+    package_key = _sources.stat_key(package_path())
     files = [root / p for p in _resource_paths(package_key)]
     files += sorted((root / "raw").glob("*"))
-    return (package_key, *(_sources._stat_key(f) for f in files))
+    return (package_key, *(_sources.stat_key(f) for f in files))
 
 
 # ---------------------------------------------------------------- reading and typing
@@ -455,6 +445,52 @@ def facts(lang: str = "zh", *, theme: str | None = None) -> pd.DataFrame:
     )
     df["kind_label"] = df["kind"].map({k: v[li] for k, v in KIND_LABELS.items()}).astype(object)
     return df
+
+
+class _Themes(Mapping):
+    """Theme ids with their names ``(zh, en)``, in reading order, read from ``themes.csv`` at
+    each use (cached with the other tables), so they follow the data folder and its edits."""
+
+    def _names(self) -> dict[str, tuple[str, str]]:
+        return {r.theme_id: (r.name_zh, r.name_en) for r in _table("themes").itertuples()}
+
+    def __getitem__(self, key: str) -> tuple[str, str]:
+        return self._names()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names())
+
+    def __len__(self) -> int:
+        return len(self._names())
+
+    def __repr__(self) -> str:
+        return f"THEMES({self._names()!r})"
+
+
+THEMES: Mapping[str, tuple[str, str]] = _Themes()
+"""Theme ids with their names in Chinese and English, in reading order (``themes.csv``)."""
+
+
+def themes(lang: str = "zh") -> pd.DataFrame:
+    """Return the themes in reading order with a ``name`` in ``lang``, their ``colour`` and
+    their ``headline_fact_id`` (the key figure that stands for each on the overview)."""
+    return _label(_table("themes"), check_lang(lang))
+
+
+def labels(field: str, lang: str = "zh") -> pd.DataFrame:
+    """Return the labels of the codes of ``field`` (``events.kind``, ``events.date_precision``,
+    ``entities.type``, ``entities.type_group``) indexed by ``code``, in legend order, with a
+    ``name`` in ``lang``, ``group`` and ``colour`` (``labels.csv``).
+
+    >>> labels("events.kind", "en").loc["policy", "name"]
+    'Policy'
+    """
+    df = _label(_table("labels"), check_lang(lang))
+    rows = df[df["field"] == field]
+    if rows.empty:
+        known = ", ".join(dict.fromkeys(df["field"]))
+        raise ValueError(f"labels.csv has no field {field!r}; it has {known}")
+    return rows.drop(columns="field").set_index("code")
 
 
 def coal_energy(lang: str = "zh") -> pd.DataFrame:

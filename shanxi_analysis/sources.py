@@ -829,7 +829,9 @@ def _read_registry_file(path: Path) -> pd.DataFrame:
     return reg
 
 
-def _stat_key(path: Path) -> tuple:
+def stat_key(path: Path) -> tuple:
+    """Return ``(path, size, mtime_ns)`` of a file (``None`` for a missing one): a key that
+    changes when the file does, for caches of what is read from it."""
     try:
         st = path.stat()
         return (str(path), st.st_size, st.st_mtime_ns)
@@ -846,7 +848,7 @@ def registry() -> pd.DataFrame:
     """Return the source registry (one row per article) as a DataFrame of strings.
 
     Read again only when the file changes (size or modification time)."""
-    return _registry_cached(_stat_key(paths.sources_csv())).copy()
+    return _registry_cached(stat_key(paths.sources_csv())).copy()
 
 
 def _entry(source_id: str) -> pd.Series:
@@ -881,7 +883,7 @@ def verify(source_id: str) -> Path:
     path = paths.data_dir() / entry["file"]
     if not path.is_file():
         raise SourceIntegrityError(path, f"raw file of source {source_id!r} is missing")
-    digest = _sha256_cached(_stat_key(path))
+    digest = _sha256_cached(stat_key(path))
     if digest != entry["sha256"]:
         raise SourceIntegrityError(
             path,

@@ -23,7 +23,6 @@ import ipywidgets as w
 import pandas as pd
 
 from . import charts, datasets, derived, facttable, story
-from .charts import _base as chart_kit  # shared tooltip/scale helpers of the chart layer
 from .charts.reform import PARAM_MONTHS, PARAM_PRINCIPAL, PARAM_RATE
 
 _LANG_OPTIONS = [("中文", "zh"), ("English", "en")]
@@ -330,101 +329,31 @@ class FactBrowser(_Explorer):
 
 # ---------------------------------------------------------------- the indicator explorer
 
-QUALIFIER_SHAPES = {
-    "none": "circle",
-    "approx": "circle",
-    "less_than": "triangle-left",
-    "at_most": "triangle-left",
-    "more_than": "triangle-right",
-    "at_least": "triangle-right",
-}
-"""The mark of each qualifier: an open triangle points the way the true value lies."""
 PICK = "pick"  # the chart's click selection, read back in Python
 
 
 def indicator_chart(rows: pd.DataFrame, lang: str) -> alt.LayerChart:
-    """Return a chart of one indicator's facts (rows of :func:`datasets.facts`), one line per
-    entity, period and source, with each figure drawn as it is qualified:
+    """Return the chart of one indicator's facts (rows of :func:`datasets.facts`), titled with
+    its name: a :func:`charts.trend` when an entity has figures for two or more periods, else
+    a :func:`charts.compare` across entities (across sources, for one entity). Both draw a
+    figure as it is qualified (bounds and "约" hollow or lighter, the qualifier in the label).
 
-    - an exact figure is a solid bar ending in a filled dot;
-    - "约" (about) is an outlined bar ending in an open circle;
-    - an upper bound ("不足", "以内") is a dashed outline to the bound, ending in an open
-      triangle pointing down the scale; a lower bound ("超过", "以上") points up it.
-
-    Labels carry the figure as written, qualifier included; clicking a mark selects its fact
-    (the selection ``pick``), double-clicking clears it.
+    Clicking a mark selects its fact (the selection ``pick``), double-clicking clears it.
     """
-    rows = chart_kit.with_plot_columns(rows, lang)
-    factor, unit = chart_kit.scale_for(rows["base_unit"].iloc[0], rows["base_value"], lang)
-    sources = rows["source_short"]
-    label = rows["entity"] + " · " + [story.period_text(p, lang) for p in rows["period"]]
-    if rows.duplicated(["entity_id", "period"]).any():  # two sources for one figure
-        label = label + " · " + sources
-    rows = rows.assign(
-        shown=rows["base_value"] / factor,
-        label=label.str.strip(" ·"),
-        figure=[story.figure(f, lang) for f in rows["fact_id"]],
-        exact=rows["qualifier"].astype(str) == "none",
-        bound=rows["qualifier"].astype(str).isin(["less_than", "at_most", "more_than", "at_least"]),
-        shape=rows["qualifier"].astype(str).map(QUALIFIER_SHAPES).fillna("circle"),
+    indicator, name = str(rows["indicator_id"].iloc[0]), str(rows["indicator"].iloc[0])
+    note = _tr(
+        lang,
+        "点击图中一项查看其原文，双击取消",
+        "Click a mark for its quote, double-click to clear",
     )
-    indicator = str(rows["indicator"].iloc[0])
-    pick = alt.selection_point(name=PICK, fields=["fact_id"], on="click", clear="dblclick")
-    y = alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=260))
-    x = alt.X(
-        "shown:Q",
-        title=_tr(lang, f"{indicator}（{unit}）", f"{indicator} ({unit})"),
-        scale=alt.Scale(zero=True, nice=True),
-    )
-    color = alt.Color("kind_label:N", title=_tr(lang, "类型", "Kind"))
-    tip = chart_kit.fact_tooltip(lang)
-    base = alt.Chart(rows).encode(x=x, y=y, tooltip=tip)
-    faded = alt.condition(pick, alt.value(1), alt.value(0.35))
-    solid = (
-        base.transform_filter("datum.exact")
-        .mark_bar(height={"band": 0.55})
-        .encode(color=color, opacity=faded)
-    )
-    same = alt.Fill("kind_label:N", legend=None)  # the same colours, one legend
-    outline = (
-        base.transform_filter("!datum.exact")
-        .mark_bar(height={"band": 0.55}, fillOpacity=0.08, strokeWidth=1.5)
-        .encode(
-            color=color,
-            stroke=alt.Stroke("kind_label:N", legend=None),
-            strokeDash=alt.condition("datum.bound", alt.value([5, 3]), alt.value([1, 0])),
-            opacity=faded,
-        )
-    )
-    ends = base.mark_point(size=140, strokeWidth=2, filled=False).encode(
-        shape=alt.Shape("shape:N", scale=None),
-        stroke=alt.Stroke("kind_label:N", legend=None),
-        fill=alt.condition("datum.exact", same, alt.value("white")),
-        opacity=faded,
-    )
-    labels = base.mark_text(align="left", dx=10, fontSize=12).encode(text="figure:N")
-    chart = (
-        alt.layer(solid, outline, ends, labels)
-        .add_params(pick)
-        .properties(width=460, height=alt.Step(34))
-    )
-    described = [f"{a} {b}" for a, b in zip(rows["label"], rows["figure"], strict=True)]
-    return chart_kit.finish(
-        chart,
-        rows["source_id"],
-        lang=lang,
-        title=indicator,
-        subtitle=_tr(
-            lang,
-            "空心与虚线为约数或上下限；点击某一条查看其原文，双击取消",
-            "Open and dashed marks are approximate or bounds; click a bar for its quote, "
-            "double-click to clear",
-        ),
-        description=_tr(
-            lang,
-            f"{indicator}：" + "；".join(described),
-            f"{indicator}: " + "; ".join(described),
-        ),
+    if rows.groupby("entity_id")["period"].nunique().max() > 1:
+        chart = charts.trend(rows, indicator=indicator, lang=lang, title=name, note=note)
+    else:
+        one_place = rows["entity_id"].nunique() == 1 and rows["source_id"].nunique() > 1
+        by = "source" if one_place else "entity"
+        chart = charts.compare(rows, indicator=indicator, by=by, lang=lang, title=name, note=note)
+    return chart.add_params(
+        alt.selection_point(name=PICK, fields=["fact_id"], on="click", clear="dblclick")
     )
 
 
@@ -537,7 +466,7 @@ class IndicatorExplorer(_Explorer):
         if self.selected:
             note = _tr(lang, "所选事实（双击图表显示全部）：", "Selected (double-click for all):")
         else:
-            note = _tr(lang, "点击图中一条，只看它的原文：", "Click a bar to see its quote alone:")
+            note = _tr(lang, "点击图中一条，只看它的原文：", "Click a mark to see its quote alone:")
         self.quotes.value = f"<p><small>{note}</small></p><ol>{''.join(items)}</ol>"
 
 

