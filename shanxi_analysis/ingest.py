@@ -1531,10 +1531,10 @@ def detect_format(text: str, name: str = "", front_matter: tuple | None = None) 
     meta, body = front_matter or sources.split_front_matter(text, name)
     head = body.lstrip()[:2000].lower()
     if meta:
-        return "hexo-html" if sources._looks_like_html(body) else "markdown"
+        return "hexo-html" if sources.looks_like_html(body) else "markdown"
     if head.startswith("<!doctype html") or "<html" in head or "<body" in head:
         return "html-page"
-    if sources._looks_like_html(body):
+    if sources.looks_like_html(body):
         return "html"
     if name.lower().endswith((".md", ".markdown")):
         return "markdown"

@@ -734,7 +734,13 @@ def main_text_html(page: str) -> str:
     return found or ""
 
 
-def _looks_like_html(body: str) -> bool:
+def looks_like_html(body: str) -> bool:
+    """Return whether an article's body has HTML markup (paragraphs, line breaks, headings,
+    links, images…), as a Hexo post's body may or may not.
+
+    >>> looks_like_html("<p>正文</p>"), looks_like_html("# 标题\n\n正文")
+    (True, False)
+    """
     return bool(re.search(r"(?i)<(?:p|div|br|span|html|body|h[1-6]|strong|img|iframe|a)\b", body))
 
 
@@ -765,7 +771,7 @@ def parse_document(
     if fmt == "html-page":
         # No article found (a page of nothing but markup): read the whole page as events.
         body = main_text_html(body) or body
-    html = fmt in ("hexo-html", "html", "html-page") or (fmt is None and _looks_like_html(body))
+    html = fmt in ("hexo-html", "html", "html-page") or (fmt is None and looks_like_html(body))
     raw_blocks = _html_raw_blocks(body) if html else _text_raw_blocks(body)
     blocks = _classify(raw_blocks, title, layout=not html)
     if title and not any(b.kind == "title" for b in blocks):
