@@ -738,7 +738,7 @@ def looks_like_html(body: str) -> bool:
     """Return whether an article's body has HTML markup (paragraphs, line breaks, headings,
     links, images…), as a Hexo post's body may or may not.
 
-    >>> looks_like_html("<p>正文</p>"), looks_like_html("# 标题\n\n正文")
+    >>> looks_like_html("<p>正文</p>"), looks_like_html("# 标题 正文")
     (True, False)
     """
     return bool(re.search(r"(?i)<(?:p|div|br|span|html|body|h[1-6]|strong|img|iframe|a)\b", body))
