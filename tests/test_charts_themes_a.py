@@ -239,24 +239,27 @@ def test_high_tech_growth_follows_a_users_data():
 @pytest.mark.parametrize("lang", LANGS)
 def test_innovation_pipeline_switches_unit_groups_with_a_dropdown(lang):
     spec = charts.innovation_pipeline(lang=lang).to_dict()
-    (param,) = [p for p in spec["params"] if p["name"] == "pipeline_group"]
+    params = spec.get("params", []) + [p for lay in _layers(spec) for p in lay.get("params", [])]
+    (param,) = [p for p in params if p["name"] == "unit_group"]
     options = param["bind"]["options"]
     assert param["bind"]["input"] == "select" and len(options) == 4
     assert param["value"] == options[0]
     (bars,) = _layer_data(spec, "bar")
     groups = {}
     for r in bars:
-        groups.setdefault(r["group"], set()).add(_fact(r["fact_id"])["base_unit"])
+        groups.setdefault(r["unit_name"], set()).add(_fact(r["fact_id"])["base_unit"])
     assert set(groups) == set(options)
     assert all(len(units) == 1 for units in groups.values()), "one unit per group"
     (bar,) = [lay for lay in _layers(spec) if _mark(lay) == "bar"]
-    assert any("pipeline_group" in str(t.get("filter")) for t in bar["transform"])
+    assert any("unit_group" in str(t.get("filter")) for t in bar["transform"])
     firms = next(r for r in bars if r["fact_id"] == "lw-smart-innovation-city-firms")
     assert "600+" in firms["label"]
-    assert (
-        charts.innovation_pipeline(lang=lang, group=2).to_dict()["params"][0]["value"]
-        == (options[2])
-    )
+    # the batches are written beside the bars, with their quote
+    notes = [r for rows in _layer_data(spec, "text") for r in rows if "text" in r]
+    assert [r["fact_id"] for r in notes] == ["lw-sci-projects-batches"]
+    chart = charts.innovation_pipeline(lang=lang, group=2).to_dict()
+    params = chart.get("params", []) + [p for lay in _layers(chart) for p in lay.get("params", [])]
+    assert next(p for p in params if p["name"] == "unit_group")["value"] == options[2]
     with pytest.raises(ValueError, match="group must be"):
         charts.innovation_pipeline(lang=lang, group=9)
 
@@ -269,7 +272,7 @@ def test_cluster_tiers_has_one_tile_per_cluster_and_a_legend_selection(lang):
     assert sorted((t["name"], t["mention"]) for t in tiles) == sorted(
         zip(clusters["name"], clusters["mention"], strict=True)
     )
-    assert len({(t["column"], t["slot"]) for t in tiles}) == len(clusters), "no overlaps"
+    assert len({(t["list"], t["slot"]) for t in tiles}) == len(clusters), "no overlaps"
     (tile_layer,) = [lay for lay in _layers(spec) if _mark(lay) == "rect"]
     params = spec.get("params", []) + tile_layer.get("params", [])
     (sel,) = [p for p in params if isinstance(p.get("select"), dict)]

@@ -14,8 +14,8 @@ from ._base import (
     SOFT,
     fact_tooltip,
     finish,
+    pick,
     plot_frame,
-    select,
     significant,
     tr,
     written,
@@ -26,8 +26,14 @@ from .types import change, share
 def coal_before_after(data: pd.DataFrame | None = None, *, lang: str = "zh") -> alt.LayerChart:
     """Return the share of advanced coal capacity at the start and end of the 13th Five-Year
     Plan (a :func:`change`): a bound such as 不足 30% is a hollow point with its range, and
-    the change is given as a bound too."""
-    return change(data, indicator="advanced_coal_capacity_share", entity="shanxi", lang=lang)
+    the change is given as a bound too; the capacity closed and the mines left beside it."""
+    return change(
+        data,
+        indicator="advanced_coal_capacity_share",
+        entity="shanxi",
+        aside=["coal_overcapacity_cut", "coal_mines"],
+        lang=lang,
+    )
 
 
 coal_before_after.theme = "coal_energy"
@@ -52,12 +58,12 @@ wind_solar_share.theme = "coal_energy"
 
 # ---------------------------------------------------------------- equivalences
 
-_PANDA = ("lw-panda-solar-output", "lw-panda-solar-households")
-_FLEETS = {
-    "lw-h2-supply-buses": ("公交车", "buses"),
-    "lw-h2-supply-logistics-vehicles": ("物流车", "logistics vehicles"),
-    "lw-h2-supply-heavy-trucks": ("重卡", "heavy trucks"),
-}
+_PANDA = ("annual_power_generation", "households_equivalent")
+_FLEETS = (
+    "hydrogen_supply_buses",
+    "hydrogen_supply_logistics_vehicles",
+    "hydrogen_supply_heavy_trucks",
+)
 _LABEL_GUTTER = 150
 
 
@@ -66,9 +72,13 @@ def equivalences(data: pd.DataFrame | None = None, *, lang: str = "zh") -> alt.L
     kWh per household derived) and the hydrogen project's output as one of three alternative
     vehicle fleets (或: alternatives, not a sum)."""
     df = plot_frame(data, lang)
-    li = 0 if lang == "zh" else 1
-    panda = select(df, _PANDA, chart="equivalences")
-    fleets = select(df, tuple(_FLEETS), chart="equivalences")
+    panda, fleets = (
+        pick(df, chart="equivalences", indicator=list(ids))
+        .set_index("indicator_id")
+        .loc[list(ids)]
+        .reset_index()
+        for ids in (_PANDA, _FLEETS)
+    )
     output, homes = panda.iloc[0], panda.iloc[1]
     per_home_def = derived.get("kwh_per_household")  # one definition, with its precision
     per_home = significant(
@@ -135,7 +145,7 @@ def equivalences(data: pd.DataFrame | None = None, *, lang: str = "zh") -> alt.L
         ]
     )
     panda_rows["per_home"] = per_home_text
-    fleets["fleet"] = [_FLEETS[f][li] for f in fleets["fact_id"]]
+    fleets["fleet"] = fleets["short"] if lang == "zh" else fleets["short"].str.lower()
     fleets["row"] = [f"e-{i}" for i in range(len(fleets))]
     fleets["left"] = [
         (name if i == 0 else tr(lang, f"或  {name}", f"or  {name}"))

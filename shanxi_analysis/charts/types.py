@@ -1,12 +1,14 @@
 """Chart types that choose their rows by meaning: indicator, entity, period, source.
 
-Each function has the form ``f(data=None, *, <selection>, lang="zh", title=None, ...)`` and
-returns an Altair chart. ``data`` is :func:`shanxi_analysis.datasets.facts`, a filtered copy,
-or a DataFrame of your own with the columns of :data:`FACT_COLUMNS` (``indicator_id``,
-``entity_id``, ``period``, ``base_value``, ``base_unit``, ``qualifier``, ``kind``,
-``source_id``, ``quote``). Axis titles, units and magnitudes come from the data's metadata
-through :mod:`shanxi_analysis.formatting`; labels follow ``lang``; the citation line names
-exactly the sources of the rows plotted.
+Each function has the form ``f(data=None, *, <selection>, lang="zh", title=None, note=None,
+aside=None)`` and returns an Altair chart. ``data`` is :func:`shanxi_analysis.datasets.facts`,
+a filtered copy, or a DataFrame of your own with the columns of :data:`FACT_COLUMNS`
+(``indicator_id``, ``entity_id``, ``period``, ``base_value``, ``base_unit``, ``qualifier``,
+``kind``, ``source_id``, ``quote``). Axis titles, units and magnitudes come from the data's
+metadata through :mod:`shanxi_analysis.formatting`; labels follow ``lang``; the citation line
+names exactly the sources of the rows plotted. ``note`` adds a line under the title;
+``aside`` names indicators whose latest figures are written as side notes in the plot (with
+their quotes in the tooltip and their sources in the citation).
 
 >>> from shanxi_analysis.charts import trend
 >>> chart = trend(indicator="high_tech_enterprises", lang="en")
@@ -22,7 +24,7 @@ import re
 import altair as alt
 import pandas as pd
 
-from .. import datasets, derived, formatting
+from .. import checks, datasets, derived, formatting
 from ._base import (
     ACCENT,
     COAL,
@@ -35,17 +37,20 @@ from ._base import (
     finish,
     pick,
     plot_frame,
+    quote_tooltip,
+    source_names,
+    source_tooltip,
     tr,
+    wrap,
 )
 
-__all__ = ["change", "compare", "composition", "gap", "share", "trend"]
+__all__ = ["change", "compare", "composition", "gap", "share", "tiles", "trend"]
 
-_LOWER_BOUNDS = ("more_than", "at_least")
 DERIVED = "#9a7b1c"  # a darker solar yellow, readable as text: values the chart computed
-_UPPER_BOUNDS = ("at_most", "less_than")
+_LOWER, _UPPER = ("more_than", "at_least"), ("at_most", "less_than")
+_MAX_DOTS = 200
 
-
-# ---------------------------------------------------------------- helpers shared by the types
+# ---------------------------------------------------------------- the path every type shares
 
 
 def _years(period: str) -> tuple[float, float]:
@@ -68,70 +73,69 @@ def _years(period: str) -> tuple[float, float]:
     return out[0][0], out[-1][1]
 
 
-def _position(period: str) -> float:
-    """A period's place on a time axis: a year at its number, a part of a year at its middle,
-    an interval at its end year."""
-    start, end = _years(period)
-    if "/" in str(period):
-        return end - 1
-    return start if end - start == 1 else (start + end) / 2
-
-
-def _one_unit(rows: pd.DataFrame, chart: str) -> str:
-    units = sorted(set(rows["base_unit"]))
-    if len(units) != 1:
-        raise ValueError(f"{chart}: the rows selected mix units ({', '.join(units)}); select one")
-    return units[0]
-
-
-def _axis_title(name: str, unit_label: str, lang: str) -> str:
-    if not unit_label:
-        return name
-    return f"{name}（{unit_label}）" if lang == "zh" else f"{name} ({unit_label})"
-
-
-def _scaled(rows: pd.DataFrame, lang: str, noun: str = "") -> tuple[pd.DataFrame, str]:
-    """Add ``shown`` (the value in the axis's magnitude); return the unit label of the axis."""
-    unit = str(rows["base_unit"].iloc[0])
-    factor, label = formatting.scale(unit, rows["base_value"], lang)
-    out = rows.copy()
-    out["shown"] = out["base_value"] / factor
-    written = set(out["unit"].dropna()) if "unit" in out else set()
-    if lang == "zh" and factor == 1 and len(written) == 1 and label != "%":
-        label = written.pop()  # the article's own counter word: 家, 座
-    if lang == "en" and not label:
-        label = noun
-    return out, label
-
-
-def _periods_text(rows: pd.DataFrame, lang: str) -> str:
-    ordered = sorted({p for p in rows["period"] if isinstance(p, str) and p}, key=_years)
-    if not ordered:  # undated figures
-        return ""
-    if len(ordered) == 1:
-        return formatting.period(ordered[0], lang)
-    first, last = _years(ordered[0])[0], _years(ordered[-1])[1]
-    return formatting.period(f"{int(first)}/{int(last) - (last % 1 == 0)}", lang)
+def _end(period) -> float:
+    """A period's end in years; an undated figure counts as the oldest."""
+    return _years(period)[1] if isinstance(period, str) and period else float("-inf")
 
 
 def _latest(rows: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     """Keep each group's latest row (ties keep the first)."""
-    ends = [_years(p)[1] if isinstance(p, str) and p else float("-inf") for p in rows["period"]]
-    order = rows.assign(_end=ends)  # an undated figure counts as the oldest
+    order = rows.assign(_end=[_end(p) for p in rows["period"]])
     return order.sort_values("_end", kind="stable").groupby(by, sort=False).tail(1)
+
+
+def _periods_text(rows: pd.DataFrame, lang: str) -> str:
+    ordered = sorted({p for p in rows["period"] if isinstance(p, str) and p}, key=_years)
+    if len(ordered) < 2:
+        return formatting.period(ordered[0], lang) if ordered else ""
+    first, last = _years(ordered[0])[0], _years(ordered[-1])[1]
+    return formatting.period(f"{int(first)}/{int(last) - (last % 1 == 0)}", lang)
+
+
+def _select(data, lang: str, chart: str, **selection) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """All the facts ready to plot, and the rows ``selection`` picks from them."""
+    df = plot_frame(data, lang)
+    return df, pick(df, chart=chart, **selection)
+
+
+def _scaled(rows: pd.DataFrame, lang: str, chart: str) -> tuple[pd.DataFrame, str]:
+    """Add ``shown`` (the value in the axis's magnitude); return the axis's unit label. The
+    rows must share one unit."""
+    units = sorted(set(rows["base_unit"]))
+    if len(units) != 1:
+        raise ValueError(f"{chart}: the rows selected mix units ({', '.join(units)}); select one")
+    factor, label = formatting.scale(units[0], rows["base_value"], lang)
+    out = rows.assign(shown=rows["base_value"] / factor)
+    written = set(out["unit"].dropna()) if "unit" in out else set()
+    if lang == "zh" and factor == 1 and len(written) == 1 and label != "%":
+        label = written.pop()  # the article's own counter word: 家, 座
+    if lang == "en" and not label:
+        label = str(out["noun_en"].iloc[0])
+    return out, label
+
+
+def _titled(name: str, detail: str, lang: str) -> str:
+    """``name（detail）`` or ``name (detail)``; ``name`` alone without a detail."""
+    if not detail:
+        return name
+    return f"{name}（{detail}）" if lang == "zh" else f"{name} ({detail})"
+
+
+def _axis_title(rows: pd.DataFrame, unit_label: str, lang: str) -> str:
+    return _titled(str(rows["short"].iloc[0]), unit_label, lang)
 
 
 def _colour(field: str, domain: list[str], title: str | None, legend: bool = True) -> alt.Color:
     return alt.Color(
         f"{field}:N",
-        scale=alt.Scale(domain=domain, range=list(PALETTE[: max(len(domain), 1)])),
+        scale=alt.Scale(domain=domain, range=list((PALETTE * 3)[: max(len(domain), 1)])),
         title=title,
         legend=alt.Legend(orient="bottom") if legend and len(domain) > 1 else None,
     )
 
 
 def _row_axis(field: str, order: list[str]) -> alt.Y:
-    """A y axis of named rows (entities, comparisons) in ``order``, without ticks or domain."""
+    """A y axis of named rows in ``order``, without ticks or domain."""
     return alt.Y(
         f"{field}:N",
         sort=order,
@@ -140,33 +144,22 @@ def _row_axis(field: str, order: list[str]) -> alt.Y:
     )
 
 
-def _fill_when_exact(field: str, domain: list[str]) -> alt.FillValue:
+def _hollow(field: str, domain: list[str]) -> alt.FillValue:
     """Filled in the series' colour when exact, white (a hollow mark) for a bound or estimate."""
-    colour = alt.Color(
-        f"{field}:N",
-        legend=None,
-        scale=alt.Scale(domain=domain, range=list(PALETTE[: len(domain)])),
-    )
-    return alt.condition("datum.exact", colour, alt.value("white"))
+    return alt.condition("datum.exact", _colour(field, domain, None, False), alt.value("white"))
 
 
-def _selected(data, lang: str, chart: str, **selection) -> tuple[pd.DataFrame, str]:
-    """The rows of one indicator that ``selection`` picks, in the axis's magnitude
-    (``shown``), and the axis's unit label."""
-    rows = pick(plot_frame(data, lang), chart=chart, **selection)
-    _one_unit(rows, chart)
-    return _scaled(rows, lang, str(rows["noun_en"].iloc[0]))
-
-
-def _bound_marks(rows: pd.DataFrame, x: alt.X, y: alt.Y) -> list[alt.Chart]:
+def _bounds(rows: pd.DataFrame, x: alt.X, y: alt.Y) -> list[alt.Chart]:
     """Shaded ranges where a bound's true value may lie: from zero up to an upper bound
     (不足 30%, 900 座以内), from a lower bound (超过 600) a quarter beyond it."""
-    bounds = rows[rows["qualifier"].isin(_UPPER_BOUNDS + _LOWER_BOUNDS)].copy()
+    bounds = rows[rows["qualifier"].isin(_UPPER + _LOWER)]
     if bounds.empty:
         return []
-    upper = bounds["qualifier"].isin(_UPPER_BOUNDS)
-    bounds["lo"] = bounds["shown"].where(~upper, 0.0)
-    bounds["hi"] = bounds["shown"].where(upper, bounds["shown"] * 1.25)
+    upper = bounds["qualifier"].isin(_UPPER)
+    bounds = bounds.assign(
+        lo=bounds["shown"].where(~upper, 0.0),
+        hi=bounds["shown"].where(upper, bounds["shown"] * 1.25),
+    )
     return [
         alt.Chart(bounds)
         .mark_rule(strokeWidth=14, opacity=0.25, color=MUTED)
@@ -174,36 +167,8 @@ def _bound_marks(rows: pd.DataFrame, x: alt.X, y: alt.Y) -> list[alt.Chart]:
     ]
 
 
-def _done(
-    chart: alt.TopLevelMixin,
-    rows: pd.DataFrame,
-    lang: str,
-    *,
-    title: str | None,
-    default: tuple[str, str],
-    notes: tuple[str | None, ...],
-    what: tuple[str, str],
-    items: tuple[list[str], list[str]],
-) -> alt.TopLevelMixin:
-    """Finish a chart type: its title (``title`` or the ``default`` pair), the notes given
-    (``None`` skipped) as one subtitle line, the citation of ``rows``, and a description
-    for screen readers: what the chart is, then its items."""
-    zh = lang == "zh"
-    kept = [n for n in notes if n]
-    return finish(
-        chart,
-        rows,
-        lang=lang,
-        title=title or default[not zh],
-        subtitle=("；" if zh else "; ").join(kept) or None,
-        description=f"{what[0]}：{'；'.join(items[0])}。"
-        if zh
-        else f"{what[1]}: {'; '.join(items[1])}.",
-    )
-
-
 def _bound_note(rows: pd.DataFrame, lang: str) -> str | None:
-    if not rows["qualifier"].isin(_UPPER_BOUNDS + _LOWER_BOUNDS).any():
+    if not rows["qualifier"].isin(_UPPER + _LOWER).any():
         return None
     return tr(
         lang,
@@ -212,7 +177,94 @@ def _bound_note(rows: pd.DataFrame, lang: str) -> str | None:
     )
 
 
+def _aside(df: pd.DataFrame, aside: Selection, lang: str, chart: str) -> pd.DataFrame:
+    """The latest figure of each ``aside`` indicator (and kind), as a line of text."""
+    if aside is None:
+        return df.iloc[:0].assign(text="")
+    rows = _latest(pick(df, chart=chart, indicator=aside), ["indicator_id", "kind"])
+    rows = rows.assign(_o=rows["indicator_id"].map({i: n for n, i in enumerate(_as_ids(aside))}))
+    rows = rows.sort_values("_o", kind="stable").reset_index(drop=True)
+    sep = "：" if lang == "zh" else ": "
+    rows["text"] = [
+        _titled(
+            r.short,
+            " ".join(
+                filter(
+                    None, (formatting.period(r.period, lang), r.kind_label * (r.kind != "actual"))
+                )
+            ),
+            lang,
+        )
+        + sep
+        + r.label
+        for r in rows.itertuples()
+    ]
+    return rows
+
+
+def _done(
+    layers: list,
+    rows: pd.DataFrame,
+    df: pd.DataFrame,
+    lang: str,
+    *,
+    chart: str,
+    size: tuple,
+    title: str | None,
+    default: str,
+    notes: tuple[str | None, ...],
+    what: str,
+    items: list[str],
+    aside: Selection = None,
+) -> alt.LayerChart:
+    """Finish a chart type: its layers with the ``aside`` notes drawn top left, its title
+    (``title`` or ``default``), the notes given (``None`` skipped) as one subtitle line, the
+    citation of the rows plotted, and a description for screen readers: ``what`` the chart
+    is, then its items."""
+    zh = lang == "zh"
+    side = _aside(df, aside, lang, chart)
+    # side notes stand above the plot, under the subtitle, the latest last
+    layers += [
+        alt.Chart(side.iloc[[i]])
+        .mark_text(align="left", baseline="bottom", fontSize=12, color=SOFT)
+        .encode(
+            x=alt.value(0),
+            y=alt.value(-10 - 18 * (len(side) - 1 - i)),
+            text="text:N",
+            tooltip=fact_tooltip(lang),
+        )
+        for i in range(len(side))
+    ]
+    items = items + list(side["text"])
+    return finish(
+        alt.layer(*layers).properties(width=size[0], height=size[1]),
+        pd.concat([rows, side]),
+        lang=lang,
+        title=title or default,
+        subtitle=("；" if zh else "; ").join(n for n in notes if n) or None,
+        description=f"{what}：{'；'.join(items)}。" if zh else f"{what}: {'; '.join(items)}.",
+    )
+
+
+def _as_ids(value: Selection) -> list[str]:
+    return [] if value is None else ([value] if isinstance(value, str) else list(value))
+
+
+def _named(name: str, when: str, lang: str) -> str:
+    """A default title: ``name（when）`` or ``name, when``."""
+    return _titled(name, when, lang) if lang == "zh" else f"{name}, {when}"
+
+
+def _words(lang: str, zh: str, en: str, names) -> str:
+    return tr(lang, zh.format("、".join(names)), en.format(", ".join(names)))
+
+
 # ---------------------------------------------------------------- trend
+
+
+def _grain(period: str) -> str:
+    """How fine a period is: an interval, a year, a half, a quarter, a month or a day."""
+    return "interval" if "/" in period else re.sub(r"\d", "", period) or "year"
 
 
 def trend(
@@ -225,35 +277,39 @@ def trend(
     lang: str = "zh",
     title: str | None = None,
     note: str | None = None,
+    aside: Selection = None,
 ) -> alt.LayerChart:
     """Return one indicator over periods, for one or several entities.
 
     Actual figures are filled marks joined by a line; targets, plans and estimates are open
     marks on a dashed line; a figure given as a bound (不足 30%, 超过 600) is an open mark
-    with an arrow; a period that is an interval (``2016/2020``) is a span. Each source has
-    its colour (each entity its colour and each source its shape, when there are several
-    entities); two sources that give different values for the same entity and period are
-    joined by a red rule and named in the subtitle.
+    over the range its true value may take; a period that is an interval (``2016/2020``) is
+    a span. Periods of different lengths (years, quarters) are never joined by one line.
+    Each source has its colour (each entity its colour and each source its shape, when there
+    are several entities); two sources that give different values for the same entity and
+    period are joined by a red rule and named in the subtitle.
     """
-    rows, unit_label = _selected(
+    df, rows = _select(
         data, lang, "trend", indicator=indicator, entity=entity, period=period, source=source
     )
-    rows["x"] = [_position(p) for p in rows["period"]]
-    rows["x_start"] = [_years(p)[0] for p in rows["period"]]
-    rows["x_end"] = [_years(p)[1] - ("/" in p) for p in rows["period"]]
+    rows, unit_label = _scaled(rows, lang, "trend")
+    spans = [_years(p) for p in rows["period"]]
     rows["interval"] = rows["period"].str.contains("/")
-    rows["exact"] = (rows["qualifier"] == "none") & (rows["kind"] == "actual")
-    rows["line_kind"] = [
-        tr(lang, "实际", "actual")
-        if k == "actual"
-        else tr(lang, "目标或预计", "target or estimate")
-        for k in rows["kind"]
+    rows["x_start"] = [s for s, _ in spans]
+    rows["x_end"] = [e - i for (_, e), i in zip(spans, rows["interval"], strict=True)]
+    rows["x"] = [
+        e if i else (s if t - s == 1 else (s + t) / 2)
+        for (s, t), e, i in zip(spans, rows["x_end"], rows["interval"], strict=True)
     ]
+    rows["grain"] = [_grain(p) for p in rows["period"]]
+    rows["exact"] = (rows["qualifier"] == "none") & (rows["kind"] == "actual")
+    line_kinds = [tr(lang, "实际", "actual"), tr(lang, "目标或预计", "target or estimate")]
+    rows["line_kind"] = [line_kinds[k != "actual"] for k in rows["kind"]]
     rows["period_text"] = [formatting.period(p, lang) for p in rows["period"]]
     several = rows["entity_id"].nunique() > 1
-    series_field = "entity" if several else "source_short"
-    series = list(dict.fromkeys(rows[series_field]))
-    colour = _colour(series_field, series, tr(lang, "主体", "Entity") if several else None)
+    field = "entity" if several else "source_short"
+    series = list(dict.fromkeys(rows[field]))
+    colour = _colour(field, series, tr(lang, "主体", "Entity") if several else None)
     lo = min(rows["x_start"].min(), rows["x"].min())
     hi = max(
         rows.loc[rows["interval"], "x_end"].max() if rows["interval"].any() else lo, rows["x"].max()
@@ -261,52 +317,46 @@ def trend(
     pad = max((hi - lo) * 0.08, 0.4)
     x_scale = alt.Scale(domain=[lo - pad, hi + pad], nice=False, zero=False)
     x = alt.X(
-        "x:Q",
-        title=None,
-        scale=x_scale,
-        axis=alt.Axis(format="d", tickMinStep=1, grid=False),
+        "x:Q", title=None, scale=x_scale, axis=alt.Axis(format="d", tickMinStep=1, grid=False)
     )
-    y = alt.Y(
-        "shown:Q",
-        title=_axis_title(str(rows["short"].iloc[0]), unit_label, lang),
-        scale=alt.Scale(zero=True, nice=True),
-    )
+    y = alt.Y("shown:Q", title=_axis_title(rows, unit_label, lang), scale=alt.Scale(zero=True))
     tooltip = fact_tooltip(lang, alt.Tooltip("kind_label:N", title=tr(lang, "类型", "Kind")))
-    detail = ["entity:N", "source_short:N", "line_kind:N"]
     points = rows[~rows["interval"]]
     # a target or estimate continues its series' last actual figure with a dashed line
     bridges = []
-    for _, g in points.groupby(["entity_id", "source_id"], sort=False):
+    for _, g in points.groupby(["entity_id", "source_id", "grain"], sort=False):
         actual, ahead = g[g["kind"] == "actual"], g[g["kind"] != "actual"]
         if len(actual) and len(ahead):
-            bridge = actual.loc[[actual["x"].idxmax()]].copy()
-            bridge["line_kind"] = ahead["line_kind"].iloc[0]
-            bridges.append(bridge)
-    points = pd.concat([points, *bridges])
+            bridges.append(actual.loc[[actual["x"].idxmax()]].assign(line_kind=line_kinds[1]))
     # labels of a second source stand to the right, so disagreeing figures stay legible
     group = rows.groupby(["entity_id", "period"])["source_id"]
-    shared = group.transform("nunique") > 1
     first = rows["source_id"] == group.transform("first")
     rows["aside"] = [
-        "" if not sh else ("left" if f else "right") for sh, f in zip(shared, first, strict=True)
+        "" if n < 2 else ("left" if f else "right")
+        for n, f in zip(group.transform("nunique"), first, strict=True)
     ]
+    several_sources = several and rows["source_id"].nunique() > 1
+    shape = (
+        alt.Shape(
+            "source_short:N",
+            title=tr(lang, "来源", "Source"),
+            legend=alt.Legend(orient="bottom", symbolFillColor=INK, symbolStrokeColor=INK),
+        )
+        if several_sources
+        else alt.value("circle")
+    )
     layers = [
-        alt.Chart(points)
+        *_bounds(rows, x, y),
+        alt.Chart(pd.concat([points, *bridges]))
         .mark_line(strokeWidth=2.2)
         .encode(
             x=x,
             y=y,
             color=colour,
-            detail=detail,
+            detail=["entity:N", "source_short:N", "line_kind:N", "grain:N"],
             strokeDash=alt.StrokeDash(
                 "line_kind:N",
-                scale=alt.Scale(
-                    domain=[
-                        tr(lang, "实际", "actual"),
-                        tr(lang, "目标或预计", "target or estimate"),
-                    ],
-                    range=[[1, 0], [5, 4]],
-                ),
+                scale=alt.Scale(domain=line_kinds, range=[[1, 0], [5, 4]]),
                 title=None,
                 legend=alt.Legend(orient="bottom") if (rows["kind"] != "actual").any() else None,
             ),
@@ -322,35 +372,20 @@ def trend(
         ),
         alt.Chart(rows)
         .mark_point(size=90, strokeWidth=2, opacity=1, filled=False)
-        .encode(
-            x=x,
-            y=y,
-            color=colour,
-            fill=_fill_when_exact(series_field, series),
-            shape=alt.Shape(
-                "source_short:N",
-                title=tr(lang, "来源", "Source"),
-                legend=alt.Legend(
-                    orient="bottom", symbolStrokeColor=INK, symbolFillColor=INK, symbolOpacity=1
-                ),
-            )
-            if several and rows["source_id"].nunique() > 1
-            else alt.value("circle"),
-            tooltip=tooltip,
-        ),
-        alt.Chart(rows[rows["aside"] == ""])
-        .mark_text(dy=-13, fontSize=11, color=INK)
-        .encode(x=x, y=y, text="label:N", tooltip=tooltip),
+        .encode(x=x, y=y, color=colour, fill=_hollow(field, series), shape=shape, tooltip=tooltip),
         *(
             alt.Chart(rows[rows["aside"] == side])
-            .mark_text(align=align, dx=dx, fontSize=11, color=INK)
+            .mark_text(align=align, dx=dx, dy=dy, fontSize=11, color=INK)
             .encode(x=x, y=y, text="label:N", tooltip=tooltip)
-            for side, align, dx in (("left", "right", -10), ("right", "left", 10))
+            for side, align, dx, dy in (
+                ("", "center", 0, -13),
+                ("left", "right", -10, 0),
+                ("right", "left", 10, 0),
+            )
         ),
     ]
-    layers = _bound_marks(rows, x, y) + layers
+    notes = [note, _bound_note(rows, lang)]
     disagree = _disagreements(rows)
-    subtitle = _bound_note(rows, lang)
     if not disagree.empty:
         layers.append(
             alt.Chart(disagree)
@@ -362,27 +397,22 @@ def trend(
                 tooltip=alt.Tooltip("note:N", title=tr(lang, "不一致", "Disagreement")),
             )
         )
-        notes = [subtitle] if subtitle else []
         notes += list(disagree["note"])
-        subtitle = "；".join(notes) if lang == "zh" else "; ".join(notes)
-    name = str(rows["indicator"].iloc[0])
+    name, when = str(rows["indicator"].iloc[0]), _periods_text(rows, lang)
     entities = list(dict.fromkeys(rows["entity"]))
-    when = _periods_text(rows, lang)
     return _done(
-        alt.layer(*layers).properties(width=520, height=280),
+        layers,
         rows,
+        df,
         lang,
+        chart="trend",
+        size=(520, 280),
         title=title,
-        default=(f"{name}（{when}）", f"{name}, {when}"),
-        notes=(note, subtitle),
-        what=(
-            f"折线图：{'、'.join(entities)}的{name}",
-            f"Line chart of {name} for {', '.join(entities)}",
-        ),
-        items=(
-            [f"{r.period_text} {r.label}（{r.source_short}）" for r in rows.itertuples()],
-            [f"{r.period_text}: {r.label} ({r.source_short})" for r in rows.itertuples()],
-        ),
+        default=_named(name, when, lang),
+        notes=tuple(notes),
+        what=_words(lang, f"折线图：{{}}的{name}", f"Line chart of {name} for {{}}", entities),
+        items=[f"{r.period_text} {r.label} ({r.source_short})" for r in rows.itertuples()],
+        aside=aside,
     )
 
 
@@ -406,67 +436,144 @@ def _disagreements(rows: pd.DataFrame) -> pd.DataFrame:
 def compare(
     data: pd.DataFrame | None = None,
     *,
-    indicator: str,
+    indicator: Selection,
     entity: Selection = None,
     period: Selection = None,
     source: Selection = None,
     by: str = "entity",
+    dots: bool = False,
+    group: int = 0,
     lang: str = "zh",
     title: str | None = None,
     note: str | None = None,
+    aside: Selection = None,
 ) -> alt.LayerChart:
-    """Return one indicator across entities (``by="entity"``) or sources (``by="source"``) as
-    bars, largest first; each bar is its group's latest figure unless ``period`` says which.
-    Bounds and approximate figures are drawn lighter, with their qualifier in the label."""
-    if by not in ("entity", "source"):
-        raise ValueError(f"compare: by must be 'entity' or 'source', got {by!r}")
-    rows, unit_label = _selected(
+    """Return one indicator across entities (``by="entity"``) or sources (``by="source"``),
+    or several indicators side by side (``by="indicator"``), as bars, largest first; each bar
+    is its group's latest figure unless ``period`` says which. Bounds and approximate
+    figures are drawn lighter, with their qualifier in the label.
+
+    With ``by="indicator"``, figures that count different things or are in different units
+    never share an axis: a dropdown shows one such group at a time (``group`` picks the one
+    shown first). ``dots=True`` draws a count as one dot per unit (a "+" after the dots
+    where the text gives a lower bound).
+    """
+    if by not in ("entity", "source", "indicator"):
+        raise ValueError(f"compare: by must be 'entity', 'source' or 'indicator', got {by!r}")
+    df, rows = _select(
         data, lang, "compare", indicator=indicator, entity=entity, period=period, source=source
     )
-    rows = _latest(rows, ["entity_id" if by == "entity" else "source_id"])
-    rows["group"] = rows["entity"] if by == "entity" else rows["source_short"]
-    rows["exact"] = rows["qualifier"] == "none"
-    order = list(rows.sort_values("shown", ascending=False)["group"])
+    key = {"entity": "entity_id", "source": "source_id", "indicator": "indicator_id"}[by]
+    rows = _latest(rows, [key, "kind"] if by == "indicator" else [key])
+    kinds = [k for k in datasets.KIND_LABELS if k in set(rows["kind"])]
+    rows = rows.assign(
+        _o=rows["indicator_id"].map({i: n for n, i in enumerate(_as_ids(indicator))}),
+        _k=rows["kind"].map(kinds.index),
+    ).sort_values(["_o", "_k"], kind="stable")
+    # each row of dots counts its own thing; bars of different things never share an axis
+    rows["unit_group"] = "" if dots else rows["base_unit"] + " " + rows["noun_en"]
+    units = list(dict.fromkeys(rows["unit_group"]))
+    if not 0 <= group < len(units):
+        raise ValueError(f"compare: group must be 0–{len(units) - 1}, got {group!r}")
+    frames = []
+    for u in units if not dots else []:
+        part, unit_label = _scaled(rows[rows["unit_group"] == u], lang, "compare")
+        frames.append(part.assign(unit_name=_axis_title(part, unit_label, lang)))
+    rows = pd.concat(frames) if frames else rows.assign(shown=rows["base_value"], unit_name="")
+    rows["exact"] = (rows["qualifier"] == "none") & (rows["kind"] == "actual")
+    if by == "indicator":
+        details = [
+            " · ".join(filter(None, (k if kind != "actual" else "", formatting.period(p, lang))))
+            for k, kind, p in zip(rows["kind_label"], rows["kind"], rows["period"], strict=True)
+        ]
+        rows["group"] = [_titled(s, d, lang) for s, d in zip(rows["short"], details, strict=True)]
+        order = list(rows["group"])
+    else:
+        rows["group"] = rows["entity"] if by == "entity" else rows["source_short"]
+        order = list(rows.sort_values("shown", ascending=False)["group"])
+    names = list(dict.fromkeys(rows["unit_name"]))
     y = _row_axis("group", order)
-    x = alt.X(
-        "shown:Q",
-        title=_axis_title(str(rows["short"].iloc[0]), unit_label, lang),
-        scale=alt.Scale(domain=[0, float(rows["shown"].max()) * 1.2 or 1], nice=False),
-        axis=alt.Axis(grid=False),
-    )
     tooltip = fact_tooltip(lang, alt.Tooltip("entity:N", title=tr(lang, "主体", "Entity")))
-    bars = (
-        alt.Chart(rows)
-        .mark_bar(
-            height=min(28, max(10, 200 // max(len(rows), 1))), color=ACCENT, cornerRadiusEnd=2
+    top = float(rows["shown"].max()) or 1.0
+    x_title = names[0] if len(names) == 1 else None
+    if dots:
+        layers, x = _dots(rows, y, tooltip)
+    else:
+        x = alt.X(
+            "shown:Q",
+            title=x_title,
+            scale=alt.Scale(domain=[0, top * 1.2] if x_title else alt.Undefined, nice=False),
+            axis=alt.Axis(grid=False) if x_title else None,
         )
-        .encode(
-            x=x,
-            y=y,
-            opacity=alt.condition("datum.exact", alt.value(1), alt.value(0.5)),
-            tooltip=tooltip,
+        kinds = [datasets.KIND_LABELS[k][lang == "en"] for k in kinds]
+        layers = [
+            alt.Chart(rows)
+            .mark_bar(height=min(28, max(10, 200 // len(rows))), cornerRadiusEnd=2)
+            .encode(
+                x=x,
+                y=y,
+                color=_colour("kind_label", kinds, tr(lang, "性质", "Kind")),
+                opacity=alt.condition("datum.qualifier == 'none'", alt.value(1), alt.value(0.5)),
+                tooltip=tooltip,
+            ),
+            alt.Chart(rows)
+            .mark_text(align="left", dx=5, fontSize=11, color=INK)
+            .encode(x=x, y=y, text="label:N", tooltip=tooltip),
+        ]
+    if len(names) > 1:  # one unit group at a time, through a dropdown that works offline
+        shown = alt.param(
+            name="unit_group",
+            value=names[group],
+            bind=alt.binding_select(options=names, name=tr(lang, "查看：", "Show: ")),
         )
-    )
-    labels = (
-        alt.Chart(rows)
-        .mark_text(align="left", dx=5, fontSize=11, color=INK)
-        .encode(x=x, y=y, text="label:N", tooltip=tooltip)
-    )
-    name = str(rows["indicator"].iloc[0])
-    when = _periods_text(rows, lang)
+        layers = [lay.transform_filter(alt.datum.unit_name == shown) for lay in layers]
+        layers[0] = layers[0].add_params(shown)
+    name = str(rows["indicator"].iloc[0]) if by != "indicator" else str(rows["short"].iloc[0])
     return _done(
-        alt.layer(bars, labels).properties(width=480, height=max(80, 34 * len(rows))),
+        layers,
         rows,
+        df,
         lang,
+        chart="compare",
+        size=(480, alt.Step(34) if len(names) > 1 else max(80, 34 * len(rows))),
         title=title,
-        default=(f"{name}（{when}）", f"{name}, {when}"),
+        default=_named(name, _periods_text(rows, lang), lang),
         notes=(note,),
-        what=("条形图", "Bar chart"),
-        items=(
-            [f"{r.group} {r.label}" for r in rows.itertuples()],
-            [f"{r.group}: {r.label}" for r in rows.itertuples()],
-        ),
+        what=tr(lang, "点阵图" if dots else "条形图", "Dot rows" if dots else "Bar chart"),
+        items=[f"{r.group} {r.label}" for r in rows.itertuples()],
+        aside=aside,
     )
+
+
+def _dots(rows: pd.DataFrame, y: alt.Y, tooltip: list) -> tuple[list[alt.Chart], alt.X]:
+    """One dot per unit of each row's count, a "+" after a lower bound, and the figure."""
+    counts = rows["base_value"]
+    if (counts < 0).any() or (counts % 1 != 0).any() or counts.max() > _MAX_DOTS:
+        raise ValueError(f"compare: dots need whole counts from 0 to {_MAX_DOTS}")
+    rows = rows.assign(n=counts.astype(int), plus=rows["qualifier"].isin(_LOWER))
+    rows["end"] = rows["n"] + rows["plus"] + 1.2
+    units = rows.loc[rows.index.repeat(rows["n"]), ["fact_id", "group"]]
+    units["k"] = units.groupby(level=0).cumcount() + 0.5
+    units = units.reset_index(drop=True)
+    # each dot carries its row's fact id; the tooltip's fields come once, from a lookup
+    fields = [t.to_dict()["field"] for t in tooltip]
+    lookup = alt.LookupData(data=rows[["fact_id", *fields]], key="fact_id", fields=fields)
+    x = alt.X(
+        "k:Q", axis=None, title=None, scale=alt.Scale(domain=[0, float(rows["end"].max()) + 8])
+    )
+    palette = _colour("group", list(rows["group"]), None, False)
+    return [
+        alt.Chart(units)
+        .transform_lookup(lookup="fact_id", from_=lookup)
+        .mark_circle(size=40, opacity=1)
+        .encode(x=x, y=y, color=palette, tooltip=tooltip),
+        alt.Chart(rows[rows["plus"]].assign(k=rows["n"] + 0.5))
+        .mark_text(fontSize=15, fontWeight=700)
+        .encode(x=x, y=y, text=alt.value("+"), color=palette, tooltip=tooltip),
+        alt.Chart(rows.assign(k=rows["end"]))
+        .mark_text(align="left", fontSize=13, fontWeight=600)
+        .encode(x=x, y=y, text="label:N", color=palette, tooltip=tooltip),
+    ], x
 
 
 # ---------------------------------------------------------------- composition
@@ -485,8 +592,10 @@ def composition(
     lang: str = "zh",
     title: str | None = None,
     note: str | None = None,
-) -> alt.Chart:
-    """Return parts against a whole as stacked bars, one bar per breakdown.
+    aside: Selection = None,
+) -> alt.LayerChart:
+    """Return parts against a whole as stacked bars, one bar per breakdown, each part
+    labelled with its figure where it has room.
 
     ``parts`` is a list of indicators (one breakdown) or a list of such lists (several
     breakdowns of the same whole); or ``rule`` names a ``part_whole`` rule of
@@ -497,115 +606,122 @@ def composition(
     """
     df = plot_frame(data, lang)
     if rule is not None:
-        breakdowns, whole_rows, extras = _rule_parts(df, rule, lang)
+        groups, whole_rows = _rule_parts(df, rule, lang)
+    elif parts is None:
+        raise ValueError("composition: give parts (indicators) or rule (a part_whole rule id)")
     else:
-        if parts is None:
-            raise ValueError("composition: give parts (indicators) or rule (a part_whole rule id)")
         groups = [parts] if isinstance(parts, str) or isinstance(parts[0], str) else parts
-        breakdowns = []
-        for group in groups:
-            got = pick(
-                df,
-                chart="composition",
-                indicator=list(group),
-                entity=entity,
-                period=period,
-                source=source,
+        sel = {"entity": entity, "source": source}
+        groups = [
+            _in_order(pick(df, chart="composition", indicator=list(g), period=period, **sel), g)
+            for g in groups
+        ]
+        at = period if period is not None else sorted(set(groups[0]["period"]))
+        whole_rows = (
+            _latest(
+                pick(df, chart="composition", indicator=whole, period=at, **sel), ["indicator_id"]
             )
-            got = _latest(got, ["indicator_id"])
-            got["_order"] = got["indicator_id"].map({g: i for i, g in enumerate(group)})
-            breakdowns.append(got.sort_values("_order"))
-        whole_rows = None
-        if whole:
-            at = period if period is not None else sorted(set(breakdowns[0]["period"]))
-            whole_rows = pick(
-                df, chart="composition", indicator=whole, entity=entity, period=at, source=source
-            )
-            whole_rows = _latest(whole_rows, ["indicator_id"])
-        extras = []
-    frames = []
-    for i, part_rows in enumerate(breakdowns):
-        part_rows = part_rows.copy()
-        part_rows["part"] = part_rows["short"]
-        part_rows["breakdown"] = (
-            names[i] if names and i < len(names) else _breakdown_name(i, len(breakdowns), lang)
+            if whole
+            else df.iloc[:0]
         )
+    frames = []
+    for i, part_rows in enumerate(groups):
+        name = names[i] if names and i < len(names) else tr(lang, "构成", "Parts")
+        if len(groups) > 1 and not names:
+            name = tr(lang, f"分法 {i + 1}", f"Breakdown {i + 1}")
+        part_rows = part_rows.assign(breakdown=name)
+        part_rows["part"] = part_rows["part"] if "part" in part_rows else part_rows["short"]
+        rest = float(whole_rows["base_value"].sum()) - float(part_rows["base_value"].sum())
+        if len(whole_rows) and rest > 1e-9:
+            part_rows = pd.concat(
+                [
+                    part_rows,
+                    whole_rows.iloc[[0]].assign(
+                        base_value=rest,
+                        part=tr(lang, "未分项", "Not itemised"),
+                        label=formatting.number(rest, lang),
+                        breakdown=name,
+                    ),
+                ]
+            )
         frames.append(part_rows)
-        if whole_rows is not None and not whole_rows.empty:
-            rest = float(whole_rows["base_value"].iloc[0]) - float(part_rows["base_value"].sum())
-            if rest > 0:
-                filler = whole_rows.iloc[[0]].copy()
-                filler["base_value"] = rest
-                filler["part"] = tr(lang, "未分项", "Not itemised")
-                filler["label"] = formatting.number(rest, lang)
-                filler["breakdown"] = part_rows["breakdown"].iloc[0]
-                frames.append(filler)
-    for extra in extras:
-        extra["breakdown"] = frames[-1]["breakdown"].iloc[0]
-        frames.append(extra)
-    rows = pd.concat(frames, ignore_index=True)
-    _one_unit(rows, "composition")
-    rows, unit_label = _scaled(rows, lang, str(rows["noun_en"].iloc[0]))
+    rows, unit_label = _scaled(pd.concat(frames, ignore_index=True), lang, "composition")
     rows["order"] = range(len(rows))
+    rows["x_end"] = rows.groupby("breakdown", sort=False)["shown"].cumsum()
+    rows["x_mid"] = rows["x_end"] - rows["shown"] / 2
+    total = rows.groupby("breakdown", sort=False)["shown"].transform("sum")
+    rows["inside"] = rows["label"].where(rows["shown"] / total > 0.07, "")
     domain = list(dict.fromkeys(rows["part"]))
-    pick_part = alt.selection_point(fields=["part"], bind="legend")
-    total_name = (
-        str(whole_rows["short"].iloc[0]) if whole_rows is not None and len(whole_rows) else ""
+    chosen = alt.selection_point(fields=["part"], bind="legend")
+    whole_name = str(whole_rows["short"].iloc[0]) if len(whole_rows) else ""
+    whole_counts = (rows["shown"] % 1 == 0).all()  # no half parks on the axis
+    x = alt.X(
+        "shown:Q",
+        stack="zero",
+        axis=alt.Axis(tickMinStep=1) if whole_counts else alt.Undefined,
+        title=_titled(whole_name or str(rows["short"].iloc[0]), unit_label, lang),
     )
-    x_title = _axis_title(total_name or str(rows["short"].iloc[0]), unit_label, lang)
-    bars = (
+    y = alt.Y("breakdown:N", title=None, sort=None)
+    tooltip = fact_tooltip(lang, alt.Tooltip("part:N", title=tr(lang, "类别", "Category")))
+    layers = [
         alt.Chart(rows)
         .mark_bar(height=34)
         .encode(
-            y=alt.Y("breakdown:N", title=None, sort=None),
-            x=alt.X("shown:Q", stack="zero", title=x_title),
+            y=y,
+            x=x,
             color=alt.Color(
                 "part:N",
                 sort=domain,
                 scale=alt.Scale(domain=domain, range=list((PALETTE * 3)[: len(domain)])),
                 title=tr(lang, "类别", "Category"),
-                legend=alt.Legend(columns=3, orient="bottom"),
+                legend=alt.Legend(columns=3, orient="bottom", labelLimit=320),
             ),
             order=alt.Order("order:Q"),
-            opacity=alt.condition(pick_part, alt.value(1), alt.value(0.3)),
-            tooltip=fact_tooltip(lang, alt.Tooltip("part:N", title=tr(lang, "类别", "Category"))),
+            opacity=alt.condition(chosen, alt.value(1), alt.value(0.3)),
+            tooltip=tooltip,
         )
-        .add_params(pick_part)
-        .properties(width=520, height=max(70, 60 * len(breakdowns)))
-    )
-    plotted = pd.concat([rows, whole_rows]) if whole_rows is not None else rows
-    when = _periods_text(rows, lang)
-    described = "；".join(
+        .add_params(chosen),
+        alt.Chart(rows)
+        .mark_text(color="white", fontSize=11, fontWeight=600)
+        .encode(x="x_mid:Q", y=y, text="inside:N", tooltip=tooltip),
+    ]
+    described = [
         f"{b}：" + "、".join(f"{r.part} {r.label}" for r in g.itertuples())
         for b, g in rows.groupby("breakdown", sort=False)
-    )
-    total_text = (
-        f"{whole_rows['label'].iloc[0]}" if whole_rows is not None and len(whole_rows) else ""
-    )
-    name = total_name or rows["short"].iloc[0]
-    total = [tr(lang, f"合计 {total_text}", f"{total_text} in all")] if total_text else []
+    ]
+    if len(whole_rows):
+        described.append(
+            tr(lang, f"合计 {whole_rows['label'].iloc[0]}", f"{whole_rows['label'].iloc[0]} in all")
+        )
+    name, when = whole_name or str(rows["short"].iloc[0]), _periods_text(rows, lang)
     return _done(
-        bars,
-        plotted,
+        layers,
+        pd.concat([rows, whole_rows]),
+        df,
         lang,
+        chart="composition",
+        size=(520, max(70, 60 * len(groups))),
         title=title,
-        default=(f"{name}的构成（{when}）", f"{name}: composition, {when}"),
+        default=f"{name}的构成（{when}）" if lang == "zh" else f"{name}: composition, {when}",
         notes=(note,),
-        what=("横向堆积条形图", "Stacked bar chart"),
-        items=([described, *total], [described, *total]),
+        what=tr(lang, "横向堆积条形图", "Stacked bar chart"),
+        items=described,
+        aside=aside,
     )
 
 
-def _breakdown_name(i: int, n: int, lang: str) -> str:
-    if n == 1:
-        return tr(lang, "构成", "Parts")
-    return tr(lang, f"分法 {i + 1}", f"Breakdown {i + 1}")
+def _in_order(rows: pd.DataFrame, indicators) -> pd.DataFrame:
+    """Each indicator's latest row, in the order of ``indicators``."""
+    rows = _latest(rows, ["indicator_id"])
+    return rows.assign(
+        _o=rows["indicator_id"].map({i: n for n, i in enumerate(indicators)})
+    ).sort_values("_o")
 
 
-def _rule_parts(df: pd.DataFrame, rule_id: str, lang: str):
+def _rule_parts(
+    df: pd.DataFrame, rule_id: str, lang: str
+) -> tuple[list[pd.DataFrame], pd.DataFrame]:
     """The parts and whole of a part-whole rule of :mod:`checks`, from ``df``'s rows."""
-    from .. import checks
-
     rule = checks.rule(rule_id)
     if rule.kind != "part_whole":
         raise ValueError(f"composition: rule {rule_id!r} is a {rule.kind} rule, not part_whole")
@@ -615,21 +731,39 @@ def _rule_parts(df: pd.DataFrame, rule_id: str, lang: str):
         raise ValueError(
             f"composition: rule {rule_id!r} reads fact(s) the data lacks: {', '.join(missing)}"
         )
-    parts = by_id.loc[[p for p in rule.parts if isinstance(p, str)]].reset_index()
     whole = by_id.loc[[rule.whole]].reset_index()
-    extras = []
-    for constant in (p for p in rule.parts if not isinstance(p, str)):
-        row = whole.copy()
-        row["base_value"] = float(constant)
-        row["part"] = rule.constants.get(str(constant), (str(constant), str(constant)))[
-            lang == "en"
-        ]
-        row["label"] = formatting.number(float(constant), lang)
-        extras.append(row)
-    return [parts], whole, extras
+    parts = [
+        by_id.loc[[p]].reset_index().assign(part=lambda r: r["short"])
+        if isinstance(p, str)
+        else whole.assign(
+            base_value=float(p),
+            part=rule.constants.get(str(p), (str(p), str(p)))[lang == "en"],
+            label=formatting.number(float(p), lang),
+        )
+        for p in rule.parts
+    ]
+    return [pd.concat(parts, ignore_index=True)], whole
 
 
 # ---------------------------------------------------------------- share
+
+
+def _partners(df, rows, ids, other, chart, **selection) -> list:
+    """For each row of ``rows`` (indicators ``ids``), the row of the matching ``other``
+    indicator with the same entity and period, or ``None``."""
+    if other and len(other) != len(ids):
+        raise ValueError(f"{chart}: give one matching indicator for each of {', '.join(ids)}")
+    pool = pick(df, chart=chart, indicator=other, **selection) if other else df.iloc[:0]
+    match = dict(zip(ids, other, strict=False))
+    out = []
+    for r in rows.to_dict("records"):
+        got = pool[
+            (pool["indicator_id"] == match.get(r["indicator_id"]))
+            & (pool["entity_id"] == r["entity_id"])
+            & (pool["period"] == r["period"])
+        ]
+        out.append(None if got.empty else got.iloc[0])
+    return out
 
 
 def share(
@@ -643,6 +777,7 @@ def share(
     lang: str = "zh",
     title: str | None = None,
     note: str | None = None,
+    aside: Selection = None,
 ) -> alt.LayerChart:
     """Return shares of a whole as bars against a 100% track.
 
@@ -651,64 +786,47 @@ def share(
     implied whole (``part ÷ share``, from :mod:`shanxi_analysis.derived`) is written beside
     the track and carries its inputs in the tooltip.
     """
-    df = plot_frame(data, lang)
-    shares = pick(df, chart="share", indicator=share, entity=entity, period=period, source=source)
+    df, shares = _select(
+        data, lang, "share", indicator=share, entity=entity, period=period, source=source
+    )
     if set(shares["base_unit"]) != {"percent"}:
         raise ValueError("share: the share indicator must be in percent")
-    parts_ids = _as_ids(part)
-    share_ids = _as_ids(share)
-    if parts_ids and len(parts_ids) != len(share_ids):
-        raise ValueError("share: give one part indicator for each share indicator")
-    partner = dict(zip(share_ids, parts_ids, strict=False)) if parts_ids else {}
-    pool = (
-        pick(df, chart="share", indicator=parts_ids, entity=entity, period=period)
-        if parts_ids
-        else None
+    matches = _partners(
+        df, shares, _as_ids(share), _as_ids(part), "share", entity=entity, period=period
     )
     rows, used = [], [shares]
-    for r in shares.to_dict("records"):
-        row = {**r, "share": float(r["base_value"]), "part_label": "", "whole_label": ""}
-        if pool is not None:
-            match = pool[
-                (pool["indicator_id"] == partner.get(r["indicator_id"]))
-                & (pool["entity_id"] == r["entity_id"])
-                & (pool["period"] == r["period"])
-            ]
-            if not match.empty:
-                used.append(match.iloc[[0]])
-                p = match.iloc[0]
-                whole = derived.implied_total(float(p["base_value"]), row["share"])
-                whole_text = formatting.figure(
-                    whole,
-                    p["base_unit"],
-                    "approx",
-                    lang,
-                    style="label",
-                    digits=derived.digits_of(r["indicator_id"], 3),
-                )
-                row["part_label"] = f"{p['short']} {p['label']}"
-                row["whole_label"] = tr(
-                    lang, f"全部 {whole_text}（推算）", f"whole {whole_text} (implied)"
-                )
-                row["fact_id"] = f"{r['fact_id']};{p['fact_id']}"
-                row["measure"] = str(p["short"])
-        row.setdefault("measure", str(r["short"]))
-        row["row_label"] = (
-            f"{row['measure']} · {r['entity']}"
-            if shares["entity_id"].nunique() > 1
-            else row["measure"]
-        )
+    for r, p in zip(shares.to_dict("records"), matches, strict=True):
+        row = {
+            **r,
+            "share": float(r["base_value"]),
+            "part_label": "",
+            "whole_label": "",
+            "measure": r["short"],
+        }
+        if p is not None:
+            used.append(p.to_frame().T)
+            whole = derived.implied_total(float(p["base_value"]), row["share"])
+            digits = derived.digits_of(r["indicator_id"], 3)
+            text = formatting.figure(
+                whole, p["base_unit"], "approx", lang, style="label", digits=digits
+            )
+            row.update(
+                part_label=f"{p['short']} {p['label']}",
+                whole_label=tr(lang, f"全部 {text}（推算）", f"whole {text} (implied)"),
+                fact_id=f"{r['fact_id']};{p['fact_id']}",
+                measure=str(p["short"]),
+            )
+        several = shares["entity_id"].nunique() > 1
+        row["row_label"] = f"{row['measure']} · {r['entity']}" if several else row["measure"]
         rows.append(row)
-    rows = pd.DataFrame(rows)
-    rows["full"] = 100.0
-    rows["share_text"] = rows["label"]
-    order = list(rows["row_label"])
-    y = _row_axis("row_label", order)
-    track_scale = alt.Scale(domain=[0, 100], nice=False)
+    rows = pd.DataFrame(rows).assign(full=100.0)
+    y = _row_axis("row_label", list(rows["row_label"]))
+    track = alt.Scale(domain=[0, 100], nice=False)
+    x_title = tr(lang, "占比（%）", "Share (%)")
     x = alt.X(
         "share:Q",
-        title=tr(lang, "占比（%）", "Share (%)"),
-        scale=track_scale,
+        title=x_title,
+        scale=track,
         axis=alt.Axis(values=[0, 25, 50, 75, 100], grid=False),
     )
     tooltip = fact_tooltip(
@@ -716,51 +834,38 @@ def share(
         alt.Tooltip("part_label:N", title=tr(lang, "部分", "Part")),
         alt.Tooltip("whole_label:N", title=tr(lang, "推算的整体", "Implied whole")),
     )
-    track = (
+    notes = [
+        alt.Chart(rows)
+        .mark_text(align=align, dy=-22, fontSize=11, color=SOFT)
+        .encode(x=alt.value(at), y=y, text=f"{field}:N")
+        for field, align, at in (("part_label", "left", 6), ("whole_label", "right", 520))
+    ]
+    layers = [
         alt.Chart(rows)
         .mark_bar(height=26, color="#ececec")
-        .encode(x=alt.X("full:Q", scale=track_scale, title=tr(lang, "占比（%）", "Share (%)")), y=y)
-    )
-    filled = alt.Chart(rows).mark_bar(height=26, color=ACCENT).encode(x=x, y=y, tooltip=tooltip)
-    inside = (
+        .encode(x=alt.X("full:Q", scale=track, title=x_title), y=y),
+        alt.Chart(rows).mark_bar(height=26, color=ACCENT).encode(x=x, y=y, tooltip=tooltip),
         alt.Chart(rows)
         .mark_text(align="right", dx=-6, color="white", fontWeight=700)
-        .encode(x=x, y=y, text="share_text:N", tooltip=tooltip)
-    )
-    beyond = (
-        alt.Chart(rows)
-        .mark_text(align="left", dx=6, dy=-22, fontSize=11, color=SOFT)
-        .encode(x=alt.value(0), y=y, text="part_label:N")
-    )
-    whole_text = (
-        alt.Chart(rows)
-        .mark_text(align="right", dy=-22, fontSize=11, color=SOFT)
-        .encode(x=alt.value(520), y=y, text="whole_label:N")
-    )
+        .encode(x=x, y=y, text="label:N", tooltip=tooltip),
+        *notes,
+    ]
+    entities = list(dict.fromkeys(rows["entity"]))
     when = _periods_text(rows, lang)
-    entities = (
-        "、".join(dict.fromkeys(rows["entity"]))
-        if lang == "zh"
-        else ", ".join(dict.fromkeys(rows["entity"]))
-    )
-    plotted = pd.concat(used)
-    items = [f"{r.row_label} {r.share_text} {r.whole_label}" for r in rows.itertuples()]
     return _done(
-        alt.layer(track, filled, inside, beyond, whole_text).properties(
-            width=520, height=max(90, 70 * len(rows))
-        ),
-        plotted,
+        layers,
+        pd.concat(used),
+        df,
         lang,
+        chart="share",
+        size=(520, max(90, 70 * len(rows))),
         title=title,
-        default=(f"{entities}所占比重（{when}）", f"Shares held by {entities}, {when}"),
+        default=_words(lang, f"{{}}所占比重（{when}）", f"Shares held by {{}}, {when}", entities),
         notes=(note,),
-        what=("占比条形图", "Share bars"),
-        items=(items, items),
+        what=tr(lang, "占比条形图", "Share bars"),
+        items=[f"{r.row_label} {r.label} {r.whole_label}" for r in rows.itertuples()],
+        aside=aside,
     )
-
-
-def _as_ids(value: Selection) -> list[str]:
-    return [] if value is None else ([value] if isinstance(value, str) else list(value))
 
 
 # ---------------------------------------------------------------- change
@@ -773,90 +878,96 @@ def change(
     periods: Selection = None,
     entity: Selection = None,
     source: Selection = None,
+    bars: bool = False,
     lang: str = "zh",
     title: str | None = None,
     note: str | None = None,
+    aside: Selection = None,
 ) -> alt.LayerChart:
-    """Return the first and last period of one indicator as a slope, per entity, with the
-    change and its rate (in points for a percentage; with the compound yearly rate when the
-    periods are whole years more than one apart)."""
-    rows, unit_label = _selected(
+    """Return the first and last period of one indicator, per entity, with the change and
+    its rate (in points for a percentage; with the compound yearly rate when the periods are
+    whole years more than one apart): a slope, or with ``bars=True`` a bar before and a bar
+    after (for two figures that are not one series, e.g. from two articles)."""
+    df, rows = _select(
         data, lang, "change", indicator=indicator, entity=entity, period=periods, source=source
     )
+    rows, unit_label = _scaled(rows, lang, "change")
     unit = str(rows["base_unit"].iloc[0])
-    rows["_end"] = [_years(p)[1] for p in rows["period"]]
     ends = []
-    for _, g in rows.groupby("entity_id", sort=False):
-        g = g.sort_values("_end", kind="stable")
-        if len(g) < 2:
-            continue
-        first, last = g.iloc[0].copy(), g.iloc[-1].copy()
-        first["end"], last["end"] = "before", "after"
-        step = derived.change(first, last)
-        same = isinstance(first.get("unit"), str) and first.get("unit") == last.get("unit")
-        written = first["unit"] if lang == "zh" and same else None
-        if written:
-            step["written"] = float(last["value"]) - float(first["value"])
-        last["change_label"] = _change_text(step, unit, lang, _bound_of(first, last), written)
-        first["change_label"] = ""
-        ends += [first, last]
+    for _, g in rows.assign(_end=[_end(p) for p in rows["period"]]).groupby(
+        "entity_id", sort=False
+    ):
+        if len(g) > 1:
+            g = g.sort_values("_end", kind="stable").iloc[[0, -1]].copy()
+            first, last = g.iloc[0], g.iloc[-1]
+            step = derived.change(first, last)
+            same = isinstance(first.get("unit"), str) and first.get("unit") == last.get("unit")
+            written = first["unit"] if lang == "zh" and same else None
+            if written:
+                step["written"] = float(last["value"]) - float(first["value"])
+            g["change_label"] = [
+                "",
+                _change_text(step, unit, lang, _bound_of(first, last), written),
+            ]
+            ends.append(g)
     if not ends:
         raise ValueError("change: no entity has two periods of this indicator in the data selected")
-    rows = pd.DataFrame(ends).reset_index(drop=True)
-    rows["period_text"] = [formatting.period(p, lang) for p in rows["period"]]
-    rows["side"] = [
-        tr(lang, "之前", "before") if e == "before" else tr(lang, "之后", "after")
-        for e in rows["end"]
-    ]
-    rows["x_label"] = rows["period_text"]
-    sorted_periods = list(dict.fromkeys(rows.sort_values("_end")["x_label"]))
-    several = rows["entity_id"].nunique() > 1
+    rows = pd.concat(ends, ignore_index=True)
+    rows["exact"] = rows["qualifier"] == "none"
+    rows["x_label"] = [formatting.period(p, lang) for p in rows["period"]]
+    span = " → ".join(dict.fromkeys(rows.sort_values("_end", kind="stable")["x_label"]))
+    if bars and rows["source_id"].nunique() > 1:
+        rows["x_label"] = rows["x_label"] + " · " + rows["source_short"]
+    order = list(dict.fromkeys(rows.sort_values("_end", kind="stable")["x_label"]))
+    rows["pos"] = rows["x_label"].map({p: i for i, p in enumerate(order)})
     names = list(dict.fromkeys(rows["entity"]))
-    colour = _colour("entity", names, tr(lang, "主体", "Entity"), several)
-    # periods in time order at 0, 1, ...: the change is written at the middle of its slope
-    rows["pos"] = rows["x_label"].map({p: i for i, p in enumerate(sorted_periods)})
-    last = len(sorted_periods) - 1
-    names_expr = " : ".join(
-        f"datum.value == {i} ? {json.dumps(p, ensure_ascii=False)}"
-        for i, p in enumerate(sorted_periods)
+    colour = _colour("entity", names, tr(lang, "主体", "Entity"))
+    y = alt.Y("shown:Q", title=_axis_title(rows, unit_label, lang), scale=alt.Scale(zero=True))
+    tooltip = fact_tooltip(lang, alt.Tooltip("entity:N", title=tr(lang, "主体", "Entity")))
+    if bars:
+        layers, size = (
+            _before_after(rows, order, y, colour, tooltip),
+            (480, max(110, 50 * len(rows))),
+        )
+    else:
+        layers, size = _slope(rows, order, y, colour, names, tooltip), (420, 260)
+    name = str(rows["indicator"].iloc[0])
+    return _done(
+        layers,
+        rows,
+        df,
+        lang,
+        chart="change",
+        size=size,
+        title=title,
+        default=f"{name}：{span}" if lang == "zh" else f"{name}: {span}",
+        notes=(note, _bound_note(rows, lang)),
+        what=tr(
+            lang,
+            "前后对比条形图" if bars else "斜率图",
+            "Before and after bars" if bars else "Slope chart",
+        ),
+        items=[f"{r.entity} {r.change_label}" for r in rows.itertuples() if r.change_label],
+        aside=aside,
+    )
+
+
+def _slope(rows, order, y, colour, names, tooltip) -> list[alt.Chart]:
+    """Periods in time order at 0, 1, ...; the change written by the middle of its slope."""
+    labels = " : ".join(
+        f"datum.value == {i} ? {json.dumps(p, ensure_ascii=False)}" for i, p in enumerate(order)
     )
     x = alt.X(
         "pos:Q",
         title=None,
-        scale=alt.Scale(domain=[-0.4, last + 0.4], nice=False, zero=False),
+        scale=alt.Scale(domain=[-0.4, len(order) - 0.6], nice=False, zero=False),
         axis=alt.Axis(
-            values=list(range(last + 1)),
-            labelExpr=f"{names_expr} : ''",
+            values=list(range(len(order))),
+            labelExpr=f"{labels} : ''",
             domain=False,
             ticks=False,
             grid=False,
         ),
-    )
-    y = alt.Y(
-        "shown:Q",
-        title=_axis_title(str(rows["short"].iloc[0]), unit_label, lang),
-        scale=alt.Scale(zero=True),
-    )
-    tooltip = fact_tooltip(lang, alt.Tooltip("entity:N", title=tr(lang, "主体", "Entity")))
-    rows["exact"] = rows["qualifier"] == "none"
-    line = (
-        alt.Chart(rows).mark_line(strokeWidth=3).encode(x=x, y=y, color=colour, detail="entity:N")
-    )
-    dots = (
-        alt.Chart(rows)
-        .mark_point(size=160, strokeWidth=2.5, opacity=1, filled=False)
-        .encode(
-            x=x,
-            y=y,
-            color=colour,
-            fill=_fill_when_exact("entity", names),
-            tooltip=tooltip,
-        )
-    )
-    values = (
-        alt.Chart(rows)
-        .mark_text(dy=-16, fontSize=13, fontWeight=600, color=INK)
-        .encode(x=x, y=y, text="label:N", tooltip=tooltip)
     )
     middles = rows.groupby("entity", sort=False).agg(
         pos=("pos", "mean"),
@@ -864,30 +975,55 @@ def change(
         text=("change_label", "max"),
         rise=("shown", lambda v: v.iloc[-1] >= v.iloc[0]),
     )
-    # under the middle of its slope, on the side the line leaves empty
-    delta = [
-        alt.Chart(middles[middles["rise"] == rise].reset_index())
-        .mark_text(align=align, dx=dx, dy=16, fontSize=13, color=ACCENT, fontWeight=600)
-        .encode(x=x, y=y, text="text:N")
-        for rise, align, dx in ((True, "left", 6), (False, "right", -6))
+    return [
+        *_bounds(rows, x, y),
+        alt.Chart(rows).mark_line(strokeWidth=3).encode(x=x, y=y, color=colour, detail="entity:N"),
+        alt.Chart(rows)
+        .mark_point(size=160, strokeWidth=2.5, opacity=1, filled=False)
+        .encode(x=x, y=y, color=colour, fill=_hollow("entity", names), tooltip=tooltip),
+        alt.Chart(rows)
+        .mark_text(dy=-16, fontSize=13, fontWeight=600, color=INK)
+        .encode(x=x, y=y, text="label:N", tooltip=tooltip),
+        # under the middle of its slope, on the side the line leaves empty
+        *(
+            alt.Chart(middles[middles["rise"] == rise].reset_index())
+            .mark_text(align=align, dx=dx, dy=16, fontSize=13, color=ACCENT, fontWeight=600)
+            .encode(x=x, y=y, text="text:N")
+            for rise, align, dx in ((True, "left", 6), (False, "right", -6))
+        ),
     ]
-    chart = alt.layer(*_bound_marks(rows, x, y), line, dots, values, *delta).properties(
-        width=420, height=260
+
+
+def _before_after(rows, order, y, colour, tooltip) -> list[alt.Chart]:
+    """A bar per period (and source), the later one labelled with the change."""
+    rows = rows.assign(
+        row=rows["x_label"] + (" · " + rows["entity"] if rows["entity_id"].nunique() > 1 else "")
     )
-    name = str(rows["indicator"].iloc[0])
-    pairs = rows[rows["end"] == "after"]
-    span = " → ".join(sorted_periods[:1] + sorted_periods[-1:])
-    items = [f"{r.entity} {r.change_label}" for r in pairs.itertuples()]
-    return _done(
-        chart,
-        rows,
-        lang,
-        title=title,
-        default=(f"{name}：{span}", f"{name}: {span}"),
-        notes=(note, _bound_note(rows, lang)),
-        what=("斜率图", "Slope chart"),
-        items=(items, items),
+    rows["text"] = [
+        f"{lab}   {c}" if c else lab
+        for lab, c in zip(rows["label"], rows["change_label"], strict=True)
+    ]
+    x = alt.X(
+        "shown:Q",
+        title=y.to_dict()["title"],
+        scale=alt.Scale(domain=[0, float(rows["shown"].max()) * 1.45], nice=False),
+        axis=alt.Axis(grid=False, tickCount=5),
     )
+    bar_y = _row_axis("row", list(rows.sort_values("pos", kind="stable")["row"]))
+    return [
+        alt.Chart(rows)
+        .mark_bar(height=28, cornerRadiusEnd=2)
+        .encode(
+            x=x,
+            y=bar_y,
+            color=colour,
+            opacity=alt.condition(f"datum.pos == {len(order) - 1}", alt.value(1), alt.value(0.55)),
+            tooltip=tooltip,
+        ),
+        alt.Chart(rows)
+        .mark_text(align="left", dx=6, fontSize=13, fontWeight=600, color=INK)
+        .encode(x=x, y=bar_y, text="text:N", tooltip=tooltip),
+    ]
 
 
 def _bound_of(first: pd.Series, last: pd.Series) -> str:
@@ -895,27 +1031,21 @@ def _bound_of(first: pd.Series, last: pd.Series) -> str:
     words = set()
     for row, sign in ((first, -1), (last, 1)):
         q = row["qualifier"]
-        if q in _UPPER_BOUNDS:
-            words.add("at_most" if sign > 0 else "more_than")
-        elif q in _LOWER_BOUNDS:
-            words.add("more_than" if sign > 0 else "at_most")
+        if q in _UPPER + _LOWER:
+            words.add("at_most" if (q in _UPPER) == (sign > 0) else "more_than")
         elif q == "approx":
             words.add("approx")
     return words.pop() if len(words) == 1 else ("approx" if words else "none")
 
 
-def _change_text(
-    step: dict, unit: str, lang: str, bound: str = "none", written: str | None = None
-) -> str:
+def _change_text(step: dict, unit: str, lang: str, bound: str, written: str | None) -> str:
     word = {
-        "more_than": tr(lang, "超过", "more than "),
-        "at_most": tr(lang, "至多", "at most "),
-        "approx": tr(lang, "约", "about "),
+        "more_than": tr(lang, "超过 ", "more than "),
+        "at_most": tr(lang, "至多 ", "at most "),
+        "approx": tr(lang, "约 ", "about "),
     }.get(bound, "")
     if unit == "percent":
-        return (word + " " if word and lang == "zh" else word) + formatting.points(
-            step["difference"], lang
-        )
+        return word + formatting.points(step["difference"], lang)
     diff = formatting.figure(
         step["difference"],
         unit,
@@ -925,11 +1055,10 @@ def _change_text(
         unit=written,
         value=step.get("written"),
     )
-    diff = word + (diff if diff.startswith("-") else "+" + diff)
+    diff = tr(lang, word.strip(), word) + (diff if diff.startswith("-") else "+" + diff)
     if step["growth"] is None or bound != "none":
         return diff
-    rate = formatting.percent(step["growth"], lang, signed=True)
-    text = f"{diff}（{rate}）" if lang == "zh" else f"{diff} ({rate})"
+    text = _titled(diff, formatting.percent(step["growth"], lang, signed=True), lang)
     if step.get("cagr") is not None:
         yearly = formatting.percent(step["cagr"], lang, signed=True)
         text += f"，年均 {yearly}" if lang == "zh" else f", {yearly} a year"
@@ -951,6 +1080,7 @@ def gap(
     lang: str = "zh",
     title: str | None = None,
     note: str | None = None,
+    aside: Selection = None,
 ) -> alt.LayerChart:
     """Return rates against their reference, with the gap in percentage points.
 
@@ -959,66 +1089,51 @@ def gap(
     ``reference`` names the entity whose same rate is the reference. An indicator written as
     a decline (``positive_means`` = ``fall``) is turned into a signed growth rate first.
     """
-    df = plot_frame(data, lang)
-    rates = pick(df, chart="gap", indicator=rate, entity=entity, period=period, source=source)
+    df, rates = _select(
+        data, lang, "gap", indicator=rate, entity=entity, period=period, source=source
+    )
+    falls = set(datasets.indicators("en").query("positive_means == 'fall'")["indicator_id"])
     if reference is not None:
         rates = rates[rates["entity_id"] != reference]
-    falls = set(datasets.indicators("en").query("positive_means == 'fall'")["indicator_id"])
-    rate_ids, gap_ids = _as_ids(rate), _as_ids(gap)
-    if gap_ids and len(gap_ids) != len(rate_ids):
-        raise ValueError("gap: give one gap indicator for each rate indicator")
-    pairs = dict(zip(rate_ids, gap_ids, strict=False))
+        ids = _as_ids(rate)
+        matches = _partners(df, rates.assign(entity_id=reference), ids, ids, "gap")
+    else:
+        matches = _partners(df, rates, _as_ids(rate), _as_ids(gap), "gap")
     rows = []
-    for r in rates.to_dict("records"):
+    for r, g in zip(rates.to_dict("records"), matches, strict=True):
+        if g is None:
+            continue
         signed = -r["base_value"] if r["indicator_id"] in falls else r["base_value"]
-        if gap_ids:
-            g = df[
-                (df["indicator_id"] == pairs[r["indicator_id"]])
-                & (df["entity_id"] == r["entity_id"])
-                & (df["period"] == r["period"])
-            ]
-            if g.empty:
-                continue
-            g = g.iloc[0]
-            diff = float(g["base_value"])
-            ref = derived.implied_rate(diff, signed)
-            ref_name = tr(lang, "参照（推算）", "reference (implied)")
-            facts = f"{r['fact_id']};{g['fact_id']}"
+        if reference is None:
+            ref, ref_name = (
+                derived.implied_rate(float(g["base_value"]), signed),
+                tr(lang, "参照（推算）", "reference (implied)"),
+            )
         else:
-            g = df[
-                (df["indicator_id"] == r["indicator_id"])
-                & (df["entity_id"] == reference)
-                & (df["period"] == r["period"])
-            ]
-            if g.empty:
-                continue
-            g = g.iloc[0]
             ref = -g["base_value"] if g["indicator_id"] in falls else float(g["base_value"])
-            diff = signed - ref
             ref_name = str(g["entity"])
-            facts = f"{r['fact_id']};{g['fact_id']}"
-        row_label = (
-            f"{r['short']}（{formatting.period(r['period'], lang)}）"
-            if lang == "zh"
-            else f"{r['short']} ({formatting.period(r['period'], lang)})"
-        )
+        label = _titled(r["short"], formatting.period(r["period"], lang), lang)
         for who, value, is_ref in ((r["entity"], signed, False), (ref_name, ref, True)):
-            provenance = g if is_ref else r
+            cited = {
+                c: (g if is_ref else r)[c]
+                for c in ("source_id", "source_title", "source_short")
+                if c in r
+            }
+            text = f"{value:+.1f}%"
             rows.append(
                 {
                     **r,
-                    **{
-                        c: provenance[c]
-                        for c in ("source_id", "source_title", "source_short")
-                        if c in provenance
-                    },
-                    "row_label": row_label,
+                    **cited,
+                    "row_label": label,
                     "who": who,
                     "rate": value,
                     "is_ref": is_ref,
-                    "rate_text": f"{value:+.1f}%",
-                    "gap_text": "" if is_ref else formatting.points(diff, lang),
-                    "fact_id": facts,
+                    "rate_text": text,
+                    "gap_text": "" if is_ref else formatting.points(signed - ref, lang),
+                    "text": f"{who} {text}"
+                    if is_ref
+                    else _titled(text, formatting.points(signed - ref, lang), lang),
+                    "fact_id": f"{r['fact_id']};{g['fact_id']}",
                 }
             )
     if not rows:
@@ -1038,17 +1153,12 @@ def gap(
         alt.Tooltip("who:N", title=tr(lang, "主体", "Entity")),
         alt.Tooltip("rate_text:N", title=tr(lang, "增速", "Rate")),
     )
-    spans = rows.pivot_table(
-        index="row_label", columns="is_ref", values="rate", aggfunc="first"
-    ).reset_index()
-    spans.columns = ["row_label", "own", "ref"]
-    link = (
+    spans = rows.pivot_table(index="row_label", columns="is_ref", values="rate", aggfunc="first")
+    spans = spans.reset_index().set_axis(["row_label", "own", "ref"], axis=1)
+    layers = [
         alt.Chart(spans)
         .mark_rule(strokeWidth=3, color="#c9c9c9")
-        .encode(x="own:Q", x2="ref:Q", y=y)
-    )
-    zero = alt.Chart(pd.DataFrame({"z": [0]})).mark_rule(color="#9a9a9a").encode(x="z:Q")
-    dots = (
+        .encode(x="own:Q", x2="ref:Q", y=y),
         alt.Chart(rows)
         .mark_point(size=150, strokeWidth=2.5, opacity=1, filled=False)
         .encode(
@@ -1057,21 +1167,14 @@ def gap(
             color=alt.condition("datum.is_ref", alt.value(DERIVED), alt.value(ACCENT)),
             fill=alt.condition("datum.is_ref", alt.value("white"), alt.value(ACCENT)),
             tooltip=tooltip,
-        )
-    )
-    rows["text"] = [
-        f"{r.who} {r.rate_text}"
-        if r.is_ref
-        else (f"{r.rate_text}（{r.gap_text}）" if lang == "zh" else f"{r.rate_text} ({r.gap_text})")
-        for r in rows.itertuples()
+        ),
+        *(
+            alt.Chart(rows[rows["is_ref"] == is_ref])
+            .mark_text(dy=dy, fontSize=11, color=colour)
+            .encode(x=x, y=y, text="text:N", tooltip=tooltip)
+            for is_ref, dy, colour in ((False, -17, ACCENT), (True, 19, DERIVED))
+        ),
     ]
-    texts = [
-        alt.Chart(rows[rows["is_ref"] == is_ref])
-        .mark_text(dy=dy, fontSize=11, color=colour)
-        .encode(x=x, y=y, text="text:N", tooltip=tooltip)
-        for is_ref, dy, colour in ((False, -17, ACCENT), (True, 19, DERIVED))
-    ]
-    layers = [zero, link, dots, *texts]
     if len(order) > 1:  # a dropdown to focus on one comparison (works offline, in the page)
         focus = alt.param(
             name="focus",
@@ -1083,35 +1186,131 @@ def gap(
             ),
         )
         shown = alt.expr("focus == 'all' || focus == datum.row_label ? 1 : 0.15")
-        layers = [
-            lay.encode(opacity=alt.value(1) if lay is zero else alt.OpacityValue(value=shown))
-            for lay in layers
-        ]
+        layers = [lay.encode(opacity=alt.OpacityValue(value=shown)) for lay in layers]
         layers[0] = layers[0].add_params(focus)
-    chart = alt.layer(*layers).properties(width=520, height=max(100, 70 * len(order)))
-    stated = rows[~rows["is_ref"]]
+    zero = alt.Chart(pd.DataFrame({"z": [0]})).mark_rule(color="#9a9a9a").encode(x="z:Q")
+    derived_note = (
+        (
+            "由原文给出的差距（百分点）推算的参照值",
+            "the reference, derived from the stated gap in percentage points",
+        )
+        if reference is None
+        else ("参照主体的原文数值", "the reference entity, as stated")
+    )
     return _done(
-        chart,
+        [zero, *layers],
         rows,
+        df,
         lang,
+        chart="gap",
+        size=(520, max(100, 70 * len(order))),
         title=title,
-        default=("增速与参照之差（百分点）", "Growth against its reference, in percentage points"),
+        default=tr(
+            lang, "增速与参照之差（百分点）", "Growth against its reference, in percentage points"
+        ),
         notes=(
             note,
             tr(
                 lang,
-                "实心：原文数值；空心：由原文给出的差距（百分点）推算的参照值"
-                if gap_ids
-                else "实心：原文数值；空心：参照主体的原文数值",
-                "Filled: as stated; hollow: the reference, derived from the stated gap in "
-                "percentage points"
-                if gap_ids
-                else "Filled: as stated; hollow: the reference entity, as stated",
+                f"实心：原文数值；空心：{derived_note[0]}",
+                f"Filled: as stated; hollow: {derived_note[1]}",
             ),
         ),
-        what=("哑铃图", "Dumbbell chart"),
-        items=(
-            [f"{r.row_label} {r.rate_text}，{r.gap_text}" for r in stated.itertuples()],
-            [f"{r.row_label} {r.rate_text}, {r.gap_text}" for r in stated.itertuples()],
+        what=tr(lang, "哑铃图", "Dumbbell chart"),
+        items=[
+            f"{r.row_label} {r.rate_text}, {r.gap_text}" for r in rows[~rows["is_ref"]].itertuples()
+        ],
+        aside=aside,
+    )
+
+
+# ---------------------------------------------------------------- tiles
+
+
+def _light(colour: str) -> bool:
+    """Whether dark text reads better than white on ``colour`` (``#rrggbb``)."""
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return 0.299 * r + 0.587 * g + 0.114 * b > 150
+
+
+def tiles(
+    table: pd.DataFrame,
+    *,
+    column: str,
+    colour: str,
+    text: str,
+    lang: str = "zh",
+    title: str,
+    note: str | None = None,
+    tooltip: tuple[tuple[str, str, str], ...] = (),
+) -> alt.LayerChart:
+    """Return one tile per row of ``table`` (any table with ``source_id`` and ``quote``), in
+    columns by the field ``column`` (its values are the headers, lines split by ``\\n``),
+    coloured by the field ``colour`` and labelled with the field ``text``; clicking the
+    legend highlights one colour. ``tooltip`` adds ``(field, zh title, en title)`` entries.
+    """
+    missing = [c for c in (column, colour, text, "source_id", "quote") if c not in table]
+    if missing:
+        raise ValueError(f"tiles: table is missing column(s) {', '.join(missing)}")
+    df = table.reset_index(drop=True).assign(
+        slot=lambda d: d.groupby(column, sort=False).cumcount(),
+        source_short=lambda d: d["source_id"].map(source_names(lang)).fillna(d["source_id"]),
+    )
+    # long names wrap onto two lines; Vega stacks extra lines below the anchor, so lift them
+    df["shown"] = [wrap(str(n), 17) if lang == "en" else str(n) for n in df[text]]
+    df["lines"] = df["shown"].str.count("\n") + 1
+    order, colours = list(dict.fromkeys(df[column])), list(dict.fromkeys(df[colour]))
+    fills = dict(zip(colours, PALETTE, strict=False))
+    df["ink"] = [INK if _light(fills[c]) else "white" for c in df[colour]]
+    chosen = alt.selection_point(fields=[colour], bind="legend")
+    x = alt.X(f"{column}:N", sort=order, title=None, axis=None, scale=alt.Scale(paddingInner=0.08))
+    y = alt.Y("slot:O", axis=None, title=None, scale=alt.Scale(paddingInner=0.12))
+    tip = [
+        *(alt.Tooltip(f"{f}:N", title=tr(lang, zh, en)) for f, zh, en in tooltip),
+        alt.Tooltip(f"{column}:N", title=tr(lang, "分组", "Group")),
+        quote_tooltip(lang, "quote"),
+        source_tooltip(lang),
+    ]
+    layers = [
+        alt.Chart(df)
+        .mark_rect(cornerRadius=3)
+        .encode(
+            x=x,
+            y=y,
+            color=alt.Color(
+                f"{colour}:N",
+                title=None,
+                scale=alt.Scale(domain=colours, range=list(fills.values())),
+                legend=alt.Legend(orient="bottom", columns=3, symbolType="square"),
+            ),
+            opacity=alt.condition(chosen, alt.value(1), alt.value(0.2)),
+            tooltip=tip,
+        )
+        .add_params(chosen),
+        *(
+            alt.Chart(df[df["lines"] == n])
+            .mark_text(
+                fontSize=10.5,
+                limit=104,
+                lineBreak="\n",
+                lineHeight=12,
+                dy=-(n - 1) * 6,
+            )
+            .encode(x=x, y=y, text="shown:N", color=alt.Color("ink:N", scale=None), tooltip=tip)
+            for n in sorted(df["lines"].unique())
         ),
+        alt.Chart(df.drop_duplicates(column))
+        .mark_text(baseline="bottom", fontSize=11, lineBreak="\n", lineHeight=14, dy=-28, color=INK)
+        .encode(x=x, y=alt.value(-6), text=f"{column}:N"),
+    ]
+    sep = "、" if lang == "zh" else ", "
+    items = [f"{c.replace(chr(10), ' ')}: {sep.join(df.loc[df[column] == c, text])}" for c in order]
+    return finish(
+        alt.layer(*layers).properties(width=560, height=alt.Step(26 if lang == "zh" else 32)),
+        df,
+        lang=lang,
+        title=title,
+        subtitle=note,
+        description=tr(lang, f"方格图，共 {len(df)} 格。", f"Tile matrix of {len(df)} tiles. ")
+        + "; ".join(items),
     )
