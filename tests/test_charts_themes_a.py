@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from shanxi_analysis import charts, datasets, derived, formatting, metrics
-from shanxi_analysis.charts import _base, reform, render
+from shanxi_analysis.charts import reform, render
 
 LANGS = ("zh", "en")
 
@@ -177,7 +177,7 @@ def test_wind_solar_share_draws_the_share_and_the_implied_total(lang):
     # Shown to three significant figures, the precision of the 31.2% it is derived from,
     # and the same text as the narrative's derived value.
     shown = "10800 万千瓦" if lang == "zh" else "108 GW"
-    assert _base.significant(total, 3) / (1e4 if lang == "zh" else 1e6) == pytest.approx(
+    assert metrics.significant(total, 3) / (1e4 if lang == "zh" else 1e6) == pytest.approx(
         float(shown.split()[0])
     )
     assert shown in filled[0]["whole_label"]
@@ -211,7 +211,7 @@ def test_equivalences_show_three_vehicle_alternatives_not_a_sum(lang):
     )
     texts = [r for rows in _layer_data(spec, "text") for r in rows if r.get("per_home")]
     assert texts and all(
-        formatting.number(_base.significant(per_home, 2), lang) in r["per_home"] for r in texts
+        formatting.number(metrics.significant(per_home, 2), lang) in r["per_home"] for r in texts
     )
 
 
