@@ -261,6 +261,8 @@ def trend(
         line_kind=[kinds[k != "actual"] for k in rows["kind"]],
         period_text=[formatting.period(p, lang) for p in rows["period"]],
     )
+    if rows["grain"].nunique() > 1:  # years and quarters on one axis: say which is which
+        rows["label"] = rows["label"] + " · " + rows["period_text"]
     # labels of a second source for the same period stand to the right, the first's to the left
     same = rows.groupby(["entity_id", "period"])["source_id"]
     first = rows["source_id"] == same.transform("first")
@@ -298,7 +300,6 @@ def trend(
     if several and rows["source_id"].nunique() > 1:  # filled symbols: sources are shapes
         legend = alt.Legend(orient="bottom", symbolFillColor=INK, symbolStrokeColor=INK)
         shape = alt.Shape("source_short:N", title=tr(lang, "来源", "Source"), legend=legend)
-    hollow = alt.condition("datum.exact", _colour(field, series, legend=False), alt.value("white"))
     layers = [
         *_bounds(rows, x, y),
         alt.Chart(pd.concat([points, *bridges]))
@@ -308,8 +309,16 @@ def trend(
         base.transform_filter("datum.interval")
         .mark_rule(strokeWidth=5, opacity=0.55, strokeCap="round")
         .encode(x=alt.X("x_start:Q", scale=x_scale, title=None), x2="x_end:Q", color=colour),
-        base.mark_point(size=90, strokeWidth=2, opacity=1, filled=False).encode(
-            color=colour, fill=hollow, shape=shape
+        # exact figures filled, the others hollow; the filled ones draw the source legend
+        base.transform_filter("datum.exact")
+        .mark_point(size=90, opacity=1, filled=True)
+        .encode(color=colour, shape=shape),
+        base.transform_filter("!datum.exact")
+        .mark_point(size=90, strokeWidth=2, opacity=1, filled=False)
+        .encode(
+            color=colour,
+            fill=alt.value("white"),
+            shape=shape if shape == alt.value("circle") else shape.legend(None),
         ),
         *(
             base.transform_filter(f"datum.side == '{side}'")
@@ -351,12 +360,13 @@ def trend(
 
 def _disagreements(rows: pd.DataFrame) -> pd.DataFrame:
     """Entity-periods where sources give different values: the low and high value shown."""
-    out = []
+    out, several = [], rows["entity_id"].nunique() > 1
     for _, g in rows.groupby(["entity_id", "period"], sort=False):
         if g["source_id"].nunique() > 1 and g["base_value"].nunique() > 1:
             low, high = g.loc[g["shown"].idxmin()], g.loc[g["shown"].idxmax()]
+            who = f"{low['entity']} " if several else ""
             note = (
-                f"{low['period_text']}: {low['source_short']} {low['label']}, "
+                f"{who}{low['period_text']}: {low['source_short']} {low['label']}, "
                 f"{high['source_short']} {high['label']}"
             )
             out.append({"x": low["x"], "low": low["shown"], "high": high["shown"], "note": note})
