@@ -307,3 +307,113 @@ def test_a_new_indicator_from_a_new_source_charts_with_no_new_code(tmp_path, mon
         assert "甲" in subtitle and "乙" in subtitle
         drawn = render.svg_text(charts.to_svg(chart))
         assert ("共享单车" if lang == "zh" else "Shared bicycles") in drawn
+
+
+# ---------------------------------------------------------------- what the theme charts need
+
+
+def _layers(spec: dict) -> list[dict]:
+    return (
+        [u for lay in spec.get("layer", [spec]) for u in _layers(lay)]
+        if "layer" in spec
+        else [spec]
+    )
+
+
+def _data(spec: dict, layer: dict) -> list[dict]:
+    data = layer.get("data", spec.get("data"))
+    return data["values"] if "values" in data else spec["datasets"][data["name"]]
+
+
+def test_trend_never_joins_a_year_and_a_quarter():
+    spec = charts.trend(indicator="fdi_utilised", lang="en").to_dict()
+    (line,) = [u for u in _layers(spec) if u["mark"]["type"] == "line"]
+    detail = [d["field"] for d in line["encoding"]["detail"]]
+    rows = _data(spec, line)
+    assert {r["period"] for r in rows} == {"2019", "2020Q1"}
+    series = {tuple(r[f] for f in detail) for r in rows}
+    assert len(series) == 2, "the 2019 figure and the 2020Q1 figure are two series"
+    assert any("Q1" in r["label"] for r in rows), "a quarter is labelled as one"
+
+
+def test_trend_source_legend_draws_filled_symbols():
+    rows = [
+        {
+            "indicator_id": "x",
+            "entity_id": e,
+            "period": str(y),
+            "base_value": v,
+            "base_unit": "count",
+            "qualifier": "approx" if y == 2020 else "none",
+            "kind": "actual",
+            "source_id": s,
+            "source_title": f"Fictional gazette {s}",
+            "quote": "fictional sentence",
+        }
+        for e in ("a", "b")
+        for s in ("s1", "s2")
+        for y, v in ((2019, 10), (2020, 12))
+    ]
+    spec = charts.trend(pd.DataFrame(rows), indicator="x", lang="en").to_dict()
+    import vl_convert as vlc
+
+    legends = vlc.vegalite_to_vega(spec)["legends"]
+    (source,) = [lg for lg in legends if lg.get("shape")]
+    update = source.get("encode", {}).get("symbols", {}).get("update", {})
+    assert update.get("fill", {}).get("value") != "white"
+    assert update.get("stroke", {}).get("value") != "transparent"
+
+
+def test_aside_writes_side_notes_with_their_quotes_and_sources():
+    spec = charts.change(
+        indicator="advanced_coal_capacity_share",
+        aside=["coal_overcapacity_cut", "coal_mines"],
+        lang="en",
+    ).to_dict()
+    notes = [r for u in _layers(spec) if u["mark"]["type"] == "text" for r in _data(spec, u)]
+    notes = [r for r in notes if "text" in r and r.get("fact_id", "").startswith("lw-coal")]
+    assert [r["fact_id"] for r in notes] == [
+        "lw-coal-overcapacity-cut-2016-2020",
+        "lw-coal-mines-2020",
+    ]
+    assert notes[0]["text"] == "Excess capacity eliminated (2016–2020): 156.85 million tonnes"
+    assert "≤900" in notes[1]["text"] and "≤900" in spec["description"]
+    side = [u for u in _layers(spec) if u["encoding"].get("x") == {"value": 0}]
+    assert len(side) == 2
+    assert all(any(t["field"] == "quote_shown" for t in u["encoding"]["tooltip"]) for u in side)
+
+
+def test_compare_draws_counts_as_dots_and_refuses_what_is_not_a_count():
+    df = pd.DataFrame(
+        {
+            "indicator_id": ["a", "b"],
+            "entity_id": ["e", "e"],
+            "period": ["2020", "2020"],
+            "base_value": [3, 5],
+            "base_unit": ["count", "person"],
+            "qualifier": ["none", "more_than"],
+            "kind": ["actual", "actual"],
+            "source_id": ["s", "s"],
+            "source_title": ["Fictional almanac", "Fictional almanac"],
+            "quote": ["fictional one", "fictional two"],
+        }
+    )
+    spec = charts.compare(df, indicator=["a", "b"], by="indicator", dots=True, lang="en").to_dict()
+    (dots,) = [u for u in _layers(spec) if u["mark"]["type"] == "circle"]
+    assert pd.Series([r["fact_id"] for r in _data(spec, dots)]).value_counts().to_dict() == {
+        "row-1": 3,
+        "row-2": 5,
+    }
+    with pytest.raises(ValueError, match="dots need whole counts"):
+        charts.compare(
+            df.assign(base_value=[3.5, 5]), indicator=["a", "b"], by="indicator", dots=True
+        )
+
+
+def test_change_as_bars_names_each_figure_by_period_and_source():
+    spec = charts.change(indicator="dev_zones_total", bars=True, lang="en").to_dict()
+    (bars,) = [u for u in _layers(spec) if u["mark"]["type"] == "bar"]
+    rows = _data(spec, bars)
+    assert [r["shown"] for r in rows] == [83, 88]
+    assert rows[0]["row"].startswith("2020 · ") and rows[1]["row"].startswith("2021 · Liaowang")
+    assert "+5 (+6.0%)" in rows[1]["text"]
