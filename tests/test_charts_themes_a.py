@@ -226,6 +226,11 @@ def test_high_tech_growth_labels_the_change_and_the_cagr(lang):
     assert derived.text("high_tech_cagr", lang).lstrip("+") in spec["description"]
     points = _layer_data(spec, "point")[0]
     assert [p["shown"] for p in points] == [720, 3188]
+    # the 2025 target of the strategic emerging industries stands beside, as a target
+    target = _fact("lw-sei-gdp-share-2025-target")
+    texts = [r for rows in _layer_data(spec, "text") for r in rows]
+    (note,) = [r for r in texts if r.get("fact_id") == target.name]
+    assert "2025" in note["text"] and ("目标" in note["text"] or "target" in note["text"])
 
 
 def test_high_tech_growth_follows_a_users_data():

@@ -18,8 +18,11 @@ above the plot as side notes (their quotes in the tooltip, their sources in the 
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 import re
+from collections.abc import Callable
 
 import altair as alt
 import pandas as pd
@@ -183,13 +186,13 @@ def _aside(df: pd.DataFrame, aside: Selection, lang: str, chart: str) -> pd.Data
     return rows.assign(text=text)
 
 
-def _done(layers: list, rows: pd.DataFrame, df: pd.DataFrame, lang: str, **how) -> alt.LayerChart:
+def _done(df: pd.DataFrame, lang: str, **how) -> alt.LayerChart:
     """Finish a chart type: its ``layers`` at ``size``, with the ``aside`` notes above them;
-    ``title`` (or the ``default``); the ``notes`` (``None`` skipped) as one subtitle line;
-    the citation of ``rows`` and the notes; a description: ``what`` the chart is, then its
-    ``items``."""
+    ``title`` (or the ``default``); ``note`` and the ``notes`` (``None`` skipped) as one
+    subtitle line; the citation of the ``rows`` plotted and of the notes; a description:
+    ``what`` the chart is, then its ``items``."""
     side = _aside(df, how["aside"], lang, how["chart"])
-    layers += [  # the latest last, just above the plot
+    layers = how["layers"] + [  # the latest last, just above the plot
         alt.Chart(side.iloc[[i]])
         .mark_text(align="left", baseline="bottom", fontSize=12, color=SOFT)
         .encode(x=alt.value(0), y=alt.value(-10 - 18 * (len(side) - 1 - i)), text="text:N")
@@ -201,12 +204,48 @@ def _done(layers: list, rows: pd.DataFrame, df: pd.DataFrame, lang: str, **how) 
     width, height = how["size"]
     return finish(
         alt.layer(*layers).properties(width=width, height=height),
-        pd.concat([rows, side]),
+        pd.concat([how["rows"], side]),
         lang=lang,
         title=how["title"] or how["default"],
-        subtitle=sep.join(n for n in how["notes"] if n) or None,
+        subtitle=sep.join(n for n in [how["note"], *how["notes"]] if n) or None,
         description=f"{how['what']}：{items}。" if lang == "zh" else f"{how['what']}: {items}.",
     )
+
+
+_SHARED = [
+    inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=kind)
+    for name, default, kind in (
+        ("entity", None, "Selection"),
+        ("period", None, "Selection"),
+        ("source", None, "Selection"),
+        ("lang", "zh", "str"),
+        ("title", None, "str | None"),
+        ("note", None, "str | None"),
+        ("aside", None, "Selection"),
+    )
+]
+
+
+def _chart_type(draw: Callable[..., dict]) -> Callable[..., alt.LayerChart]:
+    """Make a chart type of ``draw(df, lang, sel, **options)``, which returns the layers, the
+    rows they plot and how to finish them (see :func:`_done`). The chart type takes ``data``,
+    ``draw``'s own keywords, the selection shared by every type (``entity``, ``period``,
+    ``source``: ids or lists, handed to ``draw`` as ``sel``), ``lang``, ``title``, ``note``
+    and ``aside``."""
+
+    @functools.wraps(draw)
+    def chart(data=None, *, entity=None, period=None, source=None, lang="zh", **how):
+        df = plot_frame(data, lang)
+        sel = {"entity": entity, "period": period, "source": source}
+        shared = {k: how.pop(k, None) for k in ("title", "note", "aside")}
+        return _done(df, lang, chart=draw.__name__, **shared, **draw(df, lang, sel, **how))
+
+    own = list(inspect.signature(draw).parameters.values())[3:]
+    data = inspect.Parameter("data", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None)
+    chart.__signature__ = inspect.Signature(
+        [data, *own, *_SHARED], return_annotation="alt.LayerChart"
+    )
+    return chart
 
 
 def _words(lang: str, zh: str, en: str, names) -> str:
@@ -217,18 +256,8 @@ def _words(lang: str, zh: str, en: str, names) -> str:
 # ---------------------------------------------------------------- trend
 
 
-def trend(
-    data: pd.DataFrame | None = None,
-    *,
-    indicator: str,
-    entity: Selection = None,
-    period: Selection = None,
-    source: Selection = None,
-    lang: str = "zh",
-    title: str | None = None,
-    note: str | None = None,
-    aside: Selection = None,
-) -> alt.LayerChart:
+@_chart_type
+def trend(df: pd.DataFrame, lang: str, sel: dict, *, indicator: str) -> dict:
     """Return one indicator over periods, for one or several entities.
 
     Actual figures are filled marks joined by a line; targets, plans and estimates are open
@@ -239,8 +268,7 @@ def trend(
     are several entities); two sources that give different values for the same entity and
     period are joined by a red rule and named in the subtitle.
     """
-    df = plot_frame(data, lang)
-    sel = {"indicator": indicator, "entity": entity, "period": period, "source": source}
+    sel = {"indicator": indicator, **sel}
     rows, y_title = _scaled(pick(df, chart="trend", **sel), lang, "trend")
     spans = [_years(p) for p in rows["period"]]
     interval = rows["period"].str.contains("/")
@@ -331,7 +359,7 @@ def trend(
             )
         ),
     ]
-    notes = [note, _bound_note(rows, lang)]
+    notes = [_bound_note(rows, lang)]
     disagree = _disagreements(rows)
     if len(disagree):
         layers.append(
@@ -342,19 +370,14 @@ def trend(
         )
         notes += list(disagree["note"])
     name, entities = str(rows["indicator"].iloc[0]), list(dict.fromkeys(rows["entity"]))
-    return _done(
-        layers,
-        rows,
-        df,
-        lang,
-        chart="trend",
+    return dict(
+        layers=layers,
+        rows=rows,
         size=(520, 280),
-        title=title,
         default=_paren(name, _periods_text(rows, lang), lang, comma=True),
         notes=notes,
         what=_words(lang, f"折线图：{{}}的{name}", f"Line chart of {name} for {{}}", entities),
         items=[f"{r.period_text} {r.label} ({r.source_short})" for r in rows.itertuples()],
-        aside=aside,
     )
 
 
@@ -376,21 +399,17 @@ def _disagreements(rows: pd.DataFrame) -> pd.DataFrame:
 # ---------------------------------------------------------------- compare
 
 
+@_chart_type
 def compare(
-    data: pd.DataFrame | None = None,
+    df: pd.DataFrame,
+    lang: str,
+    sel: dict,
     *,
     indicator: Selection,
-    entity: Selection = None,
-    period: Selection = None,
-    source: Selection = None,
     by: str = "entity",
     dots: bool = False,
     group: int = 0,
-    lang: str = "zh",
-    title: str | None = None,
-    note: str | None = None,
-    aside: Selection = None,
-) -> alt.LayerChart:
+) -> dict:
     """Return one indicator across entities (``by="entity"``) or sources (``by="source"``),
     largest first, or several indicators in the order given (``by="indicator"``, each kind
     of figure on its own row), as bars; each bar is its group's latest figure unless
@@ -405,8 +424,7 @@ def compare(
     keys = {"entity": ["entity_id"], "source": ["source_id"], "indicator": ["indicator_id", "kind"]}
     if by not in keys:
         raise ValueError(f"compare: by must be 'entity', 'source' or 'indicator', got {by!r}")
-    df = plot_frame(data, lang)
-    sel = {"indicator": indicator, "entity": entity, "period": period, "source": source}
+    sel = {"indicator": indicator, **sel}
     rows = _latest(pick(df, chart="compare", **sel), keys[by], indicator)
     kinds = [v[lang == "en"] for k, v in datasets.KIND_LABELS.items() if k in set(rows["kind"])]
     if by == "indicator":  # in the order asked, each indicator's kinds in the order of kinds
@@ -473,19 +491,14 @@ def compare(
         layers[0] = layers[0].add_params(shown)
     name = str(rows["indicator" if by != "indicator" else "short"].iloc[0])
     what = tr(lang, "点阵图", "Dot rows") if dots else tr(lang, "条形图", "Bar chart")
-    return _done(
-        layers,
-        rows,
-        df,
-        lang,
-        chart="compare",
+    return dict(
+        layers=layers,
+        rows=rows,
         size=(480, alt.Step(34) if len(names) > 1 else max(80, 34 * len(rows))),
-        title=title,
         default=_paren(name, _periods_text(rows, lang), lang, comma=True),
-        notes=[note],
+        notes=[],
         what=what,
         items=[f"{r.group} {r.label}" for r in rows.itertuples()],
-        aside=aside,
     )
 
 
@@ -522,21 +535,17 @@ def _dots(rows: pd.DataFrame, y: alt.Y, tip: list) -> list[alt.Chart]:
 # ---------------------------------------------------------------- composition
 
 
+@_chart_type
 def composition(
-    data: pd.DataFrame | None = None,
+    df: pd.DataFrame,
+    lang: str,
+    sel: dict,
     *,
     parts: Selection | list[list[str]] = None,
     whole: str | None = None,
     rule: str | None = None,
     names: list[str] | None = None,
-    entity: Selection = None,
-    period: Selection = None,
-    source: Selection = None,
-    lang: str = "zh",
-    title: str | None = None,
-    note: str | None = None,
-    aside: Selection = None,
-) -> alt.LayerChart:
+) -> dict:
     """Return parts against a whole as stacked bars, one bar per breakdown, each part
     labelled with its figure where it has room.
 
@@ -547,26 +556,19 @@ def composition(
     parts' period. ``names`` labels the breakdowns. Clicking a legend entry highlights its
     part.
     """
-    df = plot_frame(data, lang)
     if rule is not None:
         groups, whole_rows = _rule_parts(df, rule, lang)
     elif parts is None:
         raise ValueError("composition: give parts (indicators) or rule (a part_whole rule id)")
     else:
         groups = [parts] if isinstance(parts, str) or isinstance(parts[0], str) else parts
-        sel = {"entity": entity, "source": source}
-        groups = [
-            _latest(
-                pick(df, chart="composition", indicator=g, period=period, **sel),
-                ["indicator_id"],
-                g,
-            )
-            for g in groups
-        ]
-        at = period if period is not None else sorted(set(groups[0]["period"]))
+        pick_ = lambda i: pick(df, chart="composition", indicator=i, **sel)  # noqa: E731
+        groups = [_latest(pick_(g), ["indicator_id"], g) for g in groups]
+        # the whole is read at the parts' period
+        sel = {**sel, "period": sel["period"] or sorted(set(groups[0]["period"]))}
         whole_rows = df.iloc[:0]
         if whole:
-            whole_rows = pick(df, chart="composition", indicator=whole, period=at, **sel)
+            whole_rows = pick_(whole)
             whole_rows = _latest(whole_rows, ["indicator_id"])
     frames = []
     for i, part_rows in enumerate(groups):
@@ -625,19 +627,14 @@ def composition(
         total = whole_rows["label"].iloc[0]
         described.append(tr(lang, f"合计 {total}", f"{total} in all"))
     name, when = whole_name or str(rows["short"].iloc[0]), _periods_text(rows, lang)
-    return _done(
-        layers,
-        pd.concat([rows, whole_rows]),
-        df,
-        lang,
-        chart="composition",
+    return dict(
+        layers=layers,
+        rows=pd.concat([rows, whole_rows]),
         size=(520, max(70, 60 * len(groups))),
-        title=title,
         default=f"{name}的构成（{when}）" if lang == "zh" else f"{name}: composition, {when}",
-        notes=[note],
+        notes=[],
         what=tr(lang, "横向堆积条形图", "Stacked bar chart"),
         items=described,
-        aside=aside,
     )
 
 
@@ -683,19 +680,10 @@ def _partners(df, rows, ids: list[str], other: list[str], chart: str) -> list:
     return out
 
 
+@_chart_type
 def share(
-    data: pd.DataFrame | None = None,
-    *,
-    part: Selection = None,
-    share: Selection,
-    entity: Selection = None,
-    period: Selection = None,
-    source: Selection = None,
-    lang: str = "zh",
-    title: str | None = None,
-    note: str | None = None,
-    aside: Selection = None,
-) -> alt.LayerChart:
+    df: pd.DataFrame, lang: str, sel: dict, *, part: Selection = None, share: Selection
+) -> dict:
     """Return shares of a whole as bars against a 100% track.
 
     ``share`` names the indicator(s) in percent; ``part`` the matching indicator(s) of the
@@ -703,8 +691,6 @@ def share(
     implied whole (``part ÷ share``, from :mod:`shanxi_analysis.derived`) is written beside
     the track and carries its inputs in the tooltip.
     """
-    df = plot_frame(data, lang)
-    sel = {"entity": entity, "period": period, "source": source}
     shares = pick(df, chart="share", indicator=share, **sel)
     if set(shares["base_unit"]) != {"percent"}:
         raise ValueError("share: the share indicator must be in percent")
@@ -761,45 +747,28 @@ def share(
         ),
     ]
     when, entities = _periods_text(rows, lang), list(dict.fromkeys(rows["entity"]))
-    return _done(
-        layers,
-        pd.concat(used),
-        df,
-        lang,
-        chart="share",
+    return dict(
+        layers=layers,
+        rows=pd.concat(used),
         size=(520, max(90, 70 * len(rows))),
-        title=title,
         default=_words(lang, f"{{}}所占比重（{when}）", f"Shares held by {{}}, {when}", entities),
-        notes=[note],
+        notes=[],
         what=tr(lang, "占比条形图", "Share bars"),
         items=[f"{r.row_label} {r.label} {r.whole_label}" for r in rows.itertuples()],
-        aside=aside,
     )
 
 
 # ---------------------------------------------------------------- change
 
 
-def change(
-    data: pd.DataFrame | None = None,
-    *,
-    indicator: str,
-    periods: Selection = None,
-    entity: Selection = None,
-    source: Selection = None,
-    bars: bool = False,
-    lang: str = "zh",
-    title: str | None = None,
-    note: str | None = None,
-    aside: Selection = None,
-) -> alt.LayerChart:
+@_chart_type
+def change(df: pd.DataFrame, lang: str, sel: dict, *, indicator: str, bars: bool = False) -> dict:
     """Return the first and last period of one indicator, per entity, with the change and
     its rate (in points for a percentage; with the compound yearly rate when the periods are
     whole years more than one apart): a slope, or with ``bars=True`` a bar before and a bar
     after, each named by its period and source (for two figures that are not one series,
     such as the counts of two articles)."""
-    df = plot_frame(data, lang)
-    sel = {"indicator": indicator, "entity": entity, "period": periods, "source": source}
+    sel = {"indicator": indicator, **sel}
     rows, y_title = _scaled(pick(df, chart="change", **sel), lang, "change")
     unit, ends = str(rows["base_unit"].iloc[0]), []
     for _, g in rows.assign(_end=[_end(p) for p in rows["period"]]).groupby(
@@ -839,19 +808,14 @@ def change(
         if bars
         else tr(lang, "斜率图", "Slope chart")
     )
-    return _done(
-        layers,
-        rows,
-        df,
-        lang,
-        chart="change",
+    return dict(
+        layers=layers,
+        rows=rows,
         size=size,
-        title=title,
         default=f"{name}：{span}" if lang == "zh" else f"{name}: {span}",
-        notes=[note, _bound_note(rows, lang)],
+        notes=[_bound_note(rows, lang)],
         what=what,
         items=[f"{r.entity} {r.change_label}" for r in rows.itertuples() if r.change_label],
-        aside=aside,
     )
 
 
@@ -962,20 +926,16 @@ def _change_text(step: dict, unit: str, lang: str, bound: str, written: str | No
 # ---------------------------------------------------------------- gap
 
 
+@_chart_type
 def gap(
-    data: pd.DataFrame | None = None,
+    df: pd.DataFrame,
+    lang: str,
+    sel: dict,
     *,
     rate: Selection,
     gap: Selection = None,
     reference: str | None = None,
-    entity: Selection = None,
-    period: Selection = None,
-    source: Selection = None,
-    lang: str = "zh",
-    title: str | None = None,
-    note: str | None = None,
-    aside: Selection = None,
-) -> alt.LayerChart:
+) -> dict:
     """Return rates against their reference, with the gap in percentage points.
 
     Either ``gap`` names the indicator(s) stating how many points the rate is above its
@@ -983,8 +943,7 @@ def gap(
     ``reference`` names the entity whose same rate is the reference. An indicator written as
     a decline (``positive_means`` = ``fall``) is turned into a signed growth rate first.
     """
-    df = plot_frame(data, lang)
-    rates = pick(df, chart="gap", indicator=rate, entity=entity, period=period, source=source)
+    rates = pick(df, chart="gap", indicator=rate, **sel)
     falls = set(datasets.indicators("en").query("positive_means == 'fall'")["indicator_id"])
     if reference is not None:
         rates = rates[rates["entity_id"] != reference]
@@ -1077,19 +1036,14 @@ def gap(
         if reference is None
         else ("参照主体的原文数值", "the reference entity, as stated")
     )
-    return _done(
-        [zero, *layers],
-        rows,
-        df,
-        lang,
-        chart="gap",
+    return dict(
+        layers=[zero, *layers],
+        rows=rows,
         size=(520, max(100, 70 * len(order))),
-        title=title,
         default=tr(
             lang, "增速与参照之差（百分点）", "Growth against its reference, in percentage points"
         ),
         notes=[
-            note,
             tr(
                 lang,
                 f"实心：原文数值；空心：{hollow[0]}",
@@ -1100,7 +1054,6 @@ def gap(
         items=[
             f"{r.row_label} {r.rate_text}, {r.gap_text}" for r in rows[~rows["is_ref"]].itertuples()
         ],
-        aside=aside,
     )
 
 
