@@ -9,41 +9,34 @@ import pandas as pd
 from .. import derived, formatting
 from ..metrics import significant
 from ._base import ACCENT, INK, MUTED, SOFT, fact_tooltip, finish, pick, plot_frame, tr
-from .types import change, share
+from .types import change, share, theme_chart
 
-
-def coal_before_after(data: pd.DataFrame | None = None, *, lang: str = "zh") -> alt.LayerChart:
+coal_before_after = theme_chart(
+    "coal_before_after",
+    change,
+    "coal_energy",
     """Return the share of advanced coal capacity at the start and end of the 13th Five-Year
     Plan (a :func:`change`): a bound such as 不足 30% is a hollow point with its range, and
-    the change is given as a bound too; the capacity closed and the mines left beside it."""
-    return change(
-        data,
-        indicator="advanced_coal_capacity_share",
-        entity="shanxi",
-        aside=["coal_overcapacity_cut", "coal_mines"],
-        lang=lang,
-    )
+    the change is given as a bound too; the capacity closed and the mines left above it.""",
+    indicator="advanced_coal_capacity_share",
+    entity="shanxi",
+    aside=["coal_overcapacity_cut", "coal_mines"],
+)
 
-
-coal_before_after.theme = "coal_energy"
-
-
-def wind_solar_share(data: pd.DataFrame | None = None, *, lang: str = "zh") -> alt.LayerChart:
+wind_solar_share = theme_chart(
+    "wind_solar_share",
+    share,
+    "coal_energy",
     """Return wind and solar's share of Shanxi's installed power capacity against a 100%
-    track (a :func:`share`), with the total capacity it implies."""
-    return share(
-        data,
-        part="wind_solar_capacity",
-        share="wind_solar_capacity_share",
-        entity="shanxi",
-        lang=lang,
-        title=tr(
-            lang, "风电光伏在山西电力装机中的占比", "Wind and solar in Shanxi's power capacity"
-        ),
-    )
-
-
-wind_solar_share.theme = "coal_energy"
+    track (a :func:`share`), with the total capacity it implies.""",
+    part="wind_solar_capacity",
+    share="wind_solar_capacity_share",
+    entity="shanxi",
+    title={
+        "zh": "风电光伏在山西电力装机中的占比",
+        "en": "Wind and solar in Shanxi's power capacity",
+    },
+)
 
 # ---------------------------------------------------------------- equivalences
 

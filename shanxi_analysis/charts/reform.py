@@ -21,6 +21,7 @@ from ._base import (
     tr,
 )
 from .overview import key_figures
+from .types import theme_chart
 
 # ---------------------------------------------------------------- loan_savings_calculator
 
@@ -246,24 +247,21 @@ loan_savings_calculator.theme = "reform_business"
 # ---------------------------------------------------------------- business_environment
 
 
-def business_environment(data: pd.DataFrame | None = None, *, lang: str = "zh") -> alt.LayerChart:
+business_environment = theme_chart(
+    "business_environment",
+    key_figures,
+    "reform_business",
     """Return key-figure cards of the reform and business-environment figures (days,
-    measures, firms, yuan, hours: no shared axis), one card per fact with its quote."""
-    return key_figures(
-        data,
-        indicator=[
-            "business_startup_time",
-            "private_economy_policy_measures",
-            "fortune_global_500_investors",
-            "cost_saving_per_tonne_steel",
-            "delivery_time",
-        ],
-        columns=3,
-        lang=lang,
-        title=tr(lang, "营商环境：改革的关键数字", "The business environment in key figures"),
-    )
-
-
-business_environment.theme = "reform_business"
+    measures, firms, yuan, hours: no shared axis), one card per fact with its quote.""",
+    indicator=[
+        "business_startup_time",
+        "private_economy_policy_measures",
+        "fortune_global_500_investors",
+        "cost_saving_per_tonne_steel",
+        "delivery_time",
+    ],
+    columns=3,
+    title={"zh": "营商环境：改革的关键数字", "en": "The business environment in key figures"},
+)
 
 __charts__ = [loan_savings_calculator, business_environment]

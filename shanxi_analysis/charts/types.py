@@ -1132,3 +1132,26 @@ def tiles(
         description=tr(lang, f"方格图，共 {len(df)} 格。", f"Tile matrix of {len(df)} tiles. ")
         + "; ".join(items),
     )
+
+
+# ---------------------------------------------------------------- named theme charts
+
+
+def _in(lang: str, value):
+    """``value`` in ``lang``: a ``{"zh": ..., "en": ...}`` pair picked, a list item by item."""
+    if isinstance(value, dict) and set(value) == {"zh", "en"}:
+        return value[datasets.check_lang(lang)]
+    return [_in(lang, v) for v in value] if isinstance(value, list) else value
+
+
+def theme_chart(name: str, chart_type: Callable, theme: str, doc: str, **options) -> Callable:
+    """Return the named theme chart ``name(data=None, *, lang="zh", **more)``: ``chart_type``
+    configured by ``options`` (words as ``{"zh": ..., "en": ...}`` pairs) and ``more``.
+    ``theme`` is the theme it belongs to, ``doc`` its docstring."""
+
+    def chart(data: pd.DataFrame | None = None, *, lang: str = "zh", **more) -> alt.LayerChart:
+        return chart_type(data, lang=lang, **{k: _in(lang, v) for k, v in options.items()}, **more)
+
+    chart.__name__ = chart.__qualname__ = name
+    chart.__doc__, chart.theme = doc, theme
+    return chart
