@@ -289,18 +289,6 @@ def citation_for(rows: pd.DataFrame, lang: str) -> str:
     return prefix + sep.join(parts)
 
 
-def wrap(text: str, width: int, lines: int = 2) -> str:
-    """Break ``text`` at spaces into at most ``lines`` lines of about ``width`` characters,
-    joined by ``\\n`` (draw with ``mark_text(lineBreak="\\n")``)."""
-    out = [""]
-    for word in text.split():
-        if out[-1] and len(out[-1]) + 1 + len(word) > width and len(out) < lines:
-            out.append(word)
-        else:
-            out[-1] = f"{out[-1]} {word}".strip()
-    return "\n".join(out)
-
-
 def span_label(period: str, lang: str) -> str:
     """Return a period or a date for a reader (:func:`shanxi_analysis.formatting.period`)."""
     return formatting.period(period, lang)

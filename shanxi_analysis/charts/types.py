@@ -22,6 +22,7 @@ import functools
 import inspect
 import json
 import re
+import textwrap
 from collections.abc import Callable
 
 import altair as alt
@@ -45,7 +46,6 @@ from ._base import (
     source_names,
     source_tooltip,
     tr,
-    wrap,
 )
 
 __all__ = ["change", "compare", "composition", "gap", "share", "tiles", "trend"]
@@ -1092,7 +1092,10 @@ def tiles(
     fills = dict(zip(colours, PALETTE, strict=False))
     df["ink"] = [INK if _light(fills[c]) else "white" for c in df[colour]]
     # long English names wrap onto two lines; Vega stacks extra lines below the anchor
-    df["shown"] = [wrap(str(n), 17) if lang == "en" else str(n) for n in df[text]]
+    df["shown"] = [
+        textwrap.fill(str(n), 17, max_lines=2, placeholder="…") if lang == "en" else str(n)
+        for n in df[text]
+    ]
     df["lines"] = df["shown"].str.count("\n") + 1
     chosen = alt.selection_point(fields=[colour], bind="legend")
     x = alt.X(f"{column}:N", sort=order, title=None, axis=None, scale=alt.Scale(paddingInner=0.08))
