@@ -167,22 +167,19 @@ def _bound_note(rows: pd.DataFrame, lang: str) -> str | None:
     return None
 
 
+def _when(row, lang: str) -> str:
+    """A row's period, then its kind unless actual: ``2025 年 · 目标``, ``2025 · target``."""
+    kind = row.kind_label if row.kind != "actual" else ""
+    return " · ".join(filter(None, (formatting.period(row.period, lang), kind)))
+
+
 def _aside(df: pd.DataFrame, aside: Selection, lang: str, chart: str) -> pd.DataFrame:
     """The latest figure of each ``aside`` indicator (and kind), as a line of ``text``."""
     if aside is None:
         return df.iloc[:0].assign(text="")
     rows = _latest(pick(df, chart=chart, indicator=aside), ["indicator_id", "kind"], aside)
-    when = [
-        " ".join(
-            filter(None, (formatting.period(r.period, lang), r.kind_label * (r.kind != "actual")))
-        )
-        for r in rows.itertuples()
-    ]
     colon = "：" if lang == "zh" else ": "
-    text = [
-        _paren(s, w, lang) + colon + lab
-        for s, w, lab in zip(rows["short"], when, rows["label"], strict=True)
-    ]
+    text = [_paren(r.short, _when(r, lang), lang) + colon + r.label for r in rows.itertuples()]
     return rows.assign(text=text)
 
 
@@ -443,23 +440,9 @@ def compare(
     if not 0 <= group < len(names):
         raise ValueError(f"compare: group must be 0–{len(names) - 1}, got {group!r}")
     rows["group"] = (
-        [
-            _paren(
-                r.short,
-                " · ".join(
-                    filter(
-                        None,
-                        (r.kind_label * (r.kind != "actual"), formatting.period(r.period, lang)),
-                    )
-                ),
-                lang,
-            )
-            for r in rows.itertuples()
-        ]
+        [_paren(r.short, _when(r, lang), lang) for r in rows.itertuples()]
         if by == "indicator"
-        else rows["entity"]
-        if by == "entity"
-        else rows["source_short"]
+        else rows["entity" if by == "entity" else "source_short"]
     )
     if by != "indicator":
         rows = rows.sort_values("shown", ascending=False)
