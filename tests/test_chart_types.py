@@ -417,3 +417,17 @@ def test_change_as_bars_names_each_figure_by_period_and_source():
     assert [r["shown"] for r in rows] == [83, 88]
     assert rows[0]["row"].startswith("2020 · ") and rows[1]["row"].startswith("2021 · Liaowang")
     assert "+5 (+6.0%)" in rows[1]["text"]
+
+
+@pytest.mark.parametrize("kind", ["trend", "share"])
+def test_names_with_braces_are_text_not_templates(kind):
+    @SETTINGS
+    @given(frames(kind))
+    def run(case):
+        df, lang, spec = case
+        df["entity"] = "{0} {} {name}"
+        chart = charts.CHART_TYPES[kind](df, lang=lang, **spec)
+        spec = chart.to_dict()
+        assert "{0} {} {name}" in spec["description"] + spec["title"]["text"]
+
+    run()

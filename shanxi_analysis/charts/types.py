@@ -245,9 +245,9 @@ def _chart_type(draw: Callable[..., dict]) -> Callable[..., alt.LayerChart]:
     return chart
 
 
-def _words(lang: str, zh: str, en: str, names) -> str:
-    """``zh`` or ``en`` with ``{}`` replaced by ``names`` joined as the language joins them."""
-    return tr(lang, zh.format("、".join(names)), en.format(", ".join(names)))
+def _join(names, lang: str) -> str:
+    """``names`` joined as ``lang`` joins a list: ``甲、乙`` or ``A, B``."""
+    return ("、" if lang == "zh" else ", ").join(dict.fromkeys(names))
 
 
 # ---------------------------------------------------------------- trend
@@ -366,14 +366,14 @@ def trend(df: pd.DataFrame, lang: str, sel: dict, *, indicator: str) -> dict:
             .encode(tooltip=alt.Tooltip("note:N", title=tr(lang, "不一致", "Disagreement")))
         )
         notes += list(disagree["note"])
-    name, entities = str(rows["indicator"].iloc[0]), list(dict.fromkeys(rows["entity"]))
+    name, entities = str(rows["indicator"].iloc[0]), _join(rows["entity"], lang)
     return dict(
         layers=layers,
         rows=rows,
         size=(520, 280),
         default=_paren(name, _periods_text(rows, lang), lang, comma=True),
         notes=notes,
-        what=_words(lang, f"折线图：{{}}的{name}", f"Line chart of {name} for {{}}", entities),
+        what=tr(lang, f"折线图：{entities}的{name}", f"Line chart of {name} for {entities}"),
         items=[f"{r.period_text} {r.label} ({r.source_short})" for r in rows.itertuples()],
     )
 
@@ -729,12 +729,12 @@ def share(
             for field, align, at in (("part_label", "left", 6), ("whole_label", "right", 520))
         ),
     ]
-    when, entities = _periods_text(rows, lang), list(dict.fromkeys(rows["entity"]))
+    when, entities = _periods_text(rows, lang), _join(rows["entity"], lang)
     return dict(
         layers=layers,
         rows=pd.concat(used),
         size=(520, max(90, 70 * len(rows))),
-        default=_words(lang, f"{{}}所占比重（{when}）", f"Shares held by {{}}, {when}", entities),
+        default=tr(lang, f"{entities}所占比重（{when}）", f"Shares held by {entities}, {when}"),
         notes=[],
         what=tr(lang, "占比条形图", "Share bars"),
         items=[f"{r.row_label} {r.label} {r.whole_label}" for r in rows.itertuples()],
