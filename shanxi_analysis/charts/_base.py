@@ -9,6 +9,7 @@ registered with Altair's theme API and switched on by :func:`use_theme`.
 from __future__ import annotations
 
 import json
+import textwrap
 from collections.abc import Callable, Iterable, Sequence
 
 import altair as alt
@@ -391,15 +392,7 @@ def wrap_line(line: str, lang: str) -> list[str]:
     sep = "；" if lang == "zh" else "; "
     parts = line.split(sep)
     pieces = [p + (sep.strip() if i < len(parts) - 1 else "") for i, p in enumerate(parts)]
-    out: list[str] = []
-    for piece in pieces:
-        while len(piece) > width:
-            cut = piece.rfind(" ", 0, width) if lang == "en" else width
-            cut = cut if cut > width // 2 else width
-            out.append(piece[:cut].rstrip())
-            piece = "  " + piece[cut:].lstrip()
-        out.append(piece)
-    return out
+    return [ln for p in pieces for ln in textwrap.wrap(p, width, subsequent_indent="  ")]
 
 
 def citation_text(spec: dict) -> str:
