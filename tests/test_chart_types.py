@@ -104,6 +104,16 @@ def frames(draw, kind: str):
             fact(ind, ind_label, e, y, draw(st.floats(-60, 200)), "percent")
             fact(f"{ind}_gap", draw(name), e, y, draw(st.floats(-50, 150)), "percentage_point")
         spec = {"rate": ind, "gap": f"{ind}_gap"}
+    elif kind == "indicators":  # several indicators side by side, in units of their own
+        units = draw(st.lists(st.sampled_from(["yuan", "count", "tonne", "percent"]), min_size=2))
+        for i, u in enumerate(units[:4]):
+            q = draw(st.sampled_from(QUALIFIERS))
+            fact(f"{ind}_{i}", draw(name), entities[0], str(years[0]), draw(values), u, q)
+        spec = {"indicator": [r["indicator_id"] for r in rows], "by": "indicator"}
+        spec["dots"] = draw(st.booleans()) and all(r["base_value"] <= 200 for r in rows)
+        if spec["dots"]:
+            for r in rows:
+                r["base_value"] = float(int(r["base_value"]))
     return pd.DataFrame(rows), lang, spec
 
 
@@ -125,13 +135,15 @@ def _check(chart, df: pd.DataFrame, lang: str) -> None:
 SETTINGS = settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-@pytest.mark.parametrize("kind", ["trend", "compare", "composition", "share", "change", "gap"])
+@pytest.mark.parametrize(
+    "kind", ["trend", "compare", "composition", "share", "change", "gap", "indicators"]
+)
 def test_chart_type_draws_facts_it_has_never_seen(kind):
     @SETTINGS
     @given(frames(kind))
     def run(case):
         df, lang, spec = case
-        chart = charts.CHART_TYPES[kind](df, lang=lang, **spec)
+        chart = charts.CHART_TYPES.get(kind, charts.compare)(df, lang=lang, **spec)
         _check(chart, df, lang)
 
     run()
@@ -431,3 +443,32 @@ def test_names_with_braces_are_text_not_templates(kind):
         assert "{0} {} {name}" in spec["description"] + spec["title"]["text"]
 
     run()
+
+
+@SETTINGS
+@given(
+    st.lists(st.tuples(_words, _words, _zh_words), min_size=1, max_size=12),
+    st.sampled_from(datasets.LANGS),
+)
+def test_tiles_draw_any_table_one_tile_a_row(items, lang):
+    table = pd.DataFrame(
+        {
+            "group": [f"list {a[:2]}" for a, _, _ in items],
+            "kind": [b[:1] for _, b, _ in items],
+            "name": [c for _, _, c in items],
+            "source_id": "fiction-tiles",
+            "source_title": "Fictional register of tiles",
+            "quote": "a fictional sentence",
+        }
+    )
+    chart = charts.tiles(table, column="group", colour="kind", text="name", lang=lang, title="T")
+    spec = chart.to_dict(validate=True)
+    (rect,) = [u for u in _layers(spec) if u["mark"]["type"] == "rect"]
+    tiles = _data(spec, rect)
+    assert len(tiles) == len(table)
+    assert len({(t["group"], t["slot"]) for t in tiles}) == len(table), "no two tiles overlap"
+    assert citation_text(spec).endswith("Fictional register of tiles")
+    with pytest.raises(ValueError, match="missing column"):
+        charts.tiles(
+            table.drop(columns="quote"), column="group", colour="kind", text="name", title=""
+        )

@@ -1072,7 +1072,7 @@ def tiles(
     df["slot"] = df.groupby(column, sort=False).cumcount()
     df["source_short"] = df["source_id"].map(source_names(lang)).fillna(df["source_id"])
     order, colours = list(dict.fromkeys(df[column])), list(dict.fromkeys(df[colour]))
-    fills = dict(zip(colours, PALETTE, strict=False))
+    fills = dict(zip(colours, PALETTE * (len(colours) // len(PALETTE) + 1), strict=False))
     df["ink"] = [INK if _light(fills[c]) else "white" for c in df[colour]]
     # long English names wrap onto two lines; Vega stacks extra lines below the anchor
     df["shown"] = [
