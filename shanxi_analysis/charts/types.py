@@ -1069,6 +1069,7 @@ def tiles(
     if missing:
         raise ValueError(f"tiles: table is missing column(s) {', '.join(missing)}")
     df = table.reset_index(drop=True)
+    df[[column, colour, text]] = df[[column, colour, text]].astype(str)  # categories too
     df["slot"] = df.groupby(column, sort=False).cumcount()
     df["source_short"] = df["source_id"].map(source_names(lang)).fillna(df["source_id"])
     order, colours = list(dict.fromkeys(df[column])), list(dict.fromkeys(df[colour]))
