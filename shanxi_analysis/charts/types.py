@@ -1011,14 +1011,10 @@ def gap(
         layers = [lay.encode(opacity=alt.OpacityValue(value=shown)) for lay in layers]
         layers[0] = layers[0].add_params(focus)
     zero = alt.Chart(pd.DataFrame({"z": [0]})).mark_rule(color="#9a9a9a").encode(x="z:Q")
-    hollow = (
-        (
-            "由原文给出的差距（百分点）推算的参照值",
-            "the reference, derived from the stated gap in percentage points",
-        )
-        if reference is None
-        else ("参照主体的原文数值", "the reference entity, as stated")
-    )
+    hollow = tr(lang, "参照主体的原文数值", "the reference entity, as stated")
+    if reference is None:
+        derived_from = "the reference, derived from the stated gap in percentage points"
+        hollow = tr(lang, "由原文给出的差距（百分点）推算的参照值", derived_from)
     return dict(
         layers=[zero, *layers],
         rows=rows,
@@ -1026,13 +1022,7 @@ def gap(
         default=tr(
             lang, "增速与参照之差（百分点）", "Growth against its reference, in percentage points"
         ),
-        notes=[
-            tr(
-                lang,
-                f"实心：原文数值；空心：{hollow[0]}",
-                f"Filled: as stated; hollow: {hollow[1]}",
-            ),
-        ],
+        notes=[tr(lang, "实心：原文数值；空心：", "Filled: as stated; hollow: ") + hollow],
         what=tr(lang, "哑铃图", "Dumbbell chart"),
         items=[
             f"{r.row_label} {r.rate_text}, {r.gap_text}" for r in rows[~rows["is_ref"]].itertuples()
