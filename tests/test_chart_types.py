@@ -104,6 +104,16 @@ def frames(draw, kind: str):
             fact(ind, ind_label, e, y, draw(st.floats(-60, 200)), "percent")
             fact(f"{ind}_gap", draw(name), e, y, draw(st.floats(-50, 150)), "percentage_point")
         spec = {"rate": ind, "gap": f"{ind}_gap"}
+    elif kind == "indicators":  # several indicators side by side, in units of their own
+        units = draw(st.lists(st.sampled_from(["yuan", "count", "tonne", "percent"]), min_size=2))
+        for i, u in enumerate(units[:4]):
+            q = draw(st.sampled_from(QUALIFIERS))
+            fact(f"{ind}_{i}", draw(name), entities[0], str(years[0]), draw(values), u, q)
+        spec = {"indicator": [r["indicator_id"] for r in rows], "by": "indicator"}
+        spec["dots"] = draw(st.booleans()) and all(r["base_value"] <= 200 for r in rows)
+        if spec["dots"]:
+            for r in rows:
+                r["base_value"] = float(int(r["base_value"]))
     return pd.DataFrame(rows), lang, spec
 
 
@@ -125,13 +135,15 @@ def _check(chart, df: pd.DataFrame, lang: str) -> None:
 SETTINGS = settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-@pytest.mark.parametrize("kind", ["trend", "compare", "composition", "share", "change", "gap"])
+@pytest.mark.parametrize(
+    "kind", ["trend", "compare", "composition", "share", "change", "gap", "indicators"]
+)
 def test_chart_type_draws_facts_it_has_never_seen(kind):
     @SETTINGS
     @given(frames(kind))
     def run(case):
         df, lang, spec = case
-        chart = charts.CHART_TYPES[kind](df, lang=lang, **spec)
+        chart = charts.CHART_TYPES.get(kind, charts.compare)(df, lang=lang, **spec)
         _check(chart, df, lang)
 
     run()
@@ -307,3 +319,156 @@ def test_a_new_indicator_from_a_new_source_charts_with_no_new_code(tmp_path, mon
         assert "甲" in subtitle and "乙" in subtitle
         drawn = render.svg_text(charts.to_svg(chart))
         assert ("共享单车" if lang == "zh" else "Shared bicycles") in drawn
+
+
+# ---------------------------------------------------------------- what the theme charts need
+
+
+def _layers(spec: dict) -> list[dict]:
+    return (
+        [u for lay in spec.get("layer", [spec]) for u in _layers(lay)]
+        if "layer" in spec
+        else [spec]
+    )
+
+
+def _data(spec: dict, layer: dict) -> list[dict]:
+    data = layer.get("data", spec.get("data"))
+    return data["values"] if "values" in data else spec["datasets"][data["name"]]
+
+
+def test_trend_never_joins_a_year_and_a_quarter():
+    spec = charts.trend(indicator="fdi_utilised", lang="en").to_dict()
+    (line,) = [u for u in _layers(spec) if u["mark"]["type"] == "line"]
+    detail = [d["field"] for d in line["encoding"]["detail"]]
+    rows = _data(spec, line)
+    assert {r["period"] for r in rows} == {"2019", "2020Q1"}
+    series = {tuple(r[f] for f in detail) for r in rows}
+    assert len(series) == 2, "the 2019 figure and the 2020Q1 figure are two series"
+    assert any("Q1" in r["label"] for r in rows), "a quarter is labelled as one"
+
+
+def test_trend_source_legend_draws_filled_symbols():
+    rows = [
+        {
+            "indicator_id": "x",
+            "entity_id": e,
+            "period": str(y),
+            "base_value": v,
+            "base_unit": "count",
+            "qualifier": "approx" if y == 2020 else "none",
+            "kind": "actual",
+            "source_id": s,
+            "source_title": f"Fictional gazette {s}",
+            "quote": "fictional sentence",
+        }
+        for e in ("a", "b")
+        for s in ("s1", "s2")
+        for y, v in ((2019, 10), (2020, 12))
+    ]
+    spec = charts.trend(pd.DataFrame(rows), indicator="x", lang="en").to_dict()
+    import vl_convert as vlc
+
+    legends = vlc.vegalite_to_vega(spec)["legends"]
+    (source,) = [lg for lg in legends if lg.get("shape")]
+    update = source.get("encode", {}).get("symbols", {}).get("update", {})
+    assert update.get("fill", {}).get("value") != "white"
+    assert update.get("stroke", {}).get("value") != "transparent"
+
+
+def test_aside_writes_side_notes_with_their_quotes_and_sources():
+    spec = charts.change(
+        indicator="advanced_coal_capacity_share",
+        aside=["coal_overcapacity_cut", "coal_mines"],
+        lang="en",
+    ).to_dict()
+    notes = [r for u in _layers(spec) if u["mark"]["type"] == "text" for r in _data(spec, u)]
+    notes = [r for r in notes if "text" in r and r.get("fact_id", "").startswith("lw-coal")]
+    assert [r["fact_id"] for r in notes] == [
+        "lw-coal-overcapacity-cut-2016-2020",
+        "lw-coal-mines-2020",
+    ]
+    assert notes[0]["text"] == "Excess capacity eliminated (2016–2020): 156.85 million tonnes"
+    assert "≤900" in notes[1]["text"] and "≤900" in spec["description"]
+    side = [u for u in _layers(spec) if u["encoding"].get("x") == {"value": 0}]
+    assert len(side) == 2
+    assert all(any(t["field"] == "quote_shown" for t in u["encoding"]["tooltip"]) for u in side)
+
+
+def test_compare_draws_counts_as_dots_and_refuses_what_is_not_a_count():
+    df = pd.DataFrame(
+        {
+            "indicator_id": ["a", "b"],
+            "entity_id": ["e", "e"],
+            "period": ["2020", "2020"],
+            "base_value": [3, 5],
+            "base_unit": ["count", "person"],
+            "qualifier": ["none", "more_than"],
+            "kind": ["actual", "actual"],
+            "source_id": ["s", "s"],
+            "source_title": ["Fictional almanac", "Fictional almanac"],
+            "quote": ["fictional one", "fictional two"],
+        }
+    )
+    spec = charts.compare(df, indicator=["a", "b"], by="indicator", dots=True, lang="en").to_dict()
+    (dots,) = [u for u in _layers(spec) if u["mark"]["type"] == "circle"]
+    assert pd.Series([r["fact_id"] for r in _data(spec, dots)]).value_counts().to_dict() == {
+        "row-1": 3,
+        "row-2": 5,
+    }
+    with pytest.raises(ValueError, match="dots need whole counts"):
+        charts.compare(
+            df.assign(base_value=[3.5, 5]), indicator=["a", "b"], by="indicator", dots=True
+        )
+
+
+def test_change_as_bars_names_each_figure_by_period_and_source():
+    spec = charts.change(indicator="dev_zones_total", bars=True, lang="en").to_dict()
+    (bars,) = [u for u in _layers(spec) if u["mark"]["type"] == "bar"]
+    rows = _data(spec, bars)
+    assert [r["shown"] for r in rows] == [83, 88]
+    assert rows[0]["row"].startswith("2020 · ") and rows[1]["row"].startswith("2021 · Liaowang")
+    assert "+5 (+6.0%)" in rows[1]["text"]
+
+
+@pytest.mark.parametrize("kind", ["trend", "share"])
+def test_names_with_braces_are_text_not_templates(kind):
+    @SETTINGS
+    @given(frames(kind))
+    def run(case):
+        df, lang, spec = case
+        df["entity"] = "{0} {} {name}"
+        chart = charts.CHART_TYPES[kind](df, lang=lang, **spec)
+        spec = chart.to_dict()
+        assert "{0} {} {name}" in spec["description"] + spec["title"]["text"]
+
+    run()
+
+
+@SETTINGS
+@given(
+    st.lists(st.tuples(_words, _words, _zh_words), min_size=1, max_size=12),
+    st.sampled_from(datasets.LANGS),
+)
+def test_tiles_draw_any_table_one_tile_a_row(items, lang):
+    table = pd.DataFrame(
+        {
+            "group": [f"list {a[:2]}" for a, _, _ in items],
+            "kind": [b[:1] for _, b, _ in items],
+            "name": [c for _, _, c in items],
+            "source_id": "fiction-tiles",
+            "source_title": "Fictional register of tiles",
+            "quote": "a fictional sentence",
+        }
+    )
+    chart = charts.tiles(table, column="group", colour="kind", text="name", lang=lang, title="T")
+    spec = chart.to_dict(validate=True)
+    (rect,) = [u for u in _layers(spec) if u["mark"]["type"] == "rect"]
+    tiles = _data(spec, rect)
+    assert len(tiles) == len(table)
+    assert len({(t["group"], t["slot"]) for t in tiles}) == len(table), "no two tiles overlap"
+    assert citation_text(spec).endswith("Fictional register of tiles")
+    with pytest.raises(ValueError, match="missing column"):
+        charts.tiles(
+            table.drop(columns="quote"), column="group", colour="kind", text="name", title=""
+        )

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from shanxi_analysis import charts, datasets, derived, formatting, metrics
-from shanxi_analysis.charts import _base, reform, render
+from shanxi_analysis.charts import reform, render
 
 LANGS = ("zh", "en")
 
@@ -177,7 +177,7 @@ def test_wind_solar_share_draws_the_share_and_the_implied_total(lang):
     # Shown to three significant figures, the precision of the 31.2% it is derived from,
     # and the same text as the narrative's derived value.
     shown = "10800 万千瓦" if lang == "zh" else "108 GW"
-    assert _base.significant(total, 3) / (1e4 if lang == "zh" else 1e6) == pytest.approx(
+    assert metrics.significant(total, 3) / (1e4 if lang == "zh" else 1e6) == pytest.approx(
         float(shown.split()[0])
     )
     assert shown in filled[0]["whole_label"]
@@ -211,7 +211,7 @@ def test_equivalences_show_three_vehicle_alternatives_not_a_sum(lang):
     )
     texts = [r for rows in _layer_data(spec, "text") for r in rows if r.get("per_home")]
     assert texts and all(
-        formatting.number(_base.significant(per_home, 2), lang) in r["per_home"] for r in texts
+        formatting.number(metrics.significant(per_home, 2), lang) in r["per_home"] for r in texts
     )
 
 
@@ -226,6 +226,11 @@ def test_high_tech_growth_labels_the_change_and_the_cagr(lang):
     assert derived.text("high_tech_cagr", lang).lstrip("+") in spec["description"]
     points = _layer_data(spec, "point")[0]
     assert [p["shown"] for p in points] == [720, 3188]
+    # the 2025 target of the strategic emerging industries stands beside, as a target
+    target = _fact("lw-sei-gdp-share-2025-target")
+    texts = [r for rows in _layer_data(spec, "text") for r in rows]
+    (note,) = [r for r in texts if r.get("fact_id") == target.name]
+    assert "2025" in note["text"] and ("目标" in note["text"] or "target" in note["text"])
 
 
 def test_high_tech_growth_follows_a_users_data():
@@ -239,24 +244,27 @@ def test_high_tech_growth_follows_a_users_data():
 @pytest.mark.parametrize("lang", LANGS)
 def test_innovation_pipeline_switches_unit_groups_with_a_dropdown(lang):
     spec = charts.innovation_pipeline(lang=lang).to_dict()
-    (param,) = [p for p in spec["params"] if p["name"] == "pipeline_group"]
+    params = spec.get("params", []) + [p for lay in _layers(spec) for p in lay.get("params", [])]
+    (param,) = [p for p in params if p["name"] == "unit_group"]
     options = param["bind"]["options"]
     assert param["bind"]["input"] == "select" and len(options) == 4
     assert param["value"] == options[0]
     (bars,) = _layer_data(spec, "bar")
     groups = {}
     for r in bars:
-        groups.setdefault(r["group"], set()).add(_fact(r["fact_id"])["base_unit"])
+        groups.setdefault(r["unit_name"], set()).add(_fact(r["fact_id"])["base_unit"])
     assert set(groups) == set(options)
     assert all(len(units) == 1 for units in groups.values()), "one unit per group"
     (bar,) = [lay for lay in _layers(spec) if _mark(lay) == "bar"]
-    assert any("pipeline_group" in str(t.get("filter")) for t in bar["transform"])
+    assert any("unit_group" in str(t.get("filter")) for t in bar["transform"])
     firms = next(r for r in bars if r["fact_id"] == "lw-smart-innovation-city-firms")
     assert "600+" in firms["label"]
-    assert (
-        charts.innovation_pipeline(lang=lang, group=2).to_dict()["params"][0]["value"]
-        == (options[2])
-    )
+    # the batches are written beside the bars, with their quote
+    notes = [r for rows in _layer_data(spec, "text") for r in rows if "text" in r]
+    assert [r["fact_id"] for r in notes] == ["lw-sci-projects-batches"]
+    chart = charts.innovation_pipeline(lang=lang, group=2).to_dict()
+    params = chart.get("params", []) + [p for lay in _layers(chart) for p in lay.get("params", [])]
+    assert next(p for p in params if p["name"] == "unit_group")["value"] == options[2]
     with pytest.raises(ValueError, match="group must be"):
         charts.innovation_pipeline(lang=lang, group=9)
 
@@ -269,7 +277,7 @@ def test_cluster_tiers_has_one_tile_per_cluster_and_a_legend_selection(lang):
     assert sorted((t["name"], t["mention"]) for t in tiles) == sorted(
         zip(clusters["name"], clusters["mention"], strict=True)
     )
-    assert len({(t["column"], t["slot"]) for t in tiles}) == len(clusters), "no overlaps"
+    assert len({(t["list"], t["slot"]) for t in tiles}) == len(clusters), "no overlaps"
     (tile_layer,) = [lay for lay in _layers(spec) if _mark(lay) == "rect"]
     params = spec.get("params", []) + tile_layer.get("params", [])
     (sel,) = [p for p in params if isinstance(p.get("select"), dict)]

@@ -7,7 +7,6 @@ import pandas as pd
 import pytest
 
 from shanxi_analysis import charts, datasets, derived, metrics
-from shanxi_analysis.charts import opening
 from shanxi_analysis.charts._base import citation_text
 
 LANGS = ("zh", "en")
@@ -143,55 +142,72 @@ def test_zone_share_of_province_follows_a_users_facts():
 # ---------------------------------------------------------------- talent_and_partners
 
 
+_TALENT = ("university_partners", "academician_workstations", "national_talent_programme_members")
+
+
 def test_talent_dots_count_what_the_text_says_with_a_plus_for_more_than():
     spec = _spec(charts.talent_and_partners(lang="en"))
     circles = next(u for u in _units(spec) if _mark(u) == "circle")
-    dots = [r for r in _rows(spec, circles) if not r["plus"]]
-    plus = [r for r in _rows(spec, circles) if r["plus"]]
-    per_fact = pd.Series([r["fact_id"] for r in dots]).value_counts()
+    per_fact = pd.Series([r["fact_id"] for r in _rows(spec, circles)]).value_counts()
+    plus = [
+        r
+        for u in _units(spec)
+        if _mark(u) == "text" and u["encoding"]["text"].get("value") == "+"
+        for r in _rows(spec, u)
+    ]
     facts = datasets.facts()
-    talent = facts[facts["indicator_id"].isin([i for i, _ in opening._TALENT])]["fact_id"]
-    assert len(talent) == len(opening._TALENT)  # chosen by indicator
+    talent = facts[facts["indicator_id"].isin(_TALENT)]["fact_id"]
+    assert len(talent) == len(_TALENT)  # chosen by indicator
     for fact_id in talent:
         assert per_fact[fact_id] == _base(fact_id)
     more_than = {f for f in talent if str(datasets.fact(f)["qualifier"]) == "more_than"}
     assert {r["fact_id"] for r in plus} == more_than
 
 
-def test_talent_share_track_is_its_own_scale():
-    spec = _spec(charts.talent_and_partners(lang="zh"))
-    bars = [u for u in _units(spec) if _mark(u) == "bar"]
-    share = _rows(spec, bars[0])[0]
-    assert share["x2"] / share["full"] == pytest.approx(
-        _base("lw-investment-projects-three-regions-share") / 100
-    )
-    assert share["share_text"] == "≥30%"
+def test_talent_writes_the_projects_signed_beside_the_dots():
+    spec = _spec(charts.talent_and_partners(lang="en"))
+    notes = [r for u in _units(spec) if _mark(u) == "text" for r in _rows(spec, u) if "text" in r]
+    assert [r["fact_id"] for r in notes] == [
+        "lw-investment-projects-three-regions",
+        "lw-investment-projects-three-regions-share",
+    ]
+    assert "3,426" in notes[0]["text"] and notes[1]["text"].endswith("≥30%")
+    assert "3,426" in spec["description"]
+
+
+def test_talent_dots_follow_a_users_count():
+    edited = _edited("lw-demo-zone-academician-workstations", 12)
+    spec = _spec(charts.talent_and_partners(edited, lang="en"))
+    circles = next(u for u in _units(spec) if _mark(u) == "circle")
+    rows = [
+        r for r in _rows(spec, circles) if r["fact_id"] == "lw-demo-zone-academician-workstations"
+    ]
+    assert len(rows) == 12
 
 
 # ---------------------------------------------------------------- zones
 
 
-def test_demo_zone_parks_draws_one_named_square_per_park():
-    spec = _spec(charts.demo_zone_parks(lang="zh"))
-    squares = next(u for u in _units(spec) if _mark(u) == "square")
-    rows = _rows(spec, squares)
-    assert len(rows) == _base("dz-demo-zone-parks-total")
-    by_fact = pd.Series([r["fact_id"] for r in rows]).value_counts()
-    assert by_fact["dz-demo-zone-national-parks"] == _base("dz-demo-zone-national-parks")
-    assert by_fact["dz-demo-zone-provincial-parks"] == _base("dz-demo-zone-provincial-parks")
-    names = {r["park"] for r in rows}
-    ents = datasets.entities("zh")
-    assert "山西大学城产业园区" in names
-    assert names <= set(ents.loc[ents["parent_id"] == "demo-zone", "name"])
+def _bars(spec: dict) -> list[dict]:
+    return [r for u in _units(spec) if _mark(u) == "bar" for r in _rows(spec, u)]
+
+
+def test_demo_zone_parks_draws_the_parts_of_the_rule_against_the_total():
+    spec = _spec(charts.demo_zone_parks(lang="en"))
+    bars = {r["part"]: r["shown"] for r in _bars(spec)}
+    assert bars["National-level zones"] == _base("dz-demo-zone-national-parks")
+    assert bars["Provincial-level zones"] == _base("dz-demo-zone-provincial-parks")
+    named = [p for p in bars if p.startswith("Shanxi University Town")]
+    assert len(named) == 1 and bars[named[0]] == 1
+    assert sum(bars.values()) == _base("dz-demo-zone-parks-total")
+    assert "8 parks in all" in spec["description"]
 
 
 def test_demo_zone_parks_follows_a_users_count():
-    edited = _edited("dz-demo-zone-national-parks", 5, lang="en")
-    spec = _spec(charts.demo_zone_parks(edited, lang="en"))
-    squares = next(u for u in _units(spec) if _mark(u) == "square")
-    rows = [r for r in _rows(spec, squares) if r["fact_id"] == "dz-demo-zone-national-parks"]
-    assert len(rows) == 5
-    assert rows[-1]["park"] == "(not named in the text)"
+    edited = _edited("dz-demo-zone-national-parks", 3, lang="en")
+    bars = {r["part"]: r["shown"] for r in _bars(_spec(charts.demo_zone_parks(edited, lang="en")))}
+    assert bars["National-level zones"] == 3
+    assert bars["Not itemised"] == 1  # 3 + 3 + 1 fall one short of the 8 parks stated
 
 
 def test_dev_zones_change_cites_both_articles_and_computes_the_change():
@@ -200,8 +216,7 @@ def test_dev_zones_change_cites_both_articles_and_computes_the_change():
     for sid in ("demozone-2020", "liaowang-2021"):
         title = datasets.sources("en").set_index("source_id").loc[sid, "title_en"]
         assert title in citation
-    points = next(_rows(spec, u) for u in _units(spec) if _mark(u) == "point")
-    assert [r["shown"] for r in points] == [83, 88]
+    assert [r["shown"] for r in _bars(spec)] == [83, 88]
     rate = metrics.growth(83, 88)
     assert f"+5 ({rate:+.1%})" in spec["description"]
     assert derived.text("dev_zones_added", "en") == "5"

@@ -32,7 +32,7 @@ from .opening import growth_vs_average, talent_and_partners, zone_share_of_provi
 from .overview import consistency_checks, key_figures, places_map, policy_timeline
 from .reform import business_environment, loan_savings_calculator
 from .render import MissingGlyphError, save, to_svg
-from .types import change, compare, composition, gap, share, trend
+from .types import change, compare, composition, gap, share, tiles, trend
 from .zones import demo_zone_parks, dev_zones_change, dev_zones_composition
 
 CHART_TYPES = {f.__name__: f for f in (trend, compare, composition, share, change, gap)}
@@ -74,6 +74,7 @@ __all__ = [
     "citation_text",
     "save",
     "theme_config",
+    "tiles",
     "to_svg",
     "use_theme",
     *CHART_TYPES,

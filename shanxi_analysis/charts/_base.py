@@ -9,13 +9,13 @@ registered with Altair's theme API and switched on by :func:`use_theme`.
 from __future__ import annotations
 
 import json
+import textwrap
 from collections.abc import Callable, Iterable, Sequence
 
 import altair as alt
 import pandas as pd
 
 from .. import datasets, formatting
-from ..metrics import significant  # noqa: F401 - re-exported for the chart modules
 
 THEME_NAME = "shanxi"
 FONT_STACK = (
@@ -103,30 +103,12 @@ def theme_config() -> dict:
     return dict(_theme()["config"])
 
 
-def check_lang(lang: str) -> str:
-    """Return ``lang`` if it is ``zh`` or ``en``; raise ``ValueError`` naming both otherwise."""
-    return datasets.check_lang(lang)
-
-
 def tr(lang: str, zh: str, en: str) -> str:
     """Return the text in ``lang``."""
-    return zh if check_lang(lang) == "zh" else en
+    return zh if datasets.check_lang(lang) == "zh" else en
 
 
 # ---------------------------------------------------------------- rows to plot
-
-
-def require_columns(
-    df: pd.DataFrame, columns: Iterable[str], load: Callable, *, chart: str | None = None
-) -> None:
-    """Raise ``ValueError`` naming the ``columns`` that ``df`` lacks and the ``load`` function
-    whose columns it should have (prefixed with ``chart``, if given)."""
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise ValueError(
-            f"{chart + ': ' if chart else ''}data is missing column(s) {', '.join(missing)}; "
-            f"expected the columns of {load.__module__}.{load.__name__}()"
-        )
 
 
 def table_frame(
@@ -140,9 +122,13 @@ def table_frame(
 ) -> pd.DataFrame:
     """Return a copy of ``data`` (or ``load(lang)``) checked for ``columns``, with the column
     ``localized`` (if given and absent) filled from ``{localized}_{lang}``."""
-    check_lang(lang)
-    df = load(lang) if data is None else data.copy()
-    require_columns(df, columns, load, chart=chart)
+    df = load(datasets.check_lang(lang)) if data is None else data.copy()
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise ValueError(
+            f"{chart + ': ' if chart else ''}data is missing column(s) {', '.join(missing)}; "
+            f"expected the columns of {load.__module__}.{load.__name__}()"
+        )
     if localized and localized not in df:
         df[localized] = df[f"{localized}_{lang}"]
     return df
@@ -172,24 +158,29 @@ made from the row number), ``indicator`` and ``entity`` (labels; else the packag
 else the ids), ``value`` and ``unit`` (as written), ``span``, ``quote_en``, ``noun_en`` and
 ``source_title`` (named in the citation line when the source is not in the package)."""
 
-_QUALIFIERS = tuple(datasets.QUALIFIER_LABELS)
-_KINDS = tuple(datasets.KIND_LABELS)
+
+def _bad_row(df: pd.DataFrame, bad: pd.Index, column: str, expected: str) -> ValueError:
+    i = bad[0]
+    return ValueError(
+        f"data, row {i + 1} ({df.loc[i, 'fact_id']}), column {column!r}: "
+        f"{df.loc[i, column]!r} is {expected}"
+    )
 
 
 def plot_frame(data: pd.DataFrame | None, lang: str) -> pd.DataFrame:
     """Return ``data`` (or the package's facts) checked and completed for plotting: labels in
-    ``lang`` (``indicator``, ``short``, ``entity``), ``display`` (prose), ``label`` (chart
-    label), ``quote_shown`` and ``source_short``.
+    ``lang`` (``indicator``, ``short``, ``entity``, ``kind_label``), ``display`` (prose),
+    ``label`` (chart label), ``quote_shown`` and ``source_short``.
 
     Raises ``ValueError`` naming missing columns (see :data:`FACT_COLUMNS`) or the first row
     whose value, qualifier or kind is not what a fact holds.
     """
-    check_lang(lang)
+    datasets.check_lang(lang)
     if data is None:
         df = datasets.facts(lang)
+    elif not isinstance(data, pd.DataFrame):
+        raise TypeError(f"data must be a pandas DataFrame or None, got {type(data).__name__}")
     else:
-        if not isinstance(data, pd.DataFrame):
-            raise TypeError(f"data must be a pandas DataFrame or None, got {type(data).__name__}")
         missing = [c for c in FACT_COLUMNS if c not in data.columns]
         if missing:
             raise ValueError(
@@ -202,43 +193,36 @@ def plot_frame(data: pd.DataFrame | None, lang: str) -> pd.DataFrame:
     values = pd.to_numeric(df["base_value"], errors="coerce")
     bad = df.index[values.isna() | ~values.abs().lt(float("inf"))]
     if len(bad):
-        i = bad[0]
-        raise ValueError(
-            f"data, row {i + 1} ({df.loc[i, 'fact_id']}), column 'base_value': "
-            f"{df.loc[i, 'base_value']!r} is not a finite number"
-        )
+        raise _bad_row(df, bad, "base_value", "not a finite number")
     df["base_value"] = values.astype(float)
-    for col, allowed, default in (("qualifier", _QUALIFIERS, "none"), ("kind", _KINDS, "actual")):
+    for col, labels, default in (
+        ("qualifier", datasets.QUALIFIER_LABELS, "none"),
+        ("kind", datasets.KIND_LABELS, "actual"),
+    ):
         df[col] = df[col].astype(object).where(df[col].notna(), default).astype(str)
-        wrong = df.index[~df[col].isin(allowed)]
-        if len(wrong):
-            i = wrong[0]
-            raise ValueError(
-                f"data, row {i + 1} ({df.loc[i, 'fact_id']}), column {col!r}: "
-                f"{df.loc[i, col]!r} is not one of {', '.join(allowed)}"
-            )
+        bad = df.index[~df[col].isin(labels)]
+        if len(bad):
+            raise _bad_row(df, bad, col, f"not one of {', '.join(labels)}")
     for col in ("indicator_id", "entity_id", "period", "source_id", "base_unit"):
         df[col] = df[col].astype(str)
     ind = datasets.indicators(lang).set_index("indicator_id")
     ent = datasets.entities(lang).set_index("entity_id")["name"]
-    if "indicator" not in df:
-        df["indicator"] = (
-            df["indicator_id"].map(ind["name"]).astype(object).fillna(df["indicator_id"])
-        )
+    known = {
+        "indicator": df["indicator_id"].map(ind["name"]).astype(object).fillna(df["indicator_id"]),
+        "noun_en": df["indicator_id"].map(ind["noun_en"]).astype(object).fillna(""),
+        "entity": df["entity_id"].map(ent).astype(object).fillna(df["entity_id"]),
+        "quote_en": df["quote"],
+    }
+    for col, default in known.items():
+        df[col] = df[col] if col in df else default
     df["short"] = df["indicator_id"].map(ind["short"]).astype(object).fillna(df["indicator"])
-    if "noun_en" not in df:
-        df["noun_en"] = df["indicator_id"].map(ind["noun_en"]).astype(object).fillna("")
-    if "entity" not in df:
-        df["entity"] = df["entity_id"].map(ent).astype(object).fillna(df["entity_id"])
-    if "quote_en" not in df:
-        df["quote_en"] = df["quote"]
-    df["display"] = [formatting.fact_figure(r, lang, "prose") for r in df.to_dict("records")]
-    df["label"] = [formatting.fact_figure(r, lang, "label") for r in df.to_dict("records")]
+    records = df.to_dict("records")
+    df["display"] = [formatting.fact_figure(r, lang, "prose") for r in records]
+    df["label"] = [formatting.fact_figure(r, lang, "label") for r in records]
     quote_en = df["quote_en"].fillna(df["quote"])
     df["quote_shown"] = df["quote"] if lang == "zh" else quote_en + " (" + df["quote"] + ")"
-    names = source_names(lang)
     fallback = df["source_title"] if "source_title" in df else df["source_id"]
-    df["source_short"] = df["source_id"].map(names).fillna(fallback)
+    df["source_short"] = df["source_id"].map(source_names(lang)).fillna(fallback)
     df["kind_label"] = df["kind"].map({k: v[lang == "en"] for k, v in datasets.KIND_LABELS.items()})
     return df
 
@@ -246,7 +230,8 @@ def plot_frame(data: pd.DataFrame | None, lang: str) -> pd.DataFrame:
 Selection = str | Sequence[str] | None
 
 
-def _as_list(value: Selection) -> list[str] | None:
+def as_ids(value: Selection) -> list[str] | None:
+    """Return a selection as a list of ids (``None``: no selection)."""
     if value is None:
         return None
     return [value] if isinstance(value, str) else [str(v) for v in value]
@@ -273,7 +258,7 @@ def pick(
         ("source_id", source, "source"),
         ("kind", kind, "kind"),
     ):
-        wanted = _as_list(asked)
+        wanted = as_ids(asked)
         if wanted is None:
             continue
         kept = out[out[col].isin(wanted)]
@@ -287,17 +272,6 @@ def pick(
             )
         out = kept
     return out.reset_index(drop=True)
-
-
-def latest_fact_ids(df: pd.DataFrame, indicators: Sequence[str], *, chart: str) -> dict[str, str]:
-    """Return the fact id of each indicator's latest row in ``df`` (``{indicator: fact_id}``),
-    so that a chart names what it shows by indicator; ``ValueError`` names a missing one."""
-    rows = pick(df, chart=chart, indicator=list(indicators))
-    missing = [i for i in indicators if i not in set(rows["indicator_id"])]
-    if missing:
-        raise ValueError(f"{chart}: no row with indicator {', '.join(missing)}")
-    ends = rows.assign(_p=rows["period"].astype(str)).sort_values("_p", kind="stable")
-    return dict(zip(ends["indicator_id"], ends["fact_id"], strict=True))
 
 
 def citation_for(rows: pd.DataFrame, lang: str) -> str:
@@ -316,43 +290,14 @@ def citation_for(rows: pd.DataFrame, lang: str) -> str:
     return prefix + sep.join(parts)
 
 
-def scale_for(base_unit: str, values: Iterable[float], lang: str) -> tuple[float, str]:
-    """Return ``(factor, unit label)`` for an axis (:func:`shanxi_analysis.formatting.scale`)."""
-    return formatting.scale(base_unit, values, lang)
-
-
-def qualified(number: str, qualifier, *, less: str = "<", approx: str = "~") -> str:
-    """Return ``number`` with its qualifier as a symbol: ``20+``, ``≥30``, ``<30``, ``~12``."""
-    return {
-        "more_than": f"{number}+",
-        "at_least": f"≥{number}",
-        "at_most": f"≤{number}",
-        "less_than": f"{less}{number}",
-        "approx": f"{approx}{number}",
-    }.get(str(qualifier), number)
-
-
-def written(row: pd.Series | dict, lang: str, noun: str = "") -> str:
-    """Return a fact's value as a chart label (:func:`shanxi_analysis.formatting.figure`,
-    ``label`` style); ``noun`` is the English word of a count (``firms``)."""
-    return formatting.fact_figure({**dict(row), "noun_en": noun}, lang, "label")
-
-
-def wrap(text: str, width: int, lines: int = 2) -> str:
-    """Break ``text`` at spaces into at most ``lines`` lines of about ``width`` characters,
-    joined by ``\\n`` (draw with ``mark_text(lineBreak="\\n")``)."""
-    out = [""]
-    for word in text.split():
-        if out[-1] and len(out[-1]) + 1 + len(word) > width and len(out) < lines:
-            out.append(word)
-        else:
-            out[-1] = f"{out[-1]} {word}".strip()
-    return "\n".join(out)
-
-
 def span_label(period: str, lang: str) -> str:
     """Return a period or a date for a reader (:func:`shanxi_analysis.formatting.period`)."""
     return formatting.period(period, lang)
+
+
+def scale_for(base_unit: str, values: Iterable[float], lang: str) -> tuple[float, str]:
+    """Return ``(factor, unit label)`` for an axis (:func:`shanxi_analysis.formatting.scale`)."""
+    return formatting.scale(base_unit, values, lang)
 
 
 def with_plot_columns(df: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -439,15 +384,7 @@ def wrap_line(line: str, lang: str) -> list[str]:
     sep = "；" if lang == "zh" else "; "
     parts = line.split(sep)
     pieces = [p + (sep.strip() if i < len(parts) - 1 else "") for i, p in enumerate(parts)]
-    out: list[str] = []
-    for piece in pieces:
-        while len(piece) > width:
-            cut = piece.rfind(" ", 0, width) if lang == "en" else width
-            cut = cut if cut > width // 2 else width
-            out.append(piece[:cut].rstrip())
-            piece = "  " + piece[cut:].lstrip()
-        out.append(piece)
-    return out
+    return [ln for p in pieces for ln in textwrap.wrap(p, width, subsequent_indent="  ")]
 
 
 def citation_text(spec: dict) -> str:

@@ -21,6 +21,7 @@ from ._base import (
     tr,
 )
 from .overview import key_figures
+from .types import theme_chart
 
 # ---------------------------------------------------------------- loan_savings_calculator
 
@@ -39,15 +40,6 @@ def _step(default: float) -> float:
             return step
         power -= 1
     return default / 100
-
-
-def _slider(name: str, value: float, maximum: float, step: float, label: str) -> alt.Parameter:
-    """A parameter bound to a slider from 0 to ``maximum``."""
-    return alt.param(
-        name=name,
-        value=value,
-        bind=alt.binding_range(min=0, max=maximum, step=step, name=label),
-    )
 
 
 def saving_expression(principal_factor: float, out_factor: float) -> str:
@@ -84,42 +76,25 @@ def loan_savings_calculator(
     months = defaults["months"] if months is None else float(months)
     phases = defaults["phases"] if phases is None else float(phases)
     inputs = pd.DataFrame([facts["principal"], facts["rate_pct"], facts["months"]])
-    stated = pd.DataFrame([facts["saved"], facts["total_saved"]])
+    stated = pd.DataFrame([facts["saved"], facts["total_saved"]]).reset_index(drop=True)
     p_factor, p_unit = formatting.scale("yuan", [principal], lang)
     s_factor, s_unit = formatting.scale("yuan", stated["base_value"], lang)
-    p_default, r_default, m_default = principal / p_factor, rate_pct, months
-    phase_label = derived.loan_phases()[1]
-    li = 0 if lang == "zh" else 1
+    phase_label = derived.loan_phases()[1][lang == "en"]
     label = {r: facts[r]["label"] for r in facts}
-
-    p_param = _slider(
-        PARAM_PRINCIPAL,
-        p_default,
-        p_default * 4,
-        _step(p_default),
-        tr(lang, f"贷款本金（{p_unit}） ", f"Loan principal ({p_unit}) "),
-    )
-    r_param = _slider(
-        PARAM_RATE,
-        r_default,
-        max(10.0, r_default * 2),
-        _step(r_default),
-        tr(lang, "年利率（%） ", "Annual rate (%) "),
-    )
-    m_param = _slider(
-        PARAM_MONTHS,
-        m_default,
-        max(24.0, m_default * 2),
-        1,
-        tr(lang, "节省的月数 ", "Months saved "),
-    )
-    one, both = tr(lang, "一期", "One phase"), phase_label[li][:1].upper() + phase_label[li][1:]
-    rows = pd.DataFrame(
-        {
-            "row": [one, both],
-            "phases": [1.0, phases],
-        }
-    )
+    p_default = principal / p_factor
+    sliders = [  # each from 0, on a step that lands on its default
+        (PARAM_PRINCIPAL, p_default, p_default * 4, _step(p_default), f"({p_unit}) "),
+        (PARAM_RATE, rate_pct, max(10.0, rate_pct * 2), _step(rate_pct), "(%) "),
+        (PARAM_MONTHS, months, max(24.0, months * 2), 1, ""),
+    ]
+    names = [tr(lang, "贷款本金", "Loan principal "), tr(lang, "年利率", "Annual rate ")]
+    names.append(tr(lang, "节省的月数 ", "Months saved "))
+    params = [
+        alt.param(name=p, value=v, bind=alt.binding_range(min=0, max=top, step=step, name=n + u))
+        for (p, v, top, step, u), n in zip(sliders, names, strict=True)
+    ]
+    one, both = tr(lang, "一期", "One phase"), phase_label[:1].upper() + phase_label[1:]
+    rows = pd.DataFrame({"row": [one, both], "phases": [1.0, phases]})
     # Provenance of the computation: the three input facts.
     rows["indicator"] = tr(lang, "节省的利息（计算）", "Interest saved (computed)")
     rows["display"] = " × ".join(inputs["label"])
@@ -140,7 +115,7 @@ def loan_savings_calculator(
         scale=alt.Scale(zero=True),
         axis=alt.Axis(tickCount=6),
     )
-    computed = alt.Chart(rows).transform_calculate(saving=expr)
+    computed = alt.Chart(rows).transform_calculate(saving=expr).encode(x=x, y=y)
     tip = [
         alt.Tooltip("row:N", title=tr(lang, "情形", "Case")),
         alt.Tooltip("saving:Q", title=tr(lang, f"计算（{s_unit}）", f"Computed ({s_unit})")),
@@ -148,37 +123,28 @@ def loan_savings_calculator(
         quote_tooltip(lang),
         source_tooltip(lang),
     ]
-    bars = computed.mark_bar(size=26, color=GREEN, cornerRadiusEnd=3).encode(x=x, y=y, tooltip=tip)
-    bar_labels = (
+    # What the article says, as reference marks on the same rows ("1000 多万": a lower bound).
+    bound = stated["qualifier"].astype(str).isin(["more_than", "at_least"])
+    stated = stated.assign(
+        row=[one, both],
+        saving=stated["base_value"] / s_factor,
+        label=tr(lang, "原文：", "Article: ") + stated["label"],
+        shape=bound.map({True: "triangle-right", False: "diamond"}),
+    )
+    article = alt.Chart(stated).encode(x=x, y=y, tooltip=fact_tooltip(lang))
+    layers = [
+        computed.mark_bar(size=26, color=GREEN, cornerRadiusEnd=3).encode(tooltip=tip),
         computed.transform_calculate(label=f"format(datum.saving, {fmt}) + ' {s_unit}'")
         .mark_text(align="left", dx=8, fontSize=12, fontWeight=600, color=GREEN)
-        .encode(x=x, y=y, text="label:N", tooltip=tip)
-    )
-    # What the article says, as reference marks on the same rows.
-    stated = stated.copy()
-    stated["row"] = [one, both]
-    stated["saving"] = stated["base_value"] / s_factor
-    stated["label"] = [tr(lang, "原文：", "Article: ") + t for t in stated["label"]]
-    stated["shape"] = [
-        "triangle-right" if str(q) in ("more_than", "at_least") else "diamond"
-        for q in stated["qualifier"]
+        .encode(text="label:N", tooltip=tip),
+        article.mark_tick(color=COAL, thickness=2.5, size=34),
+        article.mark_point(filled=True, size=90, color=COAL, opacity=1).encode(
+            shape=alt.Shape("shape:N", scale=None)
+        ),
+        article.mark_text(align="right", dx=-6, dy=-20, fontSize=11, color=COAL).encode(
+            text="label:N"
+        ),
     ]
-    ref_tip = fact_tooltip(lang)
-    ref_rules = (
-        alt.Chart(stated)
-        .mark_tick(color=COAL, thickness=2.5, size=34)
-        .encode(x=x, y=y, tooltip=ref_tip)
-    )
-    ref_points = (
-        alt.Chart(stated)
-        .mark_point(filled=True, size=90, color=COAL, opacity=1)
-        .encode(x=x, y=y, shape=alt.Shape("shape:N", scale=None), tooltip=ref_tip)
-    )
-    ref_labels = (
-        alt.Chart(stated)
-        .mark_text(align="right", dx=-6, dy=-20, fontSize=11, color=COAL)
-        .encode(x=x, y=y, text="label:N", tooltip=ref_tip)
-    )
     # The arithmetic, live: principal × rate × months / 12.
     formula = (
         alt.Chart(rows.iloc[[0]])
@@ -194,9 +160,7 @@ def loan_savings_calculator(
         .encode(x=alt.value(0), y=alt.value(-34), text="text:N", tooltip=tip)
     )
     chart = (
-        alt.layer(bars, bar_labels, ref_rules, ref_points, ref_labels, formula)
-        .add_params(p_param, r_param, m_param)
-        .properties(width=460, height=alt.Step(70))
+        alt.layer(*layers, formula).add_params(*params).properties(width=460, height=alt.Step(70))
     )
     saving = derived.loan_saving(principal, rate_pct, months) / s_factor
     months_word = tr(lang, " 个月", " months")
@@ -206,18 +170,11 @@ def loan_savings_calculator(
         f"{tr(lang, '贷款、', ' loan, ')}' + format({PARAM_MONTHS}, 'd') + "
         f"'{months_word}{tr(lang, '', ' sooner')}'"
     )
-    static_title = tr(
-        lang,
-        f"承诺制节省的利息：{formatting.number(p_default, lang)} {p_unit}贷款、"
-        f"{formatting.number(m_default, lang)}{months_word}",
-        f"Interest saved by the commitment system: a {formatting.number(p_default, lang)} "
-        f"{p_unit} loan, {formatting.number(m_default, lang)}{months_word} sooner",
-    )
     out = finish(
         chart,
         pd.concat([inputs, stated]),
         lang=lang,
-        title=static_title,
+        title="",  # replaced below by a title that follows the sliders
         subtitle=tr(
             lang,
             "拖动滑块改变本金、利率和月数；绿色为计算结果，红色标记为原文数字",
@@ -228,12 +185,12 @@ def loan_savings_calculator(
             lang,
             f"计算器。{label['principal']}贷款按年利率 {label['rate_pct']}、"
             f"节省 {label['months']}计，利息为 {formatting.number(saving, lang)} {s_unit}"
-            f"（原文 {label['saved']}）；{phase_label[0]}合计 "
+            f"（原文 {label['saved']}）；{phase_label}合计 "
             f"{formatting.number(saving * phases, lang)} {s_unit}（原文 {label['total_saved']}）。",
             f"Calculator. Interest on a {label['principal']} loan at "
             f"{label['rate_pct']} a year for {label['months']}: "
             f"{formatting.number(saving, lang)} {s_unit} (the article: {label['saved']}); "
-            f"{phase_label[1]}: {formatting.number(saving * phases, lang)} {s_unit} "
+            f"{phase_label}: {formatting.number(saving * phases, lang)} {s_unit} "
             f"(the article: {label['total_saved']}).",
         ),
     )
@@ -246,24 +203,21 @@ loan_savings_calculator.theme = "reform_business"
 # ---------------------------------------------------------------- business_environment
 
 
-def business_environment(data: pd.DataFrame | None = None, *, lang: str = "zh") -> alt.LayerChart:
+business_environment = theme_chart(
+    "business_environment",
+    key_figures,
+    "reform_business",
     """Return key-figure cards of the reform and business-environment figures (days,
-    measures, firms, yuan, hours: no shared axis), one card per fact with its quote."""
-    return key_figures(
-        data,
-        indicator=[
-            "business_startup_time",
-            "private_economy_policy_measures",
-            "fortune_global_500_investors",
-            "cost_saving_per_tonne_steel",
-            "delivery_time",
-        ],
-        columns=3,
-        lang=lang,
-        title=tr(lang, "营商环境：改革的关键数字", "The business environment in key figures"),
-    )
-
-
-business_environment.theme = "reform_business"
+    measures, firms, yuan, hours: no shared axis), one card per fact with its quote.""",
+    indicator=[
+        "business_startup_time",
+        "private_economy_policy_measures",
+        "fortune_global_500_investors",
+        "cost_saving_per_tonne_steel",
+        "delivery_time",
+    ],
+    columns=3,
+    title={"zh": "营商环境：改革的关键数字", "en": "The business environment in key figures"},
+)
 
 __charts__ = [loan_savings_calculator, business_environment]

@@ -1,12 +1,14 @@
 """Chart types that choose their rows by meaning: indicator, entity, period, source.
 
-Each function has the form ``f(data=None, *, <selection>, lang="zh", title=None, ...)`` and
-returns an Altair chart. ``data`` is :func:`shanxi_analysis.datasets.facts`, a filtered copy,
-or a DataFrame of your own with the columns of :data:`FACT_COLUMNS` (``indicator_id``,
-``entity_id``, ``period``, ``base_value``, ``base_unit``, ``qualifier``, ``kind``,
-``source_id``, ``quote``). Axis titles, units and magnitudes come from the data's metadata
-through :mod:`shanxi_analysis.formatting`; labels follow ``lang``; the citation line names
-exactly the sources of the rows plotted.
+Each function has the form ``f(data=None, *, <selection>, lang="zh", title=None, note=None,
+aside=None)`` and returns an Altair chart. ``data`` is :func:`shanxi_analysis.datasets.facts`,
+a filtered copy, or a DataFrame of your own with the columns of :data:`FACT_COLUMNS`
+(``indicator_id``, ``entity_id``, ``period``, ``base_value``, ``base_unit``, ``qualifier``,
+``kind``, ``source_id``, ``quote``). Axis titles, units and magnitudes come from the data's
+metadata through :mod:`shanxi_analysis.formatting`; labels follow ``lang``; the citation line
+names exactly the sources of the rows plotted. ``title`` replaces the default title;
+``note`` adds a line under it; ``aside`` names indicators whose latest figures are written
+above the plot as side notes (their quotes in the tooltip, their sources in the citation).
 
 >>> from shanxi_analysis.charts import trend
 >>> chart = trend(indicator="high_tech_enterprises", lang="en")
@@ -16,13 +18,17 @@ exactly the sources of the rows plotted.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 import re
+import textwrap
+from collections.abc import Callable
 
 import altair as alt
 import pandas as pd
 
-from .. import datasets, derived, formatting
+from .. import checks, datasets, derived, formatting
 from ._base import (
     ACCENT,
     COAL,
@@ -31,21 +37,24 @@ from ._base import (
     PALETTE,
     SOFT,
     Selection,
+    as_ids,
     fact_tooltip,
     finish,
     pick,
     plot_frame,
+    quote_tooltip,
+    source_names,
+    source_tooltip,
     tr,
 )
 
-__all__ = ["change", "compare", "composition", "gap", "share", "trend"]
+__all__ = ["change", "compare", "composition", "gap", "share", "tiles", "trend"]
 
-_LOWER_BOUNDS = ("more_than", "at_least")
 DERIVED = "#9a7b1c"  # a darker solar yellow, readable as text: values the chart computed
-_UPPER_BOUNDS = ("at_most", "less_than")
+_LOWER, _UPPER = ("more_than", "at_least"), ("at_most", "less_than")
+_MAX_DOTS = 200
 
-
-# ---------------------------------------------------------------- helpers shared by the types
+# ---------------------------------------------------------------- the path every type shares
 
 
 def _years(period: str) -> tuple[float, float]:
@@ -68,105 +77,79 @@ def _years(period: str) -> tuple[float, float]:
     return out[0][0], out[-1][1]
 
 
-def _position(period: str) -> float:
-    """A period's place on a time axis: a year at its number, a part of a year at its middle,
-    an interval at its end year."""
-    start, end = _years(period)
-    if "/" in str(period):
-        return end - 1
-    return start if end - start == 1 else (start + end) / 2
+def _end(period) -> float:
+    """A period's end in years; an undated figure counts as the oldest."""
+    return _years(period)[1] if isinstance(period, str) and period else float("-inf")
 
 
-def _one_unit(rows: pd.DataFrame, chart: str) -> str:
-    units = sorted(set(rows["base_unit"]))
-    if len(units) != 1:
-        raise ValueError(f"{chart}: the rows selected mix units ({', '.join(units)}); select one")
-    return units[0]
-
-
-def _axis_title(name: str, unit_label: str, lang: str) -> str:
-    if not unit_label:
-        return name
-    return f"{name}（{unit_label}）" if lang == "zh" else f"{name} ({unit_label})"
-
-
-def _scaled(rows: pd.DataFrame, lang: str, noun: str = "") -> tuple[pd.DataFrame, str]:
-    """Add ``shown`` (the value in the axis's magnitude); return the unit label of the axis."""
-    unit = str(rows["base_unit"].iloc[0])
-    factor, label = formatting.scale(unit, rows["base_value"], lang)
-    out = rows.copy()
-    out["shown"] = out["base_value"] / factor
-    written = set(out["unit"].dropna()) if "unit" in out else set()
-    if lang == "zh" and factor == 1 and len(written) == 1 and label != "%":
-        label = written.pop()  # the article's own counter word: 家, 座
-    if lang == "en" and not label:
-        label = noun
-    return out, label
+def _latest(rows: pd.DataFrame, by: list[str], order: Selection = None) -> pd.DataFrame:
+    """Each group's latest row (ties keep the first), in the order of the indicators
+    ``order`` when given."""
+    rows = rows.assign(_end=[_end(p) for p in rows["period"]])
+    rows = rows.sort_values("_end", kind="stable").groupby(by, sort=False).tail(1)
+    if order is None:
+        return rows
+    at = {i: n for n, i in enumerate(as_ids(order))}
+    return rows.sort_values("indicator_id", key=lambda s: s.map(at), kind="stable")
 
 
 def _periods_text(rows: pd.DataFrame, lang: str) -> str:
     ordered = sorted({p for p in rows["period"] if isinstance(p, str) and p}, key=_years)
-    if not ordered:  # undated figures
-        return ""
-    if len(ordered) == 1:
-        return formatting.period(ordered[0], lang)
+    if len(ordered) < 2:
+        return formatting.period(ordered[0], lang) if ordered else ""
     first, last = _years(ordered[0])[0], _years(ordered[-1])[1]
     return formatting.period(f"{int(first)}/{int(last) - (last % 1 == 0)}", lang)
 
 
-def _latest(rows: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    """Keep each group's latest row (ties keep the first)."""
-    ends = [_years(p)[1] if isinstance(p, str) and p else float("-inf") for p in rows["period"]]
-    order = rows.assign(_end=ends)  # an undated figure counts as the oldest
-    return order.sort_values("_end", kind="stable").groupby(by, sort=False).tail(1)
+def _scaled(rows: pd.DataFrame, lang: str, chart: str, name: str = "") -> tuple[pd.DataFrame, str]:
+    """Add ``shown`` (the value in the axis's magnitude); return the axis title: ``name`` (or
+    the first row's short name) and the unit. The rows must share one unit."""
+    units = sorted(set(rows["base_unit"]))
+    if len(units) != 1:
+        raise ValueError(f"{chart}: the rows selected mix units ({', '.join(units)}); select one")
+    factor, label = formatting.scale(units[0], rows["base_value"], lang)
+    written = set(rows["unit"].dropna()) if "unit" in rows else set()
+    if lang == "zh" and factor == 1 and len(written) == 1 and label != "%":
+        label = written.pop()  # the article's own counter word: 家, 座
+    if lang == "en" and not label:
+        label = str(rows["noun_en"].iloc[0])
+    title = _paren(name or str(rows["short"].iloc[0]), label, lang)
+    return rows.assign(shown=rows["base_value"] / factor), title
 
 
-def _colour(field: str, domain: list[str], title: str | None, legend: bool = True) -> alt.Color:
+def _paren(text: str, detail: str, lang: str, comma: bool = False) -> str:
+    """``text（detail）`` in Chinese; ``text (detail)`` in English, or ``text, detail`` with
+    ``comma``; ``text`` alone without a detail."""
+    if not detail:
+        return text
+    if lang == "zh":
+        return f"{text}（{detail}）"
+    return f"{text}, {detail}" if comma else f"{text} ({detail})"
+
+
+def _colour(field: str, domain: list[str], title: str | None = None, legend=True) -> alt.Color:
     return alt.Color(
         f"{field}:N",
-        scale=alt.Scale(domain=domain, range=list(PALETTE[: max(len(domain), 1)])),
+        scale=alt.Scale(domain=domain, range=list((PALETTE * 3)[: max(len(domain), 1)])),
         title=title,
         legend=alt.Legend(orient="bottom") if legend and len(domain) > 1 else None,
     )
 
 
 def _row_axis(field: str, order: list[str]) -> alt.Y:
-    """A y axis of named rows (entities, comparisons) in ``order``, without ticks or domain."""
-    return alt.Y(
-        f"{field}:N",
-        sort=order,
-        title=None,
-        axis=alt.Axis(labelLimit=260, ticks=False, domain=False),
-    )
+    """A y axis of named rows in ``order``, without ticks or domain."""
+    axis = alt.Axis(labelLimit=260, ticks=False, domain=False)
+    return alt.Y(f"{field}:N", sort=order, title=None, axis=axis)
 
 
-def _fill_when_exact(field: str, domain: list[str]) -> alt.FillValue:
-    """Filled in the series' colour when exact, white (a hollow mark) for a bound or estimate."""
-    colour = alt.Color(
-        f"{field}:N",
-        legend=None,
-        scale=alt.Scale(domain=domain, range=list(PALETTE[: len(domain)])),
-    )
-    return alt.condition("datum.exact", colour, alt.value("white"))
-
-
-def _selected(data, lang: str, chart: str, **selection) -> tuple[pd.DataFrame, str]:
-    """The rows of one indicator that ``selection`` picks, in the axis's magnitude
-    (``shown``), and the axis's unit label."""
-    rows = pick(plot_frame(data, lang), chart=chart, **selection)
-    _one_unit(rows, chart)
-    return _scaled(rows, lang, str(rows["noun_en"].iloc[0]))
-
-
-def _bound_marks(rows: pd.DataFrame, x: alt.X, y: alt.Y) -> list[alt.Chart]:
+def _bounds(rows: pd.DataFrame, x: alt.X, y: alt.Y) -> list[alt.Chart]:
     """Shaded ranges where a bound's true value may lie: from zero up to an upper bound
     (不足 30%, 900 座以内), from a lower bound (超过 600) a quarter beyond it."""
-    bounds = rows[rows["qualifier"].isin(_UPPER_BOUNDS + _LOWER_BOUNDS)].copy()
+    bounds = rows[rows["qualifier"].isin(_UPPER + _LOWER)]
     if bounds.empty:
         return []
-    upper = bounds["qualifier"].isin(_UPPER_BOUNDS)
-    bounds["lo"] = bounds["shown"].where(~upper, 0.0)
-    bounds["hi"] = bounds["shown"].where(upper, bounds["shown"] * 1.25)
+    upper, shown = bounds["qualifier"].isin(_UPPER), bounds["shown"]
+    bounds = bounds.assign(lo=shown.where(~upper, 0.0), hi=shown.where(upper, shown * 1.25))
     return [
         alt.Chart(bounds)
         .mark_rule(strokeWidth=14, opacity=0.25, color=MUTED)
@@ -174,226 +157,236 @@ def _bound_marks(rows: pd.DataFrame, x: alt.X, y: alt.Y) -> list[alt.Chart]:
     ]
 
 
-def _done(
-    chart: alt.TopLevelMixin,
-    rows: pd.DataFrame,
-    lang: str,
-    *,
-    title: str | None,
-    default: tuple[str, str],
-    notes: tuple[str | None, ...],
-    what: tuple[str, str],
-    items: tuple[list[str], list[str]],
-) -> alt.TopLevelMixin:
-    """Finish a chart type: its title (``title`` or the ``default`` pair), the notes given
-    (``None`` skipped) as one subtitle line, the citation of ``rows``, and a description
-    for screen readers: what the chart is, then its items."""
-    zh = lang == "zh"
-    kept = [n for n in notes if n]
-    return finish(
-        chart,
-        rows,
-        lang=lang,
-        title=title or default[not zh],
-        subtitle=("；" if zh else "; ").join(kept) or None,
-        description=f"{what[0]}：{'；'.join(items[0])}。"
-        if zh
-        else f"{what[1]}: {'; '.join(items[1])}.",
-    )
-
-
 def _bound_note(rows: pd.DataFrame, lang: str) -> str | None:
-    if not rows["qualifier"].isin(_UPPER_BOUNDS + _LOWER_BOUNDS).any():
-        return None
-    return tr(
-        lang,
-        "空心点：原文给出的是上限或下限，真实值在阴影范围内",
-        "Hollow point: the text gives a bound, and the true value lies in the shaded range",
+    if rows["qualifier"].isin(_UPPER + _LOWER).any():
+        return tr(
+            lang,
+            "空心点：原文给出的是上限或下限，真实值在阴影范围内",
+            "Hollow point: the text gives a bound, and the true value lies in the shaded range",
+        )
+    return None
+
+
+def _when(row, lang: str) -> str:
+    """A row's period, then its kind unless actual: ``2025 年 · 目标``, ``2025 · target``."""
+    kind = row.kind_label if row.kind != "actual" else ""
+    return " · ".join(filter(None, (formatting.period(row.period, lang), kind)))
+
+
+def _aside(df: pd.DataFrame, aside: Selection, lang: str, chart: str) -> pd.DataFrame:
+    """The latest figure of each ``aside`` indicator (and kind), as a line of ``text``."""
+    if aside is None:
+        return df.iloc[:0].assign(text="")
+    rows = _latest(pick(df, chart=chart, indicator=aside), ["indicator_id", "kind"], aside)
+    colon = "：" if lang == "zh" else ": "
+    text = [_paren(r.short, _when(r, lang), lang) + colon + r.label for r in rows.itertuples()]
+    return rows.assign(text=text)
+
+
+def _done(df: pd.DataFrame, lang: str, **how) -> alt.LayerChart:
+    """Finish a chart type: its ``layers`` at ``size``, with the ``aside`` notes above them;
+    ``title`` (or the ``default``); ``note`` and the ``notes`` (``None`` skipped) as one
+    subtitle line; the citation of the ``rows`` plotted and of the notes; a description:
+    ``what`` the chart is, then its ``items``."""
+    side = _aside(df, how["aside"], lang, how["chart"])
+    layers = how["layers"] + [  # the latest last, just above the plot
+        alt.Chart(side.iloc[[i]])
+        .mark_text(align="left", baseline="bottom", fontSize=12, color=SOFT)
+        .encode(x=alt.value(0), y=alt.value(-10 - 18 * (len(side) - 1 - i)), text="text:N")
+        .encode(tooltip=fact_tooltip(lang))
+        for i in range(len(side))
+    ]
+    sep = "；" if lang == "zh" else "; "
+    items = sep.join([*how["items"], *side["text"]])
+    width, height = how["size"]
+    return finish(
+        alt.layer(*layers).properties(width=width, height=height),
+        pd.concat([how["rows"], side]),
+        lang=lang,
+        title=how["title"] or how["default"],
+        subtitle=sep.join(n for n in [how["note"], *how["notes"]] if n) or None,
+        description=f"{how['what']}：{items}。" if lang == "zh" else f"{how['what']}: {items}.",
     )
+
+
+_SHARED = [
+    inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=kind)
+    for name, default, kind in (
+        ("entity", None, "Selection"),
+        ("period", None, "Selection"),
+        ("source", None, "Selection"),
+        ("lang", "zh", "str"),
+        ("title", None, "str | None"),
+        ("note", None, "str | None"),
+        ("aside", None, "Selection"),
+    )
+]
+
+
+def _chart_type(draw: Callable[..., dict]) -> Callable[..., alt.LayerChart]:
+    """Make a chart type of ``draw(df, lang, sel, **options)``, which returns the layers, the
+    rows they plot and how to finish them (see :func:`_done`). The chart type takes ``data``,
+    ``draw``'s own keywords, the selection shared by every type (``entity``, ``period``,
+    ``source``: ids or lists, handed to ``draw`` as ``sel``), ``lang``, ``title``, ``note``
+    and ``aside``."""
+
+    @functools.wraps(draw)
+    def chart(data=None, *, entity=None, period=None, source=None, lang="zh", **how):
+        df = plot_frame(data, lang)
+        sel = {"entity": entity, "period": period, "source": source}
+        shared = {k: how.pop(k, None) for k in ("title", "note", "aside")}
+        return _done(df, lang, chart=draw.__name__, **shared, **draw(df, lang, sel, **how))
+
+    own = list(inspect.signature(draw).parameters.values())[3:]
+    data = inspect.Parameter("data", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None)
+    chart.__signature__ = inspect.Signature(
+        [data, *own, *_SHARED], return_annotation="alt.LayerChart"
+    )
+    return chart
+
+
+def _join(names, lang: str) -> str:
+    """``names`` joined as ``lang`` joins a list: ``甲、乙`` or ``A, B``."""
+    return ("、" if lang == "zh" else ", ").join(dict.fromkeys(names))
 
 
 # ---------------------------------------------------------------- trend
 
 
-def trend(
-    data: pd.DataFrame | None = None,
-    *,
-    indicator: str,
-    entity: Selection = None,
-    period: Selection = None,
-    source: Selection = None,
-    lang: str = "zh",
-    title: str | None = None,
-    note: str | None = None,
-) -> alt.LayerChart:
+@_chart_type
+def trend(df: pd.DataFrame, lang: str, sel: dict, *, indicator: str) -> dict:
     """Return one indicator over periods, for one or several entities.
 
     Actual figures are filled marks joined by a line; targets, plans and estimates are open
     marks on a dashed line; a figure given as a bound (不足 30%, 超过 600) is an open mark
-    with an arrow; a period that is an interval (``2016/2020``) is a span. Each source has
-    its colour (each entity its colour and each source its shape, when there are several
-    entities); two sources that give different values for the same entity and period are
-    joined by a red rule and named in the subtitle.
+    over the range its true value may take; a period that is an interval (``2016/2020``) is
+    a span. Periods of different lengths (years, quarters) are never joined by one line.
+    Each source has its colour (each entity its colour and each source its shape, when there
+    are several entities); two sources that give different values for the same entity and
+    period are joined by a red rule and named in the subtitle.
     """
-    rows, unit_label = _selected(
-        data, lang, "trend", indicator=indicator, entity=entity, period=period, source=source
+    sel = {"indicator": indicator, **sel}
+    rows, y_title = _scaled(pick(df, chart="trend", **sel), lang, "trend")
+    spans = [_years(p) for p in rows["period"]]
+    interval = rows["period"].str.contains("/")
+    kinds = [tr(lang, "实际", "actual"), tr(lang, "目标或预计", "target or estimate")]
+    rows = rows.assign(
+        interval=interval,
+        x_start=[s for s, _ in spans],
+        x_end=[e - i for (_, e), i in zip(spans, interval, strict=True)],
+        x=[
+            e - 1 if i else (s if e - s == 1 else (s + e) / 2)
+            for (s, e), i in zip(spans, interval, strict=True)
+        ],
+        grain=[
+            "/" if i else re.sub(r"\d", "", p)
+            for p, i in zip(rows["period"], interval, strict=True)
+        ],
+        exact=(rows["qualifier"] == "none") & (rows["kind"] == "actual"),
+        line_kind=[kinds[k != "actual"] for k in rows["kind"]],
+        period_text=[formatting.period(p, lang) for p in rows["period"]],
     )
-    rows["x"] = [_position(p) for p in rows["period"]]
-    rows["x_start"] = [_years(p)[0] for p in rows["period"]]
-    rows["x_end"] = [_years(p)[1] - ("/" in p) for p in rows["period"]]
-    rows["interval"] = rows["period"].str.contains("/")
-    rows["exact"] = (rows["qualifier"] == "none") & (rows["kind"] == "actual")
-    rows["line_kind"] = [
-        tr(lang, "实际", "actual")
-        if k == "actual"
-        else tr(lang, "目标或预计", "target or estimate")
-        for k in rows["kind"]
+    if rows["grain"].nunique() > 1:  # years and quarters on one axis: say which is which
+        rows["label"] = rows["label"] + " · " + rows["period_text"]
+    # labels of a second source for the same period stand to the right, the first's to the left
+    same = rows.groupby(["entity_id", "period"])["source_id"]
+    first = rows["source_id"] == same.transform("first")
+    rows["side"] = [
+        "" if n < 2 else ("left" if f else "right")
+        for n, f in zip(same.transform("nunique"), first, strict=True)
     ]
-    rows["period_text"] = [formatting.period(p, lang) for p in rows["period"]]
     several = rows["entity_id"].nunique() > 1
-    series_field = "entity" if several else "source_short"
-    series = list(dict.fromkeys(rows[series_field]))
-    colour = _colour(series_field, series, tr(lang, "主体", "Entity") if several else None)
+    field = "entity" if several else "source_short"
+    series = list(dict.fromkeys(rows[field]))
+    colour = _colour(field, series, tr(lang, "主体", "Entity") if several else None)
     lo = min(rows["x_start"].min(), rows["x"].min())
-    hi = max(
-        rows.loc[rows["interval"], "x_end"].max() if rows["interval"].any() else lo, rows["x"].max()
-    )
+    hi = max(rows.loc[interval, "x_end"].max() if interval.any() else lo, rows["x"].max())
     pad = max((hi - lo) * 0.08, 0.4)
     x_scale = alt.Scale(domain=[lo - pad, hi + pad], nice=False, zero=False)
     x = alt.X(
-        "x:Q",
-        title=None,
-        scale=x_scale,
-        axis=alt.Axis(format="d", tickMinStep=1, grid=False),
+        "x:Q", title=None, scale=x_scale, axis=alt.Axis(format="d", tickMinStep=1, grid=False)
     )
-    y = alt.Y(
-        "shown:Q",
-        title=_axis_title(str(rows["short"].iloc[0]), unit_label, lang),
-        scale=alt.Scale(zero=True, nice=True),
-    )
-    tooltip = fact_tooltip(lang, alt.Tooltip("kind_label:N", title=tr(lang, "类型", "Kind")))
-    detail = ["entity:N", "source_short:N", "line_kind:N"]
-    points = rows[~rows["interval"]]
+    y = alt.Y("shown:Q", title=y_title, scale=alt.Scale(zero=True))
+    tip = fact_tooltip(lang, alt.Tooltip("kind_label:N", title=tr(lang, "类型", "Kind")))
+    base = alt.Chart(rows).encode(x=x, y=y, tooltip=tip)
     # a target or estimate continues its series' last actual figure with a dashed line
-    bridges = []
-    for _, g in points.groupby(["entity_id", "source_id"], sort=False):
+    points, bridges = rows[~interval], []
+    for _, g in points.groupby(["entity_id", "source_id", "grain"], sort=False):
         actual, ahead = g[g["kind"] == "actual"], g[g["kind"] != "actual"]
         if len(actual) and len(ahead):
-            bridge = actual.loc[[actual["x"].idxmax()]].copy()
-            bridge["line_kind"] = ahead["line_kind"].iloc[0]
-            bridges.append(bridge)
-    points = pd.concat([points, *bridges])
-    # labels of a second source stand to the right, so disagreeing figures stay legible
-    group = rows.groupby(["entity_id", "period"])["source_id"]
-    shared = group.transform("nunique") > 1
-    first = rows["source_id"] == group.transform("first")
-    rows["aside"] = [
-        "" if not sh else ("left" if f else "right") for sh, f in zip(shared, first, strict=True)
-    ]
+            bridges.append(actual.loc[[actual["x"].idxmax()]].assign(line_kind=kinds[1]))
+    dash = alt.StrokeDash(
+        "line_kind:N",
+        scale=alt.Scale(domain=kinds, range=[[1, 0], [5, 4]]),
+        title=None,
+        legend=alt.Legend(orient="bottom") if (rows["kind"] != "actual").any() else None,
+    )
+    shape = alt.value("circle")
+    if several and rows["source_id"].nunique() > 1:  # filled symbols: sources are shapes
+        legend = alt.Legend(orient="bottom", symbolFillColor=INK, symbolStrokeColor=INK)
+        shape = alt.Shape("source_short:N", title=tr(lang, "来源", "Source"), legend=legend)
     layers = [
-        alt.Chart(points)
+        *_bounds(rows, x, y),
+        alt.Chart(pd.concat([points, *bridges]))
         .mark_line(strokeWidth=2.2)
-        .encode(
-            x=x,
-            y=y,
-            color=colour,
-            detail=detail,
-            strokeDash=alt.StrokeDash(
-                "line_kind:N",
-                scale=alt.Scale(
-                    domain=[
-                        tr(lang, "实际", "actual"),
-                        tr(lang, "目标或预计", "target or estimate"),
-                    ],
-                    range=[[1, 0], [5, 4]],
-                ),
-                title=None,
-                legend=alt.Legend(orient="bottom") if (rows["kind"] != "actual").any() else None,
-            ),
-        ),
-        alt.Chart(rows[rows["interval"]])
+        .encode(x=x, y=y, color=colour, strokeDash=dash)
+        .encode(detail=["entity:N", "source_short:N", "line_kind:N", "grain:N"]),
+        base.transform_filter("datum.interval")
         .mark_rule(strokeWidth=5, opacity=0.55, strokeCap="round")
-        .encode(
-            x=alt.X("x_start:Q", scale=x_scale, title=None),
-            x2="x_end:Q",
-            y=y,
-            color=colour,
-            tooltip=tooltip,
-        ),
-        alt.Chart(rows)
+        .encode(x=alt.X("x_start:Q", scale=x_scale, title=None), x2="x_end:Q", color=colour),
+        # exact figures filled, the others hollow; the filled ones draw the source legend
+        base.transform_filter("datum.exact")
+        .mark_point(size=90, opacity=1, filled=True)
+        .encode(color=colour, shape=shape),
+        base.transform_filter("!datum.exact")
         .mark_point(size=90, strokeWidth=2, opacity=1, filled=False)
         .encode(
-            x=x,
-            y=y,
             color=colour,
-            fill=_fill_when_exact(series_field, series),
-            shape=alt.Shape(
-                "source_short:N",
-                title=tr(lang, "来源", "Source"),
-                legend=alt.Legend(
-                    orient="bottom", symbolStrokeColor=INK, symbolFillColor=INK, symbolOpacity=1
-                ),
-            )
-            if several and rows["source_id"].nunique() > 1
-            else alt.value("circle"),
-            tooltip=tooltip,
+            fill=alt.value("white"),
+            shape=shape if shape == alt.value("circle") else shape.legend(None),
         ),
-        alt.Chart(rows[rows["aside"] == ""])
-        .mark_text(dy=-13, fontSize=11, color=INK)
-        .encode(x=x, y=y, text="label:N", tooltip=tooltip),
         *(
-            alt.Chart(rows[rows["aside"] == side])
-            .mark_text(align=align, dx=dx, fontSize=11, color=INK)
-            .encode(x=x, y=y, text="label:N", tooltip=tooltip)
-            for side, align, dx in (("left", "right", -10), ("right", "left", 10))
+            base.transform_filter(f"datum.side == '{side}'")
+            .mark_text(align=align, dx=dx, dy=dy, fontSize=11, color=INK)
+            .encode(text="label:N")
+            for side, align, dx, dy in (
+                ("", "center", 0, -13),
+                ("left", "right", -10, 0),
+                ("right", "left", 10, 0),
+            )
         ),
     ]
-    layers = _bound_marks(rows, x, y) + layers
+    notes = [_bound_note(rows, lang)]
     disagree = _disagreements(rows)
-    subtitle = _bound_note(rows, lang)
-    if not disagree.empty:
+    if len(disagree):
         layers.append(
             alt.Chart(disagree)
             .mark_rule(color=COAL, strokeDash=[3, 2], strokeWidth=2)
-            .encode(
-                x=x,
-                y="low:Q",
-                y2="high:Q",
-                tooltip=alt.Tooltip("note:N", title=tr(lang, "不一致", "Disagreement")),
-            )
+            .encode(x=x, y="low:Q", y2="high:Q")
+            .encode(tooltip=alt.Tooltip("note:N", title=tr(lang, "不一致", "Disagreement")))
         )
-        notes = [subtitle] if subtitle else []
         notes += list(disagree["note"])
-        subtitle = "；".join(notes) if lang == "zh" else "; ".join(notes)
-    name = str(rows["indicator"].iloc[0])
-    entities = list(dict.fromkeys(rows["entity"]))
-    when = _periods_text(rows, lang)
-    return _done(
-        alt.layer(*layers).properties(width=520, height=280),
-        rows,
-        lang,
-        title=title,
-        default=(f"{name}（{when}）", f"{name}, {when}"),
-        notes=(note, subtitle),
-        what=(
-            f"折线图：{'、'.join(entities)}的{name}",
-            f"Line chart of {name} for {', '.join(entities)}",
-        ),
-        items=(
-            [f"{r.period_text} {r.label}（{r.source_short}）" for r in rows.itertuples()],
-            [f"{r.period_text}: {r.label} ({r.source_short})" for r in rows.itertuples()],
-        ),
+    name, entities = str(rows["indicator"].iloc[0]), _join(rows["entity"], lang)
+    return dict(
+        layers=layers,
+        rows=rows,
+        size=(520, 280),
+        default=_paren(name, _periods_text(rows, lang), lang, comma=True),
+        notes=notes,
+        what=tr(lang, f"折线图：{entities}的{name}", f"Line chart of {name} for {entities}"),
+        items=[f"{r.period_text} {r.label} ({r.source_short})" for r in rows.itertuples()],
     )
 
 
 def _disagreements(rows: pd.DataFrame) -> pd.DataFrame:
     """Entity-periods where sources give different values: the low and high value shown."""
-    out = []
+    out, several = [], rows["entity_id"].nunique() > 1
     for _, g in rows.groupby(["entity_id", "period"], sort=False):
         if g["source_id"].nunique() > 1 and g["base_value"].nunique() > 1:
             low, high = g.loc[g["shown"].idxmin()], g.loc[g["shown"].idxmax()]
+            who = f"{low['entity']} " if several else ""
             note = (
-                f"{low['period_text']}: {low['source_short']} {low['label']}, "
+                f"{who}{low['period_text']}: {low['source_short']} {low['label']}, "
                 f"{high['source_short']} {high['label']}"
             )
             out.append({"x": low["x"], "low": low["shown"], "high": high["shown"], "note": note})
@@ -403,90 +396,141 @@ def _disagreements(rows: pd.DataFrame) -> pd.DataFrame:
 # ---------------------------------------------------------------- compare
 
 
+@_chart_type
 def compare(
-    data: pd.DataFrame | None = None,
+    df: pd.DataFrame,
+    lang: str,
+    sel: dict,
     *,
-    indicator: str,
-    entity: Selection = None,
-    period: Selection = None,
-    source: Selection = None,
+    indicator: Selection,
     by: str = "entity",
-    lang: str = "zh",
-    title: str | None = None,
-    note: str | None = None,
-) -> alt.LayerChart:
-    """Return one indicator across entities (``by="entity"``) or sources (``by="source"``) as
-    bars, largest first; each bar is its group's latest figure unless ``period`` says which.
-    Bounds and approximate figures are drawn lighter, with their qualifier in the label."""
-    if by not in ("entity", "source"):
-        raise ValueError(f"compare: by must be 'entity' or 'source', got {by!r}")
-    rows, unit_label = _selected(
-        data, lang, "compare", indicator=indicator, entity=entity, period=period, source=source
+    dots: bool = False,
+    group: int = 0,
+) -> dict:
+    """Return one indicator across entities (``by="entity"``) or sources (``by="source"``),
+    largest first, or several indicators in the order given (``by="indicator"``, each kind
+    of figure on its own row), as bars; each bar is its group's latest figure unless
+    ``period`` says which. Bounds and approximate figures are drawn lighter, with their
+    qualifier in the label; targets and plans in their own colour.
+
+    Figures in different units, or counting different things, never share an axis: a
+    dropdown shows one such group at a time (``group`` picks the one shown first).
+    ``dots=True`` draws each count as one dot per unit instead, "+" after the dots where
+    the text gives a lower bound.
+    """
+    keys = {"entity": ["entity_id"], "source": ["source_id"], "indicator": ["indicator_id", "kind"]}
+    if by not in keys:
+        raise ValueError(f"compare: by must be 'entity', 'source' or 'indicator', got {by!r}")
+    sel = {"indicator": indicator, **sel}
+    rows = _latest(pick(df, chart="compare", **sel), keys[by], indicator)
+    kinds = [v[lang == "en"] for k, v in datasets.KIND_LABELS.items() if k in set(rows["kind"])]
+    if by == "indicator":  # in the order asked, each indicator's kinds in the order of kinds
+        at = {i: n * 10 for n, i in enumerate(as_ids(indicator))}
+        rows = rows.sort_values(
+            "kind",
+            key=lambda k: rows["indicator_id"].map(at) + k.map(list(datasets.KIND_LABELS).index),
+        )
+    # each row of dots counts its own thing; bars of different things never share an axis
+    rows["unit_group"] = rows["base_unit"] + " " + rows["noun_en"]
+    groups = [_scaled(g, lang, "compare") for _, g in rows.groupby("unit_group", sort=False)]
+    if dots:
+        groups = [(rows.assign(shown=rows["base_value"]), "")]
+    rows = pd.concat(g.assign(unit_name=name) for g, name in groups)
+    names = [name for _, name in groups]
+    if not 0 <= group < len(names):
+        raise ValueError(f"compare: group must be 0–{len(names) - 1}, got {group!r}")
+    rows["group"] = (
+        [_paren(r.short, _when(r, lang), lang) for r in rows.itertuples()]
+        if by == "indicator"
+        else rows["entity" if by == "entity" else "source_short"]
     )
-    rows = _latest(rows, ["entity_id" if by == "entity" else "source_id"])
-    rows["group"] = rows["entity"] if by == "entity" else rows["source_short"]
-    rows["exact"] = rows["qualifier"] == "none"
-    order = list(rows.sort_values("shown", ascending=False)["group"])
-    y = _row_axis("group", order)
+    if by != "indicator":
+        rows = rows.sort_values("shown", ascending=False)
+    y = _row_axis("group", list(rows["group"]))
+    tip = fact_tooltip(lang, alt.Tooltip("entity:N", title=tr(lang, "主体", "Entity")))
+    if dots:
+        layers = _dots(rows, y, tip)
+    else:
+        one = len(names) == 1
+        domain = [0, float(rows["shown"].max() or 1) * 1.2] if one else alt.Undefined
+        x = alt.X(
+            "shown:Q",
+            title=names[0] if one else None,
+            scale=alt.Scale(domain=domain, nice=False),
+            axis=alt.Axis(grid=False) if one else None,
+        )
+        base = alt.Chart(rows).encode(x=x, y=y, tooltip=tip)
+        bars = base.mark_bar(height=min(28, max(10, 200 // len(rows))), cornerRadiusEnd=2)
+        lighter = alt.condition("datum.qualifier == 'none'", alt.value(1), alt.value(0.5))
+        colour = _colour("kind_label", kinds, tr(lang, "性质", "Kind"))
+        layers = [
+            bars.encode(color=colour, opacity=lighter),
+            base.mark_text(align="left", dx=5, fontSize=11, color=INK).encode(text="label:N"),
+        ]
+    if len(names) > 1:  # one group at a time, through a dropdown that works offline
+        bind = alt.binding_select(options=names, name=tr(lang, "查看：", "Show: "))
+        shown = alt.param(name="unit_group", value=names[group], bind=bind)
+        layers = [lay.transform_filter(alt.datum.unit_name == shown) for lay in layers]
+        layers[0] = layers[0].add_params(shown)
+    name = str(rows["indicator" if by != "indicator" else "short"].iloc[0])
+    what = tr(lang, "点阵图", "Dot rows") if dots else tr(lang, "条形图", "Bar chart")
+    return dict(
+        layers=layers,
+        rows=rows,
+        size=(480, alt.Step(34) if len(names) > 1 else max(80, 34 * len(rows))),
+        default=_paren(name, _periods_text(rows, lang), lang, comma=True),
+        notes=[],
+        what=what,
+        items=[f"{r.group} {r.label}" for r in rows.itertuples()],
+    )
+
+
+def _dots(rows: pd.DataFrame, y: alt.Y, tip: list) -> list[alt.Chart]:
+    """One dot per unit of each row's count, a "+" after a lower bound, then the figure."""
+    counts = rows["base_value"]
+    if (counts < 0).any() or (counts % 1 != 0).any() or counts.max() > _MAX_DOTS:
+        raise ValueError(f"compare: dots need whole counts from 0 to {_MAX_DOTS}")
+    rows = rows.assign(n=counts.astype(int), plus=rows["qualifier"].isin(_LOWER))
+    rows["end"] = rows["n"] + rows["plus"] + 1
+    units = rows.loc[rows.index.repeat(rows["n"]), ["fact_id", "group"]]
+    units = units.assign(k=units.groupby(level=0).cumcount() + 0.5).reset_index(drop=True)
+    # each dot carries its row's fact id; the tooltip's fields come once, from a lookup
+    fields = [t.to_dict()["field"] for t in tip]
+    lookup = alt.LookupData(data=rows[["fact_id", *fields]], key="fact_id", fields=fields)
     x = alt.X(
-        "shown:Q",
-        title=_axis_title(str(rows["short"].iloc[0]), unit_label, lang),
-        scale=alt.Scale(domain=[0, float(rows["shown"].max()) * 1.2 or 1], nice=False),
-        axis=alt.Axis(grid=False),
+        "k:Q", axis=None, title=None, scale=alt.Scale(domain=[0, float(rows["end"].max()) + 8])
     )
-    tooltip = fact_tooltip(lang, alt.Tooltip("entity:N", title=tr(lang, "主体", "Entity")))
-    bars = (
-        alt.Chart(rows)
-        .mark_bar(
-            height=min(28, max(10, 200 // max(len(rows), 1))), color=ACCENT, cornerRadiusEnd=2
-        )
-        .encode(
-            x=x,
-            y=y,
-            opacity=alt.condition("datum.exact", alt.value(1), alt.value(0.5)),
-            tooltip=tooltip,
-        )
-    )
-    labels = (
-        alt.Chart(rows)
-        .mark_text(align="left", dx=5, fontSize=11, color=INK)
-        .encode(x=x, y=y, text="label:N", tooltip=tooltip)
-    )
-    name = str(rows["indicator"].iloc[0])
-    when = _periods_text(rows, lang)
-    return _done(
-        alt.layer(bars, labels).properties(width=480, height=max(80, 34 * len(rows))),
-        rows,
-        lang,
-        title=title,
-        default=(f"{name}（{when}）", f"{name}, {when}"),
-        notes=(note,),
-        what=("条形图", "Bar chart"),
-        items=(
-            [f"{r.group} {r.label}" for r in rows.itertuples()],
-            [f"{r.group}: {r.label}" for r in rows.itertuples()],
-        ),
-    )
+    colour = _colour("group", list(rows["group"]), legend=False)
+    return [
+        alt.Chart(units)
+        .transform_lookup(lookup="fact_id", from_=lookup)
+        .mark_circle(size=40, opacity=1)
+        .encode(x=x, y=y, color=colour, tooltip=tip),
+        alt.Chart(rows[rows["plus"]].assign(k=rows["n"] + 0.5))
+        .mark_text(fontSize=15, fontWeight=700)
+        .encode(x=x, y=y, text=alt.value("+"), color=colour, tooltip=tip),
+        alt.Chart(rows.assign(k=rows["end"]))
+        .mark_text(align="left", fontSize=13, fontWeight=600)
+        .encode(x=x, y=y, text="label:N", color=colour, tooltip=tip),
+    ]
 
 
 # ---------------------------------------------------------------- composition
 
 
+@_chart_type
 def composition(
-    data: pd.DataFrame | None = None,
+    df: pd.DataFrame,
+    lang: str,
+    sel: dict,
     *,
     parts: Selection | list[list[str]] = None,
     whole: str | None = None,
     rule: str | None = None,
     names: list[str] | None = None,
-    entity: Selection = None,
-    period: Selection = None,
-    source: Selection = None,
-    lang: str = "zh",
-    title: str | None = None,
-    note: str | None = None,
-) -> alt.Chart:
-    """Return parts against a whole as stacked bars, one bar per breakdown.
+) -> dict:
+    """Return parts against a whole as stacked bars, one bar per breakdown, each part
+    labelled with its figure where it has room.
 
     ``parts`` is a list of indicators (one breakdown) or a list of such lists (several
     breakdowns of the same whole); or ``rule`` names a ``part_whole`` rule of
@@ -495,117 +539,90 @@ def composition(
     parts' period. ``names`` labels the breakdowns. Clicking a legend entry highlights its
     part.
     """
-    df = plot_frame(data, lang)
     if rule is not None:
-        breakdowns, whole_rows, extras = _rule_parts(df, rule, lang)
+        groups, whole_rows = _rule_parts(df, rule, lang)
+    elif parts is None:
+        raise ValueError("composition: give parts (indicators) or rule (a part_whole rule id)")
     else:
-        if parts is None:
-            raise ValueError("composition: give parts (indicators) or rule (a part_whole rule id)")
         groups = [parts] if isinstance(parts, str) or isinstance(parts[0], str) else parts
-        breakdowns = []
-        for group in groups:
-            got = pick(
-                df,
-                chart="composition",
-                indicator=list(group),
-                entity=entity,
-                period=period,
-                source=source,
-            )
-            got = _latest(got, ["indicator_id"])
-            got["_order"] = got["indicator_id"].map({g: i for i, g in enumerate(group)})
-            breakdowns.append(got.sort_values("_order"))
-        whole_rows = None
+        pick_ = lambda i: pick(df, chart="composition", indicator=i, **sel)  # noqa: E731
+        groups = [_latest(pick_(g), ["indicator_id"], g) for g in groups]
+        # the whole is read at the parts' period
+        sel = {**sel, "period": sel["period"] or sorted(set(groups[0]["period"]))}
+        whole_rows = df.iloc[:0]
         if whole:
-            at = period if period is not None else sorted(set(breakdowns[0]["period"]))
-            whole_rows = pick(
-                df, chart="composition", indicator=whole, entity=entity, period=at, source=source
-            )
+            whole_rows = pick_(whole)
             whole_rows = _latest(whole_rows, ["indicator_id"])
-        extras = []
     frames = []
-    for i, part_rows in enumerate(breakdowns):
-        part_rows = part_rows.copy()
-        part_rows["part"] = part_rows["short"]
-        part_rows["breakdown"] = (
-            names[i] if names and i < len(names) else _breakdown_name(i, len(breakdowns), lang)
-        )
-        frames.append(part_rows)
-        if whole_rows is not None and not whole_rows.empty:
-            rest = float(whole_rows["base_value"].iloc[0]) - float(part_rows["base_value"].sum())
-            if rest > 0:
-                filler = whole_rows.iloc[[0]].copy()
-                filler["base_value"] = rest
-                filler["part"] = tr(lang, "未分项", "Not itemised")
-                filler["label"] = formatting.number(rest, lang)
-                filler["breakdown"] = part_rows["breakdown"].iloc[0]
-                frames.append(filler)
-    for extra in extras:
-        extra["breakdown"] = frames[-1]["breakdown"].iloc[0]
-        frames.append(extra)
-    rows = pd.concat(frames, ignore_index=True)
-    _one_unit(rows, "composition")
-    rows, unit_label = _scaled(rows, lang, str(rows["noun_en"].iloc[0]))
-    rows["order"] = range(len(rows))
+    for i, part_rows in enumerate(groups):
+        name = tr(lang, "构成", "Parts")
+        if len(groups) > 1:
+            name = tr(lang, f"分法 {i + 1}", f"Breakdown {i + 1}")
+        name = names[i] if names and i < len(names) else name
+        if "part" not in part_rows:
+            part_rows = part_rows.assign(part=part_rows["short"])
+        rest = float(whole_rows["base_value"].sum()) - float(part_rows["base_value"].sum())
+        if len(whole_rows) and rest > 1e-9:
+            label = formatting.number(rest, lang)
+            filler = whole_rows.iloc[[0]].assign(base_value=rest, label=label)
+            part_rows = pd.concat(
+                [part_rows, filler.assign(part=tr(lang, "未分项", "Not itemised"))]
+            )
+        frames.append(part_rows.assign(breakdown=name))
+    whole_name = str(whole_rows["short"].iloc[0]) if len(whole_rows) else ""
+    rows, x_title = _scaled(pd.concat(frames, ignore_index=True), lang, "composition", whole_name)
+    ends = rows.groupby("breakdown", sort=False)["shown"]
+    rows = rows.assign(order=range(len(rows)), x_mid=ends.cumsum() - rows["shown"] / 2)
+    rows["inside"] = rows["label"].where(rows["shown"] / ends.transform("sum") > 0.07, "")
     domain = list(dict.fromkeys(rows["part"]))
-    pick_part = alt.selection_point(fields=["part"], bind="legend")
-    total_name = (
-        str(whole_rows["short"].iloc[0]) if whole_rows is not None and len(whole_rows) else ""
+    chosen = alt.selection_point(fields=["part"], bind="legend")
+    whole_counts = (rows["shown"] % 1 == 0).all()  # no half parks on the axis
+    x = alt.X(
+        "shown:Q",
+        stack="zero",
+        axis=alt.Axis(tickMinStep=1) if whole_counts else alt.Undefined,
+        title=x_title,
     )
-    x_title = _axis_title(total_name or str(rows["short"].iloc[0]), unit_label, lang)
-    bars = (
-        alt.Chart(rows)
-        .mark_bar(height=34)
-        .encode(
-            y=alt.Y("breakdown:N", title=None, sort=None),
-            x=alt.X("shown:Q", stack="zero", title=x_title),
-            color=alt.Color(
-                "part:N",
-                sort=domain,
-                scale=alt.Scale(domain=domain, range=list((PALETTE * 3)[: len(domain)])),
-                title=tr(lang, "类别", "Category"),
-                legend=alt.Legend(columns=3, orient="bottom"),
-            ),
-            order=alt.Order("order:Q"),
-            opacity=alt.condition(pick_part, alt.value(1), alt.value(0.3)),
-            tooltip=fact_tooltip(lang, alt.Tooltip("part:N", title=tr(lang, "类别", "Category"))),
-        )
-        .add_params(pick_part)
-        .properties(width=520, height=max(70, 60 * len(breakdowns)))
+    y = alt.Y("breakdown:N", title=None, sort=None)
+    tip = fact_tooltip(lang, alt.Tooltip("part:N", title=tr(lang, "类别", "Category")))
+    colour = alt.Color(
+        "part:N",
+        sort=domain,
+        scale=alt.Scale(domain=domain, range=list((PALETTE * 3)[: len(domain)])),
+        title=tr(lang, "类别", "Category"),
+        legend=alt.Legend(columns=3, orient="bottom", labelLimit=320),
     )
-    plotted = pd.concat([rows, whole_rows]) if whole_rows is not None else rows
-    when = _periods_text(rows, lang)
-    described = "；".join(
+    base = alt.Chart(rows).encode(y=y, tooltip=tip)
+    layers = [
+        base.mark_bar(height=34)
+        .encode(x=x, color=colour, order=alt.Order("order:Q"))
+        .encode(opacity=alt.condition(chosen, alt.value(1), alt.value(0.3)))
+        .add_params(chosen),
+        base.mark_text(color="white", fontSize=11, fontWeight=600).encode(
+            x="x_mid:Q", text="inside:N"
+        ),
+    ]
+    described = [
         f"{b}：" + "、".join(f"{r.part} {r.label}" for r in g.itertuples())
         for b, g in rows.groupby("breakdown", sort=False)
-    )
-    total_text = (
-        f"{whole_rows['label'].iloc[0]}" if whole_rows is not None and len(whole_rows) else ""
-    )
-    name = total_name or rows["short"].iloc[0]
-    total = [tr(lang, f"合计 {total_text}", f"{total_text} in all")] if total_text else []
-    return _done(
-        bars,
-        plotted,
-        lang,
-        title=title,
-        default=(f"{name}的构成（{when}）", f"{name}: composition, {when}"),
-        notes=(note,),
-        what=("横向堆积条形图", "Stacked bar chart"),
-        items=([described, *total], [described, *total]),
+    ]
+    if len(whole_rows):
+        total = whole_rows["label"].iloc[0]
+        described.append(tr(lang, f"合计 {total}", f"{total} in all"))
+    name, when = whole_name or str(rows["short"].iloc[0]), _periods_text(rows, lang)
+    return dict(
+        layers=layers,
+        rows=pd.concat([rows, whole_rows]),
+        size=(520, max(70, 60 * len(groups))),
+        default=f"{name}的构成（{when}）" if lang == "zh" else f"{name}: composition, {when}",
+        notes=[],
+        what=tr(lang, "横向堆积条形图", "Stacked bar chart"),
+        items=described,
     )
 
 
-def _breakdown_name(i: int, n: int, lang: str) -> str:
-    if n == 1:
-        return tr(lang, "构成", "Parts")
-    return tr(lang, f"分法 {i + 1}", f"Breakdown {i + 1}")
-
-
-def _rule_parts(df: pd.DataFrame, rule_id: str, lang: str):
+def _rule_parts(df: pd.DataFrame, rule_id: str, lang: str) -> tuple[list, pd.DataFrame]:
     """The parts and whole of a part-whole rule of :mod:`checks`, from ``df``'s rows."""
-    from .. import checks
-
     rule = checks.rule(rule_id)
     if rule.kind != "part_whole":
         raise ValueError(f"composition: rule {rule_id!r} is a {rule.kind} rule, not part_whole")
@@ -615,35 +632,41 @@ def _rule_parts(df: pd.DataFrame, rule_id: str, lang: str):
         raise ValueError(
             f"composition: rule {rule_id!r} reads fact(s) the data lacks: {', '.join(missing)}"
         )
-    parts = by_id.loc[[p for p in rule.parts if isinstance(p, str)]].reset_index()
     whole = by_id.loc[[rule.whole]].reset_index()
-    extras = []
-    for constant in (p for p in rule.parts if not isinstance(p, str)):
-        row = whole.copy()
-        row["base_value"] = float(constant)
-        row["part"] = rule.constants.get(str(constant), (str(constant), str(constant)))[
-            lang == "en"
-        ]
-        row["label"] = formatting.number(float(constant), lang)
-        extras.append(row)
-    return [parts], whole, extras
+    parts = [
+        by_id.loc[[p]].reset_index().pipe(lambda r: r.assign(part=r["short"]))
+        if isinstance(p, str)  # a number the rule states, e.g. the park named on its own
+        else whole.assign(
+            base_value=float(p),
+            part=rule.constants.get(str(p), (str(p), str(p)))[lang == "en"],
+            label=formatting.number(float(p), lang),
+        )
+        for p in rule.parts
+    ]
+    return [pd.concat(parts, ignore_index=True)], whole
 
 
 # ---------------------------------------------------------------- share
 
 
+def _partners(df, rows, ids: list[str], other: list[str], chart: str) -> list:
+    """For each row of ``rows`` (of the indicators ``ids``), the row of the matching
+    ``other`` indicator with the same entity and period, or ``None``."""
+    if other and len(other) != len(ids):
+        raise ValueError(f"{chart}: give one matching indicator for each of {', '.join(ids)}")
+    match = dict(zip(ids, other, strict=False))
+    keys = df.set_index(["indicator_id", "entity_id", "period"])
+    out = []
+    for r in rows.itertuples():
+        key = (match.get(r.indicator_id), r.entity_id, r.period)
+        out.append(keys.loc[[key]].reset_index().iloc[0] if key in keys.index else None)
+    return out
+
+
+@_chart_type
 def share(
-    data: pd.DataFrame | None = None,
-    *,
-    part: Selection = None,
-    share: Selection,
-    entity: Selection = None,
-    period: Selection = None,
-    source: Selection = None,
-    lang: str = "zh",
-    title: str | None = None,
-    note: str | None = None,
-) -> alt.LayerChart:
+    df: pd.DataFrame, lang: str, sel: dict, *, part: Selection = None, share: Selection
+) -> dict:
     """Return shares of a whole as bars against a 100% track.
 
     ``share`` names the indicator(s) in percent; ``part`` the matching indicator(s) of the
@@ -651,267 +674,215 @@ def share(
     implied whole (``part ÷ share``, from :mod:`shanxi_analysis.derived`) is written beside
     the track and carries its inputs in the tooltip.
     """
-    df = plot_frame(data, lang)
-    shares = pick(df, chart="share", indicator=share, entity=entity, period=period, source=source)
+    shares = pick(df, chart="share", indicator=share, **sel)
     if set(shares["base_unit"]) != {"percent"}:
         raise ValueError("share: the share indicator must be in percent")
-    parts_ids = _as_ids(part)
-    share_ids = _as_ids(share)
-    if parts_ids and len(parts_ids) != len(share_ids):
-        raise ValueError("share: give one part indicator for each share indicator")
-    partner = dict(zip(share_ids, parts_ids, strict=False)) if parts_ids else {}
-    pool = (
-        pick(df, chart="share", indicator=parts_ids, entity=entity, period=period)
-        if parts_ids
-        else None
-    )
+    several = shares["entity_id"].nunique() > 1
     rows, used = [], [shares]
-    for r in shares.to_dict("records"):
-        row = {**r, "share": float(r["base_value"]), "part_label": "", "whole_label": ""}
-        if pool is not None:
-            match = pool[
-                (pool["indicator_id"] == partner.get(r["indicator_id"]))
-                & (pool["entity_id"] == r["entity_id"])
-                & (pool["period"] == r["period"])
-            ]
-            if not match.empty:
-                used.append(match.iloc[[0]])
-                p = match.iloc[0]
-                whole = derived.implied_total(float(p["base_value"]), row["share"])
-                whole_text = formatting.figure(
-                    whole,
-                    p["base_unit"],
-                    "approx",
-                    lang,
-                    style="label",
-                    digits=derived.digits_of(r["indicator_id"], 3),
-                )
-                row["part_label"] = f"{p['short']} {p['label']}"
-                row["whole_label"] = tr(
-                    lang, f"全部 {whole_text}（推算）", f"whole {whole_text} (implied)"
-                )
-                row["fact_id"] = f"{r['fact_id']};{p['fact_id']}"
-                row["measure"] = str(p["short"])
-        row.setdefault("measure", str(r["short"]))
-        row["row_label"] = (
-            f"{row['measure']} · {r['entity']}"
-            if shares["entity_id"].nunique() > 1
-            else row["measure"]
-        )
+    partners = _partners(df, shares, as_ids(share), as_ids(part) or [], "share")
+    for r, p in zip(shares.to_dict("records"), partners, strict=True):
+        row = {
+            **r,
+            "share": r["base_value"],
+            "part_label": "",
+            "whole_label": "",
+            "measure": r["short"],
+        }
+        if p is not None:
+            used.append(p.to_frame().T)
+            whole = derived.implied_total(float(p["base_value"]), row["share"])
+            digits = derived.digits_of(r["indicator_id"], 3)
+            text = formatting.figure(
+                whole, p["base_unit"], "approx", lang, style="label", digits=digits
+            )
+            row.update(
+                part_label=f"{p['short']} {p['label']}",
+                whole_label=tr(lang, f"全部 {text}（推算）", f"whole {text} (implied)"),
+                fact_id=f"{r['fact_id']};{p['fact_id']}",
+                measure=str(p["short"]),
+            )
+        row["row_label"] = f"{row['measure']} · {r['entity']}" if several else row["measure"]
         rows.append(row)
-    rows = pd.DataFrame(rows)
-    rows["full"] = 100.0
-    rows["share_text"] = rows["label"]
-    order = list(rows["row_label"])
-    y = _row_axis("row_label", order)
-    track_scale = alt.Scale(domain=[0, 100], nice=False)
-    x = alt.X(
-        "share:Q",
-        title=tr(lang, "占比（%）", "Share (%)"),
-        scale=track_scale,
-        axis=alt.Axis(values=[0, 25, 50, 75, 100], grid=False),
-    )
-    tooltip = fact_tooltip(
+    rows = pd.DataFrame(rows).assign(full=100.0)
+    y = _row_axis("row_label", list(rows["row_label"]))
+    track, x_title = alt.Scale(domain=[0, 100], nice=False), tr(lang, "占比（%）", "Share (%)")
+    ticks = alt.Axis(values=[0, 25, 50, 75, 100], grid=False)
+    x = alt.X("share:Q", title=x_title, scale=track, axis=ticks)
+    tip = fact_tooltip(
         lang,
         alt.Tooltip("part_label:N", title=tr(lang, "部分", "Part")),
         alt.Tooltip("whole_label:N", title=tr(lang, "推算的整体", "Implied whole")),
     )
-    track = (
-        alt.Chart(rows)
-        .mark_bar(height=26, color="#ececec")
-        .encode(x=alt.X("full:Q", scale=track_scale, title=tr(lang, "占比（%）", "Share (%)")), y=y)
-    )
-    filled = alt.Chart(rows).mark_bar(height=26, color=ACCENT).encode(x=x, y=y, tooltip=tooltip)
-    inside = (
-        alt.Chart(rows)
-        .mark_text(align="right", dx=-6, color="white", fontWeight=700)
-        .encode(x=x, y=y, text="share_text:N", tooltip=tooltip)
-    )
-    beyond = (
-        alt.Chart(rows)
-        .mark_text(align="left", dx=6, dy=-22, fontSize=11, color=SOFT)
-        .encode(x=alt.value(0), y=y, text="part_label:N")
-    )
-    whole_text = (
-        alt.Chart(rows)
-        .mark_text(align="right", dy=-22, fontSize=11, color=SOFT)
-        .encode(x=alt.value(520), y=y, text="whole_label:N")
-    )
-    when = _periods_text(rows, lang)
-    entities = (
-        "、".join(dict.fromkeys(rows["entity"]))
-        if lang == "zh"
-        else ", ".join(dict.fromkeys(rows["entity"]))
-    )
-    plotted = pd.concat(used)
-    items = [f"{r.row_label} {r.share_text} {r.whole_label}" for r in rows.itertuples()]
-    return _done(
-        alt.layer(track, filled, inside, beyond, whole_text).properties(
-            width=520, height=max(90, 70 * len(rows))
+    base = alt.Chart(rows).encode(y=y)
+    layers = [
+        base.mark_bar(height=26, color="#ececec").encode(
+            x=alt.X("full:Q", scale=track, title=x_title)
         ),
-        plotted,
-        lang,
-        title=title,
-        default=(f"{entities}所占比重（{when}）", f"Shares held by {entities}, {when}"),
-        notes=(note,),
-        what=("占比条形图", "Share bars"),
-        items=(items, items),
+        base.mark_bar(height=26, color=ACCENT).encode(x=x, tooltip=tip),
+        base.mark_text(align="right", dx=-6, color="white", fontWeight=700).encode(
+            x=x, text="label:N", tooltip=tip
+        ),
+        *(
+            base.mark_text(align=align, dy=-22, fontSize=11, color=SOFT).encode(
+                x=alt.value(at), text=f"{field}:N"
+            )
+            for field, align, at in (("part_label", "left", 6), ("whole_label", "right", 520))
+        ),
+    ]
+    when, entities = _periods_text(rows, lang), _join(rows["entity"], lang)
+    return dict(
+        layers=layers,
+        rows=pd.concat(used),
+        size=(520, max(90, 70 * len(rows))),
+        default=tr(lang, f"{entities}所占比重（{when}）", f"Shares held by {entities}, {when}"),
+        notes=[],
+        what=tr(lang, "占比条形图", "Share bars"),
+        items=[f"{r.row_label} {r.label} {r.whole_label}" for r in rows.itertuples()],
     )
-
-
-def _as_ids(value: Selection) -> list[str]:
-    return [] if value is None else ([value] if isinstance(value, str) else list(value))
 
 
 # ---------------------------------------------------------------- change
 
 
-def change(
-    data: pd.DataFrame | None = None,
-    *,
-    indicator: str,
-    periods: Selection = None,
-    entity: Selection = None,
-    source: Selection = None,
-    lang: str = "zh",
-    title: str | None = None,
-    note: str | None = None,
-) -> alt.LayerChart:
-    """Return the first and last period of one indicator as a slope, per entity, with the
-    change and its rate (in points for a percentage; with the compound yearly rate when the
-    periods are whole years more than one apart)."""
-    rows, unit_label = _selected(
-        data, lang, "change", indicator=indicator, entity=entity, period=periods, source=source
-    )
-    unit = str(rows["base_unit"].iloc[0])
-    rows["_end"] = [_years(p)[1] for p in rows["period"]]
-    ends = []
-    for _, g in rows.groupby("entity_id", sort=False):
-        g = g.sort_values("_end", kind="stable")
-        if len(g) < 2:
-            continue
-        first, last = g.iloc[0].copy(), g.iloc[-1].copy()
-        first["end"], last["end"] = "before", "after"
-        step = derived.change(first, last)
-        same = isinstance(first.get("unit"), str) and first.get("unit") == last.get("unit")
-        written = first["unit"] if lang == "zh" and same else None
-        if written:
-            step["written"] = float(last["value"]) - float(first["value"])
-        last["change_label"] = _change_text(step, unit, lang, _bound_of(first, last), written)
-        first["change_label"] = ""
-        ends += [first, last]
+@_chart_type
+def change(df: pd.DataFrame, lang: str, sel: dict, *, indicator: str, bars: bool = False) -> dict:
+    """Return the first and last period of one indicator, per entity, with the change and
+    its rate (in points for a percentage; with the compound yearly rate when the periods are
+    whole years more than one apart): a slope, or with ``bars=True`` a bar before and a bar
+    after, each named by its period and source (for two figures that are not one series,
+    such as the counts of two articles)."""
+    sel = {"indicator": indicator, **sel}
+    rows, y_title = _scaled(pick(df, chart="change", **sel), lang, "change")
+    unit, ends = str(rows["base_unit"].iloc[0]), []
+    for _, g in rows.assign(_end=[_end(p) for p in rows["period"]]).groupby(
+        "entity_id", sort=False
+    ):
+        if len(g) > 1:
+            g = g.sort_values("_end", kind="stable").iloc[[0, -1]]
+            first, last = g.iloc[0], g.iloc[-1]
+            step = derived.change(first, last)
+            same = isinstance(first.get("unit"), str) and first.get("unit") == last.get("unit")
+            written = first["unit"] if lang == "zh" and same else None
+            if written:
+                step["written"] = float(last["value"]) - float(first["value"])
+            text = _change_text(step, unit, lang, _bound_of(first, last), written)
+            ends.append(g.assign(change_label=["", text]))
     if not ends:
         raise ValueError("change: no entity has two periods of this indicator in the data selected")
-    rows = pd.DataFrame(ends).reset_index(drop=True)
-    rows["period_text"] = [formatting.period(p, lang) for p in rows["period"]]
-    rows["side"] = [
-        tr(lang, "之前", "before") if e == "before" else tr(lang, "之后", "after")
-        for e in rows["end"]
-    ]
-    rows["x_label"] = rows["period_text"]
-    sorted_periods = list(dict.fromkeys(rows.sort_values("_end")["x_label"]))
-    several = rows["entity_id"].nunique() > 1
-    names = list(dict.fromkeys(rows["entity"]))
-    colour = _colour("entity", names, tr(lang, "主体", "Entity"), several)
-    # periods in time order at 0, 1, ...: the change is written at the middle of its slope
-    rows["pos"] = rows["x_label"].map({p: i for i, p in enumerate(sorted_periods)})
-    last = len(sorted_periods) - 1
-    names_expr = " : ".join(
-        f"datum.value == {i} ? {json.dumps(p, ensure_ascii=False)}"
-        for i, p in enumerate(sorted_periods)
-    )
-    x = alt.X(
-        "pos:Q",
-        title=None,
-        scale=alt.Scale(domain=[-0.4, last + 0.4], nice=False, zero=False),
-        axis=alt.Axis(
-            values=list(range(last + 1)),
-            labelExpr=f"{names_expr} : ''",
-            domain=False,
-            ticks=False,
-            grid=False,
-        ),
-    )
-    y = alt.Y(
-        "shown:Q",
-        title=_axis_title(str(rows["short"].iloc[0]), unit_label, lang),
-        scale=alt.Scale(zero=True),
-    )
-    tooltip = fact_tooltip(lang, alt.Tooltip("entity:N", title=tr(lang, "主体", "Entity")))
+    rows = pd.concat(ends, ignore_index=True).sort_values("_end", kind="stable")
     rows["exact"] = rows["qualifier"] == "none"
-    line = (
-        alt.Chart(rows).mark_line(strokeWidth=3).encode(x=x, y=y, color=colour, detail="entity:N")
+    rows["x_label"] = [formatting.period(p, lang) for p in rows["period"]]
+    span = " → ".join(dict.fromkeys(rows["x_label"]))
+    if bars and rows["source_id"].nunique() > 1:
+        rows["x_label"] += " · " + rows["source_short"]
+    order = list(dict.fromkeys(rows["x_label"]))
+    rows["pos"] = rows["x_label"].map(order.index)
+    entities = list(dict.fromkeys(rows["entity"]))
+    colour = _colour("entity", entities, tr(lang, "主体", "Entity"))
+    y = alt.Y("shown:Q", title=y_title, scale=alt.Scale(zero=True))
+    tip = fact_tooltip(lang, alt.Tooltip("entity:N", title=tr(lang, "主体", "Entity")))
+    if bars:
+        layers, size = _before_after(rows, y_title, colour, tip), (480, max(110, 50 * len(rows)))
+    else:
+        layers, size = _slope(rows, order, y, colour, entities, tip), (420, 260)
+    name = str(rows["indicator"].iloc[0])
+    what = (
+        tr(lang, "前后对比条形图", "Before and after bars")
+        if bars
+        else tr(lang, "斜率图", "Slope chart")
     )
-    dots = (
-        alt.Chart(rows)
-        .mark_point(size=160, strokeWidth=2.5, opacity=1, filled=False)
-        .encode(
-            x=x,
-            y=y,
-            color=colour,
-            fill=_fill_when_exact("entity", names),
-            tooltip=tooltip,
-        )
+    return dict(
+        layers=layers,
+        rows=rows,
+        size=size,
+        default=f"{name}：{span}" if lang == "zh" else f"{name}: {span}",
+        notes=[_bound_note(rows, lang)],
+        what=what,
+        items=[f"{r.entity} {r.change_label}" for r in rows.itertuples() if r.change_label],
     )
-    values = (
-        alt.Chart(rows)
-        .mark_text(dy=-16, fontSize=13, fontWeight=600, color=INK)
-        .encode(x=x, y=y, text="label:N", tooltip=tooltip)
+
+
+def _slope(rows, order, y, colour, entities, tip) -> list[alt.Chart]:
+    """Periods in time order at 0, 1, ...; the change written by the middle of its slope."""
+    names = " : ".join(
+        f"datum.value == {i} ? {json.dumps(p, ensure_ascii=False)}" for i, p in enumerate(order)
     )
+    axis = alt.Axis(
+        values=list(range(len(order))),
+        labelExpr=f"{names} : ''",
+        domain=False,
+        ticks=False,
+        grid=False,
+    )
+    scale = alt.Scale(domain=[-0.4, len(order) - 0.6], nice=False, zero=False)
+    x = alt.X("pos:Q", title=None, scale=scale, axis=axis)
     middles = rows.groupby("entity", sort=False).agg(
         pos=("pos", "mean"),
         shown=("shown", "mean"),
         text=("change_label", "max"),
         rise=("shown", lambda v: v.iloc[-1] >= v.iloc[0]),
     )
-    # under the middle of its slope, on the side the line leaves empty
-    delta = [
-        alt.Chart(middles[middles["rise"] == rise].reset_index())
-        .mark_text(align=align, dx=dx, dy=16, fontSize=13, color=ACCENT, fontWeight=600)
-        .encode(x=x, y=y, text="text:N")
-        for rise, align, dx in ((True, "left", 6), (False, "right", -6))
+    hollow = alt.condition(
+        "datum.exact", _colour("entity", entities, legend=False), alt.value("white")
+    )
+    base = alt.Chart(rows).encode(x=x, y=y)
+    return [
+        *_bounds(rows, x, y),
+        base.mark_line(strokeWidth=3).encode(color=colour, detail="entity:N"),
+        base.mark_point(size=160, strokeWidth=2.5, opacity=1, filled=False).encode(
+            color=colour, fill=hollow, tooltip=tip
+        ),
+        base.mark_text(dy=-16, fontSize=13, fontWeight=600, color=INK).encode(
+            text="label:N", tooltip=tip
+        ),
+        # under the middle of its slope, on the side the line leaves empty
+        *(
+            alt.Chart(middles[middles["rise"] == rise].reset_index())
+            .mark_text(align=align, dx=dx, dy=16, fontSize=13, color=ACCENT, fontWeight=600)
+            .encode(x=x, y=y, text="text:N")
+            for rise, align, dx in ((True, "left", 6), (False, "right", -6))
+        ),
     ]
-    chart = alt.layer(*_bound_marks(rows, x, y), line, dots, values, *delta).properties(
-        width=420, height=260
-    )
-    name = str(rows["indicator"].iloc[0])
-    pairs = rows[rows["end"] == "after"]
-    span = " → ".join(sorted_periods[:1] + sorted_periods[-1:])
-    items = [f"{r.entity} {r.change_label}" for r in pairs.itertuples()]
-    return _done(
-        chart,
-        rows,
-        lang,
-        title=title,
-        default=(f"{name}：{span}", f"{name}: {span}"),
-        notes=(note, _bound_note(rows, lang)),
-        what=("斜率图", "Slope chart"),
-        items=(items, items),
-    )
+
+
+def _before_after(rows, x_title, colour, tip) -> list[alt.Chart]:
+    """A bar per period (and source), the later one labelled with the change as well."""
+    several = rows["entity_id"].nunique() > 1
+    rows = rows.assign(row=rows["x_label"] + (" · " + rows["entity"] if several else ""))
+    rows["text"] = [
+        f"{a}   {c}".strip() for a, c in zip(rows["label"], rows["change_label"], strict=True)
+    ]
+    scale = alt.Scale(domain=[0, float(rows["shown"].max()) * 1.45], nice=False)
+    x = alt.X("shown:Q", title=x_title, scale=scale, axis=alt.Axis(grid=False, tickCount=5))
+    later = alt.condition(f"datum.pos == {rows['pos'].max()}", alt.value(1), alt.value(0.55))
+    base = alt.Chart(rows).encode(x=x, y=_row_axis("row", list(rows["row"])), tooltip=tip)
+    return [
+        base.mark_bar(height=28, cornerRadiusEnd=2).encode(color=colour, opacity=later),
+        base.mark_text(align="left", dx=6, fontSize=13, fontWeight=600, color=INK).encode(
+            text="text:N"
+        ),
+    ]
 
 
 def _bound_of(first: pd.Series, last: pd.Series) -> str:
     """The qualifier a change inherits from bounds at either end (``none`` when exact)."""
     words = set()
-    for row, sign in ((first, -1), (last, 1)):
-        q = row["qualifier"]
-        if q in _UPPER_BOUNDS:
-            words.add("at_most" if sign > 0 else "more_than")
-        elif q in _LOWER_BOUNDS:
-            words.add("more_than" if sign > 0 else "at_most")
+    for q, later in ((first["qualifier"], False), (last["qualifier"], True)):
+        if q in _UPPER + _LOWER:
+            words.add("at_most" if (q in _UPPER) == later else "more_than")
         elif q == "approx":
             words.add("approx")
     return words.pop() if len(words) == 1 else ("approx" if words else "none")
 
 
-def _change_text(
-    step: dict, unit: str, lang: str, bound: str = "none", written: str | None = None
-) -> str:
-    word = {
-        "more_than": tr(lang, "超过", "more than "),
-        "at_most": tr(lang, "至多", "at most "),
-        "approx": tr(lang, "约", "about "),
-    }.get(bound, "")
+def _change_text(step: dict, unit: str, lang: str, bound: str, written: str | None) -> str:
+    """The change as a label: bound word, signed difference, rate and yearly rate."""
+    words = {
+        "more_than": ("超过", "more than "),
+        "at_most": ("至多", "at most "),
+        "approx": ("约", "about "),
+    }
+    word = words.get(bound, ("", ""))[lang == "en"]
     if unit == "percent":
         return (word + " " if word and lang == "zh" else word) + formatting.points(
             step["difference"], lang
@@ -928,8 +899,7 @@ def _change_text(
     diff = word + (diff if diff.startswith("-") else "+" + diff)
     if step["growth"] is None or bound != "none":
         return diff
-    rate = formatting.percent(step["growth"], lang, signed=True)
-    text = f"{diff}（{rate}）" if lang == "zh" else f"{diff} ({rate})"
+    text = _paren(diff, formatting.percent(step["growth"], lang, signed=True), lang)
     if step.get("cagr") is not None:
         yearly = formatting.percent(step["cagr"], lang, signed=True)
         text += f"，年均 {yearly}" if lang == "zh" else f", {yearly} a year"
@@ -939,19 +909,16 @@ def _change_text(
 # ---------------------------------------------------------------- gap
 
 
+@_chart_type
 def gap(
-    data: pd.DataFrame | None = None,
+    df: pd.DataFrame,
+    lang: str,
+    sel: dict,
     *,
     rate: Selection,
     gap: Selection = None,
     reference: str | None = None,
-    entity: Selection = None,
-    period: Selection = None,
-    source: Selection = None,
-    lang: str = "zh",
-    title: str | None = None,
-    note: str | None = None,
-) -> alt.LayerChart:
+) -> dict:
     """Return rates against their reference, with the gap in percentage points.
 
     Either ``gap`` names the indicator(s) stating how many points the rate is above its
@@ -959,66 +926,45 @@ def gap(
     ``reference`` names the entity whose same rate is the reference. An indicator written as
     a decline (``positive_means`` = ``fall``) is turned into a signed growth rate first.
     """
-    df = plot_frame(data, lang)
-    rates = pick(df, chart="gap", indicator=rate, entity=entity, period=period, source=source)
+    rates = pick(df, chart="gap", indicator=rate, **sel)
+    falls = set(datasets.indicators("en").query("positive_means == 'fall'")["indicator_id"])
     if reference is not None:
         rates = rates[rates["entity_id"] != reference]
-    falls = set(datasets.indicators("en").query("positive_means == 'fall'")["indicator_id"])
-    rate_ids, gap_ids = _as_ids(rate), _as_ids(gap)
-    if gap_ids and len(gap_ids) != len(rate_ids):
-        raise ValueError("gap: give one gap indicator for each rate indicator")
-    pairs = dict(zip(rate_ids, gap_ids, strict=False))
+        refs = rates.assign(entity_id=reference)
+        matches = _partners(df, refs, as_ids(rate), as_ids(rate), "gap")
+    else:
+        matches = _partners(df, rates, as_ids(rate), as_ids(gap) or [], "gap")
     rows = []
-    for r in rates.to_dict("records"):
+    for r, g in zip(rates.to_dict("records"), matches, strict=True):
+        if g is None:
+            continue
         signed = -r["base_value"] if r["indicator_id"] in falls else r["base_value"]
-        if gap_ids:
-            g = df[
-                (df["indicator_id"] == pairs[r["indicator_id"]])
-                & (df["entity_id"] == r["entity_id"])
-                & (df["period"] == r["period"])
-            ]
-            if g.empty:
-                continue
-            g = g.iloc[0]
-            diff = float(g["base_value"])
-            ref = derived.implied_rate(diff, signed)
+        if reference is None:
+            ref = derived.implied_rate(float(g["base_value"]), signed)
             ref_name = tr(lang, "参照（推算）", "reference (implied)")
-            facts = f"{r['fact_id']};{g['fact_id']}"
         else:
-            g = df[
-                (df["indicator_id"] == r["indicator_id"])
-                & (df["entity_id"] == reference)
-                & (df["period"] == r["period"])
-            ]
-            if g.empty:
-                continue
-            g = g.iloc[0]
             ref = -g["base_value"] if g["indicator_id"] in falls else float(g["base_value"])
-            diff = signed - ref
             ref_name = str(g["entity"])
-            facts = f"{r['fact_id']};{g['fact_id']}"
-        row_label = (
-            f"{r['short']}（{formatting.period(r['period'], lang)}）"
-            if lang == "zh"
-            else f"{r['short']} ({formatting.period(r['period'], lang)})"
-        )
+        gap_text = formatting.points(signed - ref, lang)
         for who, value, is_ref in ((r["entity"], signed, False), (ref_name, ref, True)):
-            provenance = g if is_ref else r
+            cited = {
+                c: (g if is_ref else r)[c]
+                for c in ("source_id", "source_title", "source_short")
+                if c in r
+            }
+            rate_text = f"{value:+.1f}%"
             rows.append(
                 {
                     **r,
-                    **{
-                        c: provenance[c]
-                        for c in ("source_id", "source_title", "source_short")
-                        if c in provenance
-                    },
-                    "row_label": row_label,
+                    **cited,
+                    "row_label": _paren(r["short"], formatting.period(r["period"], lang), lang),
                     "who": who,
                     "rate": value,
                     "is_ref": is_ref,
-                    "rate_text": f"{value:+.1f}%",
-                    "gap_text": "" if is_ref else formatting.points(diff, lang),
-                    "fact_id": facts,
+                    "rate_text": rate_text,
+                    "gap_text": "" if is_ref else gap_text,
+                    "text": f"{who} {rate_text}" if is_ref else _paren(rate_text, gap_text, lang),
+                    "fact_id": f"{r['fact_id']};{g['fact_id']}",
                 }
             )
     if not rows:
@@ -1027,91 +973,162 @@ def gap(
     order = list(dict.fromkeys(rows["row_label"]))
     lo, hi = float(rows["rate"].min()), float(rows["rate"].max())
     pad = max((hi - lo) * 0.12, 2)
-    x = alt.X(
-        "rate:Q",
-        title=tr(lang, "同比增速（%）", "Growth year on year (%)"),
-        scale=alt.Scale(domain=[min(lo - pad, 0), hi + pad], nice=False),
-    )
+    scale = alt.Scale(domain=[min(lo - pad, 0), hi + pad], nice=False)
+    x = alt.X("rate:Q", title=tr(lang, "同比增速（%）", "Growth year on year (%)"), scale=scale)
     y = _row_axis("row_label", order)
-    tooltip = fact_tooltip(
+    tip = fact_tooltip(
         lang,
         alt.Tooltip("who:N", title=tr(lang, "主体", "Entity")),
         alt.Tooltip("rate_text:N", title=tr(lang, "增速", "Rate")),
     )
-    spans = rows.pivot_table(
-        index="row_label", columns="is_ref", values="rate", aggfunc="first"
-    ).reset_index()
-    spans.columns = ["row_label", "own", "ref"]
-    link = (
+    spans = rows.pivot_table(index="row_label", columns="is_ref", values="rate", aggfunc="first")
+    spans = spans.reset_index().set_axis(["row_label", "own", "ref"], axis=1)
+    derived_colour = alt.condition("datum.is_ref", alt.value(DERIVED), alt.value(ACCENT))
+    base = alt.Chart(rows).encode(x=x, y=y, tooltip=tip)
+    layers = [
         alt.Chart(spans)
         .mark_rule(strokeWidth=3, color="#c9c9c9")
-        .encode(x="own:Q", x2="ref:Q", y=y)
-    )
-    zero = alt.Chart(pd.DataFrame({"z": [0]})).mark_rule(color="#9a9a9a").encode(x="z:Q")
-    dots = (
-        alt.Chart(rows)
-        .mark_point(size=150, strokeWidth=2.5, opacity=1, filled=False)
-        .encode(
-            x=x,
-            y=y,
-            color=alt.condition("datum.is_ref", alt.value(DERIVED), alt.value(ACCENT)),
+        .encode(x="own:Q", x2="ref:Q", y=y),
+        base.mark_point(size=150, strokeWidth=2.5, opacity=1, filled=False).encode(
+            color=derived_colour,
             fill=alt.condition("datum.is_ref", alt.value("white"), alt.value(ACCENT)),
-            tooltip=tooltip,
-        )
-    )
-    rows["text"] = [
-        f"{r.who} {r.rate_text}"
-        if r.is_ref
-        else (f"{r.rate_text}（{r.gap_text}）" if lang == "zh" else f"{r.rate_text} ({r.gap_text})")
-        for r in rows.itertuples()
+        ),
+        *(
+            base.transform_filter(f"{'' if is_ref else '!'}datum.is_ref")
+            .mark_text(dy=dy, fontSize=11, color=colour)
+            .encode(text="text:N")
+            for is_ref, dy, colour in ((False, -17, ACCENT), (True, 19, DERIVED))
+        ),
     ]
-    texts = [
-        alt.Chart(rows[rows["is_ref"] == is_ref])
-        .mark_text(dy=dy, fontSize=11, color=colour)
-        .encode(x=x, y=y, text="text:N", tooltip=tooltip)
-        for is_ref, dy, colour in ((False, -17, ACCENT), (True, 19, DERIVED))
-    ]
-    layers = [zero, link, dots, *texts]
     if len(order) > 1:  # a dropdown to focus on one comparison (works offline, in the page)
-        focus = alt.param(
-            name="focus",
-            value="all",
-            bind=alt.binding_select(
-                options=["all", *order],
-                labels=[tr(lang, "全部", "all"), *order],
-                name=tr(lang, "比较：", "Comparison: "),
-            ),
+        bind = alt.binding_select(
+            options=["all", *order],
+            labels=[tr(lang, "全部", "all"), *order],
+            name=tr(lang, "比较：", "Comparison: "),
         )
+        focus = alt.param(name="focus", value="all", bind=bind)
         shown = alt.expr("focus == 'all' || focus == datum.row_label ? 1 : 0.15")
-        layers = [
-            lay.encode(opacity=alt.value(1) if lay is zero else alt.OpacityValue(value=shown))
-            for lay in layers
-        ]
+        layers = [lay.encode(opacity=alt.OpacityValue(value=shown)) for lay in layers]
         layers[0] = layers[0].add_params(focus)
-    chart = alt.layer(*layers).properties(width=520, height=max(100, 70 * len(order)))
-    stated = rows[~rows["is_ref"]]
-    return _done(
-        chart,
-        rows,
-        lang,
-        title=title,
-        default=("增速与参照之差（百分点）", "Growth against its reference, in percentage points"),
-        notes=(
-            note,
-            tr(
-                lang,
-                "实心：原文数值；空心：由原文给出的差距（百分点）推算的参照值"
-                if gap_ids
-                else "实心：原文数值；空心：参照主体的原文数值",
-                "Filled: as stated; hollow: the reference, derived from the stated gap in "
-                "percentage points"
-                if gap_ids
-                else "Filled: as stated; hollow: the reference entity, as stated",
-            ),
+    zero = alt.Chart(pd.DataFrame({"z": [0]})).mark_rule(color="#9a9a9a").encode(x="z:Q")
+    hollow = tr(lang, "参照主体的原文数值", "the reference entity, as stated")
+    if reference is None:
+        derived_from = "the reference, derived from the stated gap in percentage points"
+        hollow = tr(lang, "由原文给出的差距（百分点）推算的参照值", derived_from)
+    return dict(
+        layers=[zero, *layers],
+        rows=rows,
+        size=(520, max(100, 70 * len(order))),
+        default=tr(
+            lang, "增速与参照之差（百分点）", "Growth against its reference, in percentage points"
         ),
-        what=("哑铃图", "Dumbbell chart"),
-        items=(
-            [f"{r.row_label} {r.rate_text}，{r.gap_text}" for r in stated.itertuples()],
-            [f"{r.row_label} {r.rate_text}, {r.gap_text}" for r in stated.itertuples()],
-        ),
+        notes=[tr(lang, "实心：原文数值；空心：", "Filled: as stated; hollow: ") + hollow],
+        what=tr(lang, "哑铃图", "Dumbbell chart"),
+        items=[
+            f"{r.row_label} {r.rate_text}, {r.gap_text}" for r in rows[~rows["is_ref"]].itertuples()
+        ],
     )
+
+
+# ---------------------------------------------------------------- tiles
+
+
+def _light(colour: str) -> bool:
+    """Whether dark text reads better than white on ``colour`` (``#rrggbb``)."""
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return 0.299 * r + 0.587 * g + 0.114 * b > 150
+
+
+def tiles(
+    table: pd.DataFrame,
+    *,
+    column: str,
+    colour: str,
+    text: str,
+    lang: str = "zh",
+    title: str,
+    note: str | None = None,
+    tooltip: tuple[tuple[str, str, str], ...] = (),
+) -> alt.LayerChart:
+    """Return one tile per row of ``table`` (any table with ``source_id`` and ``quote``), in
+    columns by the field ``column`` (its values are the headers, lines split by ``\\n``),
+    coloured by the field ``colour`` and labelled with the field ``text``; clicking the
+    legend highlights one colour. ``tooltip`` adds ``(field, zh title, en title)`` entries.
+    """
+    missing = [c for c in (column, colour, text, "source_id", "quote") if c not in table]
+    if missing:
+        raise ValueError(f"tiles: table is missing column(s) {', '.join(missing)}")
+    df = table.reset_index(drop=True)
+    df[[column, colour, text]] = df[[column, colour, text]].astype(str)  # categories too
+    df["slot"] = df.groupby(column, sort=False).cumcount()
+    df["source_short"] = df["source_id"].map(source_names(lang)).fillna(df["source_id"])
+    order, colours = list(dict.fromkeys(df[column])), list(dict.fromkeys(df[colour]))
+    fills = dict(zip(colours, PALETTE * (len(colours) // len(PALETTE) + 1), strict=False))
+    df["ink"] = [INK if _light(fills[c]) else "white" for c in df[colour]]
+    # long English names wrap onto two lines; Vega stacks extra lines below the anchor
+    df["shown"] = [
+        textwrap.fill(str(n), 17, max_lines=2, placeholder="…") if lang == "en" else str(n)
+        for n in df[text]
+    ]
+    df["lines"] = df["shown"].str.count("\n") + 1
+    chosen = alt.selection_point(fields=[colour], bind="legend")
+    x = alt.X(f"{column}:N", sort=order, title=None, axis=None, scale=alt.Scale(paddingInner=0.08))
+    y = alt.Y("slot:O", axis=None, title=None, scale=alt.Scale(paddingInner=0.12))
+    tip = [
+        *(alt.Tooltip(f"{f}:N", title=tr(lang, zh, en)) for f, zh, en in tooltip),
+        alt.Tooltip(f"{column}:N", title=tr(lang, "分组", "Group")),
+        quote_tooltip(lang, "quote"),
+        source_tooltip(lang),
+    ]
+    legend = alt.Legend(orient="bottom", columns=3, symbolType="square")
+    scale = alt.Scale(domain=colours, range=list(fills.values()))
+    base = alt.Chart(df).encode(x=x, y=y, tooltip=tip)
+    layers = [
+        base.mark_rect(cornerRadius=3)
+        .encode(color=alt.Color(f"{colour}:N", title=None, scale=scale, legend=legend))
+        .encode(opacity=alt.condition(chosen, alt.value(1), alt.value(0.2)))
+        .add_params(chosen),
+        *(
+            base.transform_filter(f"datum.lines == {n}")
+            .mark_text(fontSize=10.5, limit=104, lineBreak="\n", lineHeight=12, dy=-(n - 1) * 6)
+            .encode(text="shown:N", color=alt.Color("ink:N", scale=None))
+            for n in sorted(df["lines"].unique())
+        ),
+        alt.Chart(df.drop_duplicates(column))
+        .mark_text(baseline="bottom", fontSize=11, lineBreak="\n", lineHeight=14, dy=-28, color=INK)
+        .encode(x=x, y=alt.value(-6), text=f"{column}:N"),
+    ]
+    sep = "、" if lang == "zh" else ", "
+    items = [f"{c.replace(chr(10), ' ')}: {sep.join(df.loc[df[column] == c, text])}" for c in order]
+    return finish(
+        alt.layer(*layers).properties(width=560, height=alt.Step(26 if lang == "zh" else 32)),
+        df,
+        lang=lang,
+        title=title,
+        subtitle=note,
+        description=tr(lang, f"方格图，共 {len(df)} 格。", f"Tile matrix of {len(df)} tiles. ")
+        + "; ".join(items),
+    )
+
+
+# ---------------------------------------------------------------- named theme charts
+
+
+def _in(lang: str, value):
+    """``value`` in ``lang``: a ``{"zh": ..., "en": ...}`` pair picked, a list item by item."""
+    if isinstance(value, dict) and set(value) == {"zh", "en"}:
+        return value[datasets.check_lang(lang)]
+    return [_in(lang, v) for v in value] if isinstance(value, list) else value
+
+
+def theme_chart(name: str, chart_type: Callable, theme: str, doc: str, **options) -> Callable:
+    """Return the named theme chart ``name(data=None, *, lang="zh", **more)``: ``chart_type``
+    configured by ``options`` (words as ``{"zh": ..., "en": ...}`` pairs) and ``more``.
+    ``theme`` is the theme it belongs to, ``doc`` its docstring."""
+
+    def chart(data: pd.DataFrame | None = None, *, lang: str = "zh", **more) -> alt.LayerChart:
+        return chart_type(data, lang=lang, **{k: _in(lang, v) for k, v in options.items()}, **more)
+
+    chart.__name__ = chart.__qualname__ = name
+    chart.__doc__, chart.theme = doc, theme
+    return chart
