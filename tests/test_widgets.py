@@ -205,20 +205,23 @@ def test_qualified_figures_are_drawn_as_qualified(lang):
     exact = rows["lw-advanced-coal-capacity-share-2020"]
     assert bound["label"] == ("不足 30%" if lang == "zh" else "<30%")  # the one formatter
     assert (bound["exact"], exact["exact"]) == (False, True)
-    layers = [(u["mark"]["type"], u.get("encoding", {})) for u in spec["layer"]]
+    layers = [(u["mark"], u.get("encoding", {}), u.get("transform", [])) for u in spec["layer"]]
     # a bound is a hollow point over the shaded range where its true value lies
-    points = [enc for mark, enc in layers if mark == "point"]
-    assert points and points[0]["fill"]["condition"]["test"] == "datum.exact"
-    assert any(mark == "rule" and "y2" in enc for mark, enc in layers)
+    hollow = [m for m, _, t in layers if m["type"] == "point" and {"filter": "!datum.exact"} in t]
+    assert hollow and hollow[0]["filled"] is False
+    assert any(m["type"] == "rule" and "y2" in enc for m, enc, _ in layers)
     # "约" (about): a lighter bar with its qualifier in the label (one entity, one period)
     approx = FACTS[FACTS["fact_id"] == "lw-panda-solar-output"].iloc[0]
     e.theme.value = approx["theme"]
     e.indicator.value = approx["indicator_id"]
     spec = e.chart.to_dict()
     (row,) = [r for r in _dataset(spec) if r["fact_id"] == approx["fact_id"]]
-    assert not row["exact"] and row["label"].startswith("约" if lang == "zh" else "about")
+    assert row["qualifier"] == "approx"
+    assert row["label"].startswith("约" if lang == "zh" else "about")
     bars = [u for u in spec["layer"] if u["mark"]["type"] == "bar"]
-    assert bars[0]["encoding"]["opacity"]["condition"]["test"] == "datum.exact"
+    opacity = bars[0]["encoding"]["opacity"]  # lighter unless the figure is exact
+    assert opacity["condition"]["test"] == "datum.qualifier == 'none'"
+    assert opacity["value"] < opacity["condition"]["value"]
 
 
 def test_each_quote_is_shown_once_without_doubled_marks():
