@@ -479,7 +479,8 @@ def themes(lang: str = "zh") -> pd.DataFrame:
 
 def labels(field: str, lang: str = "zh") -> pd.DataFrame:
     """Return the labels of the codes of ``field`` (``events.kind``, ``events.date_precision``,
-    ``entities.type``, ``entities.type_group``) indexed by ``code``, in legend order, with a
+    ``entities.type``, ``entities.type_group``, ``clusters.tier``, ``clusters.group``) indexed
+    by ``code``, in legend order, with a
     ``name`` in ``lang``, ``group`` and ``colour`` (``labels.csv``).
 
     >>> labels("events.kind", "en").loc["policy", "name"]

@@ -35,7 +35,6 @@ PALETTE = (
     "#264653",  # dark teal
 )
 ACCENT, COAL, GREEN, SOLAR, MUTED = PALETTE[0], PALETTE[1], PALETTE[2], PALETTE[3], PALETTE[5]
-VIOLET = PALETTE[4]
 INK = "#1b1b1b"  # text: titles, labels
 SOFT = "#5c5c5c"  # secondary text: subtitles, notes
 WIDTH = 560
@@ -222,7 +221,7 @@ def plot_frame(data: pd.DataFrame | None, lang: str) -> pd.DataFrame:
     quote_en = df["quote_en"].fillna(df["quote"])
     df["quote_shown"] = df["quote"] if lang == "zh" else quote_en + " (" + df["quote"] + ")"
     fallback = df["source_title"] if "source_title" in df else df["source_id"]
-    df["source_short"] = df["source_id"].map(source_names(lang)).fillna(fallback)
+    df["source_short"] = df["source_id"].map(datasets.source_names(lang)).fillna(fallback)
     df["kind_label"] = df["kind"].map({k: v[lang == "en"] for k, v in datasets.KIND_LABELS.items()})
     return df
 
@@ -288,26 +287,6 @@ def citation_for(rows: pd.DataFrame, lang: str) -> str:
             title = firsts.loc[sid].get("source_title")
             parts.append(str(title) if isinstance(title, str) and title else sid)
     return prefix + sep.join(parts)
-
-
-def span_label(period: str, lang: str) -> str:
-    """Return a period or a date for a reader (:func:`shanxi_analysis.formatting.period`)."""
-    return formatting.period(period, lang)
-
-
-def scale_for(base_unit: str, values: Iterable[float], lang: str) -> tuple[float, str]:
-    """Return ``(factor, unit label)`` for an axis (:func:`shanxi_analysis.formatting.scale`)."""
-    return formatting.scale(base_unit, values, lang)
-
-
-def with_plot_columns(df: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Return ``df`` with the columns every tooltip uses (see :func:`plot_frame`)."""
-    return plot_frame(df, lang)
-
-
-def source_names(lang: str) -> dict[str, str]:
-    """Return each source's short name (publisher and date) in ``lang``, by ``source_id``."""
-    return datasets.source_names(lang)
 
 
 def tooltips(lang: str, *fields: tuple[str, str, str]) -> list[alt.Tooltip]:

@@ -47,10 +47,8 @@ innovation_pipeline = theme_chart(
 )
 
 
-def _enum_labels(table: str, field: str, lang: str) -> dict[str, str]:
-    """Each value's label of a field of a curated table (``enumLabels`` in its schema)."""
-    spec = next(f for f in datasets.schema(table)["fields"] if f["name"] == field)
-    return {code: words[lang] for code, words in spec["enumLabels"].items()}
+UNSTATED = "unstated"
+"""The code in ``labels.csv`` (field ``clusters.tier``) of a cluster whose text names no tier."""
 
 
 def cluster_tiers(data: pd.DataFrame | None = None, *, lang: str = "zh") -> alt.LayerChart:
@@ -59,8 +57,9 @@ def cluster_tiers(data: pd.DataFrame | None = None, *, lang: str = "zh") -> alt.
     highlights a tier."""
     needed = ("cluster_id", "tier", "group", "zone_entity_id", "source_id", "mention", "quote")
     df = table_frame(data, lang, datasets.clusters, needed, chart="cluster_tiers", localized="name")
-    tiers, groups = _enum_labels("clusters", "tier", lang), _enum_labels("clusters", "group", lang)
-    df["tier"] = df["tier"].astype(object).where(df["tier"].notna(), "")
+    tiers = datasets.labels("clusters.tier", lang)["name"].to_dict()
+    groups = datasets.labels("clusters.group", lang)["name"].to_dict()
+    df["tier"] = df["tier"].astype(object).where(df["tier"].notna(), UNSTATED)
     unknown = sorted(set(df["tier"]) - set(tiers))
     if unknown:
         raise ValueError(f"cluster_tiers: unknown tier(s) {', '.join(unknown)}")

@@ -32,7 +32,7 @@ def _coloured(codes: pd.Series, table: pd.DataFrame) -> tuple[pd.Series, alt.Sca
 
 
 def _sources_text(ids, lang: str) -> str:
-    names = kit.source_names(lang)
+    names = datasets.source_names(lang)
     return ("；" if lang == "zh" else "; ").join(names.get(s, str(s)) for s in dict.fromkeys(ids))
 
 

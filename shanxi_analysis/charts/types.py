@@ -43,7 +43,6 @@ from ._base import (
     pick,
     plot_frame,
     quote_tooltip,
-    source_names,
     source_tooltip,
     tr,
 )
@@ -1061,7 +1060,7 @@ def tiles(
     df = table.reset_index(drop=True)
     df[[column, colour, text]] = df[[column, colour, text]].astype(str)  # categories too
     df["slot"] = df.groupby(column, sort=False).cumcount()
-    df["source_short"] = df["source_id"].map(source_names(lang)).fillna(df["source_id"])
+    df["source_short"] = df["source_id"].map(datasets.source_names(lang)).fillna(df["source_id"])
     order, colours = list(dict.fromkeys(df[column])), list(dict.fromkeys(df[colour]))
     fills = dict(zip(colours, PALETTE * (len(colours) // len(PALETTE) + 1), strict=False))
     df["ink"] = [INK if _light(fills[c]) else "white" for c in df[colour]]
