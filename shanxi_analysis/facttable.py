@@ -103,22 +103,35 @@ _INIT = """
   mods[MODULE].then(function(m){
     var table = root.querySelector('table');
     var dt = m.jQuery(table).DataTable(OPTIONS);
-    var chosen = {};
+    var chosen = {}, printing = false;
     dt.search.fixed('sx-filters', function(text, data, index){
+      if (printing) return true;
       var row = dt.row(index).node().dataset;
       return Object.keys(chosen).every(function(k){ return !chosen[k] || row[k] === chosen[k]; });
     });
-    root.querySelectorAll('select[data-filter]').forEach(function(sel){
-      sel.addEventListener('change', function(){
-        chosen[sel.getAttribute('data-filter')] = sel.value;
-        dt.draw();
-      });
+    var bar = root.querySelector('.sx-ft-filters');
+    MENUS.forEach(function(menu){  // made here: where no script runs, no menu shows
+      var label = document.createElement('label'), sel = document.createElement('select');
+      label.textContent = menu.title;
+      sel.setAttribute('data-filter', menu.key);
+      sel.setAttribute('aria-controls', ID);
+      menu.options.forEach(function(o){ sel.add(new Option(o[1], o[0])); });
+      sel.addEventListener('change', function(){ chosen[menu.key] = sel.value; dt.draw(); });
+      label.appendChild(sel);
+      bar.appendChild(label);
     });
-    var length = dt.page.len();
+    var kept = null;  // printed, the table is whole: every row, no search, no filter
     window.addEventListener('beforeprint', function(){
-      length = dt.page.len(); dt.page.len(-1).draw(false);
+      kept = {length: dt.page.len(), search: dt.search()};
+      printing = true;
+      dt.search('').page.len(-1).draw(false);
     });
-    window.addEventListener('afterprint', function(){ dt.page.len(length).draw(false); });
+    window.addEventListener('afterprint', function(){
+      if (!kept) return;
+      printing = false;
+      dt.search(kept.search).page.len(kept.length).draw(false);
+      kept = null;
+    });
     root.classList.add('sx-ready');
   });
 })();
@@ -156,6 +169,27 @@ def _labels(df: pd.DataFrame, lang: str) -> dict[str, dict[str, str]]:
     }
 
 
+def _text(value: object) -> str | None:
+    """A value as text, or None where it is missing (a whole number read as a float, as
+    pandas reads a column of years with a gap, without its ".0")."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _normalised(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with every optional column, the texts as text (or None), names falling back to
+    ids, and a missing figure as None."""
+    df = df.assign(**{c: df[c] if c in df.columns else None for c in OPTIONAL})
+    texts = {c: df[c].map(_text) for c in (*OPTIONAL, "indicator_id", "entity_id")}
+    df = df.assign(**texts).astype(object)
+    df["indicator"] = df["indicator"].where(df["indicator"].notna(), df["indicator_id"])
+    df["entity"] = df["entity"].where(df["entity"].notna(), df["entity_id"])
+    return df.where(df.notna(), None)
+
+
 def table(df: pd.DataFrame, lang: str, *, limit: int | None = None) -> str:
     """Return the facts in ``df`` as a plain HTML table: indicator and entity, period,
     figure (with its qualifier: "不足 30%"), quote (in English: the translation, then the
@@ -169,38 +203,32 @@ def table(df: pd.DataFrame, lang: str, *, limit: int | None = None) -> str:
             f"fact table: the data has no column(s) {', '.join(missing)}; "
             f"expected at least {', '.join(COLUMNS)}"
         )
-    df = df.assign(**{c: df[c] if c in df.columns else None for c in OPTIONAL})
-    df = df.assign(
-        indicator=df["indicator"].fillna(df["indicator_id"]),
-        entity=df["entity"].fillna(df["entity_id"]),
-    )
+    df = _normalised(df)
     labels = _labels(df, lang)
     rows = []
-    shown_rows = df if limit is None else df.head(limit)
-    for r in shown_rows.astype(object).where(shown_rows.notna(), None).to_dict("records"):
+    for r in (df if limit is None else df.head(limit)).to_dict("records"):
         quote = r["quote"] or ""
         shown = (
             html.escape(quote)
             if lang == "zh" or not r["quote_en"]
-            else f"{html.escape(str(r['quote_en']))}<br><small>{html.escape(quote)}</small>"
+            else f"{html.escape(r['quote_en'])}<br><small>{html.escape(quote)}</small>"
         )
         data = " ".join(
-            f'data-{k.split("_")[0]}="{html.escape(str(r[k]))}"'
-            for k in FILTERS
-            if r[k] is not None
+            f'data-{k.split("_")[0]}="{html.escape(r[k])}"' for k in FILTERS if r[k] is not None
         )
-        fid = html.escape(str(r["fact_id"] or ""))
-        figure = html.escape(formatting.fact_figure(r, lang, "prose"))
+        fid = html.escape(r["fact_id"] or "")
+        missing = r["base_value"] is None  # a quote with no figure: the cell stays empty
+        figure = "" if missing else html.escape(formatting.fact_figure(r, lang, "prose"))
         if fid:
             figure = f'<a href="#fact-{fid}" title="{fid}">{figure}</a>'
         source = labels["source_id"].get(r["source_id"], "")
         kind = labels["kind"].get(r["kind"], "")
         period = r["period"] or ""
-        order = "" if r["base_value"] is None else r["base_value"]
+        order = "" if missing else html.escape(str(r["base_value"]))
         rows.append(
-            f"<tr {data}><td>{html.escape(str(r['indicator']))}<br>"
-            f"<small>{html.escape(str(r['entity']))}</small></td>"
-            f'<td data-order="{html.escape(str(period))}">'
+            f"<tr {data}><td>{html.escape(r['indicator'] or '')}<br>"
+            f"<small>{html.escape(r['entity'] or '')}</small></td>"
+            f'<td data-order="{html.escape(period)}">'
             f"{html.escape(formatting.period(period, lang))}</td>"
             f'<td data-order="{order}">{figure}</td>'
             f"<td>{shown}</td><td>{html.escape(source)}<br><small>{html.escape(kind)}</small></td>"
@@ -213,26 +241,20 @@ def table(df: pd.DataFrame, lang: str, *, limit: int | None = None) -> str:
     )
 
 
-def _filters(df: pd.DataFrame, lang: str, element_id: str) -> str:
-    """The filter menus: one per column of :data:`FILTERS` that has two or more values."""
+def _menus(df: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
+    """The filter menus the script makes: one per column of :data:`FILTERS` that has two
+    or more values, each with its options as ``[value, label]`` ("All" first)."""
     words = _words(lang)
-    labels = _labels(df.assign(**{c: df.get(c) for c in FILTERS}), lang)
+    labels = _labels(df, lang)
     menus = []
     for column, title in zip(FILTERS, words["filters"], strict=True):
         values = labels[column]
         if len(values) < 2:
             continue
-        ordered = sorted(values, key=str) if column == "period" else sorted(values, key=values.get)
-        options = "".join(
-            f'<option value="{html.escape(str(v))}">{html.escape(values[v])}</option>'
-            for v in ordered
-        )
-        menus.append(
-            f'<label>{title}<select data-filter="{column.split("_")[0]}" '
-            f'aria-controls="{element_id}"><option value="">{words["all"]}</option>'
-            f"{options}</select></label>"
-        )
-    return f'<div class="sx-ft-filters">{"".join(menus)}</div>'
+        ordered = sorted(values) if column == "period" else sorted(values, key=values.get)
+        options = [["", words["all"]], *([v, values[v]] for v in ordered)]
+        menus.append({"key": column.split("_")[0], "title": title, "options": options})
+    return menus
 
 
 class FactTable:
@@ -264,7 +286,7 @@ def fact_table(
     each figure links to its entry in the sources section.
 
     >>> t = fact_table(lang="en", theme="coal_energy")
-    >>> "<table" in t.html and 'data-filter="kind"' in t.html
+    >>> "<table" in t.html and '"key": "kind"' in t.html
     True
     """
     datasets.check_lang(lang)
@@ -287,11 +309,12 @@ def fact_table(
     init = (
         f"var ID = {htmlsafe.json_for_script(element_id)}, "
         f"MODULE = {htmlsafe.json_for_script(MODULE)}, "
-        f"OPTIONS = {htmlsafe.json_for_script(options, sort_keys=True)};" + _INIT
+        f"OPTIONS = {htmlsafe.json_for_script(options, sort_keys=True)}, "
+        f"MENUS = {htmlsafe.json_for_script(_menus(_normalised(df), lang))};" + _INIT
     )
     body = (
         f'<div class="sx-facttable" id="{element_id}"><style>{_STYLE}</style>'
-        + _filters(df, lang, element_id)
+        + '<div class="sx-ft-filters"></div>'
         + f'<div class="sx-ft-scroll">{rows}</div></div>'
     )
     return FactTable(body + library() + htmlsafe.script("(function(){" + init + "})();"))

@@ -236,25 +236,39 @@ VEGA_ELEMENT_PREFIX = "sx-vega-"
 """Every chart's element id starts with this; a page's ids are made sequential afterwards."""
 
 
+_VEGA_STAND_IN = """
+if (window.sxModules && window.sxModules[NAME] && typeof window.vegaEmbed === 'undefined') {
+  window.vegaEmbed = function() {
+    var args = arguments;
+    return window.sxModules[NAME].then(function(){ return window.vegaEmbed.apply(null, args); });
+  };
+}
+"""
+
+
 def vega_libraries(bundle: str, versions: dict[str, str] | None = None) -> str:
-    """Return one ``<script>`` element that carries Vega, Vega-Lite and vega-embed
+    """Return the ``<script>`` elements that carry Vega, Vega-Lite and vega-embed
     (vl-convert's bundle, wrapped in a function: it declares top-level constants), packed
     by :func:`packed_library` as ``window.sxModules.vega``: once inflated, they are page
     globals, and :func:`vega_embed` draws its chart then.
 
     ``versions`` (``vega_version``, ``vegalite_version``, ``vegaembed_version``) goes into
-    ``VEGA_DEBUG``, so that an Altair snippet on the same page finds the libraries and loads
-    nothing. Where an AMD loader is present the three modules are also defined for it.
+    ``VEGA_DEBUG`` at once, with a ``vegaEmbed`` that waits for the libraries, so that an
+    Altair snippet on the same page finds them and loads nothing. Where an AMD loader is
+    present the three modules are also defined for it.
     """
     code = (
-        f"var VEGA_DEBUG = {json_for_script(versions or {}, sort_keys=True)};\n"
         f"(function(){{\n{bundle}\n}})();\n"
         "if (typeof define === 'function' && define.amd) {"
         " define('vega', [], function(){ return window.vega; });"
         " define('vega-lite', [], function(){ return window.vegaLite; });"
         " define('vega-embed', [], function(){ return window.vegaEmbed; }); }\n"
     )
-    return packed_library(VEGA_LIBRARY, code.encode("utf-8"), module=False)
+    at_once = (
+        f"var VEGA_DEBUG = {json_for_script(versions or {}, sort_keys=True)};\n"
+        f"(function(){{var NAME = {json_for_script(VEGA_LIBRARY)};{_VEGA_STAND_IN}}})();"
+    )
+    return packed_library(VEGA_LIBRARY, code.encode("utf-8"), module=False) + script(at_once)
 
 
 def vega_embed(spec: dict, *, options: dict | None = None, element_id: str | None = None) -> str:

@@ -394,5 +394,6 @@ def test_jupyterlab_fact_table_searches_offline_and_reopens_as_a_plain_table(bro
         page.wait_for_selector(".sx-facts tbody tr", timeout=60_000)
         assert page.locator(".sx-facts tbody tr").count() == n  # every row, as plain HTML
         assert page.locator(".sx-facttable.sx-ready").count() == 0  # no script ran
+        assert page.locator(".sx-facttable select").count() == 0  # so no menu that cannot work
         assert blocked == [], blocked
         page.close()

@@ -295,6 +295,14 @@ def test_cluster_tiers_follows_a_users_table():
     assert len(tiles) == len(fewer)
     with pytest.raises(ValueError, match="missing column"):
         charts.cluster_tiers(pd.DataFrame({"x": [1]}), lang="en")
+    # a tier left empty, as a spreadsheet writes it: "tier not stated", like a missing one
+    typed = clusters.astype({"tier": object})
+    typed.loc[typed.index[0], "tier"] = ""
+    (tiles,) = _layer_data(charts.cluster_tiers(typed, lang="en").to_dict(), "rect")
+    assert tiles[0]["tier_label"] == datasets.labels("clusters.tier", "en").at["unstated", "name"]
+    typed.loc[typed.index[0], "tier"] = "gold"
+    with pytest.raises(ValueError, match=r"unknown tier\(s\) gold"):
+        charts.cluster_tiers(typed, lang="en")
 
 
 # ---------------------------------------------------------------- reform

@@ -4,6 +4,9 @@ test_report_pages.py; here, what it writes.)"""
 
 from __future__ import annotations
 
+import json
+import re
+
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
@@ -36,6 +39,11 @@ def _soup(html: str) -> BeautifulSoup:
     return BeautifulSoup(html, "html.parser")
 
 
+def _menus(html: str) -> list[dict]:
+    """The filter menus a table's set-up script makes."""
+    return json.loads(re.search(r"MENUS = (\[.*?\]);\n", html).group(1))
+
+
 def test_a_table_of_ones_own_lists_every_row_with_its_filters():
     t = facttable.fact_table(OWN, lang="en")
     soup = _soup(t.html)
@@ -47,7 +55,8 @@ def test_a_table_of_ones_own_lists_every_row_with_its_filters():
     assert rows[1].select_one("a").get_text() == "more than 15.5 km"
     assert rows[2].td.get_text(" ", strip=True) == "parks Example Town"
 
-    menus = {s["data-filter"]: [o["value"] for o in s.find_all("option")] for s in soup("select")}
+    assert soup.find("select") is None  # the menus are made by the script (none without it)
+    menus = {m["key"]: [v for v, _ in m["options"]] for m in _menus(t.html)}
     # a menu for each filter column with two values or more (no theme column here)
     assert menus == {
         "source": ["", "my-notes", "town-paper"],
@@ -64,6 +73,22 @@ def test_without_fact_ids_the_figures_link_nowhere():
     rows = _soup(facttable.table(OWN.drop(columns="fact_id"), "en")).select("tbody tr")
     assert len(rows) == 3 and not any(r.find("a") for r in rows)
     assert rows[0].find_all("td")[2].get_text() == "12 km"
+
+
+def test_missing_figures_and_values_that_are_not_text():
+    df = OWN.assign(
+        base_value=[12.0, None, 3.0],  # a quote with no figure
+        source_id=[1, 1, 2],  # ids typed as numbers
+        quote=["fictional", 7, None],
+        period=[2023, None, 2024],  # a column of years with a gap: floats in pandas
+    )
+    rows = _soup(facttable.table(df, "en")).select("tbody tr")
+    cells = [[td.get_text() for td in r.find_all("td")] for r in rows]
+    assert cells[1][2] == "" and cells[1][3] == "7" and cells[2][3] == ""
+    assert [r.get("data-source") for r in rows] == ["1", "1", "2"]
+    assert [r.get("data-period") for r in rows] == ["2023", None, "2024"]
+    menus = {m["key"]: m["options"] for m in _menus(facttable.fact_table(df, lang="en").html)}
+    assert menus["period"] == [["", "All"], ["2023", "2023"], ["2024", "2024"]]
 
 
 def test_the_packages_facts_of_a_theme_in_chinese():

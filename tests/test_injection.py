@@ -66,6 +66,7 @@ SCRIPT_ELEMENT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", flags=re.S | 
 # The only scripts our writers make (htmlsafe): the libraries, a chart's JSON, its call.
 KNOWN_SCRIPTS = (
     (('type="text/javascript"',), "(function(){var NAME = "),  # packed libraries
+    (('type="text/javascript"',), "var VEGA_DEBUG = "),
     (('type="text/javascript"',), "(function(){var ID = "),  # the fact table's set-up
     (('type="text/javascript"',), "if (typeof window.vegaEmbed === 'undefined')"),
     (('type="text/javascript"',), "(function(){var el = document.getElementById("),
@@ -198,7 +199,7 @@ def test_saved_chart_page_escapes_the_spec(tmp_path):
 
     path = charts.save(hostile_chart(), tmp_path / "c.html", check_glyphs=False)
     page = path.read_text(encoding="utf-8")
-    assert_no_markup_leak(page, expected_scripts=3)  # libraries, spec, call
+    assert_no_markup_leak(page, expected_scripts=4)  # libraries, VEGA_DEBUG, spec, call
     assert "<title>&lt;/script&gt;" in page
 
 

@@ -318,7 +318,7 @@ def test_the_indicator_page_finds_indicators_without_a_kernel(browser, built_rep
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_the_fact_table_searches_filters_sorts_pages_and_links_to_sources(
-    browser, built_reports, width
+    browser, built_reports, width, tmp_path
 ):
     from shanxi_analysis import datasets
 
@@ -360,8 +360,52 @@ def test_the_fact_table_searches_filters_sorts_pages_and_links_to_sources(
     assert len(periods) == len(facts) and periods == sorted(periods)
     assert periods != [p or "" for p in facts["period"]]  # the order changed
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+    # printed (or saved as PDF) while searched and filtered, the table prints whole
+    page.select_option(".dt-length select", "10")
+    page.fill(".dt-search input", "hydrogen")
+    page.select_option("select[data-filter=kind]", "estimate")
+    page.wait_for_timeout(200)
+    assert 0 < len(rows()) < 10
+    pdf = tmp_path / "printed.pdf"
+    page.pdf(path=str(pdf))
+    printed = subprocess.run(
+        [_poppler("pdftotext"), str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    part = printed.split("Explore the data", 1)[1].split("Consistency checks", 1)[0]
+    assert part.count("Liaowang") + part.count("unidentified") == len(facts)
+    assert len(rows()) < 10 and page.input_value(".dt-search input") == "hydrogen"  # as before
+    page.fill(".dt-search input", "")
+    page.select_option("select[data-filter=kind]", "")
     link = page.eval_on_selector(f"{table} td a", "a => a.getAttribute('href')")
     page.click(f"{table} td a")
     assert page.evaluate("location.hash") == link
     assert page.evaluate(f"document.getElementById({link[1:]!r}) !== null")
+    page.close()
+
+
+def test_an_altair_snippet_on_a_page_finds_the_packed_libraries_and_loads_nothing(
+    browser, tmp_path
+):
+    import altair as alt
+    import pandas as pd
+
+    from shanxi_analysis.report import html
+
+    chart = alt.Chart(pd.DataFrame({"a": [1, 2]})).mark_bar().encode(x="a:Q")
+    with alt.renderers.enable("html"):  # Altair's own snippet, which would load from a CDN
+        bundle = chart._repr_mimebundle_()
+    snippet = (bundle[0] if isinstance(bundle, tuple) else bundle)["text/html"]
+    assert "maybeLoadScript" in snippet
+    path = tmp_path / "snippet.html"
+    path.write_text(
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'>{html.vega_bootstrap()}</head>"
+        f"<body>{snippet}</body></html>",
+        encoding="utf-8",
+    )
+    page = browser.new_page()
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(path.as_uri())
+    page.wait_for_selector("[id^=altair-viz] svg.marks, [id^=altair-viz] canvas", timeout=30_000)
+    assert [u for u in requests if not u.startswith(("file:", "blob:", "data:"))] == []
     page.close()

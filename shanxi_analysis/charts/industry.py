@@ -59,7 +59,7 @@ def cluster_tiers(data: pd.DataFrame | None = None, *, lang: str = "zh") -> alt.
     df = table_frame(data, lang, datasets.clusters, needed, chart="cluster_tiers", localized="name")
     tiers = datasets.labels("clusters.tier", lang)["name"].to_dict()
     groups = datasets.labels("clusters.group", lang)["name"].to_dict()
-    df["tier"] = df["tier"].astype(object).where(df["tier"].notna(), UNSTATED)
+    df["tier"] = df["tier"].astype(object).where(df["tier"].notna(), UNSTATED).replace("", UNSTATED)
     unknown = sorted(set(df["tier"]) - set(tiers))
     if unknown:
         raise ValueError(f"cluster_tiers: unknown tier(s) {', '.join(unknown)}")

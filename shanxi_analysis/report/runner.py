@@ -107,7 +107,7 @@ class Task:
     message: str = ""
     failed_notebook: Path | None = None
     indicator_page: bool = True
-    """Whether the page links to ``indicators.html`` (a notebook of the folder writes it)."""
+    """Whether the page links to ``indicators.html`` (this build or an earlier one made it)."""
 
 
 # ---------------------------------------------------------------- discovery
@@ -383,10 +383,12 @@ def plan(
             f"point ${paths.NOTEBOOKS_ENV} at the folder that has them"
         )
     check_output_folder(out)
-    # Every page links to the indicator page when a notebook of the folder writes it (this
-    # build or an earlier one); the set of pages is part of every page's key.
-    pages = sorted({nb.page for nb in found if isinstance(nb, Notebook)})
-    common = inputs_digest() + ("" if checked else ":unchecked") + ":" + ",".join(pages)
+    # A page links to the indicator page of its language when this build makes it or an
+    # earlier one did (and its notebook is still in the folder); whether it does is part of
+    # the page's key, so pages gain or lose the link when that changes.
+    pages = {nb.page for nb in found if isinstance(nb, Notebook)}
+    building = {nb.page for nb in notebooks if isinstance(nb, Notebook)}
+    common = inputs_digest() + ("" if checked else ":unchecked")
     manifest = _read_manifest(out)
     tasks = []
     for nb in notebooks:
@@ -410,9 +412,12 @@ def plan(
                     f"{nb.path.name} and {clash.notebook.path.name} would both write "
                     f"{output.name}; give one of them another metadata 'shanxi.page'"
                 )
-            key = task_key(nb, params, show_code, common)
-            task = Task(nb, lang, params, output, key)
-            task.indicator_page = INDICATOR_PAGE in pages and nb.page != INDICATOR_PAGE
+            linked = nb.page != INDICATOR_PAGE and (
+                INDICATOR_PAGE in building
+                or (INDICATOR_PAGE in pages and (out / lang / f"{INDICATOR_PAGE}.html").is_file())
+            )
+            key = task_key(nb, params, show_code, common + (":indicators" if linked else ""))
+            task = Task(nb, lang, params, output, key, indicator_page=linked)
             if not force and _is_current(manifest.get(_rel(task, out)), key, output):
                 task.status = "skipped"
                 task.size = output.stat().st_size
