@@ -125,7 +125,7 @@ function lines(text, px, size) {
   for (var i = 0; i < words.length; i++) {
     var word = words[i]; if (!word) continue;
     var ww = 0;
-    for (var j = 0; j < word.length; j++) ww += word.charCodeAt(j) > 0x2e80 ? size : size * 0.56;
+    for (var j = 0; j < word.length; j++) ww += word.charCodeAt(j) > 0x2e80 ? size : size * 0.6;
     if (w + ww > px && line.trim()) {
       out.push(line.trim()); line = ''; w = 0;
       if (/^\\s+$/.test(word)) continue;
@@ -153,11 +153,12 @@ function fit(spec, el) {
   spec.width = 'container';
   spec.autosize = {type: 'fit-x', contains: 'padding'};
   var cfg = (spec.config && spec.config.title) || {};
+  var room = avail - 50;  /* vega-embed keeps 38 px on the right for its menu; the chart pads */
   if (spec.title && typeof spec.title === 'object' && !Array.isArray(spec.title)) {
-    spec.title.text = wrap(spec.title.text, avail - 12, cfg.fontSize || 17);
-    spec.title.subtitle = wrap(spec.title.subtitle, avail - 12, cfg.subtitleFontSize || 11);
+    spec.title.text = wrap(spec.title.text, room, cfg.fontSize || 17);
+    spec.title.subtitle = wrap(spec.title.subtitle, room, cfg.subtitleFontSize || 11);
   } else if (spec.title) {
-    spec.title = {text: wrap(spec.title, avail - 12, cfg.fontSize || 17)};
+    spec.title = {text: wrap(spec.title, room, cfg.fontSize || 17)};
   }
   return spec;
 }

@@ -472,3 +472,17 @@ def test_tiles_draw_any_table_one_tile_a_row(items, lang):
         charts.tiles(
             table.drop(columns="quote"), column="group", colour="kind", text="name", title=""
         )
+
+
+@pytest.mark.parametrize("width", [300, 900])
+def test_share_keeps_its_track_wide_in_a_narrow_column(width):
+    """Fitted to a phone's column, the words over the track shorten; the track does not."""
+    import re
+
+    import vl_convert as vlc
+
+    spec = charts.wind_solar_share(lang="zh").to_dict()
+    spec.update(width=width, autosize={"type": "fit-x", "contains": "padding"})
+    svg = vlc.vegalite_to_svg(spec, vl_version=charts.render.VL_VERSION)
+    (axis,) = re.findall(r'role-axis-domain"[^>]*>.*?<line[^>]*x2="([\d.]+)"', svg, re.S)[:1]
+    assert float(axis) > width * 0.4  # before: 48 px of 324, the labels took the rest

@@ -721,11 +721,12 @@ def share(
         base.mark_text(align="right", dx=-6, color="white", fontWeight=700).encode(
             x=x, text="label:N", tooltip=tip
         ),
-        *(
-            base.mark_text(align=align, dy=-22, fontSize=11, color=SOFT).encode(
-                x=alt.value(at), text=f"{field}:N"
-            )
-            for field, align, at in (("part_label", "left", 6), ("whole_label", "right", 520))
+        *(  # the part's words at the left, the whole's at the right end of the track,
+            # each in at most half the width (a phone's width truncates them, not the bars)
+            base.mark_text(
+                align=align, dy=-22, fontSize=11, color=SOFT, limit=alt.ExprRef("width * 0.49")
+            ).encode(x=alt.value(at), text=f"{field}:N")
+            for field, align, at in (("part_label", "left", 6), ("whole_label", "right", "width"))
         ),
     ]
     when, entities = _periods_text(rows, lang), _join(rows["entity"], lang)
