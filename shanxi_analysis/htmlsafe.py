@@ -154,6 +154,10 @@ function fit(spec, el) {
   spec.autosize = {type: 'fit-x', contains: 'padding'};
   var cfg = (spec.config && spec.config.title) || {};
   var room = avail - 50;  /* vega-embed keeps 38 px on the right for its menu; the chart pads */
+  if (room < 480) {  /* a phone: row labels give up width to the plot (whole in tooltips) */
+    spec.config = spec.config || {};
+    spec.config.axisY = Object.assign({}, spec.config.axisY, {labelLimit: Math.round(room * 0.32)});
+  }
   if (spec.title && typeof spec.title === 'object' && !Array.isArray(spec.title)) {
     spec.title.text = wrap(spec.title.text, room, cfg.fontSize || 17);
     spec.title.subtitle = wrap(spec.title.subtitle, room, cfg.subtitleFontSize || 11);

@@ -70,6 +70,8 @@ def _theme() -> alt.theme.ThemeConfig:
                     "domainColor": "#9a9a9a",
                     "tickColor": "#9a9a9a",
                 },
+                # row names: long enough for a laptop; a page's script shortens it on phones
+                "axisY": {"labelLimit": 260},
                 "legend": {
                     "labelFont": FONT_STACK,
                     "titleFont": FONT_STACK,

@@ -137,7 +137,7 @@ def _colour(field: str, domain: list[str], title: str | None = None, legend=True
 
 def _row_axis(field: str, order: list[str]) -> alt.Y:
     """A y axis of named rows in ``order``, without ticks or domain."""
-    axis = alt.Axis(labelLimit=260, ticks=False, domain=False)
+    axis = alt.Axis(ticks=False, domain=False)  # labelLimit: the theme's axisY
     return alt.Y(f"{field}:N", sort=order, title=None, axis=axis)
 
 
@@ -190,7 +190,9 @@ def _done(df: pd.DataFrame, lang: str, **how) -> alt.LayerChart:
     side = _aside(df, how["aside"], lang, how["chart"])
     layers = how["layers"] + [  # the latest last, just above the plot
         alt.Chart(side.iloc[[i]])
-        .mark_text(align="left", baseline="bottom", fontSize=12, color=SOFT)
+        .mark_text(  # at most the plot's width: shortened on a phone (whole in the tooltip)
+            align="left", baseline="bottom", fontSize=12, color=SOFT, limit=alt.ExprRef("width")
+        )
         .encode(x=alt.value(0), y=alt.value(-10 - 18 * (len(side) - 1 - i)), text="text:N")
         .encode(tooltip=fact_tooltip(lang))
         for i in range(len(side))
