@@ -196,6 +196,12 @@ def table(df: pd.DataFrame, lang: str, *, limit: int | None = None) -> str:
     original) and source. Each figure links to ``#fact-<fact_id>`` (where the data has fact
     ids: a report's sources section has these anchors); each row carries its
     theme, source, kind and period for the filters of :func:`fact_table`."""
+    df, labels = _prepared(df, lang)
+    return _table_html(df, labels, lang, limit)
+
+
+def _prepared(df: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, dict[str, dict[str, str]]]:
+    """``df`` checked and :func:`_normalised`, with the words of its filter values."""
     datasets.check_lang(lang)
     missing = [c for c in COLUMNS if c not in df.columns]
     if missing:
@@ -204,7 +210,13 @@ def table(df: pd.DataFrame, lang: str, *, limit: int | None = None) -> str:
             f"expected at least {', '.join(COLUMNS)}"
         )
     df = _normalised(df)
-    labels = _labels(df, lang)
+    return df, _labels(df, lang)
+
+
+def _table_html(
+    df: pd.DataFrame, labels: dict[str, dict[str, str]], lang: str, limit: int | None = None
+) -> str:
+    """The table of :func:`table`, from a prepared ``df`` and its ``labels``."""
     rows = []
     for r in (df if limit is None else df.head(limit)).to_dict("records"):
         quote = r["quote"] or ""
@@ -241,11 +253,11 @@ def table(df: pd.DataFrame, lang: str, *, limit: int | None = None) -> str:
     )
 
 
-def _menus(df: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
+def _menus(labels: dict[str, dict[str, str]], lang: str) -> list[dict[str, Any]]:
     """The filter menus the script makes: one per column of :data:`FILTERS` that has two
-    or more values, each with its options as ``[value, label]`` ("All" first)."""
+    or more values (``labels``: see :func:`_labels`), each with its options as
+    ``[value, label]`` ("All" first)."""
     words = _words(lang)
-    labels = _labels(df, lang)
     menus = []
     for column, title in zip(FILTERS, words["filters"], strict=True):
         values = labels[column]
@@ -292,8 +304,8 @@ def fact_table(
     datasets.check_lang(lang)
     if not isinstance(page_length, int) or page_length < 1:
         raise ValueError(f"page_length={page_length!r}: expected a whole number of rows, 1 or more")
-    df = datasets.facts(lang, theme=theme) if data is None else data
-    rows = table(df, lang)
+    df, labels = _prepared(datasets.facts(lang, theme=theme) if data is None else data, lang)
+    rows = _table_html(df, labels, lang)
     digest = hashlib.sha256(rows.encode("utf-8")).hexdigest()[:12]
     _made[digest] = _made.get(digest, 0) + 1  # the same table twice in a notebook: two ids
     element_id = f"sx-facttable-{digest}-{_made[digest]}"  # the same page, the same bytes
@@ -310,7 +322,7 @@ def fact_table(
         f"var ID = {htmlsafe.json_for_script(element_id)}, "
         f"MODULE = {htmlsafe.json_for_script(MODULE)}, "
         f"OPTIONS = {htmlsafe.json_for_script(options, sort_keys=True)}, "
-        f"MENUS = {htmlsafe.json_for_script(_menus(_normalised(df), lang))};" + _INIT
+        f"MENUS = {htmlsafe.json_for_script(_menus(labels, lang))};" + _INIT
     )
     body = (
         f'<div class="sx-facttable" id="{element_id}"><style>{_STYLE}</style>'
