@@ -95,11 +95,6 @@ def _quote_html(quote: str) -> str:
     )
 
 
-def facts_html(df: pd.DataFrame, lang: str, *, limit: int | None = None) -> str:
-    """Return an HTML table of facts (:func:`shanxi_analysis.facttable.table`)."""
-    return facttable.table(df, lang, limit=limit)
-
-
 def _debounce(owner: Any, action: Callable[[], None], delay: float) -> None:
     """Run ``action`` after ``delay`` seconds of quiet on the kernel's event loop; at once
     where no loop runs (tests, scripts)."""
@@ -315,7 +310,7 @@ class FactBrowser(_Explorer):
             whole = _tr(lang, f"（全部 {total} 条中）", f" (of {total} in all)")
             self.count.value = counted + (whole if n < total else "")
             page = df if self.show_all else df.iloc[first : first + self.limit]
-            self.table.value = facts_html(page, lang)
+            self.table.value = facttable.table(page, lang)
         self.more.description = (
             _tr(lang, "只显示前 ", "Show the first ") + str(self.limit)
             if self.show_all
