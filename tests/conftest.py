@@ -27,3 +27,11 @@ def built_reports(tmp_path_factory):
     result = report.build(out=out, progress=False)
     assert result.ok, [(t.output.name, t.message) for t in result] + result.problems
     return out
+
+
+@pytest.fixture(scope="module")
+def lexicon():
+    """The names, indicators and units ``shanxi-analysis add`` matches against."""
+    from shanxi_analysis import ingest
+
+    return ingest.Lexicon.from_data()

@@ -12,17 +12,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from fictional import candidates
 
 from shanxi_analysis import ingest, paths, review, sources
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLES = ROOT / "tests" / "fixtures" / "articles"
 CLI = [sys.executable, "-m", "shanxi_analysis.cli"]
-
-
-@pytest.fixture(scope="module")
-def lexicon():
-    return ingest.Lexicon.from_data()
 
 
 @pytest.mark.parametrize(
@@ -101,15 +97,7 @@ def test_candidate_fields_follow_the_conventions(lexicon):
     ],
 )
 def test_kind_rules(lexicon, text, kind):
-    cands = ingest.block_candidates(
-        text,
-        1,
-        published=ingest.Published.parse("2024"),
-        lexicon=lexicon,
-        source_id="t",
-        article_entity=None,
-        province=None,
-    )
+    cands = candidates(lexicon, text)
     assert cands[-1]["kind"] == kind
 
 
@@ -147,15 +135,7 @@ def test_traditional_script_matches_simplified_entities(lexicon):
     ],
 )
 def test_period_resolution(lexicon, text, published, period):
-    cands = ingest.block_candidates(
-        text,
-        1,
-        published=ingest.Published.parse(published),
-        lexicon=lexicon,
-        source_id="t",
-        article_entity=None,
-        province=None,
-    )
+    cands = candidates(lexicon, text, published=published)
     assert cands[-1]["period"] == period
 
 
@@ -438,15 +418,7 @@ def test_add_without_publisher_or_date_says_what_is_missing(tmp_path, monkeypatc
     ],
 )
 def test_measure_and_direction(lexicon, text, measure, direction):
-    cands = ingest.block_candidates(
-        text,
-        1,
-        published=ingest.Published.parse("2024"),
-        lexicon=lexicon,
-        source_id="t",
-        article_entity=None,
-        province=None,
-    )
+    cands = candidates(lexicon, text)
     assert (cands[-1]["measure"], cands[-1]["direction"]) == (measure, direction)
 
 

@@ -10,28 +10,16 @@ from __future__ import annotations
 import functools
 
 import pytest
+from fictional import candidates
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shanxi_analysis import ingest
 
 
-@pytest.fixture(scope="module")
-def lexicon():
-    return ingest.Lexicon.from_data()
-
-
 def _candidates(lexicon, text, *, article="shanxi", province="shanxi"):
     """The candidates of one fictional block, in an article of 2024 about 山西."""
-    return ingest.block_candidates(
-        text,
-        1,
-        published=ingest.Published.parse("2024"),
-        lexicon=lexicon,
-        source_id="t",
-        article_entity=article,
-        province=province,
-    )
+    return candidates(lexicon, text, article=article, province=province)
 
 
 def _entities(lexicon, text):
