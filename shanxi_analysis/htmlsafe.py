@@ -260,7 +260,8 @@ def vega_libraries(bundle: str, versions: dict[str, str] | None = None) -> str:
     ``versions`` (``vega_version``, ``vegalite_version``, ``vegaembed_version``) goes into
     ``VEGA_DEBUG`` at once, with a ``vegaEmbed`` that waits for the libraries, so that an
     Altair snippet on the same page finds them and loads nothing. Where an AMD loader is
-    present the three modules are also defined for it.
+    present the three modules are also defined for it. The same script defines, once per
+    page, ``window.sxChart``: how :func:`vega_embed` fits each chart to its column.
     """
     code = (
         f"(function(){{\n{bundle}\n}})();\n"
@@ -269,16 +270,18 @@ def vega_libraries(bundle: str, versions: dict[str, str] | None = None) -> str:
         " define('vega-lite', [], function(){ return window.vegaLite; });"
         " define('vega-embed', [], function(){ return window.vegaEmbed; }); }\n"
     )
-    at_once = (
+    at_once = (  # and, once per page, what fits each chart to its column
         f"var VEGA_DEBUG = {json_for_script(versions or {}, sort_keys=True)};\n"
-        f"(function(){{var NAME = {json_for_script(VEGA_LIBRARY)};{_VEGA_STAND_IN}}})();"
+        f"(function(){{var NAME = {json_for_script(VEGA_LIBRARY)};{_VEGA_STAND_IN}"
+        f"{_FIT_TO_COLUMN}window.sxChart = {{fit: fit, scaleDown: scaleDown}};}})();"
     )
     return packed_library(VEGA_LIBRARY, code.encode("utf-8"), module=False) + script(at_once)
 
 
 def vega_embed(spec: dict, *, options: dict | None = None, element_id: str | None = None) -> str:
     """Return the HTML of one chart: an element, the spec as a JSON data block, and the call
-    that draws it with the page's ``vegaEmbed`` (see :func:`vega_libraries`).
+    that draws it with the page's ``vegaEmbed``, fitted to the column by the page's
+    ``sxChart`` (both from :func:`vega_libraries`).
 
     The spec is never parsed as code: it is read with ``JSON.parse`` from a
     ``<script type="application/json">`` element. Should the chart fail to draw, the element
@@ -299,15 +302,15 @@ def vega_embed(spec: dict, *, options: dict | None = None, element_id: str | Non
         f"var el = document.getElementById({json_for_script(element_id)});"
         f"var spec = JSON.parse(document.getElementById({json_for_script(element_id + '-spec')})"
         ".textContent);"
-        f"{_FIT_TO_COLUMN}"
         f"var ready = (window.sxModules || {{}})[{json_for_script(VEGA_LIBRARY)}];"
         "(ready || Promise.resolve()).then(function(){"
-        "if (typeof window.vegaEmbed !== 'function') {"
+        "var kit = window.sxChart;"
+        "if (typeof window.vegaEmbed !== 'function' || !kit) {"
         " el.textContent = 'Chart not drawn: the Vega libraries are missing from this page'"
         " + (window.DecompressionStream ? '.' : ' (this browser cannot unpack them).');"
         " return; }"
-        f"return window.vegaEmbed(el, fit(spec, el), {opts})"
-        ".then(function(r){ scaleDown(el); });"
+        f"return window.vegaEmbed(el, kit.fit(spec, el), {opts})"
+        ".then(function(r){ kit.scaleDown(el); });"
         "}).catch(function(e){ el.textContent = 'Chart not drawn: ' + e; console.error(e); });"
         "})();"
     )
