@@ -53,6 +53,7 @@ __all__ = ["change", "compare", "composition", "gap", "share", "tiles", "trend"]
 
 DERIVED = "#9a7b1c"  # a darker solar yellow, readable as text: values the chart computed
 _LOWER, _UPPER = ("more_than", "at_least"), ("at_most", "less_than")
+_KINDS = {k: n for n, k in enumerate(datasets.KIND_LABELS)}
 _MAX_DOTS = 200
 
 # ---------------------------------------------------------------- periods and latest rows
@@ -103,8 +104,6 @@ def _periods_text(rows: pd.DataFrame, lang: str) -> str:
 
 
 # ---------------------------------------------------------------- what every type shares
-
-
 def _scaled(rows: pd.DataFrame, lang: str, chart: str, name: str = "") -> tuple[pd.DataFrame, str]:
     """Add ``shown`` (the value in the axis's magnitude); return the axis title: ``name`` (or
     the first row's short name) and the unit. The rows must share one unit."""
@@ -198,13 +197,11 @@ def _bars(rows: pd.DataFrame, y: alt.Y, x: alt.X, tip: list, text: dict, **encod
     return [bars, _text(base, **{"field": "label", "align": "left", "dx": 5, **text})]
 
 
-def _menu(layers: list, name: str, options: list, prompt: str, follow, **bind) -> list:
-    """``layers`` under a dropdown of ``options`` (it works offline, in the page) that sets
-    the parameter ``name`` (first ``value``); ``follow(layer, param)`` is how a layer obeys."""
-    value = bind.pop("value", options[0])
-    param = alt.param(
-        name=name, value=value, bind=alt.binding_select(options=options, name=prompt, **bind)
-    )
+def _menu(layers: list, name: str, options: list, value, prompt: str, follow, labels=None):
+    """``layers`` under a dropdown of ``options`` (it works offline, in the page) setting the
+    parameter ``name``, first ``value``; ``follow(layer, param)`` is how a layer obeys it."""
+    select = alt.binding_select(options=options, labels=labels or alt.Undefined, name=prompt)
+    param = alt.param(name=name, value=value, bind=select)
     layers = [follow(lay, param) for lay in layers]
     return [layers[0].add_params(param), *layers[1:]]
 
@@ -257,19 +254,12 @@ def _chart_type(draw: Callable[..., _Drawn]) -> Callable[..., alt.LayerChart]:
             side = _latest(side, ["indicator_id", "kind"], aside)
             side["text"] = [_paren(r.short, _when(r, lang), lang) for r in side.itertuples()]
             side["text"] += colon + side["label"]
-        # the latest last, just above the plot; at most the plot's width (whole in the tooltip)
-        style = dict(
-            align="left", baseline="bottom", fontSize=12, color=SOFT, limit=alt.ExprRef("width")
-        )
-        at, tip = (
-            [alt.value(-10 - 18 * (len(side) - 1 - i)) for i in range(len(side))],
-            fact_tooltip(lang),
-        )
-        notes = [
-            alt.Chart(side.iloc[[i]]).encode(x=alt.value(0), y=y, tooltip=tip)
-            for i, y in enumerate(at)
-        ]
-        layers = drawn.layers + [_text(n, "text", **style) for n in notes]
+        style = dict(align="left", baseline="bottom", fontSize=12, color=SOFT)
+        layers, tip = list(drawn.layers), fact_tooltip(lang)
+        for i in range(len(side)):  # the latest last, just above the plot
+            y = alt.value(-10 - 18 * (len(side) - 1 - i))  # at most the plot's width (a phone's)
+            note_i = alt.Chart(side.iloc[[i]]).encode(x=alt.value(0), y=y, tooltip=tip)
+            layers.append(_text(note_i, "text", limit=alt.ExprRef("width"), **style))
         items = sep.join([*drawn.items, *side["text"]])
         return finish(
             alt.layer(*layers).properties(width=drawn.size[0], height=drawn.size[1]),
@@ -282,15 +272,12 @@ def _chart_type(draw: Callable[..., _Drawn]) -> Callable[..., alt.LayerChart]:
 
     data = inspect.Parameter("data", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None)
     own = list(inspect.signature(draw).parameters.values())[3:]
-    chart.__signature__ = inspect.Signature(
-        [data, *own, *_SHARED], return_annotation="alt.LayerChart"
-    )
+    signature = inspect.Signature([data, *own, *_SHARED])
+    chart.__signature__ = signature.replace(return_annotation="alt.LayerChart")
     return chart
 
 
 # ---------------------------------------------------------------- trend
-
-
 @_chart_type
 def trend(df, lang, sel, *, indicator: str) -> _Drawn:
     """Return one indicator over periods, for one or several entities.
@@ -385,8 +372,6 @@ def trend(df, lang, sel, *, indicator: str) -> _Drawn:
 
 
 # ---------------------------------------------------------------- compare
-
-
 @_chart_type
 def compare(
     df, lang, sel, *, indicator: Selection, by: str = "entity", dots: bool = False, group: int = 0
@@ -408,13 +393,8 @@ def compare(
     rows = _latest(pick(df, chart="compare", indicator=indicator, **sel), keys[by], indicator)
     kinds = [v[lang == "en"] for k, v in datasets.KIND_LABELS.items() if k in set(rows["kind"])]
     if by == "indicator":  # in the order asked, each indicator's kinds in the order of kinds
-        at, kind_at = (
-            {i: n * 10 for n, i in enumerate(as_ids(indicator))},
-            list(datasets.KIND_LABELS),
-        )
-        rows = rows.sort_values(
-            "kind", key=lambda k: rows["indicator_id"].map(at) + k.map(kind_at.index)
-        )
+        at = {i: n * 10 for n, i in enumerate(as_ids(indicator))}
+        rows = rows.sort_values("kind", key=lambda k: rows["indicator_id"].map(at) + k.map(_KINDS))
     # each row of dots counts its own thing; bars of different things never share an axis
     rows["unit_group"] = rows["base_unit"] + " " + rows["noun_en"]
     groups = [_scaled(g, lang, "compare") for _, g in rows.groupby("unit_group", sort=False)]
@@ -436,23 +416,19 @@ def compare(
         axis, scale = (alt.Axis(grid=False), room) if one else (None, alt.Scale(nice=False))
         x = alt.X("shown:Q", title=names[0] if one else None, scale=scale, axis=axis)
         lighter = alt.condition("datum.qualifier == 'none'", alt.value(1), alt.value(0.5))
-        colour, height = (
-            _colour("kind_label", kinds, tr(lang, "性质", "Kind")),
-            min(28, max(10, 200 // len(rows))),
-        )
+        colour = _colour("kind_label", kinds, tr(lang, "性质", "Kind"))
+        height = min(28, max(10, 200 // len(rows)))
         layers = _bars(rows, y, x, tip, {}, height=height, color=colour, opacity=lighter)
     if not one:  # one group at a time
         only = lambda lay, param: lay.transform_filter(alt.datum.unit_name == param)  # noqa: E731
-        layers = _menu(
-            layers, "unit_group", names, tr(lang, "查看：", "Show: "), only, value=names[group]
-        )
+        show = tr(lang, "查看：", "Show: ")
+        layers = _menu(layers, "unit_group", names, names[group], show, only)
     name = str(rows["indicator" if by != "indicator" else "short"].iloc[0])
     title = _paren(name, _periods_text(rows, lang), lang, comma=True)
     what = tr(lang, "点阵图", "Dot rows") if dots else tr(lang, "条形图", "Bar chart")
     size = (480, max(80, 34 * len(rows)) if one else alt.Step(34))
-    return _Drawn(
-        layers, rows, size, title, what, [f"{r.group} {r.label}" for r in rows.itertuples()]
-    )
+    items = [f"{r.group} {r.label}" for r in rows.itertuples()]
+    return _Drawn(layers, rows, size, title, what, items)
 
 
 def _dots(rows: pd.DataFrame, y: alt.Y, tip: list) -> list[alt.Chart]:
@@ -481,8 +457,6 @@ def _dots(rows: pd.DataFrame, y: alt.Y, tip: list) -> list[alt.Chart]:
 
 
 # ---------------------------------------------------------------- composition
-
-
 @_chart_type
 def composition(
     df,
@@ -518,11 +492,7 @@ def composition(
             whole_rows = _latest(pick_(indicator=whole, **{**sel, "period": at}), ["indicator_id"])
     frames, rest_part = [], tr(lang, "未分项", "Not itemised")
     for i, part_rows in enumerate(groups):
-        name = (
-            tr(lang, f"分法 {i + 1}", f"Breakdown {i + 1}")
-            if len(groups) > 1
-            else tr(lang, "构成", "Parts")
-        )
+        name = tr(lang, "构成", "Parts") + (f" {i + 1}" if len(groups) > 1 else "")
         name = names[i] if names and i < len(names) else name
         part = part_rows.get("part", part_rows["short"]).fillna(part_rows["short"])
         frames.append(part_rows.assign(part=part, breakdown=name))
@@ -537,22 +507,17 @@ def composition(
     rows = rows.assign(order=range(len(rows)), x_mid=ends.cumsum() - rows["shown"] / 2)
     rows["inside"] = rows["label"].where(rows["shown"] / ends.transform("sum") > 0.07, "")
     chosen = alt.selection_point(fields=["part"], bind="legend")
-    axis = (
-        alt.Axis(tickMinStep=1) if (rows["shown"] % 1 == 0).all() else alt.Undefined
-    )  # no half parks
+    whole_counts = (rows["shown"] % 1 == 0).all()  # no half parks on the axis
+    axis = alt.Axis(tickMinStep=1) if whole_counts else alt.Undefined
     colour = _colour("part", list(dict.fromkeys(rows["part"])), tr(lang, "类别", "Category"))
     colour.legend = alt.Legend(columns=3, orient="bottom", labelLimit=320)
     tip = fact_tooltip(lang, *tooltips(lang, ("part", "类别", "Category")))
     base = alt.Chart(rows).encode(y=alt.Y("breakdown:N", title=None, sort=None), tooltip=tip)
     x = alt.X("shown:Q", stack="zero", axis=axis, title=x_title)
     lit = alt.condition(chosen, alt.value(1), alt.value(0.3))
-    bars = base.mark_bar(height=34).encode(
-        x=x, color=colour, order=alt.Order("order:Q"), opacity=lit
-    )
-    layers = [
-        bars.add_params(chosen),
-        _text(base, "inside", color="white", fontWeight=600).encode(x="x_mid:Q"),
-    ]
+    bars = base.mark_bar(height=34).encode(x=x, color=colour, order=alt.Order("order:Q"))
+    inside = _text(base, "inside", color="white", fontWeight=600).encode(x="x_mid:Q")
+    layers = [bars.encode(opacity=lit).add_params(chosen), inside]
     items = [
         f"{b}：" + "、".join(f"{r.part} {r.label}" for r in g.itertuples())
         for b, g in rows.groupby("breakdown", sort=False)
@@ -576,29 +541,24 @@ def _rule_parts(df: pd.DataFrame, rule_id: str, lang: str) -> tuple[list, pd.Dat
     if missing:
         raise ValueError(f"composition: rule {rule_id!r} reads fact(s) the data lacks: {missing}")
     whole = by_id.loc[[rule.whole]].reset_index()
-    parts = [  # a number the rule states is a part too, e.g. the park named on its own
-        by_id.loc[[p]].reset_index()
-        if isinstance(p, str)
-        else whole.assign(base_value=float(p), label=formatting.number(float(p), lang)).assign(
-            part=rule.constants.get(str(p), (str(p), str(p)))[lang == "en"]
-        )
-        for p in rule.parts
-    ]
-    return [pd.concat(parts, ignore_index=True)], whole
+
+    def part(p):  # a number the rule states is a part too: the park named on its own
+        if isinstance(p, str):
+            return by_id.loc[[p]].reset_index()
+        name = rule.constants.get(str(p), (str(p), str(p)))[lang == "en"]
+        return whole.assign(base_value=float(p), label=formatting.number(float(p), lang), part=name)
+
+    return [pd.concat([part(p) for p in rule.parts], ignore_index=True)], whole
 
 
 # ---------------------------------------------------------------- share
-
-
 def _partners(df, rows, ids: list[str], other: list[str], chart: str) -> list:
     """For each row of ``rows`` (of the indicators ``ids``), the row of the matching
     ``other`` indicator with the same entity and period, or ``None``."""
     if other and len(other) != len(ids):
         raise ValueError(f"{chart}: give one matching indicator for each of {', '.join(ids)}")
-    match, keys = (
-        dict(zip(ids, other, strict=False)),
-        df.set_index(["indicator_id", "entity_id", "period"]),
-    )
+    match = dict(zip(ids, other, strict=False))
+    keys = df.set_index(["indicator_id", "entity_id", "period"])
     wanted = [(match.get(r.indicator_id), r.entity_id, r.period) for r in rows.itertuples()]
     return [keys.loc[[k]].reset_index().iloc[0] if k in keys.index else None for k in wanted]
 
@@ -621,18 +581,11 @@ def share(df, lang, sel, *, part: Selection = None, share: Selection) -> _Drawn:
     for i, p in enumerate(partners):
         if p is not None:
             whole = derived.implied_total(float(p["base_value"]), rows.at[i, "share"])
-            digits = derived.digits_of(rows.at[i, "indicator_id"], 3)
-            text = formatting.figure(
-                whole, p["base_unit"], "approx", lang, style="label", digits=digits
-            )
-            whole = tr(lang, f"全部 {text}（推算）", f"whole {text} (implied)")
-            fact_ids = f"{rows.at[i, 'fact_id']};{p['fact_id']}"
-            rows.loc[i, ["part_label", "whole_label", "fact_id", "measure"]] = [
-                f"{p['short']} {p['label']}",
-                whole,
-                fact_ids,
-                str(p["short"]),
-            ]
+            style = dict(style="label", digits=derived.digits_of(rows.at[i, "indicator_id"], 3))
+            text = formatting.figure(whole, p["base_unit"], "approx", lang, **style)
+            rows.loc[i, "whole_label"] = tr(lang, f"全部 {text}（推算）", f"whole {text} (implied)")
+            rows.loc[i, ["part_label", "measure"]] = [f"{p['short']} {p['label']}", p["short"]]
+            rows.loc[i, "fact_id"] += ";" + p["fact_id"]
     several = rows["entity_id"].nunique() > 1
     rows["row_label"] = rows["measure"] + (" · " + rows["entity"] if several else "")
     track, x_title = alt.Scale(domain=[0, 100], nice=False), tr(lang, "占比（%）", "Share (%)")
@@ -662,8 +615,6 @@ def share(df, lang, sel, *, part: Selection = None, share: Selection) -> _Drawn:
 
 
 # ---------------------------------------------------------------- change
-
-
 @_chart_type
 def change(df, lang, sel, *, indicator: str, bars: bool = False) -> _Drawn:
     """Return the first and last period of one indicator, per entity, with the change and
@@ -672,11 +623,9 @@ def change(df, lang, sel, *, indicator: str, bars: bool = False) -> _Drawn:
     after, each named by its period and source (for two figures that are not one series,
     such as the counts of two articles)."""
     rows, y_title = _scaled(pick(df, chart="change", indicator=indicator, **sel), lang, "change")
-    rows = rows.assign(_end=[_end(p) for p in rows["period"]])
-    groups = [
-        g.sort_values("_end", kind="stable") for _, g in rows.groupby("entity_id", sort=False)
-    ]
-    ends = [_with_change(g.iloc[[0, -1]], lang) for g in groups if len(g) > 1]
+    rows = rows.assign(_end=[_end(p) for p in rows["period"]]).sort_values("_end", kind="stable")
+    groups = rows.groupby("entity_id", sort=False)
+    ends = [_with_change(g.iloc[[0, -1]], lang) for _, g in groups if len(g) > 1]
     if not ends:
         raise ValueError("change: no entity has two periods of this indicator in the data selected")
     rows = pd.concat(ends, ignore_index=True).sort_values("_end", kind="stable")
@@ -697,42 +646,25 @@ def change(df, lang, sel, *, indicator: str, bars: bool = False) -> _Drawn:
         scale = alt.Scale(domain=[0, float(rows["shown"].max()) * 1.45], nice=False)
         x = alt.X("shown:Q", title=y_title, scale=scale, axis=alt.Axis(grid=False, tickCount=5))
         later = alt.condition(f"datum.pos == {rows['pos'].max()}", alt.value(1), alt.value(0.55))
-        text, y = (
-            {"field": "text", "dx": 6, "fontSize": 13, "fontWeight": 600},
-            _row_axis("row", list(rows["row"])),
-        )
+        text = dict(field="text", dx=6, fontSize=13, fontWeight=600)
+        y = _row_axis("row", list(rows["row"]))
         layers = _bars(rows, y, x, tip, text, height=28, color=colour, opacity=later)
-        size, what = (
-            (480, max(110, 50 * len(rows))),
-            tr(lang, "前后对比条形图", "Before and after bars"),
-        )
+        size = (480, max(110, 50 * len(rows)))
+        what = tr(lang, "前后对比条形图", "Before and after bars")
         note = _bounds(rows, x, y, lang)[1]
     else:  # periods in time order at 0, 1, ...; the change by the middle of its slope
-        names = " : ".join(
-            f"datum.value == {i} ? {json.dumps(p, ensure_ascii=False)}" for i, p in enumerate(order)
-        )
-        axis = alt.Axis(
-            values=list(range(len(order))),
-            labelExpr=f"{names} : ''",
-            domain=False,
-            ticks=False,
-            grid=False,
-        )
-        x = alt.X(
-            "pos:Q",
-            title=None,
-            scale=alt.Scale(domain=[-0.4, len(order) - 0.6], nice=False, zero=False),
-            axis=axis,
-        )
-        middles = rows.groupby("entity", sort=False).agg(
-            pos=("pos", "mean"),
-            shown=("shown", "mean"),
-            text=("change_label", "max"),
-            rise=("shown", lambda v: v.iloc[-1] >= v.iloc[0]),
-        )
+        names = f"{json.dumps(order, ensure_ascii=False)}[datum.value] || ''"
+        at = list(range(len(order)))
+        axis = alt.Axis(values=at, labelExpr=names, domain=False, ticks=False, grid=False)
+        scale = alt.Scale(domain=[-0.4, len(order) - 0.6], nice=False, zero=False)
+        x = alt.X("pos:Q", title=None, scale=scale, axis=axis)
+        ends = rows.groupby("entity", sort=False)
+        middles = ends[["pos", "shown"]].mean().assign(text=ends["change_label"].max())
+        middles["rise"] = ends["shown"].last() >= ends["shown"].first()
         base = alt.Chart(rows).encode(x=x, y=y, tooltip=tip)
+        middle = alt.Chart(middles.reset_index()).encode(x=x, y=y)
         bounds, note = _bounds(rows, x, y, lang)
-        middle = {"field": "text", "dy": 16, "fontSize": 13, "color": ACCENT, "fontWeight": 600}
+        mid = dict(field="text", dy=16, fontSize=13, color=ACCENT, fontWeight=600)
         layers = [
             *bounds,
             alt.Chart(rows)
@@ -740,15 +672,9 @@ def change(df, lang, sel, *, indicator: str, bars: bool = False) -> _Drawn:
             .encode(x=x, y=y, color=colour, detail="entity:N"),
             *_points(base, colour, 160),
             _text(base, dy=-16, fontSize=13, fontWeight=600),
-            *(  # under the middle of its slope, on the side the line leaves empty
-                _text(
-                    alt.Chart(middles[middles["rise"] == rise].reset_index()).encode(x=x, y=y),
-                    align=align,
-                    dx=dx,
-                    **middle,
-                )
-                for rise, align, dx in ((True, "left", 6), (False, "right", -6))
-            ),
+            # under the middle of its slope, on the side the line leaves empty
+            _text(middle.transform_filter("datum.rise"), align="left", dx=6, **mid),
+            _text(middle.transform_filter("!datum.rise"), align="right", dx=-6, **mid),
         ]
         size, what = (420, 260), tr(lang, "斜率图", "Slope chart")
     name = str(rows["indicator"].iloc[0])
@@ -769,12 +695,12 @@ def _with_change(ends: pd.DataFrame, lang: str) -> pd.DataFrame:
     bounds or approximate figures at either end give it, the signed difference, and between
     exact figures its rate and yearly rate (points for a percentage)."""
     first, last = ends.iloc[0], ends.iloc[-1]
-    step, words = derived.change(first, last), set()
-    for q, later in ((first["qualifier"], False), (last["qualifier"], True)):
-        if q in _UPPER + _LOWER:
-            words.add("at_most" if (q in _UPPER) == later else "more_than")
-        elif q == "approx":
-            words.add("approx")
+    step, quals = derived.change(first, last), (first["qualifier"], last["qualifier"])
+    # a bound at the start bounds the change the other way: from under 30% it rose over 38 pp
+    words = {"approx"} if "approx" in quals else set()
+    for later, q in enumerate(quals):
+        if q in _LOWER + _UPPER:
+            words.add("more_than" if (q in _LOWER) == later else "at_most")
     bound = words.pop() if len(words) == 1 else ("approx" if words else "none")
     word = _BOUND_WORDS.get(bound, ("", ""))[lang == "en"]
     if first["base_unit"] == "percent":
@@ -782,23 +708,19 @@ def _with_change(ends: pd.DataFrame, lang: str) -> pd.DataFrame:
             step["difference"], lang
         )
         return ends.assign(change_label=["", text])
+    same = lang == "zh" and isinstance(first.get("unit"), str) and first["unit"] == last.get("unit")
     written = (
-        lang == "zh" and isinstance(first.get("unit"), str) and first["unit"] == last.get("unit")
-    )
-    as_written = (
-        dict(unit=first["unit"], value=float(last["value"]) - float(first["value"]))
-        if written
-        else {}
+        dict(unit=first["unit"], value=float(last["value"]) - float(first["value"])) if same else {}
     )
     diff = formatting.figure(
-        step["difference"], first["base_unit"], lang=lang, style="card", **as_written
+        step["difference"], first["base_unit"], lang=lang, style="card", **written
     )
     text = word + (diff if diff.startswith("-") else "+" + diff)
     if step["growth"] is not None and bound == "none":
         text = _paren(text, formatting.percent(step["growth"], lang, signed=True), lang)
-        if step["cagr"] is not None:
-            yearly = formatting.percent(step["cagr"], lang, signed=True)
-            text += f"，年均 {yearly}" if lang == "zh" else f", {yearly} a year"
+    if step["cagr"] is not None and bound == "none":
+        yearly = formatting.percent(step["cagr"], lang, signed=True)
+        text += f"，年均 {yearly}" if lang == "zh" else f", {yearly} a year"
     return ends.assign(change_label=["", text])
 
 
@@ -817,36 +739,36 @@ def gap(
     a decline (``positive_means`` = ``fall``) is turned into a signed growth rate first.
     """
     rates = pick(df, chart="gap", indicator=rate, **sel)
-    falls = set(datasets.indicators("en").query("positive_means == 'fall'")["indicator_id"])
     if reference is not None:
-        rates = rates[rates["entity_id"] != reference]
-        matches = _partners(
-            df, rates.assign(entity_id=reference), as_ids(rate), as_ids(rate), "gap"
-        )
+        rates = rates[rates["entity_id"] != reference].reset_index(drop=True)
+        found = _partners(df, rates.assign(entity_id=reference), as_ids(rate), as_ids(rate), "gap")
     else:
-        matches = _partners(df, rates, as_ids(rate), as_ids(gap) or [], "gap")
-    rows, implied = [], tr(lang, "参照（推算）", "reference (implied)")
-    for r, g in zip(rates.to_dict("records"), matches, strict=True):
-        if g is None:
-            continue
-        own, ref = (
-            -x["base_value"] if x["indicator_id"] in falls else x["base_value"] for x in (r, g)
-        )
-        ref = derived.implied_rate(float(g["base_value"]), own) if reference is None else ref
-        gap_text = formatting.points(own - ref, lang)
-        label = _paren(r["short"], formatting.period(r["period"], lang), lang)
-        ref_name = str(g["entity"]) if reference else implied
-        for who, value, src in ((r["entity"], own, r), (ref_name, ref, g)):
-            is_ref, rate_text = src is g, f"{value:+.1f}%"
-            cited = {c: src[c] for c in ("source_id", "source_title", "source_short") if c in r}
-            text = f"{who} {rate_text}" if is_ref else _paren(rate_text, gap_text, lang)
-            fact_ids = f"{r['fact_id']};{g['fact_id']}"
-            row = {**r, **cited, "row_label": label, "who": who, "rate": value, "text": text}
-            row.update(is_ref=is_ref, exact=not is_ref, rate_text=rate_text, fact_id=fact_ids)
-            rows.append({**row, "gap_text": "" if is_ref else gap_text})
-    if not rows:
+        found = _partners(df, rates, as_ids(rate), as_ids(gap) or [], "gap")
+    kept = [i for i, g in enumerate(found) if g is not None]
+    if not kept:
         raise ValueError("gap: no rate in the selection has a matching gap or reference row")
-    rows = pd.DataFrame(rows)
+    own = rates.iloc[kept].reset_index(drop=True)
+    other = pd.DataFrame([found[i] for i in kept]).reset_index(drop=True).infer_objects()
+    falls = datasets.indicators("en").query("positive_means == 'fall'")["indicator_id"]
+    for f in (own, other):  # a decline is a growth rate below zero
+        f["rate"] = f["base_value"].where(~f["indicator_id"].isin(falls), -f["base_value"])
+    ref = (
+        derived.implied_rate(other["base_value"], own["rate"])
+        if reference is None
+        else other["rate"]
+    )
+    own["row_label"] = [
+        _paren(r.short, formatting.period(r.period, lang), lang) for r in own.itertuples()
+    ]
+    own["gap_text"] = [formatting.points(d, lang) for d in own["rate"] - ref]
+    own["fact_id"] += ";" + other["fact_id"]
+    cited = other[[c for c in ("source_id", "source_title", "source_short") if c in own]]
+    who = other["entity"] if reference else tr(lang, "参照（推算）", "reference (implied)")
+    refs = own.assign(rate=ref, who=who, is_ref=True, gap_text="", **cited)
+    rows = pd.concat([own.assign(who=own["entity"], is_ref=False), refs], ignore_index=True)
+    rows["exact"], rows["rate_text"] = ~rows["is_ref"], [f"{v:+.1f}%" for v in rows["rate"]]
+    said = zip(rows["who"], rows["rate_text"], rows["gap_text"], rows["is_ref"], strict=True)
+    rows["text"] = [f"{w} {t}" if r else _paren(t, g, lang) for w, t, g, r in said]
     order = list(dict.fromkeys(rows["row_label"]))
     lo, hi = float(rows["rate"].min()), float(rows["rate"].max())
     pad = max((hi - lo) * 0.12, 2)
@@ -871,7 +793,7 @@ def gap(
         shown = alt.expr("focus == 'all' || focus == datum.row_label ? 1 : 0.15")
         dim = lambda lay, _: lay.encode(opacity=alt.OpacityValue(value=shown))  # noqa: E731
         prompt, labels = tr(lang, "比较：", "Comparison: "), [tr(lang, "全部", "all"), *order]
-        layers = _menu(layers, "focus", ["all", *order], prompt, dim, labels=labels)
+        layers = _menu(layers, "focus", ["all", *order], "all", prompt, dim, labels)
     zero = alt.Chart(pd.DataFrame({"z": [0]})).mark_rule(color="#9a9a9a").encode(x="z:Q")
     hollow = tr(lang, "参照主体的原文数值", "the reference entity, as stated")
     if reference is None:
@@ -922,7 +844,7 @@ def tiles(
     # long English names wrap onto two lines; Vega stacks extra lines below the anchor
     wrap = (lambda n: textwrap.fill(n, 17, max_lines=2, placeholder="…")) if lang == "en" else str
     df["shown"] = df[text].map(wrap)
-    df["lines"] = df["shown"].str.count("\n") + 1
+    df["lift"] = df["shown"].str.count("\n") * -6
     chosen = alt.selection_point(fields=[colour], bind="legend")
     x = alt.X(f"{column}:N", sort=order, title=None, axis=None, scale=alt.Scale(paddingInner=0.08))
     y = alt.Y("slot:O", axis=None, title=None, scale=alt.Scale(paddingInner=0.12))
@@ -932,20 +854,18 @@ def tiles(
     scale = alt.Scale(domain=colours, range=list(fills.values()))
     lit = alt.condition(chosen, alt.value(1), alt.value(0.2))
     rect = base.mark_rect(cornerRadius=3).encode(opacity=lit)
-    names = dict(fontSize=10.5, limit=104, lineBreak="\n", lineHeight=12)
+    names = base.encode(text="shown:N", color=alt.Color("ink:N", scale=None))
+    lift = alt.YOffset("lift:Q", scale=None)  # Vega stacks extra lines below the anchor
     headers = alt.Chart(df.drop_duplicates(column)).encode(x=x, y=alt.value(-6))
+    header = dict(baseline="bottom", lineBreak="\n", lineHeight=14, dy=-28)
     layers = [
-        rect.encode(
-            color=alt.Color(f"{colour}:N", title=None, scale=scale, legend=legend)
-        ).add_params(chosen),
-        *(
-            _text(
-                base.transform_filter(f"datum.lines == {n}"), "shown", dy=-(n - 1) * 6, **names
-            ).encode(color=alt.Color("ink:N", scale=None))
-            for n in sorted(df["lines"].unique())
+        rect.encode(color=alt.Color(f"{colour}:N", title=None, scale=scale, legend=legend)),
+        names.mark_text(fontSize=10.5, limit=104, lineBreak="\n", lineHeight=12).encode(
+            yOffset=lift
         ),
-        _text(headers, column, baseline="bottom", lineBreak="\n", lineHeight=14, dy=-28),
+        _text(headers, column, **header),
     ]
+    layers[0] = layers[0].add_params(chosen)
     sep = "、" if lang == "zh" else ", "
     items = [f"{c.replace(chr(10), ' ')}: {sep.join(df.loc[df[column] == c, text])}" for c in order]
     description = tr(lang, f"方格图，共 {len(df)} 格。", f"Tile matrix of {len(df)} tiles. ")
