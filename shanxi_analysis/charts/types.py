@@ -53,8 +53,11 @@ __all__ = ["change", "compare", "composition", "gap", "share", "tiles", "trend"]
 
 DERIVED = "#9a7b1c"  # a darker solar yellow, readable as text: values the chart computed
 _LOWER, _UPPER = ("more_than", "at_least"), ("at_most", "less_than")
-_KINDS = {k: n for n, k in enumerate(datasets.KIND_LABELS)}
 _MAX_DOTS = 200
+_KINDS = {k: n for n, k in enumerate(datasets.KIND_LABELS)}
+_SIDES = (("", "center", 0, -13), ("left", "right", -10, 0), ("right", "left", 10, 0))
+_BOUND_WORDS = {"more_than": ("超过", "more than "), "at_most": ("至多", "at most ")}
+_BOUND_WORDS["approx"] = ("约", "about ")
 
 # ---------------------------------------------------------------- periods and latest rows
 
@@ -121,18 +124,12 @@ def _scaled(rows: pd.DataFrame, lang: str, chart: str, name: str = "") -> tuple[
 
 
 def _paren(text: str, detail: str, lang: str, comma: bool = False) -> str:
-    """``text（detail）`` in Chinese; ``text (detail)`` in English, or ``text, detail`` with
-    ``comma``; ``text`` alone without a detail."""
+    """``text（detail）``, ``text (detail)`` or with ``comma`` ``text, detail``; bare ``text``."""
     if not detail:
         return text
     if lang == "zh":
         return f"{text}（{detail}）"
     return f"{text}, {detail}" if comma else f"{text} ({detail})"
-
-
-def _join(names, lang: str) -> str:
-    """``names`` joined as ``lang`` joins a list: ``甲、乙`` or ``A, B``."""
-    return ("、" if lang == "zh" else ", ").join(dict.fromkeys(names))
 
 
 def _when(row, lang: str) -> str:
@@ -159,24 +156,20 @@ def _text(base: alt.Chart, field: str = "label", **style) -> alt.Chart:
 
 
 def _points(base: alt.Chart, colour, size: int, shape=None) -> list[alt.Chart]:
-    """A point per figure: filled where ``exact``, hollow (white inside) where the figure is a
-    bound, approximate, a target or derived. Only the filled ones draw the legend of a
-    ``shape`` field, so that its symbols are filled."""
+    """Points filled where ``exact``, else hollow (a bound, approximate, target or derived);
+    only the filled draw the legend of a ``shape`` field, so that its symbols are filled."""
     shape = shape or alt.value("circle")
     quiet = shape.legend(None) if isinstance(shape, alt.Shape) else shape
     filled = base.transform_filter("datum.exact").mark_point(size=size, opacity=1, filled=True)
     hollow = base.transform_filter("!datum.exact")
     hollow = hollow.mark_point(size=size, strokeWidth=2.2, opacity=1, filled=False)
-    white = alt.value("white")
-    return [
-        filled.encode(color=colour, shape=shape),
-        hollow.encode(color=colour, shape=quiet, fill=white),
-    ]
+    hollow = hollow.encode(color=colour, shape=quiet, fill=alt.value("white"))
+    return [filled.encode(color=colour, shape=shape), hollow]
 
 
 def _bounds(rows: pd.DataFrame, x: alt.X, y: alt.Y, lang: str) -> tuple[list, str | None]:
-    """Shaded ranges where a bound's true value may lie (from zero up to an upper bound such as
-    不足 30%; from a lower bound such as 超过 600 a quarter beyond it), and their note."""
+    """Shaded ranges where a bound's true value may lie (from zero up to 不足 30%; from 超过 600
+    a quarter beyond it), and the note that says so."""
     bounds = rows[rows["qualifier"].isin(_UPPER + _LOWER)]
     if bounds.empty:
         return [], None
@@ -190,16 +183,16 @@ def _bounds(rows: pd.DataFrame, x: alt.X, y: alt.Y, lang: str) -> tuple[list, st
 
 
 def _bars(rows: pd.DataFrame, y: alt.Y, x: alt.X, tip: list, text: dict, **encode) -> list:
-    """Bars along ``x`` on the rows ``y``, each labelled at its end (``text``: the label's field
-    and style); ``encode`` holds the bars' height and encodings."""
+    """Bars on the rows ``y`` labelled at their end (``text``: field, style); ``encode``: the
+    bars' height and encodings."""
     base = alt.Chart(rows).encode(x=x, y=y, tooltip=tip)
     bars = base.mark_bar(height=encode.pop("height"), cornerRadiusEnd=2).encode(**encode)
     return [bars, _text(base, **{"field": "label", "align": "left", "dx": 5, **text})]
 
 
 def _menu(layers: list, name: str, options: list, value, prompt: str, follow, labels=None):
-    """``layers`` under a dropdown of ``options`` (it works offline, in the page) setting the
-    parameter ``name``, first ``value``; ``follow(layer, param)`` is how a layer obeys it."""
+    """``layers`` under a dropdown (it works offline) setting the parameter ``name`` to one of
+    ``options``; ``follow(layer, param)`` is how each layer obeys it."""
     select = alt.binding_select(options=options, labels=labels or alt.Undefined, name=prompt)
     param = alt.param(name=name, value=value, bind=select)
     layers = [follow(lay, param) for lay in layers]
@@ -207,9 +200,8 @@ def _menu(layers: list, name: str, options: list, value, prompt: str, follow, la
 
 
 class _Drawn(NamedTuple):
-    """What a chart type draws: its ``layers`` at ``size`` (width, height), the ``rows`` they
-    plot (for the citation), the default ``title``, ``what`` the chart is and its ``items``
-    (the description), and ``notes`` for the subtitle (``None`` skipped)."""
+    """What a chart type draws: ``layers`` at ``size``, the ``rows`` they plot, its default
+    ``title``, ``what`` it is and its ``items`` (the description), and subtitle ``notes``."""
 
     layers: list
     rows: pd.DataFrame
@@ -235,12 +227,10 @@ _SHARED = [
 
 
 def _chart_type(draw: Callable[..., _Drawn]) -> Callable[..., alt.LayerChart]:
-    """Make a chart type of ``draw(df, lang, sel, **own)``: it takes ``data``, ``draw``'s own
-    keywords and those of ``_SHARED``; ``draw`` gets the rows of ``data`` ready to plot and
-    ``sel`` (``entity``, ``period``, ``source``). The chart type finishes what ``draw``
-    returns: the latest figure of each ``aside`` indicator written above the plot, ``title``
-    (else the drawn one), ``note`` and the notes as the subtitle, the citation of the rows
-    plotted and of the asides, and the description for screen readers."""
+    """Make a chart type (``data``, then ``draw``'s keywords, then ``_SHARED``) of ``draw(df,
+    lang, sel, **own)``, ``sel`` holding ``entity``, ``period`` and ``source``. It writes the
+    latest figure of each ``aside`` indicator above the plot, ``title`` (else the drawn one),
+    ``note`` and the notes, the citation of the rows plotted and the description."""
 
     @functools.wraps(draw)
     def chart(data=None, *, entity=None, period=None, source=None, lang="zh", **how):
@@ -335,21 +325,15 @@ def trend(df, lang, sel, *, indicator: str) -> _Drawn:
         shape = alt.Shape("source_short:N", title=tr(lang, "来源", "Source"), legend=legend)
     bounds, bound_note = _bounds(rows, x, y, lang)
     line = alt.Chart(pd.concat([points, *bridges])).mark_line(strokeWidth=2.2)
-    series = ["entity:N", "source_short:N", "line_kind:N", "grain:N"]
+    line = line.encode(x=x, y=y, color=colour, strokeDash=dash)
+    line = line.encode(detail=["entity:N", "source_short:N", "line_kind:N", "grain:N"])
     span = base.transform_filter("datum.interval")
     span = span.mark_rule(strokeWidth=5, opacity=0.55, strokeCap="round")
-    x_start = alt.X("x_start:Q", scale=scale, title=None)
-    sides = [("", "center", 0, -13), ("left", "right", -10, 0), ("right", "left", 10, 0)]
-    layers = [
-        *bounds,
-        line.encode(x=x, y=y, color=colour, strokeDash=dash, detail=series),
-        span.encode(x=x_start, x2="x_end:Q", color=colour),
-        *_points(base, colour, 90, shape),
-        *(
-            _text(base.transform_filter(f"datum.side == '{s}'"), align=a, dx=dx, dy=dy)
-            for s, a, dx, dy in sides
-        ),
-    ]
+    span = span.encode(x=alt.X("x_start:Q", scale=scale, title=None), x2="x_end:Q", color=colour)
+    layers = [*bounds, line, span, *_points(base, colour, 90, shape)]
+    for side, align, dx, dy in _SIDES:  # labels above, or beside when two sources share a period
+        labelled = base.transform_filter(f"datum.side == '{side}'")
+        layers.append(_text(labelled, align=align, dx=dx, dy=dy))
     clash = []  # entity-periods where sources differ: the low and the high figure
     for _, g in rows.groupby(["entity_id", "period"], sort=False):
         if g["source_id"].nunique() > 1 and g["base_value"].nunique() > 1:
@@ -358,12 +342,12 @@ def trend(df, lang, sel, *, indicator: str) -> _Drawn:
             note = f"{low['entity'] + ' ' if several else ''}{low['period_text']}: {said}"
             clash.append({"x": low["x"], "low": low["shown"], "high": high["shown"], "note": note})
     if clash:
-        rule = alt.Chart(pd.DataFrame(clash)).mark_rule(
-            color=COAL, strokeDash=[3, 2], strokeWidth=2
-        )
+        ruled = pd.DataFrame(clash)
+        rule = alt.Chart(ruled).mark_rule(color=COAL, strokeDash=[3, 2], strokeWidth=2)
         tip = alt.Tooltip("note:N", title=tr(lang, "不一致", "Disagreement"))
         layers.append(rule.encode(x=x, y="low:Q", y2="high:Q", tooltip=tip))
-    name, entities = str(rows["indicator"].iloc[0]), _join(rows["entity"], lang)
+    name, entities = str(rows["indicator"].iloc[0]), dict.fromkeys(rows["entity"])
+    entities = tr(lang, "、", ", ").join(entities)
     title = _paren(name, _periods_text(rows, lang), lang, comma=True)
     what = tr(lang, f"折线图：{entities}的{name}", f"Line chart of {name} for {entities}")
     items = [f"{r.period_text} {r.label} ({r.source_short})" for r in rows.itertuples()]
@@ -421,8 +405,9 @@ def compare(
         layers = _bars(rows, y, x, tip, {}, height=height, color=colour, opacity=lighter)
     if not one:  # one group at a time
         only = lambda lay, param: lay.transform_filter(alt.datum.unit_name == param)  # noqa: E731
-        show = tr(lang, "查看：", "Show: ")
-        layers = _menu(layers, "unit_group", names, names[group], show, only)
+        layers = _menu(
+            layers, "unit_group", names, names[group], tr(lang, "查看：", "Show: "), only
+        )
     name = str(rows["indicator" if by != "indicator" else "short"].iloc[0])
     title = _paren(name, _periods_text(rows, lang), lang, comma=True)
     what = tr(lang, "点阵图", "Dot rows") if dots else tr(lang, "条形图", "Bar chart")
@@ -446,14 +431,12 @@ def _dots(rows: pd.DataFrame, y: alt.Y, tip: list) -> list[alt.Chart]:
     scale = alt.Scale(domain=[0, float(rows["end"].max()) + 8])
     colour = _colour("group", list(rows["group"]), legend=False)
     enc = dict(x=alt.X("k:Q", axis=None, title=None, scale=scale), y=y, color=colour, tooltip=tip)
-    dots = alt.Chart(units).transform_lookup(lookup="fact_id", from_=lookup)
+    dots = alt.Chart(units).transform_lookup(lookup="fact_id", from_=lookup).encode(**enc)
     plus = alt.Chart(rows[rows["plus"]].assign(k=rows["n"] + 0.5)).encode(**enc)
+    plus = plus.mark_text(fontSize=15, fontWeight=700).encode(text=alt.value("+"))
     figure = alt.Chart(rows.assign(k=rows["end"])).encode(**enc)
-    return [
-        dots.mark_circle(size=40, opacity=1).encode(**enc),
-        plus.mark_text(fontSize=15, fontWeight=700).encode(text=alt.value("+")),
-        _text(figure, align="left", fontSize=13, fontWeight=600),
-    ]
+    figure = _text(figure, align="left", fontSize=13, fontWeight=600)
+    return [dots.mark_circle(size=40, opacity=1), plus, figure]
 
 
 # ---------------------------------------------------------------- composition
@@ -519,16 +502,14 @@ def composition(
     inside = _text(base, "inside", color="white", fontWeight=600).encode(x="x_mid:Q")
     layers = [bars.encode(opacity=lit).add_params(chosen), inside]
     items = [
-        f"{b}：" + "、".join(f"{r.part} {r.label}" for r in g.itertuples())
+        f"{b}：" + "、".join(g["part"] + " " + g["label"])
         for b, g in rows.groupby("breakdown", sort=False)
     ]
-    if len(whole_rows):
-        total = whole_rows["label"].iloc[0]
-        items.append(tr(lang, f"合计 {total}", f"{total} in all"))
+    totals = [tr(lang, f"合计 {t}", f"{t} in all") for t in whole_rows["label"][:1]]
     name, when = whole_name or str(rows["short"].iloc[0]), _periods_text(rows, lang)
     title = f"{name}的构成（{when}）" if lang == "zh" else f"{name}: composition, {when}"
     what, size = tr(lang, "横向堆积条形图", "Stacked bar chart"), (520, max(70, 60 * len(groups)))
-    return _Drawn(layers, pd.concat([rows, whole_rows]), size, title, what, items)
+    return _Drawn(layers, pd.concat([rows, whole_rows]), size, title, what, items + totals)
 
 
 def _rule_parts(df: pd.DataFrame, rule_id: str, lang: str) -> tuple[list, pd.DataFrame]:
@@ -597,17 +578,14 @@ def share(df, lang, sel, *, part: Selection = None, share: Selection) -> _Drawn:
     # the part's words at the left, the whole's at the right end of the track, each in at
     # most half the width (a phone's width truncates them, not the bars)
     words = dict(dy=-22, color=SOFT, limit=alt.ExprRef("width * 0.49"))
-    layers = [
-        base.mark_bar(height=26, color="#ececec").encode(
-            x=alt.X("full:Q", scale=track, title=x_title)
-        ),
-        filled.mark_bar(height=26, color=ACCENT),
-        _text(filled, align="right", dx=-6, color="white", fontWeight=700),
-        _text(base, "part_label", align="left", **words).encode(x=alt.value(6)),
-        _text(base, "whole_label", align="right", **words).encode(x=alt.value("width")),
-    ]
+    full = base.mark_bar(height=26, color="#ececec").encode(x=alt.X("full:Q", title=x_title))
+    part_words = _text(base, "part_label", align="left", **words).encode(x=alt.value(6))
+    whole_words = _text(base, "whole_label", align="right", **words).encode(x=alt.value("width"))
+    label = _text(filled, align="right", dx=-6, color="white", fontWeight=700)
+    layers = [full, filled.mark_bar(height=26, color=ACCENT), label, part_words, whole_words]
     used = pd.concat([shares, *(p.to_frame().T for p in partners if p is not None)])
-    when, entities = _periods_text(rows, lang), _join(rows["entity"], lang)
+    when, entities = _periods_text(rows, lang), dict.fromkeys(rows["entity"])
+    entities = tr(lang, "、", ", ").join(entities)
     title = tr(lang, f"{entities}所占比重（{when}）", f"Shares held by {entities}, {when}")
     items = [f"{r.row_label} {r.label} {r.whole_label}" for r in rows.itertuples()]
     what, size = tr(lang, "占比条形图", "Share bars"), (520, max(90, 70 * len(rows)))
@@ -665,17 +643,12 @@ def change(df, lang, sel, *, indicator: str, bars: bool = False) -> _Drawn:
         middle = alt.Chart(middles.reset_index()).encode(x=x, y=y)
         bounds, note = _bounds(rows, x, y, lang)
         mid = dict(field="text", dy=16, fontSize=13, color=ACCENT, fontWeight=600)
-        layers = [
-            *bounds,
-            alt.Chart(rows)
-            .mark_line(strokeWidth=3)
-            .encode(x=x, y=y, color=colour, detail="entity:N"),
-            *_points(base, colour, 160),
-            _text(base, dy=-16, fontSize=13, fontWeight=600),
-            # under the middle of its slope, on the side the line leaves empty
-            _text(middle.transform_filter("datum.rise"), align="left", dx=6, **mid),
-            _text(middle.transform_filter("!datum.rise"), align="right", dx=-6, **mid),
-        ]
+        line = alt.Chart(rows).mark_line(strokeWidth=3).encode(x=x, y=y, detail="entity:N")
+        label = _text(base, dy=-16, fontSize=13, fontWeight=600)
+        layers = [*bounds, line.encode(color=colour), *_points(base, colour, 160), label]
+        # under the middle of its slope, on the side the line leaves empty
+        layers.append(_text(middle.transform_filter("datum.rise"), align="left", dx=6, **mid))
+        layers.append(_text(middle.transform_filter("!datum.rise"), align="right", dx=-6, **mid))
         size, what = (420, 260), tr(lang, "斜率图", "Slope chart")
     name = str(rows["indicator"].iloc[0])
     items = [f"{r.entity} {r.change_label}" for r in rows.itertuples() if r.change_label]
@@ -683,17 +656,9 @@ def change(df, lang, sel, *, indicator: str, bars: bool = False) -> _Drawn:
     return _Drawn(layers, rows, size, title, what, items, [note])
 
 
-_BOUND_WORDS = {
-    "more_than": ("超过", "more than "),
-    "at_most": ("至多", "at most "),
-    "approx": ("约", "about "),
-}
-
-
 def _with_change(ends: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """An entity's first and last row, the last labelled with the change: the bound that
-    bounds or approximate figures at either end give it, the signed difference, and between
-    exact figures its rate and yearly rate (points for a percentage)."""
+    """An entity's first and last row, the last labelled with the change: the bound its ends
+    give it, the signed difference, and between exact ends its rate and yearly rate."""
     first, last = ends.iloc[0], ends.iloc[-1]
     step, quals = derived.change(first, last), (first["qualifier"], last["qualifier"])
     # a bound at the start bounds the change the other way: from under 30% it rose over 38 pp
@@ -704,17 +669,12 @@ def _with_change(ends: pd.DataFrame, lang: str) -> pd.DataFrame:
     bound = words.pop() if len(words) == 1 else ("approx" if words else "none")
     word = _BOUND_WORDS.get(bound, ("", ""))[lang == "en"]
     if first["base_unit"] == "percent":
-        text = (word + " " if word and lang == "zh" else word) + formatting.points(
-            step["difference"], lang
-        )
-        return ends.assign(change_label=["", text])
-    same = lang == "zh" and isinstance(first.get("unit"), str) and first["unit"] == last.get("unit")
-    written = (
-        dict(unit=first["unit"], value=float(last["value"]) - float(first["value"])) if same else {}
-    )
-    diff = formatting.figure(
-        step["difference"], first["base_unit"], lang=lang, style="card", **written
-    )
+        word += " " if word and lang == "zh" else ""
+        return ends.assign(change_label=["", word + formatting.points(step["difference"], lang)])
+    written = dict(lang=lang, style="card")  # in Chinese, as the article writes: 5 个
+    if lang == "zh" and isinstance(first.get("unit"), str) and first["unit"] == last.get("unit"):
+        written.update(unit=first["unit"], value=float(last["value"]) - float(first["value"]))
+    diff = formatting.figure(step["difference"], first["base_unit"], **written)
     text = word + (diff if diff.startswith("-") else "+" + diff)
     if step["growth"] is not None and bound == "none":
         text = _paren(text, formatting.percent(step["growth"], lang, signed=True), lang)
@@ -725,8 +685,6 @@ def _with_change(ends: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------- gap
-
-
 @_chart_type
 def gap(
     df, lang, sel, *, rate: Selection, gap: Selection = None, reference: str | None = None
@@ -752,11 +710,7 @@ def gap(
     falls = datasets.indicators("en").query("positive_means == 'fall'")["indicator_id"]
     for f in (own, other):  # a decline is a growth rate below zero
         f["rate"] = f["base_value"].where(~f["indicator_id"].isin(falls), -f["base_value"])
-    ref = (
-        derived.implied_rate(other["base_value"], own["rate"])
-        if reference is None
-        else other["rate"]
-    )
+    ref = other["rate"] if reference else derived.implied_rate(other["base_value"], own["rate"])
     own["row_label"] = [
         _paren(r.short, formatting.period(r.period, lang), lang) for r in own.itertuples()
     ]
@@ -781,14 +735,10 @@ def gap(
     base = alt.Chart(rows).encode(x=x, y=y, tooltip=tip)
     colour = alt.condition("datum.is_ref", alt.value(DERIVED), alt.value(ACCENT))
     own, ref = (base.transform_filter(f"{'' if r else '!'}datum.is_ref") for r in (False, True))
-    layers = [
-        alt.Chart(rows)
-        .mark_line(strokeWidth=3, color="#c9c9c9")
-        .encode(x=x, y=y, detail="row_label:N"),
-        *_points(base, colour, 150),
-        _text(own, "text", dy=-17, color=ACCENT),
-        _text(ref, "text", dy=19, color=DERIVED),
-    ]
+    line = alt.Chart(rows).mark_line(strokeWidth=3, color="#c9c9c9")
+    line = line.encode(x=x, y=y, detail="row_label:N")
+    own, ref = _text(own, "text", dy=-17, color=ACCENT), _text(ref, "text", dy=19, color=DERIVED)
+    layers = [line, *_points(base, colour, 150), own, ref]
     if len(order) > 1:  # a dropdown to focus on one comparison
         shown = alt.expr("focus == 'all' || focus == datum.row_label ? 1 : 0.15")
         dim = lambda lay, _: lay.encode(opacity=alt.OpacityValue(value=shown))  # noqa: E731
@@ -800,9 +750,8 @@ def gap(
         derived_from = "the reference, derived from the stated gap in percentage points"
         hollow = tr(lang, "由原文给出的差距（百分点）推算的参照值", derived_from)
     note = tr(lang, "实心：原文数值；空心：", "Filled: as stated; hollow: ") + hollow
-    title = tr(
-        lang, "增速与参照之差（百分点）", "Growth against its reference, in percentage points"
-    )
+    title = "Growth against its reference, in percentage points"
+    title = tr(lang, "增速与参照之差（百分点）", title)
     items = [
         f"{r.row_label} {r.rate_text}, {r.gap_text}" for r in rows[~rows["is_ref"]].itertuples()
     ]
@@ -811,8 +760,6 @@ def gap(
 
 
 # ---------------------------------------------------------------- tiles
-
-
 def tiles(
     table: pd.DataFrame,
     *,
@@ -858,14 +805,9 @@ def tiles(
     lift = alt.YOffset("lift:Q", scale=None)  # Vega stacks extra lines below the anchor
     headers = alt.Chart(df.drop_duplicates(column)).encode(x=x, y=alt.value(-6))
     header = dict(baseline="bottom", lineBreak="\n", lineHeight=14, dy=-28)
-    layers = [
-        rect.encode(color=alt.Color(f"{colour}:N", title=None, scale=scale, legend=legend)),
-        names.mark_text(fontSize=10.5, limit=104, lineBreak="\n", lineHeight=12).encode(
-            yOffset=lift
-        ),
-        _text(headers, column, **header),
-    ]
-    layers[0] = layers[0].add_params(chosen)
+    rect = rect.encode(color=alt.Color(f"{colour}:N", title=None, scale=scale, legend=legend))
+    names = names.mark_text(fontSize=10.5, limit=104, lineBreak="\n", lineHeight=12)
+    layers = [rect.add_params(chosen), names.encode(yOffset=lift), _text(headers, column, **header)]
     sep = "、" if lang == "zh" else ", "
     items = [f"{c.replace(chr(10), ' ')}: {sep.join(df.loc[df[column] == c, text])}" for c in order]
     description = tr(lang, f"方格图，共 {len(df)} 格。", f"Tile matrix of {len(df)} tiles. ")
@@ -880,8 +822,6 @@ def tiles(
 
 
 # ---------------------------------------------------------------- named theme charts
-
-
 def _in(lang: str, value):
     """``value`` in ``lang``: a ``{"zh": ..., "en": ...}`` pair picked, a list item by item."""
     if isinstance(value, dict) and set(value) == {"zh", "en"}:
