@@ -24,7 +24,6 @@ import json
 import re
 import textwrap
 from collections.abc import Callable
-from typing import NamedTuple
 
 import altair as alt
 import pandas as pd
@@ -199,44 +198,29 @@ def _menu(layers: list, name: str, options: list, value, prompt: str, follow, la
     return [layers[0].add_params(param), *layers[1:]]
 
 
-class _Drawn(NamedTuple):
-    """What a chart type draws: ``layers`` at ``size``, the ``rows`` they plot, its default
-    ``title``, ``what`` it is and its ``items`` (the description), and subtitle ``notes``."""
+def _chart_type(draw: Callable[..., tuple]) -> Callable[..., alt.LayerChart]:
+    """Make a chart type of ``draw(df, lang, sel, **own)``: it takes ``data``, ``draw``'s own
+    keywords, then those of ``chart`` below. ``draw`` gets the rows ready to plot and ``sel``
+    (``entity``, ``period``, ``source``) and returns its layers, the rows they plot, the size,
+    a title, what the chart is, its items (for the description) and notes for the subtitle;
+    the chart type adds the latest figure of each ``aside`` indicator above the plot, the
+    ``title`` and ``note`` asked, the citation of the rows plotted and the description."""
 
-    layers: list
-    rows: pd.DataFrame
-    size: tuple
-    title: str
-    what: str
-    items: list[str]
-    notes: tuple | list = ()
-
-
-_SHARED = [
-    inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=kind)
-    for name, default, kind in (
-        ("entity", None, "Selection"),
-        ("period", None, "Selection"),
-        ("source", None, "Selection"),
-        ("lang", "zh", "str"),
-        ("title", None, "str | None"),
-        ("note", None, "str | None"),
-        ("aside", None, "Selection"),
-    )
-]
-
-
-def _chart_type(draw: Callable[..., _Drawn]) -> Callable[..., alt.LayerChart]:
-    """Make a chart type (``data``, then ``draw``'s keywords, then ``_SHARED``) of ``draw(df,
-    lang, sel, **own)``, ``sel`` holding ``entity``, ``period`` and ``source``. It writes the
-    latest figure of each ``aside`` indicator above the plot, ``title`` (else the drawn one),
-    ``note`` and the notes, the citation of the rows plotted and the description."""
-
-    @functools.wraps(draw)
-    def chart(data=None, *, entity=None, period=None, source=None, lang="zh", **how):
+    def chart(
+        data=None,
+        *,
+        entity: Selection = None,
+        period: Selection = None,
+        source: Selection = None,
+        lang: str = "zh",
+        title: str | None = None,
+        note: str | None = None,
+        aside: Selection = None,
+        **how,
+    ):
         df = plot_frame(data, lang)
-        title, note, aside = (how.pop(k, None) for k in ("title", "note", "aside"))
-        drawn = draw(df, lang, {"entity": entity, "period": period, "source": source}, **how)
+        sel = {"entity": entity, "period": period, "source": source}
+        layers, rows, size, default, what, items, notes = draw(df, lang, sel, **how)
         sep, colon = ("；", "：") if lang == "zh" else ("; ", ": ")
         side = df.iloc[:0].assign(text="")
         if aside is not None:
@@ -245,31 +229,33 @@ def _chart_type(draw: Callable[..., _Drawn]) -> Callable[..., alt.LayerChart]:
             side["text"] = [_paren(r.short, _when(r, lang), lang) for r in side.itertuples()]
             side["text"] += colon + side["label"]
         style = dict(align="left", baseline="bottom", fontSize=12, color=SOFT)
-        layers, tip = list(drawn.layers), fact_tooltip(lang)
         for i in range(len(side)):  # the latest last, just above the plot
             y = alt.value(-10 - 18 * (len(side) - 1 - i))  # at most the plot's width (a phone's)
-            note_i = alt.Chart(side.iloc[[i]]).encode(x=alt.value(0), y=y, tooltip=tip)
+            note_i = alt.Chart(side.iloc[[i]]).encode(
+                x=alt.value(0), y=y, tooltip=fact_tooltip(lang)
+            )
             layers.append(_text(note_i, "text", limit=alt.ExprRef("width"), **style))
-        items = sep.join([*drawn.items, *side["text"]])
+        items = sep.join([*items, *side["text"]])
         return finish(
-            alt.layer(*layers).properties(width=drawn.size[0], height=drawn.size[1]),
-            pd.concat([drawn.rows, side]),
+            alt.layer(*layers).properties(width=size[0], height=size[1]),
+            pd.concat([rows, side]),
             lang=lang,
-            title=title or drawn.title,
-            subtitle=sep.join(n for n in [note, *drawn.notes] if n) or None,
-            description=f"{drawn.what}{colon}{items}{'。' if lang == 'zh' else '.'}",
+            title=title or default,
+            subtitle=sep.join(n for n in [note, *notes] if n) or None,
+            description=f"{what}{colon}{items}{'。' if lang == 'zh' else '.'}",
         )
 
-    data = inspect.Parameter("data", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None)
+    shared = list(inspect.signature(chart).parameters.values())
+    functools.update_wrapper(chart, draw)
     own = list(inspect.signature(draw).parameters.values())[3:]
-    signature = inspect.Signature([data, *own, *_SHARED])
+    signature = inspect.Signature([shared[0], *own, *shared[1:-1]])
     chart.__signature__ = signature.replace(return_annotation="alt.LayerChart")
     return chart
 
 
 # ---------------------------------------------------------------- trend
 @_chart_type
-def trend(df, lang, sel, *, indicator: str) -> _Drawn:
+def trend(df, lang, sel, *, indicator: str) -> tuple:
     """Return one indicator over periods, for one or several entities.
 
     Actual figures are filled marks joined by a line; targets, plans and estimates are open
@@ -352,14 +338,14 @@ def trend(df, lang, sel, *, indicator: str) -> _Drawn:
     what = tr(lang, f"折线图：{entities}的{name}", f"Line chart of {name} for {entities}")
     items = [f"{r.period_text} {r.label} ({r.source_short})" for r in rows.itertuples()]
     notes = [bound_note, *(c["note"] for c in clash)]
-    return _Drawn(layers, rows, (520, 280), title, what, items, notes)
+    return layers, rows, (520, 280), title, what, items, notes
 
 
 # ---------------------------------------------------------------- compare
 @_chart_type
 def compare(
     df, lang, sel, *, indicator: Selection, by: str = "entity", dots: bool = False, group: int = 0
-) -> _Drawn:
+) -> tuple:
     """Return one indicator across entities (``by="entity"``) or sources (``by="source"``),
     largest first, or several indicators in the order given (``by="indicator"``, each kind
     of figure on its own row), as bars; each bar is its group's latest figure unless
@@ -413,7 +399,7 @@ def compare(
     what = tr(lang, "点阵图", "Dot rows") if dots else tr(lang, "条形图", "Bar chart")
     size = (480, max(80, 34 * len(rows)) if one else alt.Step(34))
     items = [f"{r.group} {r.label}" for r in rows.itertuples()]
-    return _Drawn(layers, rows, size, title, what, items)
+    return layers, rows, size, title, what, items, []
 
 
 def _dots(rows: pd.DataFrame, y: alt.Y, tip: list) -> list[alt.Chart]:
@@ -450,7 +436,7 @@ def composition(
     whole: str | None = None,
     rule: str | None = None,
     names: list[str] | None = None,
-) -> _Drawn:
+) -> tuple:
     """Return parts against a whole as stacked bars, one bar per breakdown, each part
     labelled with its figure where it has room.
 
@@ -509,7 +495,7 @@ def composition(
     name, when = whole_name or str(rows["short"].iloc[0]), _periods_text(rows, lang)
     title = f"{name}的构成（{when}）" if lang == "zh" else f"{name}: composition, {when}"
     what, size = tr(lang, "横向堆积条形图", "Stacked bar chart"), (520, max(70, 60 * len(groups)))
-    return _Drawn(layers, pd.concat([rows, whole_rows]), size, title, what, items + totals)
+    return layers, pd.concat([rows, whole_rows]), size, title, what, items + totals, []
 
 
 def _rule_parts(df: pd.DataFrame, rule_id: str, lang: str) -> tuple[list, pd.DataFrame]:
@@ -545,7 +531,7 @@ def _partners(df, rows, ids: list[str], other: list[str], chart: str) -> list:
 
 
 @_chart_type
-def share(df, lang, sel, *, part: Selection = None, share: Selection) -> _Drawn:
+def share(df, lang, sel, *, part: Selection = None, share: Selection) -> tuple:
     """Return shares of a whole as bars against a 100% track.
 
     ``share`` names the indicator(s) in percent; ``part`` the matching indicator(s) of the
@@ -589,12 +575,12 @@ def share(df, lang, sel, *, part: Selection = None, share: Selection) -> _Drawn:
     title = tr(lang, f"{entities}所占比重（{when}）", f"Shares held by {entities}, {when}")
     items = [f"{r.row_label} {r.label} {r.whole_label}" for r in rows.itertuples()]
     what, size = tr(lang, "占比条形图", "Share bars"), (520, max(90, 70 * len(rows)))
-    return _Drawn(layers, used, size, title, what, items)
+    return layers, used, size, title, what, items, []
 
 
 # ---------------------------------------------------------------- change
 @_chart_type
-def change(df, lang, sel, *, indicator: str, bars: bool = False) -> _Drawn:
+def change(df, lang, sel, *, indicator: str, bars: bool = False) -> tuple:
     """Return the first and last period of one indicator, per entity, with the change and
     its rate (in points for a percentage; with the compound yearly rate when the periods are
     whole years more than one apart): a slope, or with ``bars=True`` a bar before and a bar
@@ -653,7 +639,7 @@ def change(df, lang, sel, *, indicator: str, bars: bool = False) -> _Drawn:
     name = str(rows["indicator"].iloc[0])
     items = [f"{r.entity} {r.change_label}" for r in rows.itertuples() if r.change_label]
     title = f"{name}：{span}" if lang == "zh" else f"{name}: {span}"
-    return _Drawn(layers, rows, size, title, what, items, [note])
+    return layers, rows, size, title, what, items, [note]
 
 
 def _with_change(ends: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -688,7 +674,7 @@ def _with_change(ends: pd.DataFrame, lang: str) -> pd.DataFrame:
 @_chart_type
 def gap(
     df, lang, sel, *, rate: Selection, gap: Selection = None, reference: str | None = None
-) -> _Drawn:
+) -> tuple:
     """Return rates against their reference, with the gap in percentage points.
 
     Either ``gap`` names the indicator(s) stating how many points the rate is above its
@@ -756,7 +742,7 @@ def gap(
         f"{r.row_label} {r.rate_text}, {r.gap_text}" for r in rows[~rows["is_ref"]].itertuples()
     ]
     what, size = tr(lang, "哑铃图", "Dumbbell chart"), (520, max(100, 70 * len(order)))
-    return _Drawn([zero, *layers], rows, size, title, what, items, [note])
+    return [zero, *layers], rows, size, title, what, items, [note]
 
 
 # ---------------------------------------------------------------- tiles
