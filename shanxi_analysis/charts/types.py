@@ -107,8 +107,7 @@ def _periods_text(rows: pd.DataFrame, lang: str) -> str:
 
 # ---------------------------------------------------------------- what every type shares
 def _scaled(rows: pd.DataFrame, lang: str, chart: str, name: str = "") -> tuple[pd.DataFrame, str]:
-    """Add ``shown`` (the value in the axis's magnitude); return the axis title: ``name`` (or
-    the first row's short name) and the unit. The rows must share one unit."""
+    """The rows (of one unit) with ``shown`` in the axis's magnitude, and the axis title."""
     units = sorted(set(rows["base_unit"]))
     if len(units) != 1:
         raise ValueError(f"{chart}: the rows selected mix units ({', '.join(units)}); select one")
@@ -154,21 +153,19 @@ def _text(base: alt.Chart, field: str = "label", **style) -> alt.Chart:
     return base.mark_text(**{"fontSize": 11, "color": INK, **style}).encode(text=f"{field}:N")
 
 
-def _points(base: alt.Chart, colour, size: int, shape=None) -> list[alt.Chart]:
-    """Points filled where ``exact``, else hollow (a bound, approximate, target or derived);
-    only the filled draw the legend of a ``shape`` field, so that its symbols are filled."""
+def _points(base: alt.Chart, colour, size: int, filled: int, shape=None, stroke=2.5) -> list:
+    """Points filled where ``exact``, else hollow; only the filled draw a ``shape`` legend."""
     shape = shape or alt.value("circle")
     quiet = shape.legend(None) if isinstance(shape, alt.Shape) else shape
-    filled = base.transform_filter("datum.exact").mark_point(size=size, opacity=1, filled=True)
+    full = base.transform_filter("datum.exact").mark_point(size=filled, opacity=1, filled=True)
     hollow = base.transform_filter("!datum.exact")
-    hollow = hollow.mark_point(size=size, strokeWidth=2.2, opacity=1, filled=False)
+    hollow = hollow.mark_point(size=size, strokeWidth=stroke, opacity=1, filled=False)
     hollow = hollow.encode(color=colour, shape=quiet, fill=alt.value("white"))
-    return [filled.encode(color=colour, shape=shape), hollow]
+    return [full.encode(color=colour, shape=shape), hollow]
 
 
 def _bounds(rows: pd.DataFrame, x: alt.X, y: alt.Y, lang: str) -> tuple[list, str | None]:
-    """Shaded ranges where a bound's true value may lie (from zero up to 不足 30%; from 超过 600
-    a quarter beyond it), and the note that says so."""
+    """Shaded ranges where a bound's true value may lie (to 不足 30%, beyond 超过 600); a note."""
     bounds = rows[rows["qualifier"].isin(_UPPER + _LOWER)]
     if bounds.empty:
         return [], None
@@ -182,16 +179,14 @@ def _bounds(rows: pd.DataFrame, x: alt.X, y: alt.Y, lang: str) -> tuple[list, st
 
 
 def _bars(rows: pd.DataFrame, y: alt.Y, x: alt.X, tip: list, text: dict, **encode) -> list:
-    """Bars on the rows ``y`` labelled at their end (``text``: field, style); ``encode``: the
-    bars' height and encodings."""
+    """Bars on the rows ``y`` labelled at their end (``text``: field, style), of ``encode``."""
     base = alt.Chart(rows).encode(x=x, y=y, tooltip=tip)
     bars = base.mark_bar(height=encode.pop("height"), cornerRadiusEnd=2).encode(**encode)
     return [bars, _text(base, **{"field": "label", "align": "left", "dx": 5, **text})]
 
 
 def _menu(layers: list, name: str, options: list, value, prompt: str, follow, labels=None):
-    """``layers`` under a dropdown (it works offline) setting the parameter ``name`` to one of
-    ``options``; ``follow(layer, param)`` is how each layer obeys it."""
+    """``layers`` under a dropdown of ``options`` (offline too); ``follow(layer, param)``."""
     select = alt.binding_select(options=options, labels=labels or alt.Undefined, name=prompt)
     param = alt.param(name=name, value=value, bind=select)
     layers = [follow(lay, param) for lay in layers]
@@ -199,12 +194,9 @@ def _menu(layers: list, name: str, options: list, value, prompt: str, follow, la
 
 
 def _chart_type(draw: Callable[..., tuple]) -> Callable[..., alt.LayerChart]:
-    """Make a chart type of ``draw(df, lang, sel, **own)``: it takes ``data``, ``draw``'s own
-    keywords, then those of ``chart`` below. ``draw`` gets the rows ready to plot and ``sel``
-    (``entity``, ``period``, ``source``) and returns its layers, the rows they plot, the size,
-    a title, what the chart is, its items (for the description) and notes for the subtitle;
-    the chart type adds the latest figure of each ``aside`` indicator above the plot, the
-    ``title`` and ``note`` asked, the citation of the rows plotted and the description."""
+    """A chart type (``data``, ``draw``'s keywords, those of ``chart``) of ``draw(df, lang, sel,
+    **own)``, which returns its layers, the rows they plot, size, title, what the chart is, its
+    items and notes; the type adds the ``aside`` figures, the citation and the description."""
 
     def chart(
         data=None,
@@ -228,12 +220,13 @@ def _chart_type(draw: Callable[..., tuple]) -> Callable[..., alt.LayerChart]:
             side = _latest(side, ["indicator_id", "kind"], aside)
             side["text"] = [_paren(r.short, _when(r, lang), lang) for r in side.itertuples()]
             side["text"] += colon + side["label"]
-        style = dict(align="left", baseline="bottom", fontSize=12, color=SOFT)
+        style, tip = (
+            dict(align="left", baseline="bottom", fontSize=12, color=SOFT),
+            fact_tooltip(lang),
+        )
         for i in range(len(side)):  # the latest last, just above the plot
             y = alt.value(-10 - 18 * (len(side) - 1 - i))  # at most the plot's width (a phone's)
-            note_i = alt.Chart(side.iloc[[i]]).encode(
-                x=alt.value(0), y=y, tooltip=fact_tooltip(lang)
-            )
+            note_i = alt.Chart(side.iloc[[i]]).encode(x=alt.value(0), y=y, tooltip=tip)
             layers.append(_text(note_i, "text", limit=alt.ExprRef("width"), **style))
         items = sep.join([*items, *side["text"]])
         return finish(
@@ -316,7 +309,7 @@ def trend(df, lang, sel, *, indicator: str) -> tuple:
     span = base.transform_filter("datum.interval")
     span = span.mark_rule(strokeWidth=5, opacity=0.55, strokeCap="round")
     span = span.encode(x=alt.X("x_start:Q", scale=scale, title=None), x2="x_end:Q", color=colour)
-    layers = [*bounds, line, span, *_points(base, colour, 90, shape)]
+    layers = [*bounds, line, span, *_points(base, colour, 90, 90, shape, 2)]
     for side, align, dx, dy in _SIDES:  # labels above, or beside when two sources share a period
         labelled = base.transform_filter(f"datum.side == '{side}'")
         layers.append(_text(labelled, align=align, dx=dx, dy=dy))
@@ -520,8 +513,7 @@ def _rule_parts(df: pd.DataFrame, rule_id: str, lang: str) -> tuple[list, pd.Dat
 
 # ---------------------------------------------------------------- share
 def _partners(df, rows, ids: list[str], other: list[str], chart: str) -> list:
-    """For each row of ``rows`` (of the indicators ``ids``), the row of the matching
-    ``other`` indicator with the same entity and period, or ``None``."""
+    """Each row's row of the matching ``other`` indicator, same entity and period, or None."""
     if other and len(other) != len(ids):
         raise ValueError(f"{chart}: give one matching indicator for each of {', '.join(ids)}")
     match = dict(zip(ids, other, strict=False))
@@ -631,7 +623,7 @@ def change(df, lang, sel, *, indicator: str, bars: bool = False) -> tuple:
         mid = dict(field="text", dy=16, fontSize=13, color=ACCENT, fontWeight=600)
         line = alt.Chart(rows).mark_line(strokeWidth=3).encode(x=x, y=y, detail="entity:N")
         label = _text(base, dy=-16, fontSize=13, fontWeight=600)
-        layers = [*bounds, line.encode(color=colour), *_points(base, colour, 160), label]
+        layers = [*bounds, line.encode(color=colour), *_points(base, colour, 160, 220), label]
         # under the middle of its slope, on the side the line leaves empty
         layers.append(_text(middle.transform_filter("datum.rise"), align="left", dx=6, **mid))
         layers.append(_text(middle.transform_filter("!datum.rise"), align="right", dx=-6, **mid))
@@ -697,9 +689,7 @@ def gap(
     for f in (own, other):  # a decline is a growth rate below zero
         f["rate"] = f["base_value"].where(~f["indicator_id"].isin(falls), -f["base_value"])
     ref = other["rate"] if reference else derived.implied_rate(other["base_value"], own["rate"])
-    own["row_label"] = [
-        _paren(r.short, formatting.period(r.period, lang), lang) for r in own.itertuples()
-    ]
+    own["row_label"] = [_paren(r.short, _when(r, lang), lang) for r in own.itertuples()]
     own["gap_text"] = [formatting.points(d, lang) for d in own["rate"] - ref]
     own["fact_id"] += ";" + other["fact_id"]
     cited = other[[c for c in ("source_id", "source_title", "source_short") if c in own]]
@@ -724,7 +714,7 @@ def gap(
     line = alt.Chart(rows).mark_line(strokeWidth=3, color="#c9c9c9")
     line = line.encode(x=x, y=y, detail="row_label:N")
     own, ref = _text(own, "text", dy=-17, color=ACCENT), _text(ref, "text", dy=19, color=DERIVED)
-    layers = [line, *_points(base, colour, 150), own, ref]
+    layers = [line, *_points(base, colour, 150, 210), own, ref]
     if len(order) > 1:  # a dropdown to focus on one comparison
         shown = alt.expr("focus == 'all' || focus == datum.row_label ? 1 : 0.15")
         dim = lambda lay, _: lay.encode(opacity=alt.OpacityValue(value=shown))  # noqa: E731
@@ -738,9 +728,8 @@ def gap(
     note = tr(lang, "实心：原文数值；空心：", "Filled: as stated; hollow: ") + hollow
     title = "Growth against its reference, in percentage points"
     title = tr(lang, "增速与参照之差（百分点）", title)
-    items = [
-        f"{r.row_label} {r.rate_text}, {r.gap_text}" for r in rows[~rows["is_ref"]].itertuples()
-    ]
+    stated = rows[~rows["is_ref"]].itertuples()
+    items = [f"{r.row_label} {r.rate_text}, {r.gap_text}" for r in stated]
     what, size = tr(lang, "哑铃图", "Dumbbell chart"), (520, max(100, 70 * len(order)))
     return [zero, *layers], rows, size, title, what, items, [note]
 
@@ -777,7 +766,7 @@ def tiles(
     # long English names wrap onto two lines; Vega stacks extra lines below the anchor
     wrap = (lambda n: textwrap.fill(n, 17, max_lines=2, placeholder="…")) if lang == "en" else str
     df["shown"] = df[text].map(wrap)
-    df["lift"] = df["shown"].str.count("\n") * -6
+    df["lines"] = df["shown"].str.count("\n") + 1
     chosen = alt.selection_point(fields=[colour], bind="legend")
     x = alt.X(f"{column}:N", sort=order, title=None, axis=None, scale=alt.Scale(paddingInner=0.08))
     y = alt.Y("slot:O", axis=None, title=None, scale=alt.Scale(paddingInner=0.12))
@@ -788,12 +777,17 @@ def tiles(
     lit = alt.condition(chosen, alt.value(1), alt.value(0.2))
     rect = base.mark_rect(cornerRadius=3).encode(opacity=lit)
     names = base.encode(text="shown:N", color=alt.Color("ink:N", scale=None))
-    lift = alt.YOffset("lift:Q", scale=None)  # Vega stacks extra lines below the anchor
     headers = alt.Chart(df.drop_duplicates(column)).encode(x=x, y=alt.value(-6))
     header = dict(baseline="bottom", lineBreak="\n", lineHeight=14, dy=-28)
     rect = rect.encode(color=alt.Color(f"{colour}:N", title=None, scale=scale, legend=legend))
-    names = names.mark_text(fontSize=10.5, limit=104, lineBreak="\n", lineHeight=12)
-    layers = [rect.add_params(chosen), names.encode(yOffset=lift), _text(headers, column, **header)]
+    layers = [rect.add_params(chosen), _text(headers, column, **header)]
+    for n in sorted(df["lines"].unique()):  # a name of n lines, lifted by half its extra lines
+        lines = names.transform_filter(f"datum.lines == {n}")
+        layers.append(
+            lines.mark_text(
+                fontSize=10.5, limit=104, lineBreak="\n", lineHeight=12, dy=-(n - 1) * 6
+            )
+        )
     sep = "、" if lang == "zh" else ", "
     items = [f"{c.replace(chr(10), ' ')}: {sep.join(df.loc[df[column] == c, text])}" for c in order]
     description = tr(lang, f"方格图，共 {len(df)} 格。", f"Tile matrix of {len(df)} tiles. ")
