@@ -53,7 +53,6 @@ __all__ = ["change", "compare", "composition", "gap", "share", "tiles", "trend"]
 DERIVED = "#9a7b1c"  # a darker solar yellow, readable as text: values the chart computed
 _LOWER, _UPPER = ("more_than", "at_least"), ("at_most", "less_than")
 _MAX_DOTS = 200
-_KINDS = {k: n for n, k in enumerate(datasets.KIND_LABELS)}
 _SIDES = (("", "center", 0, -13), ("left", "right", -10, 0), ("right", "left", 10, 0))
 _BOUND_WORDS = {"more_than": ("超过", "more than "), "at_most": ("至多", "at most ")}
 _BOUND_WORDS["approx"] = ("约", "about ")
@@ -220,14 +219,11 @@ def _chart_type(draw: Callable[..., tuple]) -> Callable[..., alt.LayerChart]:
             side = _latest(side, ["indicator_id", "kind"], aside)
             side["text"] = [_paren(r.short, _when(r, lang), lang) for r in side.itertuples()]
             side["text"] += colon + side["label"]
-        style, tip = (
-            dict(align="left", baseline="bottom", fontSize=12, color=SOFT),
-            fact_tooltip(lang),
-        )
+        style, tip = dict(align="left", baseline="bottom", fontSize=12), fact_tooltip(lang)
         for i in range(len(side)):  # the latest last, just above the plot
             y = alt.value(-10 - 18 * (len(side) - 1 - i))  # at most the plot's width (a phone's)
             note_i = alt.Chart(side.iloc[[i]]).encode(x=alt.value(0), y=y, tooltip=tip)
-            layers.append(_text(note_i, "text", limit=alt.ExprRef("width"), **style))
+            layers.append(_text(note_i, "text", color=SOFT, limit=alt.ExprRef("width"), **style))
         items = sep.join([*items, *side["text"]])
         return finish(
             alt.layer(*layers).properties(width=size[0], height=size[1]),
@@ -355,9 +351,6 @@ def compare(
         raise ValueError(f"compare: by must be 'entity', 'source' or 'indicator', got {by!r}")
     rows = _latest(pick(df, chart="compare", indicator=indicator, **sel), keys[by], indicator)
     kinds = [v[lang == "en"] for k, v in datasets.KIND_LABELS.items() if k in set(rows["kind"])]
-    if by == "indicator":  # in the order asked, each indicator's kinds in the order of kinds
-        at = {i: n * 10 for n, i in enumerate(as_ids(indicator))}
-        rows = rows.sort_values("kind", key=lambda k: rows["indicator_id"].map(at) + k.map(_KINDS))
     # each row of dots counts its own thing; bars of different things never share an axis
     rows["unit_group"] = rows["base_unit"] + " " + rows["noun_en"]
     groups = [_scaled(g, lang, "compare") for _, g in rows.groupby("unit_group", sort=False)]
@@ -384,9 +377,8 @@ def compare(
         layers = _bars(rows, y, x, tip, {}, height=height, color=colour, opacity=lighter)
     if not one:  # one group at a time
         only = lambda lay, param: lay.transform_filter(alt.datum.unit_name == param)  # noqa: E731
-        layers = _menu(
-            layers, "unit_group", names, names[group], tr(lang, "查看：", "Show: "), only
-        )
+        show = tr(lang, "查看：", "Show: ")
+        layers = _menu(layers, "unit_group", names, names[group], show, only)
     name = str(rows["indicator" if by != "indicator" else "short"].iloc[0])
     title = _paren(name, _periods_text(rows, lang), lang, comma=True)
     what = tr(lang, "点阵图", "Dot rows") if dots else tr(lang, "条形图", "Bar chart")
@@ -480,10 +472,8 @@ def composition(
     bars = base.mark_bar(height=34).encode(x=x, color=colour, order=alt.Order("order:Q"))
     inside = _text(base, "inside", color="white", fontWeight=600).encode(x="x_mid:Q")
     layers = [bars.encode(opacity=lit).add_params(chosen), inside]
-    items = [
-        f"{b}：" + "、".join(g["part"] + " " + g["label"])
-        for b, g in rows.groupby("breakdown", sort=False)
-    ]
+    each = rows.groupby("breakdown", sort=False)
+    items = [f"{b}：" + "、".join(g["part"] + " " + g["label"]) for b, g in each]
     totals = [tr(lang, f"合计 {t}", f"{t} in all") for t in whole_rows["label"][:1]]
     name, when = whole_name or str(rows["short"].iloc[0]), _periods_text(rows, lang)
     title = f"{name}的构成（{when}）" if lang == "zh" else f"{name}: composition, {when}"
@@ -705,9 +695,8 @@ def gap(
     scale = alt.Scale(domain=[min(lo - pad, 0), hi + pad], nice=False)
     x = alt.X("rate:Q", title=tr(lang, "同比增速（%）", "Growth year on year (%)"), scale=scale)
     y = _row_axis("row_label", order)
-    tip = fact_tooltip(
-        lang, *tooltips(lang, ("who", "主体", "Entity"), ("rate_text", "增速", "Rate"))
-    )
+    who = ("who", "主体", "Entity"), ("rate_text", "增速", "Rate")
+    tip = fact_tooltip(lang, *tooltips(lang, *who))
     base = alt.Chart(rows).encode(x=x, y=y, tooltip=tip)
     colour = alt.condition("datum.is_ref", alt.value(DERIVED), alt.value(ACCENT))
     own, ref = (base.transform_filter(f"{'' if r else '!'}datum.is_ref") for r in (False, True))
@@ -777,17 +766,14 @@ def tiles(
     lit = alt.condition(chosen, alt.value(1), alt.value(0.2))
     rect = base.mark_rect(cornerRadius=3).encode(opacity=lit)
     names = base.encode(text="shown:N", color=alt.Color("ink:N", scale=None))
+    style = dict(fontSize=10.5, limit=104, lineBreak="\n", lineHeight=12)
     headers = alt.Chart(df.drop_duplicates(column)).encode(x=x, y=alt.value(-6))
     header = dict(baseline="bottom", lineBreak="\n", lineHeight=14, dy=-28)
     rect = rect.encode(color=alt.Color(f"{colour}:N", title=None, scale=scale, legend=legend))
     layers = [rect.add_params(chosen), _text(headers, column, **header)]
     for n in sorted(df["lines"].unique()):  # a name of n lines, lifted by half its extra lines
         lines = names.transform_filter(f"datum.lines == {n}")
-        layers.append(
-            lines.mark_text(
-                fontSize=10.5, limit=104, lineBreak="\n", lineHeight=12, dy=-(n - 1) * 6
-            )
-        )
+        layers.append(lines.mark_text(dy=-(n - 1) * 6, **style))
     sep = "、" if lang == "zh" else ", "
     items = [f"{c.replace(chr(10), ' ')}: {sep.join(df.loc[df[column] == c, text])}" for c in order]
     description = tr(lang, f"方格图，共 {len(df)} 格。", f"Tile matrix of {len(df)} tiles. ")
