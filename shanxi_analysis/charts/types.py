@@ -104,7 +104,6 @@ def _periods_text(rows: pd.DataFrame, lang: str) -> str:
     return formatting.period(f"{int(first)}/{int(last) - (last % 1 == 0)}", lang)
 
 
-# ---------------------------------------------------------------- what every type shares
 def _scaled(rows: pd.DataFrame, lang: str, chart: str, name: str = "") -> tuple[pd.DataFrame, str]:
     """The rows (of one unit) with ``shown`` in the axis's magnitude, and the axis title."""
     units = sorted(set(rows["base_unit"]))
@@ -242,7 +241,6 @@ def _chart_type(draw: Callable[..., tuple]) -> Callable[..., alt.LayerChart]:
     return chart
 
 
-# ---------------------------------------------------------------- trend
 @_chart_type
 def trend(df, lang, sel, *, indicator: str) -> tuple:
     """Return one indicator over periods, for one or several entities.
@@ -330,7 +328,6 @@ def trend(df, lang, sel, *, indicator: str) -> tuple:
     return layers, rows, (520, 280), title, what, items, notes
 
 
-# ---------------------------------------------------------------- compare
 @_chart_type
 def compare(
     df, lang, sel, *, indicator: Selection, by: str = "entity", dots: bool = False, group: int = 0
@@ -410,7 +407,6 @@ def _dots(rows: pd.DataFrame, y: alt.Y, tip: list) -> list[alt.Chart]:
     return [dots.mark_circle(size=40, opacity=1), plus, figure]
 
 
-# ---------------------------------------------------------------- composition
 @_chart_type
 def composition(
     df,
@@ -501,7 +497,6 @@ def _rule_parts(df: pd.DataFrame, rule_id: str, lang: str) -> tuple[list, pd.Dat
     return [pd.concat([part(p) for p in rule.parts], ignore_index=True)], whole
 
 
-# ---------------------------------------------------------------- share
 def _partners(df, rows, ids: list[str], other: list[str], chart: str) -> list:
     """Each row's row of the matching ``other`` indicator, same entity and period, or None."""
     if other and len(other) != len(ids):
@@ -560,7 +555,6 @@ def share(df, lang, sel, *, part: Selection = None, share: Selection) -> tuple:
     return layers, used, size, title, what, items, []
 
 
-# ---------------------------------------------------------------- change
 @_chart_type
 def change(df, lang, sel, *, indicator: str, bars: bool = False) -> tuple:
     """Return the first and last period of one indicator, per entity, with the change and
@@ -652,7 +646,6 @@ def _with_change(ends: pd.DataFrame, lang: str) -> pd.DataFrame:
     return ends.assign(change_label=["", text])
 
 
-# ---------------------------------------------------------------- gap
 @_chart_type
 def gap(
     df, lang, sel, *, rate: Selection, gap: Selection = None, reference: str | None = None
@@ -665,11 +658,9 @@ def gap(
     a decline (``positive_means`` = ``fall``) is turned into a signed growth rate first.
     """
     rates = pick(df, chart="gap", indicator=rate, **sel)
-    if reference is not None:
-        rates = rates[rates["entity_id"] != reference].reset_index(drop=True)
-        found = _partners(df, rates.assign(entity_id=reference), as_ids(rate), as_ids(rate), "gap")
-    else:
-        found = _partners(df, rates, as_ids(rate), as_ids(gap) or [], "gap")
+    rates = rates[rates["entity_id"] != reference].reset_index(drop=True)  # None: every entity
+    matched = rates.assign(entity_id=reference) if reference else rates  # its same rate, or gap
+    found = _partners(df, matched, as_ids(rate), as_ids(rate if reference else gap) or [], "gap")
     kept = [i for i, g in enumerate(found) if g is not None]
     if not kept:
         raise ValueError("gap: no rate in the selection has a matching gap or reference row")
@@ -723,7 +714,6 @@ def gap(
     return [zero, *layers], rows, size, title, what, items, [note]
 
 
-# ---------------------------------------------------------------- tiles
 def tiles(
     table: pd.DataFrame,
     *,
@@ -787,7 +777,6 @@ def tiles(
     )
 
 
-# ---------------------------------------------------------------- named theme charts
 def _in(lang: str, value):
     """``value`` in ``lang``: a ``{"zh": ..., "en": ...}`` pair picked, a list item by item."""
     if isinstance(value, dict) and set(value) == {"zh", "en"}:
