@@ -370,8 +370,7 @@ def compare(
         x = alt.X("shown:Q", title=names[0] if one else None, scale=scale, axis=axis)
         lighter = alt.condition("datum.qualifier == 'none'", alt.value(1), alt.value(0.5))
         colour = _colour("kind_label", kinds, tr(lang, "性质", "Kind"))
-        height = min(28, max(10, 200 // len(rows)))
-        layers = _bars(rows, y, x, tip, {}, height=height, color=colour, opacity=lighter)
+        layers = _bars(rows, y, x, tip, {}, height=28, color=colour, opacity=lighter)  # of 34 px
     if not one:  # one group at a time
         only = lambda lay, param: lay.transform_filter(alt.datum.unit_name == param)  # noqa: E731
         show = tr(lang, "查看：", "Show: ")
