@@ -362,8 +362,26 @@ def compare(
         rows = rows.sort_values("shown", ascending=False)
     y, one = _row_axis("group", list(rows["group"])), len(names) == 1
     tip = fact_tooltip(lang, *tooltips(lang, ("entity", "主体", "Entity")))
-    if dots:
-        layers = _dots(rows, y, tip)
+    if dots:  # one dot per unit of each count, a "+" after a lower bound, then the figure
+        counts = rows["base_value"]
+        if (counts < 0).any() or (counts % 1 != 0).any() or counts.max() > _MAX_DOTS:
+            raise ValueError(f"compare: dots need whole counts from 0 to {_MAX_DOTS}")
+        rows = rows.assign(n=counts.astype(int), plus=rows["qualifier"].isin(_LOWER))
+        rows["end"] = rows["n"] + rows["plus"] + 1
+        units = rows.loc[rows.index.repeat(rows["n"]), ["fact_id", "group"]]
+        units = units.assign(k=units.groupby(level=0).cumcount() + 0.5).reset_index(drop=True)
+        # each dot carries its row's fact id; the tooltip's fields come once, from a lookup
+        fields = [t.to_dict()["field"] for t in tip]
+        lookup = alt.LookupData(data=rows[["fact_id", *fields]], key="fact_id", fields=fields)
+        scale = alt.Scale(domain=[0, float(rows["end"].max()) + 8])
+        colour = _colour("group", list(rows["group"]), legend=False)
+        enc = dict(x=alt.X("k:Q", axis=None, scale=scale), y=y, color=colour, tooltip=tip)
+        dot = alt.Chart(units).transform_lookup(lookup="fact_id", from_=lookup).encode(**enc)
+        plus = alt.Chart(rows[rows["plus"]].assign(k=rows["n"] + 0.5)).encode(**enc)
+        plus = plus.mark_text(fontSize=15, fontWeight=700).encode(text=alt.value("+"))
+        figure = alt.Chart(rows.assign(k=rows["end"])).encode(**enc)
+        figure = _text(figure, align="left", fontSize=13, fontWeight=600)
+        layers = [dot.mark_circle(size=40, opacity=1), plus, figure]
     else:
         room = alt.Scale(domain=[0, float(rows["shown"].max() or 1) * 1.2], nice=False)
         axis, scale = (alt.Axis(grid=False), room) if one else (None, alt.Scale(nice=False))
@@ -381,29 +399,6 @@ def compare(
     size = (480, max(80, 34 * len(rows)) if one else alt.Step(34))
     items = [f"{r.group} {r.label}" for r in rows.itertuples()]
     return layers, rows, size, title, what, items, []
-
-
-def _dots(rows: pd.DataFrame, y: alt.Y, tip: list) -> list[alt.Chart]:
-    """One dot per unit of each row's count, a "+" after a lower bound, then the figure."""
-    counts = rows["base_value"]
-    if (counts < 0).any() or (counts % 1 != 0).any() or counts.max() > _MAX_DOTS:
-        raise ValueError(f"compare: dots need whole counts from 0 to {_MAX_DOTS}")
-    rows = rows.assign(n=counts.astype(int), plus=rows["qualifier"].isin(_LOWER))
-    rows["end"] = rows["n"] + rows["plus"] + 1
-    units = rows.loc[rows.index.repeat(rows["n"]), ["fact_id", "group"]]
-    units = units.assign(k=units.groupby(level=0).cumcount() + 0.5).reset_index(drop=True)
-    # each dot carries its row's fact id; the tooltip's fields come once, from a lookup
-    fields = [t.to_dict()["field"] for t in tip]
-    lookup = alt.LookupData(data=rows[["fact_id", *fields]], key="fact_id", fields=fields)
-    scale = alt.Scale(domain=[0, float(rows["end"].max()) + 8])
-    colour = _colour("group", list(rows["group"]), legend=False)
-    enc = dict(x=alt.X("k:Q", axis=None, title=None, scale=scale), y=y, color=colour, tooltip=tip)
-    dots = alt.Chart(units).transform_lookup(lookup="fact_id", from_=lookup).encode(**enc)
-    plus = alt.Chart(rows[rows["plus"]].assign(k=rows["n"] + 0.5)).encode(**enc)
-    plus = plus.mark_text(fontSize=15, fontWeight=700).encode(text=alt.value("+"))
-    figure = alt.Chart(rows.assign(k=rows["end"])).encode(**enc)
-    figure = _text(figure, align="left", fontSize=13, fontWeight=600)
-    return [dots.mark_circle(size=40, opacity=1), plus, figure]
 
 
 @_chart_type
@@ -427,8 +422,22 @@ def composition(
     parts' period. ``names`` labels the breakdowns. Clicking a legend entry highlights its
     part.
     """
-    if rule is not None:
-        groups, whole_rows = _rule_parts(df, rule, lang)
+    if rule is not None:  # a part-whole rule of checks: its facts, and the numbers it states
+        spec, by_id = checks.rule(rule), df.set_index("fact_id")
+        if spec.kind != "part_whole":
+            raise ValueError(f"composition: rule {rule!r} is a {spec.kind} rule, not part_whole")
+        missing = ", ".join(f for f in spec.fact_ids() if f not in by_id.index)
+        if missing:
+            raise ValueError(f"composition: rule {rule!r} reads fact(s) the data lacks: {missing}")
+        whole_rows, found = by_id.loc[[spec.whole]].reset_index(), []
+        for part in spec.parts:  # a number is a part too: the park the text names on its own
+            if isinstance(part, str):
+                found.append(by_id.loc[[part]].reset_index())
+                continue
+            name = spec.constants.get(str(part), (str(part), str(part)))[lang == "en"]
+            label = formatting.number(float(part), lang)
+            found.append(whole_rows.assign(base_value=float(part), label=label, part=name))
+        groups = [pd.concat(found, ignore_index=True)]
     elif parts is None:
         raise ValueError("composition: give parts (indicators) or rule (a part_whole rule id)")
     else:
@@ -474,26 +483,6 @@ def composition(
     title = f"{name}的构成（{when}）" if lang == "zh" else f"{name}: composition, {when}"
     what, size = tr(lang, "横向堆积条形图", "Stacked bar chart"), (520, max(70, 60 * len(groups)))
     return layers, pd.concat([rows, whole_rows]), size, title, what, items + totals, []
-
-
-def _rule_parts(df: pd.DataFrame, rule_id: str, lang: str) -> tuple[list, pd.DataFrame]:
-    """The parts and whole of a part-whole rule of :mod:`checks`, from ``df``'s rows."""
-    rule = checks.rule(rule_id)
-    if rule.kind != "part_whole":
-        raise ValueError(f"composition: rule {rule_id!r} is a {rule.kind} rule, not part_whole")
-    by_id = df.set_index("fact_id")
-    missing = ", ".join(f for f in rule.fact_ids() if f not in by_id.index)
-    if missing:
-        raise ValueError(f"composition: rule {rule_id!r} reads fact(s) the data lacks: {missing}")
-    whole = by_id.loc[[rule.whole]].reset_index()
-
-    def part(p):  # a number the rule states is a part too: the park named on its own
-        if isinstance(p, str):
-            return by_id.loc[[p]].reset_index()
-        name = rule.constants.get(str(p), (str(p), str(p)))[lang == "en"]
-        return whole.assign(base_value=float(p), label=formatting.number(float(p), lang), part=name)
-
-    return [pd.concat([part(p) for p in rule.parts], ignore_index=True)], whole
 
 
 def _partners(df, rows, ids: list[str], other: list[str], chart: str) -> list:
