@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from shanxi_analysis import charts, datasets
-from shanxi_analysis.charts import render
+from shanxi_analysis import render
 from shanxi_analysis.charts._base import CITATION_WIDTH, citation_text
 
 LANGS = ("zh", "en")

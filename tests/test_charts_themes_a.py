@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from shanxi_analysis import charts, datasets, derived, formatting, metrics
-from shanxi_analysis.charts import reform, render
+from shanxi_analysis import render
+from shanxi_analysis.charts import reform
 
 LANGS = ("zh", "en")
 

@@ -31,7 +31,7 @@ from .industry import cluster_tiers, high_tech_growth, innovation_pipeline
 from .opening import growth_vs_average, talent_and_partners, zone_share_of_province
 from .overview import consistency_checks, key_figures, places_map, policy_timeline
 from .reform import business_environment, loan_savings_calculator
-from .render import MissingGlyphError, save, to_svg
+from ..render import MissingGlyphError, save, to_svg
 from .types import change, compare, composition, gap, share, tiles, trend
 from .zones import demo_zone_parks, dev_zones_change, dev_zones_composition
 
