@@ -176,7 +176,7 @@ def _aside(df: pd.DataFrame, aside: Selection, lang: str, chart: str) -> pd.Data
     """The latest figure of each ``aside`` indicator (and kind), as a line of ``text``."""
     if aside is None:
         return df.iloc[:0].assign(text="")
-    rows = _latest(pick(df, chart=chart, indicator=aside), ["indicator_id", "kind"], aside)
+    rows = _latest(pick(df, what=chart, indicator=aside), ["indicator_id", "kind"], aside)
     colon = "：" if lang == "zh" else ": "
     text = [_paren(r.short, _when(r, lang), lang) + colon + r.label for r in rows.itertuples()]
     return rows.assign(text=text)
@@ -267,7 +267,7 @@ def trend(df: pd.DataFrame, lang: str, sel: dict, *, indicator: str) -> dict:
     period are joined by a red rule and named in the subtitle.
     """
     sel = {"indicator": indicator, **sel}
-    rows, y_title = _scaled(pick(df, chart="trend", **sel), lang, "trend")
+    rows, y_title = _scaled(pick(df, what="trend", **sel), lang, "trend")
     spans = [_years(p) for p in rows["period"]]
     interval = rows["period"].str.contains("/")
     kinds = [tr(lang, "实际", "actual"), tr(lang, "目标或预计", "target or estimate")]
@@ -423,7 +423,7 @@ def compare(
     if by not in keys:
         raise ValueError(f"compare: by must be 'entity', 'source' or 'indicator', got {by!r}")
     sel = {"indicator": indicator, **sel}
-    rows = _latest(pick(df, chart="compare", **sel), keys[by], indicator)
+    rows = _latest(pick(df, what="compare", **sel), keys[by], indicator)
     kinds = [v[lang == "en"] for k, v in datasets.KIND_LABELS.items() if k in set(rows["kind"])]
     if by == "indicator":  # in the order asked, each indicator's kinds in the order of kinds
         at = {i: n * 10 for n, i in enumerate(as_ids(indicator))}
@@ -546,7 +546,7 @@ def composition(
         raise ValueError("composition: give parts (indicators) or rule (a part_whole rule id)")
     else:
         groups = [parts] if isinstance(parts, str) or isinstance(parts[0], str) else parts
-        pick_ = lambda i: pick(df, chart="composition", indicator=i, **sel)  # noqa: E731
+        pick_ = lambda i: pick(df, what="composition", indicator=i, **sel)  # noqa: E731
         groups = [_latest(pick_(g), ["indicator_id"], g) for g in groups]
         # the whole is read at the parts' period
         sel = {**sel, "period": sel["period"] or sorted(set(groups[0]["period"]))}
@@ -675,7 +675,7 @@ def share(
     implied whole (``part ÷ share``, from :mod:`shanxi_analysis.derived`) is written beside
     the track and carries its inputs in the tooltip.
     """
-    shares = pick(df, chart="share", indicator=share, **sel)
+    shares = pick(df, what="share", indicator=share, **sel)
     if set(shares["base_unit"]) != {"percent"}:
         raise ValueError("share: the share indicator must be in percent")
     several = shares["entity_id"].nunique() > 1
@@ -754,7 +754,7 @@ def change(df: pd.DataFrame, lang: str, sel: dict, *, indicator: str, bars: bool
     after, each named by its period and source (for two figures that are not one series,
     such as the counts of two articles)."""
     sel = {"indicator": indicator, **sel}
-    rows, y_title = _scaled(pick(df, chart="change", **sel), lang, "change")
+    rows, y_title = _scaled(pick(df, what="change", **sel), lang, "change")
     unit, ends = str(rows["base_unit"].iloc[0]), []
     for _, g in rows.assign(_end=[_end(p) for p in rows["period"]]).groupby(
         "entity_id", sort=False
@@ -928,7 +928,7 @@ def gap(
     ``reference`` names the entity whose same rate is the reference. An indicator written as
     a decline (``positive_means`` = ``fall``) is turned into a signed growth rate first.
     """
-    rates = pick(df, chart="gap", indicator=rate, **sel)
+    rates = pick(df, what="gap", indicator=rate, **sel)
     falls = set(datasets.indicators("en").query("positive_means == 'fall'")["indicator_id"])
     if reference is not None:
         rates = rates[rates["entity_id"] != reference]
