@@ -587,6 +587,57 @@ def pick(
     return out.reset_index(drop=True)
 
 
+_PERIOD_RE = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?|(\d{4})([QH])([1-4])")
+
+
+def period_span(period: str) -> tuple[float, float]:
+    """Return the start and end of a period in years: a quarter is a quarter of a year, an
+    interval runs from its first part's start to its last part's end.
+
+    >>> period_span("2020Q1"), period_span("2016/2020"), period_span("2021-07")[0]
+    ((2020.0, 2020.25), (2016.0, 2021.0), 2021.5)
+    """
+    out = []
+    for part in str(period).split("/"):
+        m = _PERIOD_RE.fullmatch(part)
+        if not m:
+            raise ValueError(
+                f"period {period!r} is not YYYY, YYYY-MM, YYYY-MM-DD, YYYYQn or YYYYHn"
+            )
+        if m.group(4):
+            year, size, n = int(m.group(4)), 0.25 if m.group(5) == "Q" else 0.5, int(m.group(6))
+            out.append((year + (n - 1) * size, year + n * size))
+        elif m.group(2):
+            start = int(m.group(1)) + (int(m.group(2)) - 1) / 12
+            out.append((start, start + 1 / 12))
+        else:
+            out.append((float(m.group(1)), float(m.group(1)) + 1))
+    return out[0][0], out[-1][1]
+
+
+def period_end(period: object) -> float:
+    """Return a period's end in years (:func:`period_span`); an undated figure (empty
+    period) counts as the oldest."""
+    return period_span(period)[1] if isinstance(period, str) and period else float("-inf")
+
+
+def latest(df: pd.DataFrame, by: Sequence[str], order: Selection = None) -> pd.DataFrame:
+    """Return the latest row (by :func:`period_end`; ties keep the first) of each group of
+    ``df`` by the columns ``by``, in the order of the indicators ``order`` when given.
+
+    >>> latest(facts(), ["indicator_id"]).set_index("indicator_id").loc["high_tech_enterprises",
+    ...     "period"]
+    '2020'
+    """
+    df = df.assign(_end=[period_end(p) for p in df["period"]])
+    df = df.sort_values("_end", kind="stable").groupby(list(by), sort=False).tail(1)
+    df = df.drop(columns="_end")
+    if order is None:
+        return df
+    at = {i: n for n, i in enumerate(as_ids(order))}
+    return df.sort_values("indicator_id", key=lambda s: s.map(at), kind="stable")
+
+
 def by_id(df: pd.DataFrame, fact_ids: Sequence[str], *, what: str = "by_id") -> pd.DataFrame:
     """Return the rows of ``fact_ids`` in that order; raise ``ValueError`` naming ``what``
     asked and any id the data lacks."""

@@ -152,4 +152,7 @@ def test_theme_is_registered_with_a_cjk_font_stack():
     assert charts.THEME_NAME in alt.theme.names()
     config = charts.theme_config()
     assert config["font"].startswith('"WenQuanYi Micro Hei"')
-    assert config["title"]["subtitleFont"] == config["font"]
+    # one font for every text: title, subtitle, axes, legend and marks draw with the CJK stack
+    svg = charts.to_svg(charts.CHARTS["dev_zones_composition"](lang="zh"))
+    families = set(re.findall(r'font-family="([^"]*)"', svg))
+    assert families == {config["font"].replace('"', "&quot;")}

@@ -42,6 +42,7 @@ WIDTH = 560
 
 
 def _theme() -> alt.theme.ThemeConfig:
+    # "font" is every text's font: titles, axes, legends, headers and text marks
     return alt.theme.ThemeConfig(
         {
             "config": {
@@ -49,19 +50,15 @@ def _theme() -> alt.theme.ThemeConfig:
                 "background": "white",
                 "view": {"stroke": None, "continuousWidth": WIDTH, "continuousHeight": 300},
                 "title": {
-                    "font": FONT_STACK,
                     "fontSize": 17,
                     "fontWeight": 600,
                     "anchor": "start",
                     "color": INK,
-                    "subtitleFont": FONT_STACK,
                     "subtitleFontSize": 11,
                     "subtitleColor": SOFT,
                     "offset": 12,
                 },
                 "axis": {
-                    "labelFont": FONT_STACK,
-                    "titleFont": FONT_STACK,
                     "labelFontSize": 11,
                     "titleFontSize": 12,
                     "titleFontWeight": 500,
@@ -73,16 +70,8 @@ def _theme() -> alt.theme.ThemeConfig:
                 },
                 # row names: long enough for a laptop; a page's script shortens it on phones
                 "axisY": {"labelLimit": 260},
-                "legend": {
-                    "labelFont": FONT_STACK,
-                    "titleFont": FONT_STACK,
-                    "labelFontSize": 11,
-                    "titleFontSize": 12,
-                    "orient": "bottom",
-                },
-                "header": {"labelFont": FONT_STACK, "titleFont": FONT_STACK, "labelFontSize": 12},
-                "text": {"font": FONT_STACK},
-                "mark": {"font": FONT_STACK},
+                "legend": {"labelFontSize": 11, "titleFontSize": 12, "orient": "bottom"},
+                "header": {"labelFontSize": 12},
                 "range": {"category": list(PALETTE)},
                 "bar": {"color": ACCENT},
                 "line": {"color": ACCENT, "strokeWidth": 2.5},
