@@ -15,8 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from shanxi_analysis import charts, datasets, paths
-from shanxi_analysis import render
+from shanxi_analysis import charts, datasets, paths, render
 from shanxi_analysis.charts._base import citation_text
 
 CJK = ("\u4e00", "\u9fff")

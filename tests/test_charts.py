@@ -10,8 +10,7 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from shanxi_analysis import charts, datasets
-from shanxi_analysis import render
+from shanxi_analysis import charts, datasets, render
 from shanxi_analysis.charts._base import CITATION_WIDTH, citation_text
 
 LANGS = ("zh", "en")

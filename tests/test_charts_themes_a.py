@@ -8,8 +8,7 @@ import re
 import pandas as pd
 import pytest
 
-from shanxi_analysis import charts, datasets, derived, formatting, metrics
-from shanxi_analysis import render
+from shanxi_analysis import charts, datasets, derived, formatting, metrics, render
 from shanxi_analysis.charts import reform
 
 LANGS = ("zh", "en")
