@@ -142,11 +142,15 @@ def save(
 
 def chart_page(spec: dict) -> str:
     """Return one self-contained HTML page that draws ``spec`` offline, its ``<title>`` the
-    chart's title; the spec enters the page only through :mod:`shanxi_analysis.htmlsafe`."""
+    chart's title (its description when the title is an expression that follows the chart's
+    sliders); the spec enters the page only through :mod:`shanxi_analysis.htmlsafe`."""
     title = spec.get("title", "")
     text = title.get("text", "") if isinstance(title, dict) else title
     if isinstance(text, list):
         text = " ".join(map(str, text))
+    if not isinstance(text, str):  # {"expr": ...}: computed in the page
+        text = str(spec.get("description", ""))
+        text = text if len(text) <= 90 else text[:89] + "…"
     return (
         '<!DOCTYPE html>\n<html><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
