@@ -19,7 +19,7 @@ import io
 import json
 import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -447,6 +447,230 @@ def facts(lang: str = "zh", *, theme: str | None = None) -> pd.DataFrame:
     return df
 
 
+# ---------------------------------------------------------------- any table of facts
+
+FACT_COLUMNS = (
+    "indicator_id",
+    "entity_id",
+    "period",
+    "base_value",
+    "base_unit",
+    "qualifier",
+    "kind",
+    "source_id",
+    "quote",
+)
+"""The columns a DataFrame of facts needs (for the chart types, :func:`fact_frame` and
+:func:`pick`). Optional: ``fact_id`` (else one is made from the row number), ``indicator``
+and ``entity`` (labels; else the package's names, else the ids), ``value`` and ``unit`` (as
+written), ``span``, ``quote_en``, ``noun_en`` and ``source_title`` (named in a citation when
+the source is not in the package)."""
+
+Selection = str | Sequence[str] | None
+"""What :func:`pick` accepts for each field: an id, a list of ids, or ``None`` (any)."""
+
+
+def _bad_row(df: pd.DataFrame, bad: pd.Index, column: str, expected: str) -> ValueError:
+    i = bad[0]
+    return ValueError(
+        f"data, row {i + 1} ({df.loc[i, 'fact_id']}), column {column!r}: "
+        f"{df.loc[i, column]!r} is {expected}"
+    )
+
+
+def fact_frame(data: pd.DataFrame | None = None, lang: str = "zh") -> pd.DataFrame:
+    """Return ``data`` (or the package's :func:`facts`) checked as a table of facts, its ids
+    as text, with what it lacks of ``fact_id``, ``indicator``, ``short`` (the indicator's
+    short name), ``noun_en``, ``entity``, ``quote_en`` and ``kind_label``, in ``lang``: the
+    package's labels for its own ids, else the ids. A missing qualifier reads ``none``, a
+    missing kind ``actual``.
+
+    Raises ``ValueError`` naming the missing columns (see :data:`FACT_COLUMNS`) or the first
+    row whose value, qualifier or kind is not what a fact holds.
+
+    >>> mine = pd.DataFrame({"indicator_id": ["coal_mines"], "entity_id": ["shanxi"],
+    ...     "period": ["2020"], "base_value": [900], "base_unit": ["count"], "qualifier": [None],
+    ...     "kind": [None], "source_id": ["my-notes"], "quote": ["(fictional)"]})
+    >>> fact_frame(mine, "en").loc[0, ["fact_id", "indicator", "qualifier", "kind_label"]].tolist()
+    ['row-1', 'Coal mines', 'none', 'actual']
+    """
+    check_lang(lang)
+    if data is None:
+        df = facts(lang)
+    elif not isinstance(data, pd.DataFrame):
+        raise TypeError(f"data must be a pandas DataFrame or None, got {type(data).__name__}")
+    else:
+        missing = [c for c in FACT_COLUMNS if c not in data.columns]
+        if missing:
+            raise ValueError(
+                f"data is missing column(s) {', '.join(missing)}; a DataFrame of facts needs "
+                f"{', '.join(FACT_COLUMNS)}"
+            )
+        df = data.copy().reset_index(drop=True)
+    if "fact_id" not in df:
+        df["fact_id"] = [f"row-{i + 1}" for i in range(len(df))]
+    values = pd.to_numeric(df["base_value"], errors="coerce")
+    bad = df.index[values.isna() | ~values.abs().lt(float("inf"))]
+    if len(bad):
+        raise _bad_row(df, bad, "base_value", "not a finite number")
+    df["base_value"] = values.astype(float)
+    for col, labels, default in (
+        ("qualifier", QUALIFIER_LABELS, "none"),
+        ("kind", KIND_LABELS, "actual"),
+    ):
+        df[col] = df[col].astype(object).where(df[col].notna(), default).astype(str)
+        bad = df.index[~df[col].isin(labels)]
+        if len(bad):
+            raise _bad_row(df, bad, col, f"not one of {', '.join(labels)}")
+    for col in ("indicator_id", "entity_id", "period", "source_id", "base_unit"):
+        df[col] = df[col].astype(str)
+    ind = indicators(lang).set_index("indicator_id")
+    known = {
+        "indicator": df["indicator_id"].map(ind["name"]).astype(object).fillna(df["indicator_id"]),
+        "noun_en": df["indicator_id"].map(ind["noun_en"]).astype(object).fillna(""),
+        "entity": df["entity_id"].map(entities(lang).set_index("entity_id")["name"]),
+        "quote_en": df["quote"],
+        "kind_label": df["kind"].map({k: v[lang == "en"] for k, v in KIND_LABELS.items()}),
+    }
+    for col, default in known.items():
+        df[col] = df[col] if col in df else default
+    df["entity"] = df["entity"].astype(object).fillna(df["entity_id"])
+    df["short"] = df["indicator_id"].map(ind["short"]).astype(object).fillna(df["indicator"])
+    return df
+
+
+def as_ids(value: Selection) -> list[str] | None:
+    """Return a selection as a list of ids (``None``: no selection)."""
+    if value is None:
+        return None
+    return [value] if isinstance(value, str) else [str(v) for v in value]
+
+
+def pick(
+    df: pd.DataFrame,
+    *,
+    what: str = "pick",
+    indicator: Selection = None,
+    entity: Selection = None,
+    period: Selection = None,
+    source: Selection = None,
+    kind: Selection = None,
+) -> pd.DataFrame:
+    """Return the rows of ``df`` (a table of facts) whose indicator, entity, period, source
+    and kind are among those asked (``None``: any). When nothing is left, raise
+    ``ValueError`` naming ``what`` asked, the selection, and what the data holds.
+
+    >>> len(pick(facts(), indicator="high_tech_enterprises", period=["2015", "2020"]))
+    2
+    """
+    out = df
+    for col, asked, name in (
+        ("indicator_id", indicator, "indicator"),
+        ("entity_id", entity, "entity"),
+        ("period", period, "period"),
+        ("source_id", source, "source"),
+        ("kind", kind, "kind"),
+    ):
+        wanted = as_ids(asked)
+        if wanted is None:
+            continue
+        kept = out[out[col].isin(wanted)]
+        if kept.empty:
+            have = sorted(set(out[col]))
+            shown = ", ".join(have[:12]) + (" ..." if len(have) > 12 else "")
+            raise ValueError(
+                f"{what}: no row with {name} {', '.join(wanted)}"
+                f"{' among the rows selected so far' if out is not df else ''}; "
+                f"the data has {name}(s) {shown or 'none'}"
+            )
+        out = kept
+    return out.reset_index(drop=True)
+
+
+_PERIOD_RE = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?|(\d{4})([QH])([1-4])")
+
+
+def period_span(period: str) -> tuple[float, float]:
+    """Return the start and end of a period in years: a quarter is a quarter of a year, an
+    interval runs from its first part's start to its last part's end.
+
+    >>> period_span("2020Q1"), period_span("2016/2020"), period_span("2021-07")[0]
+    ((2020.0, 2020.25), (2016.0, 2021.0), 2021.5)
+    """
+    out = []
+    for part in str(period).split("/"):
+        m = _PERIOD_RE.fullmatch(part)
+        if not m:
+            raise ValueError(
+                f"period {period!r} is not YYYY, YYYY-MM, YYYY-MM-DD, YYYYQn or YYYYHn"
+            )
+        if m.group(4):
+            year, size, n = int(m.group(4)), 0.25 if m.group(5) == "Q" else 0.5, int(m.group(6))
+            out.append((year + (n - 1) * size, year + n * size))
+        elif m.group(2):
+            start = int(m.group(1)) + (int(m.group(2)) - 1) / 12
+            out.append((start, start + 1 / 12))
+        else:
+            out.append((float(m.group(1)), float(m.group(1)) + 1))
+    return out[0][0], out[-1][1]
+
+
+def period_end(period: object) -> float:
+    """Return a period's end in years (:func:`period_span`); an undated figure (empty
+    period) counts as the oldest."""
+    return period_span(period)[1] if isinstance(period, str) and period else float("-inf")
+
+
+def latest(df: pd.DataFrame, by: Sequence[str], order: Selection = None) -> pd.DataFrame:
+    """Return the latest row (by :func:`period_end`; ties keep the first) of each group of
+    ``df`` by the columns ``by``, in the order of the indicators ``order`` when given.
+
+    >>> latest(facts(), ["indicator_id"]).set_index("indicator_id").loc["high_tech_enterprises",
+    ...     "period"]
+    '2020'
+    """
+    df = df.assign(_end=[period_end(p) for p in df["period"]])
+    df = df.sort_values("_end", kind="stable").groupby(list(by), sort=False).tail(1)
+    df = df.drop(columns="_end")
+    if order is None:
+        return df
+    at = {i: n for n, i in enumerate(as_ids(order))}
+    return df.sort_values("indicator_id", key=lambda s: s.map(at), kind="stable")
+
+
+def by_id(df: pd.DataFrame, fact_ids: Sequence[str], *, what: str = "by_id") -> pd.DataFrame:
+    """Return the rows of ``fact_ids`` in that order; raise ``ValueError`` naming ``what``
+    asked and any id the data lacks."""
+    missing = [f for f in fact_ids if f not in set(df["fact_id"])]
+    if missing:
+        raise ValueError(f"{what}: data has no fact(s) {', '.join(missing)}")
+    return df.set_index("fact_id").loc[list(fact_ids)].reset_index()
+
+
+def table_frame(
+    data: pd.DataFrame | None,
+    lang: str,
+    load: Callable[[str], pd.DataFrame],
+    columns: Iterable[str],
+    *,
+    what: str | None = None,
+    localized: str | None = None,
+) -> pd.DataFrame:
+    """Return a copy of ``data`` (or ``load(lang)``) checked for ``columns``, with the column
+    ``localized`` (if given and absent) filled from ``{localized}_{lang}``; a missing column
+    raises ``ValueError`` naming ``what`` asked and the loader whose columns were expected."""
+    df = load(check_lang(lang)) if data is None else data.copy()
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise ValueError(
+            f"{what + ': ' if what else ''}data is missing column(s) {', '.join(missing)}; "
+            f"expected the columns of {load.__module__}.{load.__name__}()"
+        )
+    if localized and localized not in df:
+        df[localized] = df[f"{localized}_{lang}"]
+    return df
+
+
 class _Themes(Mapping):
     """Theme ids with their names ``(zh, en)``, in reading order, read from ``themes.csv`` at
     each use (cached with the other tables), so they follow the data folder and its edits."""
@@ -641,13 +865,19 @@ def source_names(lang: str = "zh") -> dict[str, str]:
     }
 
 
-def citation_line(source_ids, lang: str = "zh") -> str:
-    """Return the "来源：…" / "Source: …" line for the sources of the rows a chart plots."""
+def citation_line(source_ids, lang: str = "zh", others: Mapping[str, str] | None = None) -> str:
+    """Return the "来源：…" / "Source: …" line for the sources of the rows a chart plots.
+
+    A source outside the package's registry is left out, unless ``others`` is given: then it
+    is named by ``others[source_id]`` (a title of one's own), else by its id."""
     check_lang(lang)
     reg = _table("sources").set_index("source_id")
-    ids = list(dict.fromkeys(s for s in source_ids if s in reg.index))
+    ids = [s for s in dict.fromkeys(map(str, source_ids)) if s in reg.index or others is not None]
     parts = []
     for sid in ids:
+        if sid not in reg.index:
+            parts.append(str(others.get(sid) or sid))
+            continue
         r = reg.loc[sid]
         if lang == "zh":
             parts.append(f"{r['publisher_zh']}《{r['title_zh']}》（{r['published']}）")

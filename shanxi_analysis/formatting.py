@@ -299,6 +299,20 @@ def period(value: object, lang: str) -> str:
     return "–".join(parts)
 
 
+def periods(values: Iterable[object], lang: str) -> str:
+    """Return the time the periods ``values`` cover as a reader writes it: one period as
+    itself, several as the years from the first's start to the last's end.
+
+    >>> periods(["2020", "2015", "2018Q2"], "en"), periods(["2021-06"], "zh")
+    ('2015–2020', '2021 年 6 月')
+    """
+    ordered = sorted({p for p in values if isinstance(p, str) and p}, key=datasets.period_span)
+    if len(ordered) < 2:
+        return period(ordered[0], lang) if ordered else ""
+    first, last = datasets.period_span(ordered[0])[0], datasets.period_span(ordered[-1])[1]
+    return period(f"{int(first)}/{int(last) - (last % 1 == 0)}", lang)
+
+
 def percent(fraction: float, lang: str = "en", *, signed: bool = False, decimals: int = 1) -> str:
     """Return a rate given as a fraction in percent: ``0.0602`` -> ``6.0%`` (``+6.0%``).
 

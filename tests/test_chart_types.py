@@ -15,8 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from shanxi_analysis import charts, datasets, paths
-from shanxi_analysis.charts import render
+from shanxi_analysis import charts, datasets, paths, render
 from shanxi_analysis.charts._base import citation_text
 
 CJK = ("\u4e00", "\u9fff")
@@ -483,6 +482,6 @@ def test_share_keeps_its_track_wide_in_a_narrow_column(width):
 
     spec = charts.wind_solar_share(lang="zh").to_dict()
     spec.update(width=width, autosize={"type": "fit-x", "contains": "padding"})
-    svg = vlc.vegalite_to_svg(spec, vl_version=charts.render.VL_VERSION)
+    svg = vlc.vegalite_to_svg(spec, vl_version=render.VL_VERSION)
     (axis,) = re.findall(r'role-axis-domain"[^>]*>.*?<line[^>]*x2="([\d.]+)"', svg, re.S)[:1]
     assert float(axis) > width * 0.4  # before: 48 px of 324, the labels took the rest

@@ -10,8 +10,7 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from shanxi_analysis import charts, datasets
-from shanxi_analysis.charts import render
+from shanxi_analysis import charts, datasets, render
 from shanxi_analysis.charts._base import CITATION_WIDTH, citation_text
 
 LANGS = ("zh", "en")
@@ -152,4 +151,7 @@ def test_theme_is_registered_with_a_cjk_font_stack():
     assert charts.THEME_NAME in alt.theme.names()
     config = charts.theme_config()
     assert config["font"].startswith('"WenQuanYi Micro Hei"')
-    assert config["title"]["subtitleFont"] == config["font"]
+    # one font for every text: title, subtitle, axes, legend and marks draw with the CJK stack
+    svg = charts.to_svg(charts.CHARTS["dev_zones_composition"](lang="zh"))
+    families = set(re.findall(r'font-family="([^"]*)"', svg))
+    assert families == {config["font"].replace('"', "&quot;")}

@@ -8,8 +8,8 @@ import re
 import pandas as pd
 import pytest
 
-from shanxi_analysis import charts, datasets, derived, formatting, metrics
-from shanxi_analysis.charts import reform, render
+from shanxi_analysis import charts, datasets, derived, formatting, metrics, render
+from shanxi_analysis.charts import reform
 
 LANGS = ("zh", "en")
 
@@ -349,3 +349,10 @@ def test_labels_use_english_magnitudes():
     assert formatting.figure(156850000.0, "tonne", "none", "en", **kw) == "156.85 million tonnes"
     assert formatting.figure(156850000.0, "tonne", "none", "zh", **kw) == "15685 万吨"
     assert formatting.scale("yuan", [1.5e8], "en") == (1e6, "million yuan")
+
+
+def test_a_saved_calculator_page_is_titled_in_words_not_with_its_expression(tmp_path):
+    page = charts.save(charts.loan_savings_calculator(lang="en"), tmp_path / "loan.html")
+    title = re.search(r"<title>(.*?)</title>", page.read_text(encoding="utf-8")).group(1)
+    assert title.startswith("Calculator. Interest on a") and "expr" not in title
+    assert len(title) <= 90

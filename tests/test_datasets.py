@@ -443,3 +443,83 @@ def test_a_data_folder_that_is_not_a_folder_is_a_clear_error(tmp_path, monkeypat
         err = capsys.readouterr().err
         assert err.startswith(f"shanxi-analysis: error: {paths.DATA_ENV}={target}: ")
         assert f"{target} {expect} (expected a data folder" in err
+
+
+# ---------------------------------------------------------------- any table of facts
+
+
+def _own_facts() -> pd.DataFrame:
+    """Fictional facts of one's own: an indicator and a source the package does not know."""
+    return pd.DataFrame(
+        {
+            "indicator_id": ["ferries", "ferries", "ferries", "coal_mines"],
+            "entity_id": ["lakeside", "lakeside", "hilltown", "shanxi"],
+            "period": ["2019", "2021Q2", "2020", "2020"],
+            "base_value": [3, "4", 5.0, 900],
+            "base_unit": ["count"] * 4,
+            "qualifier": ["none", None, "approx", "none"],
+            "kind": ["actual", "actual", None, "actual"],
+            "source_id": ["my-survey"] * 4,
+            "quote": ["(fictional)"] * 4,
+        }
+    )
+
+
+def test_fact_frame_checks_and_labels_a_table_of_ones_own():
+    df = datasets.fact_frame(_own_facts(), "en")
+    assert list(df["fact_id"]) == ["row-1", "row-2", "row-3", "row-4"]
+    assert df["base_value"].tolist() == [3.0, 4.0, 5.0, 900.0]
+    assert df["qualifier"].tolist() == ["none", "none", "approx", "none"]
+    assert df["kind_label"].tolist() == ["actual"] * 4
+    # the package's names for its own ids, the ids for the rest
+    assert df["indicator"].tolist() == ["ferries", "ferries", "ferries", "Coal mines"]
+    assert df["entity"].iloc[3] == "Shanxi Province" and df["entity"].iloc[0] == "lakeside"
+    bad = _own_facts().assign(kind=["actual", "guess", "actual", "actual"])
+    with pytest.raises(ValueError, match=r"row 2 \(row-2\), column 'kind': 'guess' is not one"):
+        datasets.fact_frame(bad, "en")
+    with pytest.raises(ValueError, match=r"missing column\(s\) quote; a DataFrame of facts needs"):
+        datasets.fact_frame(_own_facts().drop(columns="quote"), "en")
+
+
+def test_pick_chooses_by_meaning_and_says_what_the_data_holds():
+    df = datasets.fact_frame(_own_facts(), "en")
+    assert datasets.pick(df, indicator="ferries", entity="lakeside")["period"].tolist() == [
+        "2019",
+        "2021Q2",
+    ]
+    with pytest.raises(
+        ValueError,
+        match=r"mine: no row with period 2030 among the rows selected so far; "
+        r"the data has period\(s\) 2019, 2021Q2",
+    ):
+        datasets.pick(df, what="mine", entity="lakeside", period="2030")
+
+
+def test_latest_takes_each_groups_latest_period_in_the_order_asked():
+    df = datasets.fact_frame(_own_facts(), "en")
+    out = datasets.latest(df, ["indicator_id"], order=["coal_mines", "ferries"])
+    assert out[["indicator_id", "period"]].values.tolist() == [
+        ["coal_mines", "2020"],
+        ["ferries", "2021Q2"],
+    ]
+
+
+@given(
+    year=st.integers(1900, 2100),
+    grain=st.sampled_from(["", "Q1", "Q2", "Q3", "Q4", "H1", "H2", "-01", "-07", "-12"]),
+)
+def test_period_span_lies_within_its_year(year, grain):
+    start, end = datasets.period_span(f"{year}{grain}")
+    assert year <= start < end <= year + 1
+    assert datasets.period_span(f"{year}/{year + 2}") == (year, year + 3)
+
+
+def test_a_period_not_written_as_the_conventions_say_is_named():
+    with pytest.raises(ValueError, match=r"period '2020年' is not YYYY, YYYY-MM"):
+        datasets.period_span("2020年")
+
+
+def test_citation_line_names_a_source_of_ones_own_when_given_its_title():
+    line = datasets.citation_line(["my-survey", "liaowang-2021"], "en", {"my-survey": "My survey"})
+    assert line.startswith("Source: My survey; Liaowang Newsweekly")
+    assert "my-survey" not in datasets.citation_line(["my-survey"], "en")

@@ -264,7 +264,7 @@ def test_a_click_on_the_chart_narrows_the_quotes_to_that_fact():
 def drawn_title(chart) -> str:
     """All the text Vega draws for the chart, its title with it (the title is an expression
     over the sliders, so only drawing it shows its words)."""
-    from shanxi_analysis.charts.render import svg_text, to_svg
+    from shanxi_analysis.render import svg_text, to_svg
 
     return svg_text(to_svg(chart, check_glyphs=False))
 

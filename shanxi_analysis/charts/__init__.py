@@ -17,21 +17,14 @@ subtitle carries a citation line computed from the sources of the plotted rows;
 
 from __future__ import annotations
 
-from ._base import (
-    FACT_COLUMNS,
-    FONT_STACK,
-    PALETTE,
-    THEME_NAME,
-    citation_text,
-    theme_config,
-    use_theme,
-)
+from ..datasets import FACT_COLUMNS
+from ..render import MissingGlyphError, save, to_svg
+from ._base import FONT_STACK, PALETTE, THEME_NAME, citation_text, theme_config, use_theme
 from .energy import coal_before_after, equivalences, wind_solar_share
 from .industry import cluster_tiers, high_tech_growth, innovation_pipeline
 from .opening import growth_vs_average, talent_and_partners, zone_share_of_province
 from .overview import consistency_checks, key_figures, places_map, policy_timeline
 from .reform import business_environment, loan_savings_calculator
-from .render import MissingGlyphError, save, to_svg
 from .types import change, compare, composition, gap, share, tiles, trend
 from .zones import demo_zone_parks, dev_zones_change, dev_zones_composition
 
@@ -41,24 +34,12 @@ CHART_TYPES = {f.__name__: f for f in (trend, compare, composition, share, chang
 CHARTS = {
     f.__name__: f
     for f in (
-        key_figures,
-        policy_timeline,
-        places_map,
-        consistency_checks,
-        coal_before_after,
-        wind_solar_share,
-        equivalences,
-        high_tech_growth,
-        innovation_pipeline,
-        cluster_tiers,
-        loan_savings_calculator,
-        business_environment,
-        dev_zones_composition,
-        demo_zone_parks,
-        dev_zones_change,
-        zone_share_of_province,
-        growth_vs_average,
-        talent_and_partners,
+        *(key_figures, policy_timeline, places_map, consistency_checks),
+        *(coal_before_after, wind_solar_share, equivalences),
+        *(high_tech_growth, innovation_pipeline, cluster_tiers),
+        *(loan_savings_calculator, business_environment),
+        *(dev_zones_composition, demo_zone_parks, dev_zones_change),
+        *(zone_share_of_province, growth_vs_average, talent_and_partners),
     )
 }
 """Every named theme chart by name, in reading order (overview first, then by theme)."""

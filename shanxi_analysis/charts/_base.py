@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import json
 import textwrap
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 
 import altair as alt
 import pandas as pd
 
 from .. import datasets, formatting
+from ..datasets import FACT_COLUMNS, Selection, as_ids, by_id, pick, table_frame  # noqa: F401
 
 THEME_NAME = "shanxi"
 FONT_STACK = (
@@ -41,6 +42,7 @@ WIDTH = 560
 
 
 def _theme() -> alt.theme.ThemeConfig:
+    # "font" is every text's font: titles, axes, legends, headers and text marks
     return alt.theme.ThemeConfig(
         {
             "config": {
@@ -48,19 +50,15 @@ def _theme() -> alt.theme.ThemeConfig:
                 "background": "white",
                 "view": {"stroke": None, "continuousWidth": WIDTH, "continuousHeight": 300},
                 "title": {
-                    "font": FONT_STACK,
                     "fontSize": 17,
                     "fontWeight": 600,
                     "anchor": "start",
                     "color": INK,
-                    "subtitleFont": FONT_STACK,
                     "subtitleFontSize": 11,
                     "subtitleColor": SOFT,
                     "offset": 12,
                 },
                 "axis": {
-                    "labelFont": FONT_STACK,
-                    "titleFont": FONT_STACK,
                     "labelFontSize": 11,
                     "titleFontSize": 12,
                     "titleFontWeight": 500,
@@ -72,16 +70,8 @@ def _theme() -> alt.theme.ThemeConfig:
                 },
                 # row names: long enough for a laptop; a page's script shortens it on phones
                 "axisY": {"labelLimit": 260},
-                "legend": {
-                    "labelFont": FONT_STACK,
-                    "titleFont": FONT_STACK,
-                    "labelFontSize": 11,
-                    "titleFontSize": 12,
-                    "orient": "bottom",
-                },
-                "header": {"labelFont": FONT_STACK, "titleFont": FONT_STACK, "labelFontSize": 12},
-                "text": {"font": FONT_STACK},
-                "mark": {"font": FONT_STACK},
+                "legend": {"labelFontSize": 11, "titleFontSize": 12, "orient": "bottom"},
+                "header": {"labelFontSize": 12},
                 "range": {"category": list(PALETTE)},
                 "bar": {"color": ACCENT},
                 "line": {"color": ACCENT, "strokeWidth": 2.5},
@@ -112,111 +102,11 @@ def tr(lang: str, zh: str, en: str) -> str:
 # ---------------------------------------------------------------- rows to plot
 
 
-def table_frame(
-    data: pd.DataFrame | None,
-    lang: str,
-    load: Callable[[str], pd.DataFrame],
-    columns: Iterable[str],
-    *,
-    chart: str | None = None,
-    localized: str | None = None,
-) -> pd.DataFrame:
-    """Return a copy of ``data`` (or ``load(lang)``) checked for ``columns``, with the column
-    ``localized`` (if given and absent) filled from ``{localized}_{lang}``."""
-    df = load(datasets.check_lang(lang)) if data is None else data.copy()
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise ValueError(
-            f"{chart + ': ' if chart else ''}data is missing column(s) {', '.join(missing)}; "
-            f"expected the columns of {load.__module__}.{load.__name__}()"
-        )
-    if localized and localized not in df:
-        df[localized] = df[f"{localized}_{lang}"]
-    return df
-
-
-def select(df: pd.DataFrame, fact_ids: Sequence[str], *, chart: str) -> pd.DataFrame:
-    """Return the rows of ``fact_ids`` in that order; raise ``ValueError`` naming any missing."""
-    missing = [f for f in fact_ids if f not in set(df["fact_id"])]
-    if missing:
-        raise ValueError(f"{chart}: data has no fact(s) {', '.join(missing)}")
-    return df.set_index("fact_id").loc[list(fact_ids)].reset_index()
-
-
-FACT_COLUMNS = (
-    "indicator_id",
-    "entity_id",
-    "period",
-    "base_value",
-    "base_unit",
-    "qualifier",
-    "kind",
-    "source_id",
-    "quote",
-)
-"""The columns a DataFrame needs for the chart types. Optional: ``fact_id`` (else one is
-made from the row number), ``indicator`` and ``entity`` (labels; else the package's names,
-else the ids), ``value`` and ``unit`` (as written), ``span``, ``quote_en``, ``noun_en`` and
-``source_title`` (named in the citation line when the source is not in the package)."""
-
-
-def _bad_row(df: pd.DataFrame, bad: pd.Index, column: str, expected: str) -> ValueError:
-    i = bad[0]
-    return ValueError(
-        f"data, row {i + 1} ({df.loc[i, 'fact_id']}), column {column!r}: "
-        f"{df.loc[i, column]!r} is {expected}"
-    )
-
-
 def plot_frame(data: pd.DataFrame | None, lang: str) -> pd.DataFrame:
-    """Return ``data`` (or the package's facts) checked and completed for plotting: labels in
-    ``lang`` (``indicator``, ``short``, ``entity``, ``kind_label``), ``display`` (prose),
-    ``label`` (chart label), ``quote_shown`` and ``source_short``.
-
-    Raises ``ValueError`` naming missing columns (see :data:`FACT_COLUMNS`) or the first row
-    whose value, qualifier or kind is not what a fact holds.
-    """
-    datasets.check_lang(lang)
-    if data is None:
-        df = datasets.facts(lang)
-    elif not isinstance(data, pd.DataFrame):
-        raise TypeError(f"data must be a pandas DataFrame or None, got {type(data).__name__}")
-    else:
-        missing = [c for c in FACT_COLUMNS if c not in data.columns]
-        if missing:
-            raise ValueError(
-                f"data is missing column(s) {', '.join(missing)}; a DataFrame of facts needs "
-                f"{', '.join(FACT_COLUMNS)}"
-            )
-        df = data.copy().reset_index(drop=True)
-    if "fact_id" not in df:
-        df["fact_id"] = [f"row-{i + 1}" for i in range(len(df))]
-    values = pd.to_numeric(df["base_value"], errors="coerce")
-    bad = df.index[values.isna() | ~values.abs().lt(float("inf"))]
-    if len(bad):
-        raise _bad_row(df, bad, "base_value", "not a finite number")
-    df["base_value"] = values.astype(float)
-    for col, labels, default in (
-        ("qualifier", datasets.QUALIFIER_LABELS, "none"),
-        ("kind", datasets.KIND_LABELS, "actual"),
-    ):
-        df[col] = df[col].astype(object).where(df[col].notna(), default).astype(str)
-        bad = df.index[~df[col].isin(labels)]
-        if len(bad):
-            raise _bad_row(df, bad, col, f"not one of {', '.join(labels)}")
-    for col in ("indicator_id", "entity_id", "period", "source_id", "base_unit"):
-        df[col] = df[col].astype(str)
-    ind = datasets.indicators(lang).set_index("indicator_id")
-    ent = datasets.entities(lang).set_index("entity_id")["name"]
-    known = {
-        "indicator": df["indicator_id"].map(ind["name"]).astype(object).fillna(df["indicator_id"]),
-        "noun_en": df["indicator_id"].map(ind["noun_en"]).astype(object).fillna(""),
-        "entity": df["entity_id"].map(ent).astype(object).fillna(df["entity_id"]),
-        "quote_en": df["quote"],
-    }
-    for col, default in known.items():
-        df[col] = df[col] if col in df else default
-    df["short"] = df["indicator_id"].map(ind["short"]).astype(object).fillna(df["indicator"])
+    """Return ``data`` (or the package's facts) checked and labelled by
+    :func:`datasets.fact_frame`, with what marks show: ``display`` (prose), ``label`` (chart
+    label), ``quote_shown`` and ``source_short``."""
+    df = datasets.fact_frame(data, lang)
     records = df.to_dict("records")
     df["display"] = [formatting.fact_figure(r, lang, "prose") for r in records]
     df["label"] = [formatting.fact_figure(r, lang, "label") for r in records]
@@ -224,71 +114,15 @@ def plot_frame(data: pd.DataFrame | None, lang: str) -> pd.DataFrame:
     df["quote_shown"] = df["quote"] if lang == "zh" else quote_en + " (" + df["quote"] + ")"
     fallback = df["source_title"] if "source_title" in df else df["source_id"]
     df["source_short"] = df["source_id"].map(datasets.source_names(lang)).fillna(fallback)
-    df["kind_label"] = df["kind"].map({k: v[lang == "en"] for k, v in datasets.KIND_LABELS.items()})
     return df
-
-
-Selection = str | Sequence[str] | None
-
-
-def as_ids(value: Selection) -> list[str] | None:
-    """Return a selection as a list of ids (``None``: no selection)."""
-    if value is None:
-        return None
-    return [value] if isinstance(value, str) else [str(v) for v in value]
-
-
-def pick(
-    df: pd.DataFrame,
-    *,
-    chart: str,
-    indicator: Selection = None,
-    entity: Selection = None,
-    period: Selection = None,
-    source: Selection = None,
-    kind: Selection = None,
-) -> pd.DataFrame:
-    """Return the rows of ``df`` whose indicator, entity, period, source and kind are among
-    those asked (``None``: any); raise ``ValueError`` naming the selection and what the data
-    holds when nothing is left."""
-    out = df
-    for col, asked, name in (
-        ("indicator_id", indicator, "indicator"),
-        ("entity_id", entity, "entity"),
-        ("period", period, "period"),
-        ("source_id", source, "source"),
-        ("kind", kind, "kind"),
-    ):
-        wanted = as_ids(asked)
-        if wanted is None:
-            continue
-        kept = out[out[col].isin(wanted)]
-        if kept.empty:
-            have = sorted(set(out[col]))
-            shown = ", ".join(have[:12]) + (" ..." if len(have) > 12 else "")
-            raise ValueError(
-                f"{chart}: no row with {name} {', '.join(wanted)}"
-                f"{' among the rows selected so far' if out is not df else ''}; "
-                f"the data has {name}(s) {shown or 'none'}"
-            )
-        out = kept
-    return out.reset_index(drop=True)
 
 
 def citation_for(rows: pd.DataFrame, lang: str) -> str:
     """Return the citation line of the sources of ``rows``: the package's registry for its
     own sources, ``source_title`` (else the id) for any other."""
-    known = set(datasets.sources(lang)["source_id"])
-    firsts = rows.drop_duplicates("source_id").set_index("source_id")
-    prefix, sep = ("来源：", "；") if lang == "zh" else ("Source: ", "; ")
-    parts = []
-    for sid in firsts.index.astype(str):
-        if sid in known:
-            parts.append(datasets.citation_line([sid], lang).removeprefix(prefix))
-        else:
-            title = firsts.loc[sid].get("source_title")
-            parts.append(str(title) if isinstance(title, str) and title else sid)
-    return prefix + sep.join(parts)
+    titles = rows.get("source_title", pd.Series(dtype=object))
+    others = {s: t for s, t in zip(rows["source_id"], titles, strict=False) if isinstance(t, str)}
+    return datasets.citation_line(rows["source_id"], lang, others)
 
 
 def tooltips(lang: str, *fields: tuple[str, str, str]) -> list[alt.Tooltip]:

@@ -52,7 +52,7 @@ def equivalences(data: pd.DataFrame | None = None, *, lang: str = "zh") -> alt.L
     vehicle fleets (或: alternatives, not a sum)."""
     df = plot_frame(data, lang)
     panda, fleets = (
-        pick(df, chart="equivalences", indicator=list(ids)).set_index("indicator_id").loc[list(ids)]
+        pick(df, what="equivalences", indicator=list(ids)).set_index("indicator_id").loc[list(ids)]
         for ids in (_PANDA, _FLEETS)
     )
     output, homes = panda.iloc[0], panda.iloc[1]

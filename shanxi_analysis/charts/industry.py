@@ -56,7 +56,7 @@ def cluster_tiers(data: pd.DataFrame | None = None, *, lang: str = "zh") -> alt.
     list (area, list · count, year of the source), coloured by tier; clicking the legend
     highlights a tier."""
     needed = ("cluster_id", "tier", "group", "zone_entity_id", "source_id", "mention", "quote")
-    df = table_frame(data, lang, datasets.clusters, needed, chart="cluster_tiers", localized="name")
+    df = table_frame(data, lang, datasets.clusters, needed, what="cluster_tiers", localized="name")
     tiers = datasets.labels("clusters.tier", lang)["name"].to_dict()
     groups = datasets.labels("clusters.group", lang)["name"].to_dict()
     df["tier"] = df["tier"].astype(object).where(df["tier"].notna(), UNSTATED).replace("", UNSTATED)

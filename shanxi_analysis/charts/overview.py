@@ -64,11 +64,11 @@ def key_figures(
     """
     df, themes = kit.plot_frame(data, lang), datasets.themes(lang).set_index("theme_id")
     if facts is None and indicator is not None:
-        rows = kit.pick(df, chart="key_figures", indicator=indicator, entity=entity)
+        rows = kit.pick(df, what="key_figures", indicator=indicator, entity=entity)
         rows["heading"] = rows["entity"]
     else:
         wanted = list(themes["headline_fact_id"]) if facts is None else list(facts)
-        rows = kit.select(df, wanted, chart="key_figures")
+        rows = kit.by_id(df, wanted, what="key_figures")
     rows["theme"] = rows["theme"].astype(object).fillna("").astype(str) if "theme" in rows else ""
     rows["theme_name"], colours = _coloured(rows["theme"], themes)
     rows["heading"] = rows["heading"] if "heading" in rows else rows["theme_name"]

@@ -21,7 +21,6 @@ from __future__ import annotations
 import functools
 import inspect
 import json
-import re
 import textwrap
 from collections.abc import Callable
 
@@ -29,6 +28,7 @@ import altair as alt
 import pandas as pd
 
 from .. import checks, datasets, derived, formatting
+from ..datasets import Selection, as_ids, latest, period_end, period_span, pick
 from ._base import (
     ACCENT,
     COAL,
@@ -36,11 +36,8 @@ from ._base import (
     MUTED,
     PALETTE,
     SOFT,
-    Selection,
-    as_ids,
     fact_tooltip,
     finish,
-    pick,
     plot_frame,
     quote_tooltip,
     source_tooltip,
@@ -56,52 +53,6 @@ _MAX_DOTS = 200
 _SIDES = (("", "center", 0, -13), ("left", "right", -10, 0), ("right", "left", 10, 0))
 _BOUND_WORDS = {"more_than": ("超过", "more than "), "at_most": ("至多", "at most ")}
 _BOUND_WORDS["approx"] = ("约", "about ")
-
-# ---------------------------------------------------------------- periods and latest rows
-
-
-def _years(period: str) -> tuple[float, float]:
-    """Return the start and end of a period as fractional years (``2020Q1`` -> 2020.0, 2020.25)."""
-    out = []
-    for part in str(period).split("/"):
-        m = re.fullmatch(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?|(\d{4})([QH])([1-4])", part)
-        if not m:
-            raise ValueError(
-                f"period {period!r} is not YYYY, YYYY-MM, YYYY-MM-DD, YYYYQn or YYYYHn"
-            )
-        if m.group(4):
-            year, size, n = int(m.group(4)), 0.25 if m.group(5) == "Q" else 0.5, int(m.group(6))
-            out.append((year + (n - 1) * size, year + n * size))
-        elif m.group(2):
-            start = int(m.group(1)) + (int(m.group(2)) - 1) / 12
-            out.append((start, start + 1 / 12))
-        else:
-            out.append((float(m.group(1)), float(m.group(1)) + 1))
-    return out[0][0], out[-1][1]
-
-
-def _end(period) -> float:
-    """A period's end in years; an undated figure counts as the oldest."""
-    return _years(period)[1] if isinstance(period, str) and period else float("-inf")
-
-
-def _latest(rows: pd.DataFrame, by: list[str], order: Selection = None) -> pd.DataFrame:
-    """Each group's latest row (ties keep the first), in the order of the indicators
-    ``order`` when given."""
-    rows = rows.assign(_end=[_end(p) for p in rows["period"]])
-    rows = rows.sort_values("_end", kind="stable").groupby(by, sort=False).tail(1)
-    if order is None:
-        return rows
-    at = {i: n for n, i in enumerate(as_ids(order))}
-    return rows.sort_values("indicator_id", key=lambda s: s.map(at), kind="stable")
-
-
-def _periods_text(rows: pd.DataFrame, lang: str) -> str:
-    ordered = sorted({p for p in rows["period"] if isinstance(p, str) and p}, key=_years)
-    if len(ordered) < 2:
-        return formatting.period(ordered[0], lang) if ordered else ""
-    first, last = _years(ordered[0])[0], _years(ordered[-1])[1]
-    return formatting.period(f"{int(first)}/{int(last) - (last % 1 == 0)}", lang)
 
 
 def _scaled(rows: pd.DataFrame, lang: str, chart: str, name: str = "") -> tuple[pd.DataFrame, str]:
@@ -214,8 +165,8 @@ def _chart_type(draw: Callable[..., tuple]) -> Callable[..., alt.LayerChart]:
         sep, colon = ("；", "：") if lang == "zh" else ("; ", ": ")
         side = df.iloc[:0].assign(text="")
         if aside is not None:
-            side = pick(df, chart=draw.__name__, indicator=aside)
-            side = _latest(side, ["indicator_id", "kind"], aside)
+            side = pick(df, what=draw.__name__, indicator=aside)
+            side = latest(side, ["indicator_id", "kind"], aside)
             side["text"] = [_paren(r.short, _when(r, lang), lang) for r in side.itertuples()]
             side["text"] += colon + side["label"]
         style, tip = dict(align="left", baseline="bottom", fontSize=12), fact_tooltip(lang)
@@ -253,8 +204,10 @@ def trend(df, lang, sel, *, indicator: str) -> tuple:
     are several entities); two sources that give different values for the same entity and
     period are joined by a red rule and named in the subtitle.
     """
-    rows, y_title = _scaled(pick(df, chart="trend", indicator=indicator, **sel), lang, "trend")
-    spans = pd.DataFrame([_years(p) for p in rows["period"]], columns=["s", "e"], index=rows.index)
+    rows, y_title = _scaled(pick(df, what="trend", indicator=indicator, **sel), lang, "trend")
+    spans = pd.DataFrame(
+        [period_span(p) for p in rows["period"]], columns=["s", "e"], index=rows.index
+    )
     interval = rows["period"].str.contains("/")
     middle = spans.mean(axis=1).where(spans["e"] - spans["s"] != 1, spans["s"])
     kinds = [tr(lang, "实际", "actual"), tr(lang, "目标或预计", "target or estimate")]
@@ -321,7 +274,7 @@ def trend(df, lang, sel, *, indicator: str) -> tuple:
         layers.append(rule.encode(x=x, y="low:Q", y2="high:Q", tooltip=tip))
     name, entities = str(rows["indicator"].iloc[0]), dict.fromkeys(rows["entity"])
     entities = tr(lang, "、", ", ").join(entities)
-    title = _paren(name, _periods_text(rows, lang), lang, comma=True)
+    title = _paren(name, formatting.periods(rows["period"], lang), lang, comma=True)
     what = tr(lang, f"折线图：{entities}的{name}", f"Line chart of {name} for {entities}")
     items = [f"{r.period_text} {r.label} ({r.source_short})" for r in rows.itertuples()]
     notes = [bound_note, *(c["note"] for c in clash)]
@@ -346,7 +299,7 @@ def compare(
     keys = {"entity": ["entity_id"], "source": ["source_id"], "indicator": ["indicator_id", "kind"]}
     if by not in keys:
         raise ValueError(f"compare: by must be 'entity', 'source' or 'indicator', got {by!r}")
-    rows = _latest(pick(df, chart="compare", indicator=indicator, **sel), keys[by], indicator)
+    rows = latest(pick(df, what="compare", indicator=indicator, **sel), keys[by], indicator)
     kinds = [v[lang == "en"] for k, v in datasets.KIND_LABELS.items() if k in set(rows["kind"])]
     # each row of dots counts its own thing; bars of different things never share an axis
     rows["unit_group"] = rows["base_unit"] + " " + rows["noun_en"]
@@ -394,7 +347,7 @@ def compare(
         show = tr(lang, "查看：", "Show: ")
         layers = _menu(layers, "unit_group", names, names[group], show, only)
     name = str(rows["indicator" if by != "indicator" else "short"].iloc[0])
-    title = _paren(name, _periods_text(rows, lang), lang, comma=True)
+    title = _paren(name, formatting.periods(rows["period"], lang), lang, comma=True)
     what = tr(lang, "点阵图", "Dot rows") if dots else tr(lang, "条形图", "Bar chart")
     size = (480, max(80, 34 * len(rows)) if one else alt.Step(34))
     items = [f"{r.group} {r.label}" for r in rows.itertuples()]
@@ -442,12 +395,12 @@ def composition(
         raise ValueError("composition: give parts (indicators) or rule (a part_whole rule id)")
     else:
         groups = [parts] if isinstance(parts, str) or isinstance(parts[0], str) else parts
-        pick_ = functools.partial(pick, df, chart="composition")
-        groups = [_latest(pick_(indicator=g, **sel), ["indicator_id"], g) for g in groups]
+        pick_ = functools.partial(pick, df, what="composition")
+        groups = [latest(pick_(indicator=g, **sel), ["indicator_id"], g) for g in groups]
         whole_rows = df.iloc[:0]
         if whole:  # read at the parts' period
             at = sel["period"] or sorted(set(groups[0]["period"]))
-            whole_rows = _latest(pick_(indicator=whole, **{**sel, "period": at}), ["indicator_id"])
+            whole_rows = latest(pick_(indicator=whole, **{**sel, "period": at}), ["indicator_id"])
     frames, rest_part = [], tr(lang, "未分项", "Not itemised")
     for i, part_rows in enumerate(groups):
         name = tr(lang, "构成", "Parts") + (f" {i + 1}" if len(groups) > 1 else "")
@@ -479,7 +432,7 @@ def composition(
     each = rows.groupby("breakdown", sort=False)
     items = [f"{b}：" + "、".join(g["part"] + " " + g["label"]) for b, g in each]
     totals = [tr(lang, f"合计 {t}", f"{t} in all") for t in whole_rows["label"][:1]]
-    name, when = whole_name or str(rows["short"].iloc[0]), _periods_text(rows, lang)
+    name, when = whole_name or str(rows["short"].iloc[0]), formatting.periods(rows["period"], lang)
     title = f"{name}的构成（{when}）" if lang == "zh" else f"{name}: composition, {when}"
     what, size = tr(lang, "横向堆积条形图", "Stacked bar chart"), (520, max(70, 60 * len(groups)))
     return layers, pd.concat([rows, whole_rows]), size, title, what, items + totals, []
@@ -504,7 +457,7 @@ def share(df, lang, sel, *, part: Selection = None, share: Selection) -> tuple:
     implied whole (``part ÷ share``, from :mod:`shanxi_analysis.derived`) is written beside
     the track and carries its inputs in the tooltip.
     """
-    shares = pick(df, chart="share", indicator=share, **sel)
+    shares = pick(df, what="share", indicator=share, **sel)
     if set(shares["base_unit"]) != {"percent"}:
         raise ValueError("share: the share indicator must be in percent")
     partners = _partners(df, shares, as_ids(share), as_ids(part) or [], "share")
@@ -535,7 +488,7 @@ def share(df, lang, sel, *, part: Selection = None, share: Selection) -> tuple:
     label = _text(filled, align="right", dx=-6, color="white", fontWeight=700)
     layers = [full, filled.mark_bar(height=26, color=ACCENT), label, part_words, whole_words]
     used = pd.concat([shares, *(p.to_frame().T for p in partners if p is not None)])
-    when, entities = _periods_text(rows, lang), dict.fromkeys(rows["entity"])
+    when, entities = formatting.periods(rows["period"], lang), dict.fromkeys(rows["entity"])
     entities = tr(lang, "、", ", ").join(entities)
     title = tr(lang, f"{entities}所占比重（{when}）", f"Shares held by {entities}, {when}")
     items = [f"{r.row_label} {r.label} {r.whole_label}" for r in rows.itertuples()]
@@ -550,8 +503,8 @@ def change(df, lang, sel, *, indicator: str, bars: bool = False) -> tuple:
     whole years more than one apart): a slope, or with ``bars=True`` a bar before and a bar
     after, each named by its period and source (for two figures that are not one series,
     such as the counts of two articles)."""
-    rows, y_title = _scaled(pick(df, chart="change", indicator=indicator, **sel), lang, "change")
-    rows = rows.assign(_end=[_end(p) for p in rows["period"]]).sort_values("_end", kind="stable")
+    rows, y_title = _scaled(pick(df, what="change", indicator=indicator, **sel), lang, "change")
+    rows = rows.assign(_end=rows["period"].map(period_end)).sort_values("_end", kind="stable")
     groups = rows.groupby("entity_id", sort=False)
     ends = [_with_change(g.iloc[[0, -1]], lang) for _, g in groups if len(g) > 1]
     if not ends:
@@ -645,7 +598,7 @@ def gap(
     ``reference`` names the entity whose same rate is the reference. An indicator written as
     a decline (``positive_means`` = ``fall``) is turned into a signed growth rate first.
     """
-    rates = pick(df, chart="gap", indicator=rate, **sel)
+    rates = pick(df, what="gap", indicator=rate, **sel)
     rates = rates[rates["entity_id"] != reference].reset_index(drop=True)  # None: every entity
     matched = rates.assign(entity_id=reference) if reference else rates  # its same rate, or gap
     found = _partners(df, matched, as_ids(rate), as_ids(rate if reference else gap) or [], "gap")

@@ -132,9 +132,9 @@ def vega_bootstrap(bundle: str | None = None) -> str:
     """Return the ``<script>`` element that defines vega, vega-lite and vega-embed once per
     page (see :func:`htmlsafe.vega_libraries`)."""
     if bundle is None:
-        from ..charts.render import vega_bundle
+        from .. import vegabundle
 
-        bundle = vega_bundle()
+        bundle = vegabundle.text()
     versions = {
         "vega_version": alt.VEGA_VERSION,
         "vegalite_version": alt.VEGALITE_VERSION,

@@ -1,5 +1,9 @@
 """Write a chart to ``.html`` (self-contained, offline), ``.svg`` or ``.png`` through vl-convert,
-with a CJK font so that Chinese never turns into boxes."""
+with a CJK font so that Chinese never turns into boxes.
+
+Charts only describe; this module writes files (``charts.save`` and ``charts.to_svg`` are
+these functions). Specs are themed here, so a saved chart looks the same whether or not
+:func:`shanxi_analysis.charts.use_theme` was called."""
 
 from __future__ import annotations
 
@@ -12,9 +16,8 @@ from pathlib import Path
 import altair as alt
 import vl_convert as vlc
 
-from .. import htmlsafe, vegabundle
-from ..atomic import atomic_write
-from ._base import theme_config
+from . import htmlsafe, vegabundle
+from .atomic import atomic_write
 
 FONT_ENV = "SHANXI_ANALYSIS_FONT_DIR"
 _FONT_PATTERNS = ("wqy-microhei*", "wqy-zenhei*", "NotoSansCJK*", "NotoSansSC*", "SourceHanSans*")
@@ -68,13 +71,9 @@ def cjk_font() -> tuple[Path, frozenset[int]]:
     )
 
 
-def vega_bundle() -> str:
-    """Return vl-convert's JavaScript bundle of Vega, Vega-Lite and vega-embed (cached and
-    checked by :mod:`shanxi_analysis.vegabundle`)."""
-    return vegabundle.text()
-
-
 def _spec(chart: alt.TopLevelMixin | dict) -> dict:
+    from .charts import theme_config  # charts re-exports this module's functions
+
     spec = chart if isinstance(chart, dict) else chart.to_dict()
     config = theme_config()
     config.update(spec.get("config", {}))
@@ -143,16 +142,20 @@ def save(
 
 def chart_page(spec: dict) -> str:
     """Return one self-contained HTML page that draws ``spec`` offline, its ``<title>`` the
-    chart's title; the spec enters the page only through :mod:`shanxi_analysis.htmlsafe`."""
+    chart's title (its description when the title is an expression that follows the chart's
+    sliders); the spec enters the page only through :mod:`shanxi_analysis.htmlsafe`."""
     title = spec.get("title", "")
     text = title.get("text", "") if isinstance(title, dict) else title
     if isinstance(text, list):
         text = " ".join(map(str, text))
+    if not isinstance(text, str):  # {"expr": ...}: computed in the page
+        text = str(spec.get("description", ""))
+        text = text if len(text) <= 90 else text[:89] + "…"
     return (
         '<!DOCTYPE html>\n<html><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{html.escape(str(text or 'Chart'))}</title>"
-        + htmlsafe.vega_libraries(vega_bundle())
+        + htmlsafe.vega_libraries(vegabundle.text())
         + "</head><body>"
         + htmlsafe.vega_embed(spec)
         + "</body></html>\n"
