@@ -213,6 +213,12 @@ def _prepared(df: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, dict[str, dict
     return df, _labels(df, lang)
 
 
+def _escaped(text: str) -> str:
+    """``text`` for HTML text or a quoted attribute; a carriage return as a character
+    reference, since an HTML parser reads a bare one as a line feed or a space."""
+    return html.escape(text).replace("\r", "&#13;")
+
+
 def _table_html(
     df: pd.DataFrame, labels: dict[str, dict[str, str]], lang: str, limit: int | None = None
 ) -> str:
@@ -221,29 +227,29 @@ def _table_html(
     for r in (df if limit is None else df.head(limit)).to_dict("records"):
         quote = r["quote"] or ""
         shown = (
-            html.escape(quote)
+            _escaped(quote)
             if lang == "zh" or not r["quote_en"]
-            else f"{html.escape(r['quote_en'])}<br><small>{html.escape(quote)}</small>"
+            else f"{_escaped(r['quote_en'])}<br><small>{_escaped(quote)}</small>"
         )
         data = " ".join(
-            f'data-{k.split("_")[0]}="{html.escape(r[k])}"' for k in FILTERS if r[k] is not None
+            f'data-{k.split("_")[0]}="{_escaped(r[k])}"' for k in FILTERS if r[k] is not None
         )
-        fid = html.escape(r["fact_id"] or "")
+        fid = _escaped(r["fact_id"] or "")
         missing = r["base_value"] is None  # a quote with no figure: the cell stays empty
-        figure = "" if missing else html.escape(formatting.fact_figure(r, lang, "prose"))
+        figure = "" if missing else _escaped(formatting.fact_figure(r, lang, "prose"))
         if fid:
             figure = f'<a href="#fact-{fid}" title="{fid}">{figure}</a>'
         source = labels["source_id"].get(r["source_id"], "")
         kind = labels["kind"].get(r["kind"], "")
         period = r["period"] or ""
-        order = "" if missing else html.escape(str(r["base_value"]))
+        order = "" if missing else _escaped(str(r["base_value"]))
         rows.append(
-            f"<tr {data}><td>{html.escape(r['indicator'] or '')}<br>"
-            f"<small>{html.escape(r['entity'] or '')}</small></td>"
-            f'<td data-order="{html.escape(period)}">'
-            f"{html.escape(formatting.period(period, lang))}</td>"
+            f"<tr {data}><td>{_escaped(r['indicator'] or '')}<br>"
+            f"<small>{_escaped(r['entity'] or '')}</small></td>"
+            f'<td data-order="{_escaped(period)}">'
+            f"{_escaped(formatting.period(period, lang))}</td>"
             f'<td data-order="{order}">{figure}</td>'
-            f"<td>{shown}</td><td>{html.escape(source)}<br><small>{html.escape(kind)}</small></td>"
+            f"<td>{shown}</td><td>{_escaped(source)}<br><small>{_escaped(kind)}</small></td>"
             "</tr>"
         )
     head = "".join(f'<th scope="col">{h}</th>' for h in _words(lang)["head"])
