@@ -485,3 +485,29 @@ def test_share_keeps_its_track_wide_in_a_narrow_column(width):
     svg = vlc.vegalite_to_svg(spec, vl_version=render.VL_VERSION)
     (axis,) = re.findall(r'role-axis-domain"[^>]*>.*?<line[^>]*x2="([\d.]+)"', svg, re.S)[:1]
     assert float(axis) > width * 0.4  # before: 48 px of 324, the labels took the rest
+
+
+def test_gap_against_a_reference_entity_gives_each_entity_its_row():
+    # fictional growth rates of two towns and of their region, from two made-up sources
+    rates = pd.DataFrame(
+        {
+            "indicator_id": ["ferry_growth"] * 3,
+            "entity_id": ["lakeside", "hilltown", "region"],
+            "period": ["2020"] * 3,
+            "base_value": [8.0, 3.5, 5.0],
+            "base_unit": ["percent"] * 3,
+            "qualifier": ["none"] * 3,
+            "kind": ["actual"] * 3,
+            "source_id": ["town-survey", "town-survey", "region-yearbook"],
+            "quote": ["(fictional)"] * 3,
+            "source_title": ["Town survey", "Town survey", "Region yearbook"],
+        }
+    )
+    spec = charts.gap(rates, rate="ferry_growth", reference="region", lang="en").to_dict()
+    assert spec["description"] == (
+        "Dumbbell chart: lakeside · ferry_growth (2020) +8.0%, +3 pp; "
+        "hilltown · ferry_growth (2020) +3.5%, -1.5 pp."
+    )
+    # the reference is the region's own rate, as stated, and its source is cited
+    assert citation_text(spec) == "Source: Town survey; Region yearbook"
+    assert "the reference entity, as stated" in spec["title"]["subtitle"][0]

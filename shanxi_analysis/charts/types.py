@@ -612,6 +612,8 @@ def gap(
         f["rate"] = f["base_value"].where(~f["indicator_id"].isin(falls), -f["base_value"])
     ref = other["rate"] if reference else derived.implied_rate(other["base_value"], own["rate"])
     own["row_label"] = [_paren(r.short, _when(r, lang), lang) for r in own.itertuples()]
+    if own["entity_id"].nunique() > 1:  # several entities against one reference: a row each
+        own["row_label"] = own["entity"] + " · " + own["row_label"]
     own["gap_text"] = [formatting.points(d, lang) for d in own["rate"] - ref]
     own["fact_id"] += ";" + other["fact_id"]
     cited = other[[c for c in ("source_id", "source_title", "source_short") if c in own]]
