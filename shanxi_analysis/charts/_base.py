@@ -94,6 +94,12 @@ def theme_config() -> dict:
     return dict(_theme()["config"])
 
 
+def text_width(text: str, size: float) -> float:
+    """Return about how many pixels ``text`` takes at font ``size``: a CJK character is
+    square, any other about 0.6 of the size."""
+    return sum(size if "\u2e80" <= c <= "\uffff" else 0.6 * size for c in str(text))
+
+
 def tr(lang: str, zh: str, en: str) -> str:
     """Return the text in ``lang``."""
     return zh if datasets.check_lang(lang) == "zh" else en

@@ -41,6 +41,7 @@ from ._base import (
     plot_frame,
     quote_tooltip,
     source_tooltip,
+    text_width,
     tooltips,
     tr,
 )
@@ -326,7 +327,11 @@ def compare(
         # each dot carries its row's fact id; the tooltip's fields come once, from a lookup
         fields = [t.to_dict()["field"] for t in tip]
         lookup = alt.LookupData(data=rows[["fact_id", *fields]], key="fact_id", fields=fields)
-        scale = alt.Scale(domain=[0, float(rows["end"].max()) + 8])
+        # room after the last dot for the figure: its width in pixels of the plot's 480
+        room = [480 / max(480 - text_width(t, 13) - 12, 60) for t in rows["label"]]
+        scale = alt.Scale(
+            domain=[0, max(e * r for e, r in zip(rows["end"], room, strict=True))], nice=False
+        )
         colour = _colour("group", list(rows["group"]), legend=False)
         enc = dict(x=alt.X("k:Q", axis=None, scale=scale), y=y, color=colour, tooltip=tip)
         dot = alt.Chart(units).transform_lookup(lookup="fact_id", from_=lookup).encode(**enc)
@@ -612,8 +617,8 @@ def gap(
         f["rate"] = f["base_value"].where(~f["indicator_id"].isin(falls), -f["base_value"])
     ref = other["rate"] if reference else derived.implied_rate(other["base_value"], own["rate"])
     own["row_label"] = [_paren(r.short, _when(r, lang), lang) for r in own.itertuples()]
-    if own["entity_id"].nunique() > 1:  # several entities against one reference: a row each
-        own["row_label"] = own["entity"] + " · " + own["row_label"]
+    named = own["entity"] + " · " + own["row_label"]  # several entities on one rate: a row each
+    own["row_label"] = own["row_label"].where(~own["row_label"].duplicated(keep=False), named)
     own["gap_text"] = [formatting.points(d, lang) for d in own["rate"] - ref]
     own["fact_id"] += ";" + other["fact_id"]
     cited = other[[c for c in ("source_id", "source_title", "source_short") if c in own]]
@@ -636,7 +641,11 @@ def gap(
     own, ref = (base.transform_filter(f"{'' if r else '!'}datum.is_ref") for r in (False, True))
     line = alt.Chart(rows).mark_line(strokeWidth=3, color="#c9c9c9")
     line = line.encode(x=x, y=y, detail="row_label:N")
-    own, ref = _text(own, "text", dy=-17, color=ACCENT), _text(ref, "text", dy=19, color=DERIVED)
+    # a label ends at its point in the right half of the axis, starts there in the left half,
+    # so that it stays inside the plot however narrow the page makes it
+    align = alt.expr(f"datum.rate > {(scale.domain[0] + scale.domain[1]) / 2} ? 'right' : 'left'")
+    own = _text(own, "text", dy=-17, color=ACCENT, align=align)
+    ref = _text(ref, "text", dy=19, color=DERIVED, align=align)
     layers = [line, *_points(base, colour, 150, 210), own, ref]
     if len(order) > 1:  # a dropdown to focus on one comparison
         shown = alt.expr("focus == 'all' || focus == datum.row_label ? 1 : 0.15")
