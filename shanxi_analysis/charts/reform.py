@@ -4,6 +4,7 @@ saving as a calculator, and the reform figures as a key-figures panel."""
 from __future__ import annotations
 
 import math
+import textwrap
 from decimal import Decimal
 
 import altair as alt
@@ -98,29 +99,30 @@ def loan_savings_calculator(
     stated["shape"] = bound.map({True: "triangle-right", False: "diamond"})
     article = alt.Chart(stated).encode(x=x, y=y, tooltip=fact_tooltip(lang))  # what it says
     shape, label = alt.Shape("shape:N", scale=None), alt.Text("label:N")
+    bold = {"fontSize": 12, "fontWeight": 600}
     principal_text = f"format({PARAM_PRINCIPAL}, ',.2~f') + ' {p_unit}"
     months_text = f"format({PARAM_MONTHS}, 'd') + '{tr(lang, ' 个月', ' months')}"
-    formula = (  # the arithmetic, live: principal × rate × months / 12
-        f"{principal_text} × ' + format({PARAM_RATE}, '.2~f') + '% × ' + {months_text} ÷ 12 = '"
-        f" + format({expr.replace('datum.phases', '1')}, {fmt}) + '{unit}'"
+    formula = (  # the arithmetic, live: principal × rate × months / 12 (two lines if narrow)
+        f"[{principal_text} × ' + format({PARAM_RATE}, '.2~f') + '% × ' + {months_text} ÷ 12',"
+        f" '= ' + format({expr.replace('datum.phases', '1')}, {fmt}) + '{unit}']"
     )
     layers = [
         calc.mark_bar(size=26, color=GREEN, cornerRadiusEnd=3),
-        calc.mark_text(align="left", dx=8, fontSize=12, fontWeight=600, color=GREEN).encode(
-            text=label
-        ),
+        calc.mark_text(align="left", dx=8, color=GREEN, **bold).encode(text=label),
         article.mark_tick(color=COAL, thickness=2.5, size=34),
         article.mark_point(filled=True, size=90, color=COAL, opacity=1).encode(shape=shape),
         article.mark_text(align="right", dx=-6, dy=-20, fontSize=11, color=COAL).encode(text=label),
         alt.Chart(rows.iloc[[0]])
-        .transform_calculate(text=formula)
+        .transform_calculate(text=f"width < 400 ? {formula} : join({formula}, ' ')")
         .mark_text(align="left", baseline="top", fontSize=13, color=INK)
         .encode(x=alt.value(0), y=alt.value(-34), text="text:N", tooltip=tip),
     ]
     chart = alt.layer(*layers).add_params(*params).properties(width=460, height=alt.Step(70))
-    lead = tr(lang, "承诺制节省的利息：", "Interest saved by the commitment system: a ")
-    loan, sooner = tr(lang, "贷款、", " loan, "), tr(lang, "", " sooner")
-    title = alt.ExprRef(f"'{lead}' + {principal_text}{loan}' + {months_text}{sooner}'")  # it moves
+    lead = tr(lang, "承诺制节省的利息：", "Interest saved by the commitment system:")
+    a, loan, sooner = tr(lang, ("", "贷款、", ""), ("a ", " loan, ", " sooner"))  # the title moves
+    line = f"'{a}' + {principal_text}{loan}' + {months_text}{sooner}'"
+    narrow = "', '".join(textwrap.wrap(lead, 24))  # on a phone
+    title = alt.ExprRef(f"width < 400 ? ['{narrow}', {line}] : ['{lead}', {line}]")
     saving = derived.loan_saving(asked["principal"], asked["rate_pct"], asked["months"]) / s_factor
     said = {r: facts[r]["label"] for r in facts}  # the figures as written, and as computed
     said["one"], said["all"] = (formatting.number(saving * k, lang) + unit for k in (1, phases))
