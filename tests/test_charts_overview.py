@@ -205,6 +205,11 @@ def test_places_sharing_a_point_are_fanned_out_but_keep_their_coordinates():
     assert (taiyuan["shared"] == len(taiyuan)).all()
 
 
+def test_map_points_name_the_columns_a_table_of_places_lacks():
+    with pytest.raises(ValueError, match=r"map_points: data is missing column\(s\) lat, lon"):
+        geo.map_points(pd.DataFrame({"entity_id": ["datong"], "type": ["city"]}))
+
+
 def test_map_embeds_its_boundaries_inline_with_a_legend_selection():
     spec = charts.places_map(lang="en").to_dict()
     assert '"url"' not in json.dumps(spec)
