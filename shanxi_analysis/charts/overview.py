@@ -25,9 +25,8 @@ def _coloured(codes: pd.Series, table: pd.DataFrame) -> tuple[pd.Series, alt.Sca
     other = sorted(set(codes) - set(known))
     domain = [table.at[c, "name"] for c in known] + other
     colours = [table.at[c, "colour"] or kit.MUTED for c in known] + [kit.MUTED] * len(other)
-    return codes.map(table["name"]).astype(object).fillna(codes), alt.Scale(
-        domain=domain, range=colours
-    )
+    scale = alt.Scale(domain=domain, range=colours)
+    return codes.map(table["name"]).astype(object).fillna(codes), scale
 
 
 _WORDS = {  # what tooltips and legends call a field
