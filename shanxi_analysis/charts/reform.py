@@ -118,11 +118,11 @@ def loan_savings_calculator(
         .encode(x=alt.value(0), y=alt.value(-34), text="text:N", tooltip=tip),
     ]
     chart = alt.layer(*layers).add_params(*params).properties(width=460, height=alt.Step(70))
-    lead = tr(lang, "承诺制节省的利息：", "Interest saved by the commitment system:")
+    lead = tr(lang, "承诺制节省的利息：", "Interest saved by the commitment system: ")
     a, loan, sooner = tr(lang, ("", "贷款、", ""), ("a ", " loan, ", " sooner"))  # the title moves
     line = f"'{a}' + {principal_text}{loan}' + {months_text}{sooner}'"
     narrow = "', '".join(textwrap.wrap(lead, 24))  # on a phone
-    title = alt.ExprRef(f"width < 400 ? ['{narrow}', {line}] : ['{lead}', {line}]")
+    title = alt.ExprRef(f"width < 400 ? ['{narrow}', {line}] : '{lead}' + {line}")
     saving = derived.loan_saving(asked["principal"], asked["rate_pct"], asked["months"]) / s_factor
     said = {r: facts[r]["label"] for r in facts}  # the figures as written, and as computed
     said["one"], said["all"] = (formatting.number(saving * k, lang) + unit for k in (1, phases))
