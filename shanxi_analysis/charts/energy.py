@@ -51,8 +51,11 @@ def equivalences(data: pd.DataFrame | None = None, *, lang: str = "zh") -> alt.L
     kWh per household derived) and the hydrogen project's output as one of three alternative
     vehicle fleets (或: alternatives, not a sum)."""
     df = plot_frame(data, lang)
-    picked = pick(df, chart="equivalences", indicator=[*_PANDA, *_FLEETS]).set_index("indicator_id")
-    panda, fleets = picked.loc[list(_PANDA)], picked.loc[list(_FLEETS)].reset_index()
+    panda, fleets = (  # each group picked on its own, so a missing one is named
+        pick(df, chart="equivalences", indicator=list(ids)).set_index("indicator_id").loc[list(ids)]
+        for ids in (_PANDA, _FLEETS)
+    )
+    fleets = fleets.reset_index()
     per_home = derived.get("kwh_per_household")  # one definition, with its precision
     kwh = significant(per_home.value(panda.set_index("fact_id")["base_value"]), per_home.digits)
     kwh = tr(lang, "约 {} 千瓦时", "about {} kWh").format(formatting.number(round(kwh), lang))
