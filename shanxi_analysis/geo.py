@@ -1,9 +1,10 @@
-"""The map of Shanxi (``data/geo/shanxi.topojson``) and the two questions about places that a
-map chart must answer before Vega draws it: does a point lie in the province, and where can
-a prefecture's name stand clear of the points drawn on it.
+"""The map of Shanxi (``data/geo/shanxi.topojson``) and the questions about places that a
+map chart must answer before Vega draws it: which places lie in the province, where a place
+that shares its point with others is drawn, and where a prefecture's name can stand clear of
+the points drawn on it.
 
 Vega-Lite draws the TopoJSON itself; it has no point-in-polygon test and places no labels on
-a map, so these two stay here, in plain Python over the decoded rings.
+a map, so these stay here, in plain Python over the decoded rings.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import math
 
 import pandas as pd
 
-from . import paths
+from . import datasets, paths
 
 GEO_FILE = "shanxi.topojson"
 Ring = list[tuple[float, float]]
@@ -96,3 +97,33 @@ def label_points(topo: dict, points: pd.DataFrame, *, clear: float = 0.25) -> pd
             {"name_zh": props["name_zh"], "name_en": props["name_en"], "lon": lon, "lat": lat}
         )
     return pd.DataFrame(out)
+
+
+def map_points(data: pd.DataFrame | None = None, *, lang: str = "zh") -> pd.DataFrame:
+    """Return the entities of ``data`` (default: :func:`datasets.entities`) that a map of
+    Shanxi draws: those with coordinates inside the province whose type has a map group
+    (``labels.csv``; not the country or a province, which the map itself stands for; a type
+    it lacks is ``other``), with ``group_id``, ``type_label``, the number of places ``shared``
+    at their point and ``plot_lon``/``plot_lat`` fanned out around shared points."""
+    needed = ("entity_id", "type", "lat", "lon")
+    ents = datasets.table_frame(data, lang, datasets.entities, needed, what="map_points")
+    types = datasets.labels("entities.type", lang)
+    province = rings(topology(), "province")
+    pts = ents[ents["lat"].notna() & ents["lon"].notna()].copy()
+    pts["type"] = pts["type"].astype(str)
+    pts["group_id"] = pts["type"].map(types["group"].fillna("")).fillna("other")
+    pts = pts[pts["group_id"] != ""]
+    pts = pts[[inside(x, y, province) for x, y in zip(pts["lon"], pts["lat"], strict=True)]]
+    pts["type_label"] = pts["type"].map(types["name"]).astype(object).fillna(pts["type"])
+    order = pts["type"].map({t: i for i, t in enumerate(types.index)}).fillna(len(types))
+    pts = pts.assign(type_order=order).sort_values(["lat", "lon", "type_order", "entity_id"])
+    pts = pts.reset_index(drop=True)
+    # Places sharing a point sit on a sunflower spiral around it, round on a Mercator map.
+    at = pts.groupby(["lat", "lon"], sort=False)["entity_id"]
+    i = at.cumcount()
+    r, turn = 0.045 * i**0.5, i * math.pi * (3 - math.sqrt(5))
+    squeeze = pts["lat"].map(math.radians).map(math.cos)  # a degree of longitude is shorter
+    pts["plot_lon"] = pts["lon"] + r * turn.map(math.cos)
+    pts["plot_lat"] = pts["lat"] + r * turn.map(math.sin) * squeeze
+    pts["shared"] = at.transform("size")
+    return pts

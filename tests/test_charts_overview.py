@@ -175,7 +175,7 @@ def _expected_places() -> set[str]:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_located_shanxi_entity_becomes_one_point(lang):
-    pts = overview.map_points(lang=lang)
+    pts = geo.map_points(lang=lang)
     assert set(pts["entity_id"]) == _expected_places()
     assert pts["entity_id"].is_unique
     spec = charts.places_map(lang=lang).to_dict()
@@ -190,14 +190,24 @@ def test_every_located_shanxi_entity_becomes_one_point(lang):
 
 
 def test_places_sharing_a_point_are_fanned_out_but_keep_their_coordinates():
-    pts = overview.map_points(lang="en")
+    pts = geo.map_points(lang="en")
     taiyuan = pts[(pts["lat"] == 37.8706) & (pts["lon"] == 112.5489)]
     assert len(taiyuan) > 5
     positions = set(zip(taiyuan["plot_lon"].round(6), taiyuan["plot_lat"].round(6), strict=True))
     assert len(positions) == len(taiyuan)
-    assert (taiyuan["coord"] == "37.8706, 112.5489").all()
+    # the map's tooltip gives the place's own coordinates, not where it is drawn
+    (circles,) = [
+        rows for m, rows, _ in _marks(charts.places_map(lang="en").to_dict()) if m == "circle"
+    ]
+    shown = {r["name"]: r["coord"] for r in circles}
+    assert {shown[name] for name in taiyuan["name"]} == {"37.8706, 112.5489"}
     assert ((taiyuan["plot_lon"] - 112.5489).abs() < 0.3).all()  # within about 30 km
     assert (taiyuan["shared"] == len(taiyuan)).all()
+
+
+def test_map_points_name_the_columns_a_table_of_places_lacks():
+    with pytest.raises(ValueError, match=r"map_points: data is missing column\(s\) lat, lon"):
+        geo.map_points(pd.DataFrame({"entity_id": ["datong"], "type": ["city"]}))
 
 
 def test_map_embeds_its_boundaries_inline_with_a_legend_selection():
@@ -235,7 +245,7 @@ def test_a_type_without_a_label_is_drawn_as_other_under_its_own_name():
     ents = ents[ents["entity_id"].isin(["datong", "linfen"])].copy()
     ents["type"] = ents["type"].astype(str)
     ents.loc[ents["entity_id"] == "linfen", "type"] = "observatory"  # not in labels.csv
-    pts = overview.map_points(ents, lang="en").set_index("entity_id")
+    pts = geo.map_points(ents, lang="en").set_index("entity_id")
     assert (
         pts.at["linfen", "group_id"] == "other" and pts.at["linfen", "type_label"] == "observatory"
     )

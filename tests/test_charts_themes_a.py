@@ -215,6 +215,13 @@ def test_equivalences_show_three_vehicle_alternatives_not_a_sum(lang):
     )
 
 
+def test_equivalences_name_a_missing_group_of_indicators():
+    df = datasets.facts("en")
+    df = df[~df["indicator_id"].str.startswith("hydrogen_supply")]
+    with pytest.raises(ValueError, match="equivalences: no row with indicator hydrogen_supply_"):
+        charts.equivalences(df, lang="en")
+
+
 # ---------------------------------------------------------------- emerging industry
 
 

@@ -16,7 +16,6 @@ import altair as alt
 import pandas as pd
 
 from .. import datasets, formatting
-from ..datasets import FACT_COLUMNS, Selection, as_ids, by_id, pick, table_frame  # noqa: F401
 
 THEME_NAME = "shanxi"
 FONT_STACK = (
@@ -111,16 +110,33 @@ def tr(lang: str, zh: str, en: str) -> str:
 def plot_frame(data: pd.DataFrame | None, lang: str) -> pd.DataFrame:
     """Return ``data`` (or the package's facts) checked and labelled by
     :func:`datasets.fact_frame`, with what marks show: ``display`` (prose), ``label`` (chart
-    label), ``quote_shown`` and ``source_short``."""
+    label) and the :func:`provenance` columns."""
     df = datasets.fact_frame(data, lang)
     records = df.to_dict("records")
     df["display"] = [formatting.fact_figure(r, lang, "prose") for r in records]
     df["label"] = [formatting.fact_figure(r, lang, "label") for r in records]
-    quote_en = df["quote_en"].fillna(df["quote"])
-    df["quote_shown"] = df["quote"] if lang == "zh" else quote_en + " (" + df["quote"] + ")"
-    fallback = df["source_title"] if "source_title" in df else df["source_id"]
-    df["source_short"] = df["source_id"].map(datasets.source_names(lang)).fillna(fallback)
-    return df
+    return provenance(df, lang)
+
+
+def provenance(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Return ``rows`` with where they come from, as a tooltip shows it: ``source_short``,
+    the short names of each row's ``source_id`` (one id or a list; a source the package does
+    not know by the row's ``source_title``, else its id) and, where the rows have a
+    ``quote``, ``quote_shown`` (in English: the translation, then the original)."""
+    names, sep = datasets.source_names(lang), tr(lang, "；", "; ")
+    titles = rows["source_title"] if "source_title" in rows else [None] * len(rows)
+
+    def short(ids, title) -> str:
+        ids = [ids] if isinstance(ids, str) else list(ids)
+        other = title if isinstance(title, str) and title and len(ids) == 1 else None
+        return sep.join(names.get(s) or other or s for s in dict.fromkeys(ids))
+
+    rows["source_short"] = [short(s, t) for s, t in zip(rows["source_id"], titles, strict=True)]
+    if "quote" in rows:
+        quote = rows["quote"]
+        english = rows["quote_en"].fillna(quote) if "quote_en" in rows else quote
+        rows["quote_shown"] = quote if lang == "zh" else english + " (" + quote + ")"
+    return rows
 
 
 def citation_for(rows: pd.DataFrame, lang: str) -> str:

@@ -7,7 +7,8 @@ import altair as alt
 import pandas as pd
 
 from .. import datasets
-from ._base import table_frame, tr
+from ..datasets import table_frame
+from ._base import tr
 from .types import change, compare, theme_chart, tiles
 
 high_tech_growth = theme_chart(
@@ -57,45 +58,34 @@ def cluster_tiers(data: pd.DataFrame | None = None, *, lang: str = "zh") -> alt.
     highlights a tier."""
     needed = ("cluster_id", "tier", "group", "zone_entity_id", "source_id", "mention", "quote")
     df = table_frame(data, lang, datasets.clusters, needed, what="cluster_tiers", localized="name")
-    tiers = datasets.labels("clusters.tier", lang)["name"].to_dict()
-    groups = datasets.labels("clusters.group", lang)["name"].to_dict()
-    df["tier"] = df["tier"].astype(object).where(df["tier"].notna(), UNSTATED).replace("", UNSTATED)
-    unknown = sorted(set(df["tier"]) - set(tiers))
+    keys = ["tier", "group", "zone_entity_id", "source_id"]  # codes; a tier left empty: unstated
+    df[keys] = df[keys].astype(object).fillna("").astype(str).replace({"tier": {"": UNSTATED}})
+    tiers = datasets.labels("clusters.tier", lang)["name"]
+    unknown = sorted(set(df["tier"]) - set(tiers.index))
     if unknown:
         raise ValueError(f"cluster_tiers: unknown tier(s) {', '.join(unknown)}")
     ents = datasets.entities(lang).set_index("entity_id")
-    zone = ents[f"short_{lang}"].fillna(ents["name"])
-    year = datasets.sources(lang).set_index("source_id")["published"].astype(str).str[:4]
-    keys = ["group", "zone_entity_id", "source_id"]
-    counts = df.groupby(keys, sort=False)["cluster_id"].transform("size")
-    df["list"] = [  # always three lines, so that the headers align
-        f"{zone.get(z, z)}\n{groups.get(g, g)} · {n}\n{year.get(s, '')}"
-        for g, z, s, n in zip(
-            df["group"], df["zone_entity_id"], df["source_id"], counts, strict=True
-        )
-    ]
+    words = {  # of each code, else the code itself
+        "zone_entity_id": ents[f"short_{lang}"].fillna(ents["name"]),
+        "group": datasets.labels("clusters.group", lang)["name"],
+        "source_id": datasets.sources(lang).set_index("source_id")["published"].astype(str).str[:4],
+    }
+    zone, group, year = (df[k].map(w).fillna(df[k]) for k, w in words.items())
+    count = df.groupby(keys[1:], sort=False)["cluster_id"].transform("size").astype(str)
+    # always three lines (area, list · count, year), so that the headers align
+    df["list"] = zone + "\n" + group + " · " + count + "\n" + year
     df["tier_label"] = df["tier"].map(tiers)
-    return tiles(
-        df,
-        column="list",
-        colour="tier_label",
-        text="name",
-        lang=lang,
-        title=tr(lang, "山西产业集群：层级与清单", "Shanxi's industry clusters by tier and list"),
-        note=tr(
-            lang,
-            "每格一个集群；列为原文中的一份清单（地区、清单名 · 个数、年份）；点击图例突出一个层级",
-            "One tile per cluster; each column is one list in the text (area, list · count, "
-            "year); click the legend to highlight a tier",
-        ),
-        tooltip=(
-            ("name", "产业集群", "Cluster"),
-            ("tier_label", "层级", "Tier"),
-            ("mention", "原文写法", "As written"),
-        ),
+    said = {
+        "title": tr(lang, "山西产业集群：层级与清单", "Shanxi's industry clusters by tier and list")
+    }
+    said["note"] = tr(
+        lang,
+        "每格一个集群；列为原文中的一份清单（地区、清单名 · 个数、年份）；点击图例突出一个层级",
+        "One tile per cluster; each column is one list in the text (area, list · count, "
+        "year); click the legend to highlight a tier",
     )
-
-
-cluster_tiers.theme = "emerging_industry"
-
-__charts__ = [high_tech_growth, innovation_pipeline, cluster_tiers]
+    tips = ("name", "产业集群", "Cluster"), ("tier_label", "层级", "Tier")
+    tips += (("mention", "原文写法", "As written"),)
+    return tiles(
+        df, column="list", colour="tier_label", text="name", lang=lang, tooltip=tips, **said
+    )
