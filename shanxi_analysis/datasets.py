@@ -57,6 +57,7 @@ _TABLES = (
     "excluded_mentions",
     "themes",
     "labels",
+    "figures",
 )
 _INT_RE = re.compile(r"^[+-]?\d+$")
 _NUM_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
@@ -195,6 +196,19 @@ def _typed(df: pd.DataFrame, res: dict, rel: str) -> pd.DataFrame:
                         expected="digits with an optional '.' and no thousands separators",
                     )
                 v = float(s)
+            elif ftype == "object":
+                try:
+                    v = json.loads(s)
+                except json.JSONDecodeError as e:
+                    v = e
+                if not isinstance(v, dict):
+                    raise DataError(
+                        rel,
+                        f"{s[:60]!r} is not a JSON object",
+                        row=i,
+                        field=name,
+                        expected='{"keyword": value, ...}',
+                    )
             else:
                 v = s
             if "pattern" in c and not re.fullmatch(c["pattern"], s):
@@ -699,6 +713,18 @@ def themes(lang: str = "zh") -> pd.DataFrame:
     """Return the themes in reading order with a ``name`` in ``lang``, their ``colour`` and
     their ``headline_fact_id`` (the key figure that stands for each on the overview)."""
     return _label(_table("themes"), check_lang(lang))
+
+
+def figures(lang: str = "zh") -> pd.DataFrame:
+    """Return the theme figures that configure a chart type (``figures.csv``) indexed by
+    ``figure_id``, with their ``theme``, ``chart_type``, ``options`` (a dict) and their
+    ``title`` and ``note`` in ``lang`` (``None`` where empty).
+
+    >>> figures("en").loc["dev_zones_change", ["chart_type", "note"]].tolist()
+    ['change', 'As stated by two articles, not one statistical series']
+    """
+    df = _table("figures").set_index("figure_id")
+    return df.assign(title=df[f"title_{check_lang(lang)}"], note=df[f"note_{lang}"])
 
 
 def labels(field: str, lang: str = "zh") -> pd.DataFrame:
