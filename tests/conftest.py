@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
-from shanxi_analysis import sources
+from shanxi_analysis import paths, sources
 
 
 @pytest.fixture(autouse=True)
@@ -16,6 +18,15 @@ def _fresh_source_cache():
     yield
     for cache in caches:
         cache.cache_clear()
+
+
+@pytest.fixture
+def tmp_data(tmp_path, monkeypatch):
+    """A copy of the data folder that the package reads for this test, to edit freely."""
+    data = tmp_path / "data"
+    shutil.copytree(paths.data_dir(), data)
+    monkeypatch.setenv(paths.DATA_ENV, str(data))
+    return data
 
 
 @pytest.fixture(scope="session")

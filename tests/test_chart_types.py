@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import shutil
 import string
 
 import altair as alt
@@ -15,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from shanxi_analysis import charts, datasets, paths, render
+from shanxi_analysis import charts, datasets, render
 from shanxi_analysis.charts._base import citation_text
 
 CJK = ("\u4e00", "\u9fff")
@@ -241,10 +240,8 @@ def _add_source(data, source_id: str, name: str, text: str, mark: str) -> None:
         )
 
 
-def test_a_new_indicator_from_a_new_source_charts_with_no_new_code(tmp_path, monkeypatch):
-    data = tmp_path / "data"
-    shutil.copytree(paths.data_dir(), data)
-    monkeypatch.setenv(paths.DATA_ENV, str(data))
+def test_a_new_indicator_from_a_new_source_charts_with_no_new_code(tmp_data):
+    data = tmp_data
     _add_source(data, "fiction-a", "fiction-a.txt", ARTICLE_A, "甲")
     _add_source(data, "fiction-b", "fiction-b.txt", ARTICLE_B, "乙")
     with open(data / "curated" / "indicators.csv", "a", newline="", encoding="utf-8") as f:
@@ -511,3 +508,49 @@ def test_gap_against_a_reference_entity_gives_each_entity_its_row():
     # the reference is the region's own rate, as stated, and its source is cited
     assert citation_text(spec) == "Source: Town survey; Region yearbook"
     assert "the reference entity, as stated" in spec["title"]["subtitle"][0]
+
+
+# ---------------------------------------------------------------- theme figures as data
+
+
+def _edit_figures(data, edit) -> None:
+    """Rewrite figures.csv in the data copy ``data`` with ``edit(rows)`` (a list of dicts)."""
+    path = data / "curated" / "figures.csv"
+    with open(path, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    edit(rows)
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def test_a_figures_words_and_rows_are_edited_in_the_data_with_no_code(tmp_data):
+    def edit(rows):
+        row = next(r for r in rows if r["figure_id"] == "dev_zones_change")
+        row["title_en"] = "Zones counted twice (an edited title)"
+        row["options"] = row["options"].replace('"bars": true', '"bars": false')
+
+    _edit_figures(tmp_data, edit)
+    spec = charts.dev_zones_change(lang="en").to_dict()
+    assert spec["title"]["text"] == "Zones counted twice (an edited title)"
+    assert spec["description"].startswith("Slope chart")  # no longer before/after bars
+
+
+def test_a_figure_with_a_wrong_option_is_named_with_its_row(tmp_data):
+    def edit(rows):
+        row = next(r for r in rows if r["figure_id"] == "talent_and_partners")
+        row["options"] = row["options"].replace('"dots": true', '"dot": true')
+
+    _edit_figures(tmp_data, edit)
+    with pytest.raises(ValueError, match=r"figures.csv, figure talent_and_partners \(compare\)"):
+        charts.talent_and_partners(lang="zh")
+
+
+def test_options_that_are_not_a_json_object_are_refused_by_row_and_field(tmp_data):
+    def edit(rows):
+        rows[1]["options"] = '["indicator", "coal_mines"]'
+
+    _edit_figures(tmp_data, edit)
+    with pytest.raises(datasets.DataError, match=r"figures.csv.*row 3.*options.*not a JSON object"):
+        datasets.figures()

@@ -44,10 +44,11 @@ def _title(spec: dict) -> str:
     return "".join(text) if isinstance(text, list) else text
 
 
-def test_there_are_at_least_twelve_charts_covering_every_theme():
+def test_there_are_at_least_twelve_charts_and_figures_cover_every_theme():
     assert len(charts.CHARTS) >= 12
-    themes = {getattr(f, "theme", None) for f in charts.CHARTS.values()}
-    assert set(datasets.THEMES) - {"overview"} <= themes
+    figures = datasets.figures()
+    assert set(figures.index) <= set(charts.CHARTS)  # each figure row is a named chart
+    assert set(datasets.THEMES) - {"overview"} <= set(figures["theme"])
 
 
 @pytest.mark.parametrize(("name", "lang"), CASES)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -235,14 +234,6 @@ def _edit(path: Path, row: int, field: str, value: str) -> None:
     rows = list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8"), newline="")))
     rows[row][rows[0].index(field)] = value
     _write_rows(path, rows)
-
-
-@pytest.fixture
-def tmp_data(tmp_path, monkeypatch):
-    data = tmp_path / "data"
-    shutil.copytree(paths.data_dir(), data)
-    monkeypatch.setenv(paths.DATA_ENV, str(data))
-    return data
 
 
 @pytest.mark.parametrize(

@@ -10,33 +10,19 @@ from .. import derived, formatting
 from ..datasets import pick
 from ..metrics import significant
 from ._base import ACCENT, INK, MUTED, SOFT, fact_tooltip, finish, plot_frame, tooltips, tr
-from .types import change, share, theme_chart
+from .types import figure
 
-coal_before_after = theme_chart(
+coal_before_after = figure(
     "coal_before_after",
-    change,
-    "coal_energy",
     """Return the share of advanced coal capacity at the start and end of the 13th Five-Year
     Plan (a :func:`change`): a bound such as 不足 30% is a hollow point with its range, and
     the change is given as a bound too; the capacity closed and the mines left above it.""",
-    indicator="advanced_coal_capacity_share",
-    entity="shanxi",
-    aside=["coal_overcapacity_cut", "coal_mines"],
 )
 
-wind_solar_share = theme_chart(
+wind_solar_share = figure(
     "wind_solar_share",
-    share,
-    "coal_energy",
     """Return wind and solar's share of Shanxi's installed power capacity against a 100%
     track (a :func:`share`), with the total capacity it implies.""",
-    part="wind_solar_capacity",
-    share="wind_solar_capacity_share",
-    entity="shanxi",
-    title={
-        "zh": "风电光伏在山西电力装机中的占比",
-        "en": "Wind and solar in Shanxi's power capacity",
-    },
 )
 
 # ---------------------------------------------------------------- equivalences

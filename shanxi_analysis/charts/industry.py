@@ -9,42 +9,20 @@ import pandas as pd
 from .. import datasets
 from ..datasets import table_frame
 from ._base import tr
-from .types import change, compare, theme_chart, tiles
+from .types import figure, tiles
 
-high_tech_growth = theme_chart(
+high_tech_growth = figure(
     "high_tech_growth",
-    change,
-    "emerging_industry",
     """Return Shanxi's high-tech enterprises from 2015 to 2020 (a :func:`change`), with the
     change, its rate and the compound annual growth rate, and above it the target share of
     strategic emerging industries.""",
-    indicator="high_tech_enterprises",
-    entity="shanxi",
-    aside="sei_value_added_gdp_share",
 )
 
-innovation_pipeline = theme_chart(
+innovation_pipeline = figure(
     "innovation_pipeline",
-    compare,
-    "emerging_industry",
     """Return bars of the science-and-technology pipeline (a :func:`compare` by indicator):
     projects, money, smart innovation cities and their firms, one unit group at a time
     through a dropdown (``group=`` picks the default), with the projects' batches above.""",
-    indicator=[
-        "major_sci_tech_projects_released",
-        "major_sci_tech_projects_approved",
-        "rd_investment",
-        "expected_new_output",
-        "smart_innovation_cities",
-        "smart_innovation_city_firms",
-    ],
-    by="indicator",
-    aside="major_sci_tech_project_batches",
-    title={"zh": "山西的科技创新：项目、资金与智创城", "en": "Shanxi's innovation pipeline"},
-    note={
-        "zh": "用下拉菜单切换类别：单位不同的数字不放在同一坐标轴上",
-        "en": "Use the dropdown to switch groups: figures in different units never share an axis",
-    },
 )
 
 

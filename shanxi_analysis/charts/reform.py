@@ -13,8 +13,7 @@ import pandas as pd
 from .. import derived, formatting
 from . import _base as kit
 from ._base import COAL, GREEN, INK, fact_tooltip, finish, plot_frame, tr
-from .overview import key_figures
-from .types import theme_chart
+from .types import figure
 
 # ---------------------------------------------------------------- loan_savings_calculator
 
@@ -146,19 +145,8 @@ def loan_savings_calculator(
 # ---------------------------------------------------------------- business_environment
 
 
-business_environment = theme_chart(
+business_environment = figure(
     "business_environment",
-    key_figures,
-    "reform_business",
     """Return key-figure cards of the reform and business-environment figures (days,
     measures, firms, yuan, hours: no shared axis), one card per fact with its quote.""",
-    indicator=[
-        "business_startup_time",
-        "private_economy_policy_measures",
-        "fortune_global_500_investors",
-        "cost_saving_per_tonne_steel",
-        "delivery_time",
-    ],
-    columns=3,
-    title={"zh": "营商环境：改革的关键数字", "en": "The business environment in key figures"},
 )

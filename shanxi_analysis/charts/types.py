@@ -45,6 +45,7 @@ from ._base import (
     tooltips,
     tr,
 )
+from .overview import key_figures
 
 __all__ = ["change", "compare", "composition", "gap", "share", "tiles", "trend"]
 
@@ -736,14 +737,28 @@ def _in(lang: str, value):
     return [_in(lang, v) for v in value] if isinstance(value, list) else value
 
 
-def theme_chart(name: str, chart_type: Callable, theme: str, doc: str, **options) -> Callable:
-    """Return the named theme chart ``name(data=None, *, lang="zh", **more)``: ``chart_type``
-    configured by ``options`` (words as ``{"zh": ..., "en": ...}`` pairs) and ``more``.
-    ``theme`` is the theme it belongs to, ``doc`` its docstring."""
+def figure(name: str, doc: str) -> Callable[..., alt.LayerChart]:
+    """Return the theme figure ``name(data=None, *, lang="zh", **more)``: the chart type of its
+    row in ``figures.csv`` with that row's options and words (read at each call, so an edit
+    shows at once), and ``more`` over them. ``doc`` is its docstring."""
 
     def chart(data: pd.DataFrame | None = None, *, lang: str = "zh", **more) -> alt.LayerChart:
-        return chart_type(data, lang=lang, **{k: _in(lang, v) for k, v in options.items()}, **more)
+        table = datasets.figures(lang)
+        if name not in table.index:
+            raise ValueError(f"figures.csv has no row for the figure {name!r}")
+        row = table.loc[name]
+        draw = {**{f.__name__: f for f in _TYPES}, "key_figures": key_figures}[row["chart_type"]]
+        words = {k: row[k] for k in ("title", "note") if isinstance(row[k], str)}
+        options = {**{k: _in(lang, v) for k, v in row["options"].items()}, **words, **more}
+        try:
+            inspect.signature(draw).bind(data, lang=lang, **options)
+        except TypeError as e:
+            raise ValueError(f"figures.csv, figure {name} ({draw.__name__}): {e}") from None
+        return draw(data, lang=lang, **options)
 
     chart.__name__ = chart.__qualname__ = name
-    chart.__doc__, chart.theme = doc, theme
+    chart.__doc__ = doc
     return chart
+
+
+_TYPES = (trend, compare, composition, share, change, gap)
