@@ -222,6 +222,18 @@ def test_equivalences_name_a_missing_group_of_indicators():
         charts.equivalences(df, lang="en")
 
 
+def test_equivalences_name_one_missing_indicator_and_take_the_latest_of_two_sources():
+    df = datasets.facts("en")
+    with pytest.raises(ValueError, match=r"equivalences: no row with indicator households_equi"):
+        charts.equivalences(df[df["indicator_id"] != "households_equivalent"], lang="en")
+    # a second (fictional) source also gives the households, for a later year: it is the one
+    homes = datasets.facts("zh").query("indicator_id == 'households_equivalent'")
+    later = homes.assign(fact_id="fictional-homes", source_id="my-notes", period="2030")
+    later = later.assign(value=5.0, base_value=50000.0, quote="(fictional)")
+    spec = charts.equivalences(pd.concat([datasets.facts("zh"), later])).to_dict()
+    assert "相当于 5 万个家庭一年的用电量（推算每户约 1600 千瓦时）" in spec["description"]
+
+
 # ---------------------------------------------------------------- emerging industry
 
 
