@@ -554,3 +554,14 @@ def test_options_that_are_not_a_json_object_are_refused_by_row_and_field(tmp_dat
     _edit_figures(tmp_data, edit)
     with pytest.raises(datasets.DataError, match=r"figures.csv.*row 3.*options.*not a JSON object"):
         datasets.figures()
+
+
+def test_composition_names_its_breakdowns_and_lists_in_the_readers_language():
+    levels = ["dev_zones_national", "dev_zones_provincial"]
+    kinds = ["dev_zones_industrial", "dev_zones_eco_tourism", "dev_zones_agricultural"]
+    spec = charts.composition(parts=[levels, kinds], whole="dev_zones_total", lang="en").to_dict()
+    assert spec["description"].startswith(
+        "Stacked bar chart: Breakdown 1: National 6 zones, Provincial 77 zones; Breakdown 2: "
+    )
+    spec = charts.composition(parts=levels, whole="dev_zones_total", lang="zh").to_dict()
+    assert spec["description"] == "横向堆积条形图：构成：国家级 6 个、省级 77 个；合计 83 个。"

@@ -3,6 +3,7 @@ saving as a calculator, and the reform figures as a key-figures panel."""
 
 from __future__ import annotations
 
+import json
 import math
 import textwrap
 from decimal import Decimal
@@ -30,6 +31,11 @@ def _step(default: float) -> float:
     a tenth of it (1.5 -> 0.1, 150 -> 10, 4.75 -> 0.01)."""
     digits = Decimal(repr(round(default, 6))).normalize().as_tuple().exponent
     return 10.0 ** min(digits, math.floor(math.log10(default)) - 1 if default > 0 else 0)
+
+
+def _quoted(text: str) -> str:
+    """``text`` as a string literal of a Vega expression."""
+    return json.dumps(text, ensure_ascii=False)
 
 
 def saving_expression(principal_factor: float, out_factor: float) -> str:
@@ -73,7 +79,8 @@ def loan_savings_calculator(
         words, top = tr(lang, zh, en).format(unit=p_unit), max(least, v * times)
         bind = alt.binding_range(min=0, max=top, step=step or _step(v), name=words)
         params.append(alt.param(name=name, value=v, bind=bind))
-    one, both = tr(lang, "一期", "One phase"), derived.loan_phases()[1][lang == "en"].capitalize()
+    phase_words = derived.loan_phases()[1][lang == "en"]  # "two phases (× 2)"
+    one, both = tr(lang, "一期", "One phase"), phase_words[:1].upper() + phase_words[1:]
     rows = pd.DataFrame({"row": [one, both], "phases": [1.0, phases]})
     rows["display"] = " × ".join(inputs["label"])  # the computation's provenance: its inputs
     rows["quote_shown"] = " … ".join(inputs["quote_shown"])
@@ -99,12 +106,15 @@ def loan_savings_calculator(
     article = alt.Chart(stated).encode(x=x, y=y, tooltip=fact_tooltip(lang))  # what it says
     shape, label = alt.Shape("shape:N", scale=None), alt.Text("label:N")
     bold = {"fontSize": 12, "fontWeight": 600}
-    principal_text = f"format({PARAM_PRINCIPAL}, ',.2~f') + ' {p_unit}"
-    months_text = f"format({PARAM_MONTHS}, 'd') + '{tr(lang, ' 个月', ' months')}"
-    formula = (  # the arithmetic, live: principal × rate × months / 12 (two lines if narrow)
-        f"[{principal_text} × ' + format({PARAM_RATE}, '.2~f') + '% × ' + {months_text} ÷ 12',"
-        f" '= ' + format({expr.replace('datum.phases', '1')}, {fmt}) + '{unit}']"
-    )
+    # Vega expressions of the sliders' values as text, for the formula and the title
+    principal_text = f"format({PARAM_PRINCIPAL}, ',.2~f') + {_quoted(' ' + p_unit)}"
+    months_text = f"format({PARAM_MONTHS}, 'd') + {_quoted(tr(lang, ' 个月', ' months'))}"
+    rate_text = f"format({PARAM_RATE}, '.2~f') + '%'"
+    one_saved = f"format({expr.replace('datum.phases', '1')}, {fmt}) + {_quoted(unit)}"
+    times = "' × '"
+    # the arithmetic, live: principal × rate × months ÷ 12, on two lines if narrow
+    formula = f"[{principal_text} + {times} + {rate_text} + {times} + {months_text} + ' ÷ 12'"
+    formula += f", '= ' + {one_saved}]"
     layers = [
         calc.mark_bar(size=26, color=GREEN, cornerRadiusEnd=3),
         calc.mark_text(align="left", dx=8, color=GREEN, **bold).encode(text=label),
@@ -118,10 +128,13 @@ def loan_savings_calculator(
     ]
     chart = alt.layer(*layers).add_params(*params).properties(width=460, height=alt.Step(70))
     lead = tr(lang, "承诺制节省的利息：", "Interest saved by the commitment system: ")
-    a, loan, sooner = tr(lang, ("", "贷款、", ""), ("a ", " loan, ", " sooner"))  # the title moves
-    line = f"'{a}' + {principal_text}{loan}' + {months_text}{sooner}'"
-    narrow = "', '".join(textwrap.wrap(lead, 24))  # on a phone
-    title = alt.ExprRef(f"width < 400 ? ['{narrow}', {line}] : '{lead}' + {line}")
+    # the title follows the sliders: "a 1.5 亿元 loan, 9 months sooner"
+    a, loan, sooner = map(
+        _quoted, {"zh": ("", "贷款、", ""), "en": ("a ", " loan, ", " sooner")}[lang]
+    )
+    line = f"{a} + {principal_text} + {loan} + {months_text} + {sooner}"
+    narrow = ", ".join(map(_quoted, textwrap.wrap(lead, 24)))  # on a phone, the lead wraps
+    title = alt.ExprRef(f"width < 400 ? [{narrow}, {line}] : {_quoted(lead)} + {line}")
     saving = derived.loan_saving(asked["principal"], asked["rate_pct"], asked["months"]) / s_factor
     said = {r: facts[r]["label"] for r in facts}  # the figures as written, and as computed
     said["one"], said["all"] = (formatting.number(saving * k, lang) + unit for k in (1, phases))
@@ -131,7 +144,7 @@ def loan_savings_calculator(
         "（原文 {saved}）；{phases}合计 {all}（原文 {total_saved}）。",
         "Calculator. Interest on a {principal} loan at {rate_pct} a year for {months}: {one} "
         "(the article: {saved}); {phases}: {all} (the article: {total_saved}).",
-    ).format(**said, phases=both)
+    ).format(**said, phases=phase_words)
     note = tr(
         lang,
         "拖动滑块改变本金、利率和月数；绿色为计算结果，红色标记为原文数字",

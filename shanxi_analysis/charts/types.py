@@ -409,8 +409,8 @@ def composition(
             whole_rows = latest(pick_(indicator=whole, **{**sel, "period": at}), ["indicator_id"])
     frames, rest_part = [], tr(lang, "未分项", "Not itemised")
     for i, part_rows in enumerate(groups):
-        name = tr(lang, "构成", "Parts") + (f" {i + 1}" if len(groups) > 1 else "")
-        name = names[i] if names and i < len(names) else name
+        name = tr(lang, f"分法 {i + 1}", f"Breakdown {i + 1}") if len(groups) > 1 else ""
+        name = names[i] if names and i < len(names) else name or tr(lang, "构成", "Parts")
         part = part_rows.get("part", part_rows["short"]).fillna(part_rows["short"])
         frames.append(part_rows.assign(part=part, breakdown=name))
         rest = float(whole_rows["base_value"].sum()) - float(part_rows["base_value"].sum())
@@ -436,7 +436,8 @@ def composition(
     inside = _text(base, "inside", color="white", fontWeight=600).encode(x="x_mid:Q")
     layers = [bars.encode(opacity=lit).add_params(chosen), inside]
     each = rows.groupby("breakdown", sort=False)
-    items = [f"{b}：" + "、".join(g["part"] + " " + g["label"]) for b, g in each]
+    colon, comma = tr(lang, "：", ": "), tr(lang, "、", ", ")
+    items = [b + colon + comma.join(g["part"] + " " + g["label"]) for b, g in each]
     totals = [tr(lang, f"合计 {t}", f"{t} in all") for t in whole_rows["label"][:1]]
     name, when = whole_name or str(rows["short"].iloc[0]), formatting.periods(rows["period"], lang)
     title = f"{name}的构成（{when}）" if lang == "zh" else f"{name}: composition, {when}"
