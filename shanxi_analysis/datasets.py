@@ -553,11 +553,14 @@ def fact_frame(data: pd.DataFrame | None = None, lang: str = "zh") -> pd.DataFra
     return df
 
 
-def as_ids(value: Selection) -> list[str] | None:
-    """Return a selection as a list of ids (``None``: no selection)."""
+def as_ids(value: Selection | int) -> list[str] | None:
+    """Return a selection as a list of ids (``None``: no selection; one id, or a year given
+    as a number, a list of one)."""
     if value is None:
         return None
-    return [value] if isinstance(value, str) else [str(v) for v in value]
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        return [str(value)]
+    return [str(v) for v in value]
 
 
 def pick(
@@ -635,16 +638,18 @@ def period_end(period: object) -> float:
     return period_span(period)[1] if isinstance(period, str) and period else float("-inf")
 
 
-def latest(df: pd.DataFrame, by: Sequence[str], order: Selection = None) -> pd.DataFrame:
-    """Return the latest row (by :func:`period_end`; ties keep the first) of each group of
-    ``df`` by the columns ``by``, in the order of the indicators ``order`` when given.
+def latest(df: pd.DataFrame, by: str | Sequence[str], order: Selection = None) -> pd.DataFrame:
+    """Return the latest row (by :func:`period_end`) of each group of ``df`` by the column or
+    columns ``by``, in the order of the indicators ``order`` when given. Of rows with the same
+    period, the one that comes last in ``df`` is kept (an article added later wins).
 
     >>> latest(facts(), ["indicator_id"]).set_index("indicator_id").loc["high_tech_enterprises",
     ...     "period"]
     '2020'
     """
     df = df.assign(_end=[period_end(p) for p in df["period"]])
-    df = df.sort_values("_end", kind="stable").groupby(list(by), sort=False).tail(1)
+    by = [by] if isinstance(by, str) else list(by)
+    df = df.sort_values("_end", kind="stable").groupby(by, sort=False).tail(1)
     df = df.drop(columns="_end")
     if order is None:
         return df

@@ -305,12 +305,15 @@ def periods(values: Iterable[object], lang: str) -> str:
 
     >>> periods(["2020", "2015", "2018Q2"], "en"), periods(["2021-06"], "zh")
     ('2015–2020', '2021 年 6 月')
+    >>> periods(["2020Q1", "2020Q2"], "en")
+    '2020'
     """
     ordered = sorted({p for p in values if isinstance(p, str) and p}, key=datasets.period_span)
     if len(ordered) < 2:
         return period(ordered[0], lang) if ordered else ""
     first, last = datasets.period_span(ordered[0])[0], datasets.period_span(ordered[-1])[1]
-    return period(f"{int(first)}/{int(last) - (last % 1 == 0)}", lang)
+    first, last = int(first), int(last) - (last % 1 == 0)  # the years they fall in
+    return period(str(first) if first == last else f"{first}/{last}", lang)
 
 
 def percent(fraction: float, lang: str = "en", *, signed: bool = False, decimals: int = 1) -> str:

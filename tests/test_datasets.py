@@ -514,3 +514,18 @@ def test_citation_line_names_a_source_of_ones_own_when_given_its_title():
     line = datasets.citation_line(["my-survey", "liaowang-2021"], "en", {"my-survey": "My survey"})
     assert line.startswith("Source: My survey; Liaowang Newsweekly")
     assert "my-survey" not in datasets.citation_line(["my-survey"], "en")
+
+
+def test_latest_keeps_the_later_row_of_a_tie_and_takes_one_column_by_name():
+    df = datasets.fact_frame(_own_facts(), "en")
+    tie = df.iloc[[2]].assign(fact_id="row-5", source_id="second-survey", base_value=6.0)
+    out = datasets.latest(pd.concat([df, tie], ignore_index=True), "entity_id")
+    kept = out.set_index("entity_id")
+    assert kept.loc["hilltown", "source_id"] == "second-survey"  # same period: the later row
+    assert kept.loc["lakeside", "period"] == "2021Q2"
+
+
+def test_a_year_given_as_a_number_selects_like_its_text():
+    df = datasets.fact_frame(_own_facts(), "en")
+    assert datasets.pick(df, period=2020)["fact_id"].tolist() == ["row-3", "row-4"]
+    assert datasets.as_ids(2020) == ["2020"] and datasets.as_ids(None) is None
