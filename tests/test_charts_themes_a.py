@@ -375,3 +375,9 @@ def test_a_saved_calculator_page_is_titled_in_words_not_with_its_expression(tmp_
     title = re.search(r"<title>(.*?)</title>", page.read_text(encoding="utf-8")).group(1)
     assert title.startswith("Calculator. Interest on a") and "expr" not in title
     assert len(title) <= 90
+
+
+def test_cluster_tiers_leave_the_year_of_a_source_of_ones_own_empty():
+    clusters = datasets.clusters("en").head(3).assign(source_id="my-notes")  # fictional source
+    (tiles,) = _layer_data(charts.cluster_tiers(clusters, lang="en").to_dict(), "rect")
+    assert {t["list"].split("\n")[2] for t in tiles} == {""}

@@ -43,27 +43,34 @@ def cluster_tiers(data: pd.DataFrame | None = None, *, lang: str = "zh") -> alt.
     if unknown:
         raise ValueError(f"cluster_tiers: unknown tier(s) {', '.join(unknown)}")
     ents = datasets.entities(lang).set_index("entity_id")
-    words = {  # of each code, else the code itself
-        "zone_entity_id": ents[f"short_{lang}"].fillna(ents["name"]),
-        "group": datasets.labels("clusters.group", lang)["name"],
-        "source_id": datasets.sources(lang).set_index("source_id")["published"].astype(str).str[:4],
-    }
-    zone, group, year = (df[k].map(w).fillna(df[k]) for k, w in words.items())
+    names = ents[f"short_{lang}"].fillna(ents["name"])
+    zone = df["zone_entity_id"].map(names).fillna(df["zone_entity_id"])  # else the code itself
+    group = df["group"].map(datasets.labels("clusters.group", lang)["name"]).fillna(df["group"])
+    published = datasets.sources(lang).set_index("source_id")["published"].astype(str)
+    year = df["source_id"].map(published.str[:4]).fillna("")  # a source of one's own: none
     count = df.groupby(keys[1:], sort=False)["cluster_id"].transform("size").astype(str)
     # always three lines (area, list · count, year), so that the headers align
     df["list"] = zone + "\n" + group + " · " + count + "\n" + year
     df["tier_label"] = df["tier"].map(tiers)
-    said = {
-        "title": tr(lang, "山西产业集群：层级与清单", "Shanxi's industry clusters by tier and list")
-    }
-    said["note"] = tr(
+    title = tr(lang, "山西产业集群：层级与清单", "Shanxi's industry clusters by tier and list")
+    note = tr(
         lang,
         "每格一个集群；列为原文中的一份清单（地区、清单名 · 个数、年份）；点击图例突出一个层级",
         "One tile per cluster; each column is one list in the text (area, list · count, "
         "year); click the legend to highlight a tier",
     )
-    tips = ("name", "产业集群", "Cluster"), ("tier_label", "层级", "Tier")
-    tips += (("mention", "原文写法", "As written"),)
+    tips = (
+        ("name", "产业集群", "Cluster"),
+        ("tier_label", "层级", "Tier"),
+        ("mention", "原文写法", "As written"),
+    )
     return tiles(
-        df, column="list", colour="tier_label", text="name", lang=lang, tooltip=tips, **said
+        df,
+        column="list",
+        colour="tier_label",
+        text="name",
+        lang=lang,
+        title=title,
+        note=note,
+        tooltip=tips,
     )
