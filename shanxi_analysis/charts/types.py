@@ -104,35 +104,41 @@ def _text(base: alt.Chart, field: str = "label", **style) -> alt.Chart:
     return base.mark_text(**{"fontSize": 11, "color": INK, **style}).encode(text=f"{field}:N")
 
 
-def _points(base: alt.Chart, colour, size: int, filled: int, shape=None, stroke=2.5) -> list:
+def _points(base: alt.Chart, colour, size: int, filled_size: int, shape=None, stroke=2.5) -> list:
     """Points filled where ``exact``, else hollow; only the filled draw a ``shape`` legend."""
     shape = shape or alt.value("circle")
     quiet = shape.legend(None) if isinstance(shape, alt.Shape) else shape
-    full = base.transform_filter("datum.exact").mark_point(size=filled, opacity=1, filled=True)
+    full = base.transform_filter("datum.exact").mark_point(size=filled_size, opacity=1, filled=True)
     hollow = base.transform_filter("!datum.exact")
     hollow = hollow.mark_point(size=size, strokeWidth=stroke, opacity=1, filled=False)
     hollow = hollow.encode(color=colour, shape=quiet, fill=alt.value("white"))
     return [full.encode(color=colour, shape=shape), hollow]
 
 
-def _bounds(rows: pd.DataFrame, x: alt.X, y: alt.Y, lang: str) -> tuple[list, str | None]:
-    """Shaded ranges where a bound's true value may lie (to 不足 30%, beyond 超过 600); a note."""
+def _bound_note(rows: pd.DataFrame, lang: str) -> str | None:
+    """The note that says how a bound is drawn, where the rows hold one."""
+    if not rows["qualifier"].isin(_UPPER + _LOWER).any():
+        return None
+    zh = "空心点：原文给出的是上限或下限，真实值在阴影范围内"
+    en = "Hollow point: the text gives a bound, and the true value lies in the shaded range"
+    return tr(lang, zh, en)
+
+
+def _bounds(rows: pd.DataFrame, x: alt.X, y: alt.Y) -> list:
+    """Shaded ranges where a bound's true value may lie (to 不足 30%, beyond 超过 600)."""
     bounds = rows[rows["qualifier"].isin(_UPPER + _LOWER)]
     if bounds.empty:
-        return [], None
+        return []
     upper, shown = bounds["qualifier"].isin(_UPPER), bounds["shown"]
     bounds = bounds.assign(lo=shown.where(~upper, 0.0), hi=shown.where(upper, shown * 1.25))
     rule = alt.Chart(bounds).mark_rule(strokeWidth=14, opacity=0.25, color=MUTED)
-    zh = "空心点：原文给出的是上限或下限，真实值在阴影范围内"
-    en = "Hollow point: the text gives a bound, and the true value lies in the shaded range"
-    y = alt.Y("lo:Q", scale=alt.Scale(zero=True))
-    return [rule.encode(x=x, y=y, y2="hi:Q")], tr(lang, zh, en)
+    return [rule.encode(x=x, y=alt.Y("lo:Q", scale=alt.Scale(zero=True)), y2="hi:Q")]
 
 
-def _bars(rows: pd.DataFrame, y: alt.Y, x: alt.X, tip: list, text: dict, **encode) -> list:
+def _bars(rows: pd.DataFrame, y: alt.Y, x: alt.X, tip: list, text: dict, height: int, **encode):
     """Bars on the rows ``y`` labelled at their end (``text``: field, style), of ``encode``."""
     base = alt.Chart(rows).encode(x=x, y=y, tooltip=tip)
-    bars = base.mark_bar(height=encode.pop("height"), cornerRadiusEnd=2).encode(**encode)
+    bars = base.mark_bar(height=height, cornerRadiusEnd=2).encode(**encode)
     return [bars, _text(base, **{"field": "label", "align": "left", "dx": 5, **text})]
 
 
@@ -251,7 +257,7 @@ def trend(df, lang, sel, *, indicator: str) -> tuple:
     if several and rows["source_id"].nunique() > 1:  # filled symbols: sources are shapes
         legend = alt.Legend(orient="bottom", symbolFillColor=INK, symbolStrokeColor=INK)
         shape = alt.Shape("source_short:N", title=tr(lang, "来源", "Source"), legend=legend)
-    bounds, bound_note = _bounds(rows, x, y, lang)
+    bounds, bound_note = _bounds(rows, x, y), _bound_note(rows, lang)
     line = alt.Chart(pd.concat([points, *bridges])).mark_line(strokeWidth=2.2)
     line = line.encode(x=x, y=y, color=colour, strokeDash=dash)
     line = line.encode(detail=["entity:N", "source_short:N", "line_kind:N", "grain:N"])
@@ -307,7 +313,8 @@ def compare(
     rows["unit_group"] = rows["base_unit"] + " " + rows["noun_en"]
     groups = [_scaled(g, lang, "compare") for _, g in rows.groupby("unit_group", sort=False)]
     groups = [(rows.assign(shown=rows["base_value"]), "")] if dots else groups
-    rows, names = pd.concat(g.assign(unit_name=n) for g, n in groups), [n for _, n in groups]
+    rows = pd.concat(g.assign(unit_name=n) for g, n in groups)
+    names = [n for _, n in groups]
     if not 0 <= group < len(names):
         raise ValueError(f"compare: group must be 0–{len(names) - 1}, got {group!r}")
     if by == "indicator":
@@ -315,7 +322,8 @@ def compare(
     else:
         rows = rows.assign(group=rows["entity" if by == "entity" else "source_short"])
         rows = rows.sort_values("shown", ascending=False)
-    y, one = _row_axis("group", list(rows["group"])), len(names) == 1
+    y = _row_axis("group", list(rows["group"]))
+    one = len(names) == 1
     tip = fact_tooltip(lang, *tooltips(lang, ("entity", "主体", "Entity")))
     if dots:  # one dot per unit of each count, a "+" after a lower bound, then the figure
         counts = rows["base_value"]
@@ -349,7 +357,10 @@ def compare(
         colour = _colour("kind_label", kinds, tr(lang, "性质", "Kind"))
         layers = _bars(rows, y, x, tip, {}, height=28, color=colour, opacity=lighter)  # of 34 px
     if not one:  # one group at a time
-        only = lambda lay, param: lay.transform_filter(alt.datum.unit_name == param)  # noqa: E731
+
+        def only(layer: alt.Chart, param: alt.Parameter) -> alt.Chart:
+            return layer.transform_filter(alt.datum.unit_name == param)
+
         show = tr(lang, "查看：", "Show: ")
         layers = _menu(layers, "unit_group", names, names[group], show, only)
     name = str(rows["indicator" if by != "indicator" else "short"].iloc[0])
@@ -441,7 +452,8 @@ def composition(
     totals = [tr(lang, f"合计 {t}", f"{t} in all") for t in whole_rows["label"][:1]]
     name, when = whole_name or str(rows["short"].iloc[0]), formatting.periods(rows["period"], lang)
     title = f"{name}的构成（{when}）" if lang == "zh" else f"{name}: composition, {when}"
-    what, size = tr(lang, "横向堆积条形图", "Stacked bar chart"), (520, max(70, 60 * len(groups)))
+    what = tr(lang, "横向堆积条形图", "Stacked bar chart")
+    size = (520, max(70, 60 * len(groups)))
     return layers, pd.concat([rows, whole_rows]), size, title, what, items + totals, []
 
 
@@ -499,7 +511,8 @@ def share(df, lang, sel, *, part: Selection = None, share: Selection) -> tuple:
     entities = tr(lang, "、", ", ").join(entities)
     title = tr(lang, f"{entities}所占比重（{when}）", f"Shares held by {entities}, {when}")
     items = [f"{r.row_label} {r.label} {r.whole_label}" for r in rows.itertuples()]
-    what, size = tr(lang, "占比条形图", "Share bars"), (520, max(90, 70 * len(rows)))
+    what = tr(lang, "占比条形图", "Share bars")
+    size = (520, max(90, 70 * len(rows)))
     return layers, used, size, title, what, items, []
 
 
@@ -539,7 +552,7 @@ def change(df, lang, sel, *, indicator: str, bars: bool = False) -> tuple:
         layers = _bars(rows, y, x, tip, text, height=28, color=colour, opacity=later)
         size = (480, max(110, 50 * len(rows)))
         what = tr(lang, "前后对比条形图", "Before and after bars")
-        note = _bounds(rows, x, y, lang)[1]
+        note = _bound_note(rows, lang)
     else:  # periods in time order at 0, 1, ...; the change by the middle of its slope
         names = f"{json.dumps(order, ensure_ascii=False)}[datum.value] || ''"
         at = list(range(len(order)))
@@ -551,7 +564,7 @@ def change(df, lang, sel, *, indicator: str, bars: bool = False) -> tuple:
         middles["rise"] = ends["shown"].last() >= ends["shown"].first()
         base = alt.Chart(rows).encode(x=x, y=y, tooltip=tip)
         middle = alt.Chart(middles.reset_index()).encode(x=x, y=y)
-        bounds, note = _bounds(rows, x, y, lang)
+        bounds, note = _bounds(rows, x, y), _bound_note(rows, lang)
         mid = dict(field="text", dy=16, fontSize=13, color=ACCENT, fontWeight=600)
         line = alt.Chart(rows).mark_line(strokeWidth=3).encode(x=x, y=y, detail="entity:N")
         label = _text(base, dy=-16, fontSize=13, fontWeight=600)
@@ -617,17 +630,20 @@ def gap(
     falls = datasets.indicators("en").query("positive_means == 'fall'")["indicator_id"]
     for f in (own, other):  # a decline is a growth rate below zero
         f["rate"] = f["base_value"].where(~f["indicator_id"].isin(falls), -f["base_value"])
-    ref = other["rate"] if reference else derived.implied_rate(other["base_value"], own["rate"])
+    ref_rate = (
+        other["rate"] if reference else derived.implied_rate(other["base_value"], own["rate"])
+    )
     own["row_label"] = [_paren(r.short, _when(r, lang), lang) for r in own.itertuples()]
     named = own["entity"] + " · " + own["row_label"]  # several entities on one rate: a row each
     own["row_label"] = own["row_label"].where(~own["row_label"].duplicated(keep=False), named)
-    own["gap_text"] = [formatting.points(d, lang) for d in own["rate"] - ref]
+    own["gap_text"] = [formatting.points(d, lang) for d in own["rate"] - ref_rate]
     own["fact_id"] += ";" + other["fact_id"]
     cited = other[[c for c in ("source_id", "source_title", "source_short") if c in own]]
-    who = other["entity"] if reference else tr(lang, "参照（推算）", "reference (implied)")
-    refs = own.assign(rate=ref, who=who, is_ref=True, gap_text="", **cited)
+    ref_name = other["entity"] if reference else tr(lang, "参照（推算）", "reference (implied)")
+    refs = own.assign(rate=ref_rate, who=ref_name, is_ref=True, gap_text="", **cited)
     rows = pd.concat([own.assign(who=own["entity"], is_ref=False), refs], ignore_index=True)
-    rows["exact"], rows["rate_text"] = ~rows["is_ref"], [f"{v:+.1f}%" for v in rows["rate"]]
+    rows["exact"] = ~rows["is_ref"]
+    rows["rate_text"] = [f"{v:+.1f}%" for v in rows["rate"]]
     said = zip(rows["who"], rows["rate_text"], rows["gap_text"], rows["is_ref"], strict=True)
     rows["text"] = [f"{w} {t}" if r else _paren(t, g, lang) for w, t, g, r in said]
     order = list(dict.fromkeys(rows["row_label"]))
@@ -636,24 +652,31 @@ def gap(
     scale = alt.Scale(domain=[min(lo - pad, 0), hi + pad], nice=False)
     x = alt.X("rate:Q", title=tr(lang, "同比增速（%）", "Growth year on year (%)"), scale=scale)
     y = _row_axis("row_label", order)
-    who = ("who", "主体", "Entity"), ("rate_text", "增速", "Rate")
-    tip = fact_tooltip(lang, *tooltips(lang, *who))
+    tip = fact_tooltip(
+        lang, *tooltips(lang, ("who", "主体", "Entity"), ("rate_text", "增速", "Rate"))
+    )
     base = alt.Chart(rows).encode(x=x, y=y, tooltip=tip)
     colour = alt.condition("datum.is_ref", alt.value(DERIVED), alt.value(ACCENT))
-    own, ref = (base.transform_filter(f"{'' if r else '!'}datum.is_ref") for r in (False, True))
     line = alt.Chart(rows).mark_line(strokeWidth=3, color="#c9c9c9")
     line = line.encode(x=x, y=y, detail="row_label:N")
     # a label ends at its point in the right half of the axis, starts there in the left half,
     # so that it stays inside the plot however narrow the page makes it
     align = alt.expr(f"datum.rate > {(scale.domain[0] + scale.domain[1]) / 2} ? 'right' : 'left'")
-    own = _text(own, "text", dy=-17, color=ACCENT, align=align)
-    ref = _text(ref, "text", dy=19, color=DERIVED, align=align)
-    layers = [line, *_points(base, colour, 150, 210), own, ref]
+    stated = _text(
+        base.transform_filter("!datum.is_ref"), "text", dy=-17, color=ACCENT, align=align
+    )
+    implied = _text(
+        base.transform_filter("datum.is_ref"), "text", dy=19, color=DERIVED, align=align
+    )
+    layers = [line, *_points(base, colour, 150, 210), stated, implied]
     if len(order) > 1:  # a dropdown to focus on one comparison
         shown = alt.expr("focus == 'all' || focus == datum.row_label ? 1 : 0.15")
-        dim = lambda lay, _: lay.encode(opacity=alt.OpacityValue(value=shown))  # noqa: E731
-        prompt, labels = tr(lang, "比较：", "Comparison: "), [tr(lang, "全部", "all"), *order]
-        layers = _menu(layers, "focus", ["all", *order], "all", prompt, dim, labels)
+
+        def dim(layer: alt.Chart, _param: alt.Parameter) -> alt.Chart:
+            return layer.encode(opacity=alt.OpacityValue(value=shown))
+
+        prompt, choices = tr(lang, "比较：", "Comparison: "), [tr(lang, "全部", "all"), *order]
+        layers = _menu(layers, "focus", ["all", *order], "all", prompt, dim, choices)
     zero = alt.Chart(pd.DataFrame({"z": [0]})).mark_rule(color="#9a9a9a").encode(x="z:Q")
     hollow = tr(lang, "参照主体的原文数值", "the reference entity, as stated")
     if reference is None:
@@ -662,9 +685,9 @@ def gap(
     note = tr(lang, "实心：原文数值；空心：", "Filled: as stated; hollow: ") + hollow
     title = "Growth against its reference, in percentage points"
     title = tr(lang, "增速与参照之差（百分点）", title)
-    stated = rows[~rows["is_ref"]].itertuples()
-    items = [f"{r.row_label} {r.rate_text}, {r.gap_text}" for r in stated]
-    what, size = tr(lang, "哑铃图", "Dumbbell chart"), (520, max(100, 70 * len(order)))
+    items = [f"{r.row_label} {r.rate_text}, {r.gap_text}" for r in rows.itertuples() if r.exact]
+    what = tr(lang, "哑铃图", "Dumbbell chart")
+    size = (520, max(100, 70 * len(order)))
     return [zero, *layers], rows, size, title, what, items, [note]
 
 
