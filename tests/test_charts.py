@@ -41,7 +41,7 @@ def _title(spec: dict) -> str:
     title = spec["title"]
     text = title["text"] if isinstance(title, dict) else title
     if isinstance(text, dict):
-        return "".join(re.findall(r"'([^']*)'", text["expr"])[:1])
+        return json.loads(re.search(r'"(?:[^"\\]|\\.)*"', text["expr"]).group(0))
     return "".join(text) if isinstance(text, list) else text
 
 
