@@ -95,8 +95,8 @@ def theme_config() -> dict:
 
 def text_width(text: str, size: float) -> float:
     """Return about how many pixels ``text`` takes at font ``size``: a CJK character is
-    square, any other about 0.6 of the size."""
-    return sum(size if "\u2e80" <= c <= "\uffff" else 0.6 * size for c in str(text))
+    square, any other about 0.58 of the size."""
+    return sum(size if "\u2e80" <= c <= "\uffff" else 0.58 * size for c in str(text))
 
 
 def tr(lang: str, zh: str, en: str) -> str:

@@ -116,11 +116,10 @@ def key_figures(
     rows["theme_name"], colours = _coloured(rows["theme"], themes)
     rows["heading"] = rows["entity"] if by_indicator else rows.get("heading", rows["theme_name"])
     rows["big"] = rows["label"]  # the one formatter's card text, as on every chart
-    cjk = rows["big"].str.count("[\u2e80-\uffff]")
-    rows["ems"] = cjk + 0.58 * (rows["big"].str.len() - cjk)  # its width in font sizes
+    rows["ems"] = rows["big"].map(lambda big: kit.text_width(big, 1))  # in font sizes
     columns = max(1, int(columns))
     fit = f"(width / {columns} - 36)"  # pixels for text in a card, at the width a page sets
-    wrap = int((WIDTH / columns - 40) / 6.4)  # characters in a line, at the chart's own width
+    wrap = int((WIDTH / columns - 40) / kit.text_width("x", 11))  # characters in a caption line
     periods = rows["period"].map(lambda p: formatting.period(p, lang))
     caption = (rows["short"] + " · " + periods).str.removesuffix(" · ")
     rows["caption"] = caption.map(lambda c: textwrap.fill(c, wrap).replace(" ·\n", "\n"))
@@ -236,7 +235,8 @@ def policy_timeline(data: pd.DataFrame | None = None, *, lang: str = "zh") -> al
     years = f"{first.start[:4]}{tr(lang, '—', '–')}{last.end[:4]}"
     title = (f"时间线：{n} 个事件（{years} 年）", f"Timeline: {n} events, {years}")
     items = [f"{k} {c}" for k, c in rows["kind_label"].value_counts().items()]
-    items += [f"{r.date} {r.title}" for r in (first, last)]
+    for word, r in ((tr(lang, "最早", "Earliest"), first), (tr(lang, "最晚", "latest"), last)):
+        items.append(tr(lang, f"{word}：{r.title}（{r.date}）", f"{word}: {r.title} ({r.date})"))
     subtitle = (
         "条形为时间区间；只知年份或月份的事件标在年中或月中（菱形为只知年份），浅色带为其可能范围",
         "Bars: periods; events known only to the year or month sit mid-period (diamonds: "
@@ -294,6 +294,7 @@ def places_map(data: pd.DataFrame | None = None, *, lang: str = "zh") -> alt.Lay
     title = (f"文中提到的山西地点（{n} 处）", f"Places in Shanxi named by the articles ({n})")
     items = [f"{g} {c}" for g, c in pts["group"].value_counts().items()]
     items.append(tr(lang, f"{n_shared} 个共用一点", f"{n_shared} share their point"))
+    items.insert(0, tr(lang, "山西省地图，含 11 个地级市边界", "Map of Shanxi and its 11 cities"))
     subtitle = (
         "许多点只是所在城市或县城的位置；共用一点的地点围绕该点排开。" + boundary,
         "Many points stand for the city or county seat; places sharing one point are fanned "

@@ -52,6 +52,7 @@ __all__ = ["change", "compare", "composition", "gap", "share", "tiles", "trend"]
 DERIVED = "#9a7b1c"  # a darker solar yellow, readable as text: values the chart computed
 _LOWER, _UPPER = ("more_than", "at_least"), ("at_most", "less_than")
 _MAX_DOTS = 200
+_WIDE = 480  # the width of compare's plot, in pixels
 _SIDES = (("", "center", 0, -13), ("left", "right", -10, 0), ("right", "left", 10, 0))
 _BOUND_WORDS = {"more_than": ("超过", "more than "), "at_most": ("至多", "at most ")}
 _BOUND_WORDS["approx"] = ("约", "about ")
@@ -336,8 +337,8 @@ def compare(
         # each dot carries its row's fact id; the tooltip's fields come once, from a lookup
         fields = [t.to_dict()["field"] for t in tip]
         lookup = alt.LookupData(data=rows[["fact_id", *fields]], key="fact_id", fields=fields)
-        # room after the last dot for the figure: its width in pixels of the plot's 480
-        room = [480 / max(480 - text_width(t, 13) - 12, 60) for t in rows["label"]]
+        # room after the last dot for the figure: its width in pixels of the plot's
+        room = [_WIDE / max(_WIDE - text_width(t, 13) - 12, 60) for t in rows["label"]]
         scale = alt.Scale(
             domain=[0, max(e * r for e, r in zip(rows["end"], room, strict=True))], nice=False
         )
@@ -366,7 +367,7 @@ def compare(
     name = str(rows["indicator" if by != "indicator" else "short"].iloc[0])
     title = _paren(name, formatting.periods(rows["period"], lang), lang, comma=True)
     what = tr(lang, "点阵图", "Dot rows") if dots else tr(lang, "条形图", "Bar chart")
-    size = (480, max(80, 34 * len(rows)) if one else alt.Step(34))
+    size = (_WIDE, max(80, 34 * len(rows)) if one else alt.Step(34))
     items = [f"{r.group} {r.label}" for r in rows.itertuples()]
     return layers, rows, size, title, what, items, []
 
