@@ -1,14 +1,15 @@
 """Chart types that choose their rows by meaning: indicator, entity, period, source.
 
 Each function has the form ``f(data=None, *, <selection>, lang="zh", title=None, note=None,
-aside=None)`` and returns an Altair chart. ``data`` is :func:`shanxi_analysis.datasets.facts`,
-a filtered copy, or a DataFrame of your own with the columns of :data:`FACT_COLUMNS`
-(``indicator_id``, ``entity_id``, ``period``, ``base_value``, ``base_unit``, ``qualifier``,
-``kind``, ``source_id``, ``quote``). Axis titles, units and magnitudes come from the data's
-metadata through :mod:`shanxi_analysis.formatting`; labels follow ``lang``; the citation line
-names exactly the sources of the rows plotted. ``title`` replaces the default title;
-``note`` adds a line under it; ``aside`` names indicators whose latest figures are written
-above the plot as side notes (their quotes in the tooltip, their sources in the citation).
+aside=None)`` and returns an Altair chart. ``data`` is
+:func:`shanxi_analysis.datasets.facts`, a filtered copy, or a DataFrame of your own with the
+columns of :data:`shanxi_analysis.datasets.FACT_COLUMNS` (``indicator_id``, ``entity_id``,
+``period``, ``base_value``, ``base_unit``, ``qualifier``, ``kind``, ``source_id``,
+``quote``). Axis titles, units and magnitudes come from the data's metadata through
+:mod:`shanxi_analysis.formatting`; labels follow ``lang``; the citation line names exactly
+the sources of the rows plotted. ``title`` replaces the default title; ``note`` adds a line
+under it; ``aside`` names indicators whose latest figures are written above the plot as side
+notes (their quotes in the tooltip, their sources in the citation).
 
 >>> from shanxi_analysis.charts import trend
 >>> chart = trend(indicator="high_tech_enterprises", lang="en")
