@@ -112,9 +112,10 @@ def loan_savings_calculator(
     rate_text = f"format({PARAM_RATE}, '.2~f') + '%'"
     one_saved = f"format({expr.replace('datum.phases', '1')}, {fmt}) + {_quoted(unit)}"
     times = "' × '"
-    # the arithmetic, live: principal × rate × months ÷ 12, on two lines if narrow
-    formula = f"[{principal_text} + {times} + {rate_text} + {times} + {months_text} + ' ÷ 12'"
-    formula += f", '= ' + {one_saved}]"
+    # the arithmetic, live: principal × rate × months ÷ 12 = saving; on a phone in two
+    # lines, the division starting the second, in a smaller font
+    formula = f"[{principal_text} + {times} + {rate_text} + {times} + {months_text}"
+    formula += f", '÷ 12 = ' + {one_saved}]"
     layers = [
         calc.mark_bar(size=26, color=GREEN, cornerRadiusEnd=3),
         calc.mark_text(align="left", dx=8, color=GREEN, **bold).encode(text=label),
@@ -123,7 +124,8 @@ def loan_savings_calculator(
         article.mark_text(align="right", dx=-6, dy=-20, fontSize=11, color=COAL).encode(text=label),
         alt.Chart(rows.iloc[[0]])
         .transform_calculate(text=f"width < 400 ? {formula} : join({formula}, ' ')")
-        .mark_text(align="left", baseline="top", fontSize=13, color=INK)
+        .mark_text(align="left", baseline="top", fontSize=alt.expr("width < 400 ? 12 : 13"))
+        .encode(color=alt.value(INK))
         .encode(x=alt.value(0), y=alt.value(-34), text="text:N", tooltip=tip),
     ]
     chart = alt.layer(*layers).add_params(*params).properties(width=460, height=alt.Step(70))
