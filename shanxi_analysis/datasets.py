@@ -199,8 +199,8 @@ def _typed(df: pd.DataFrame, res: dict, rel: str) -> pd.DataFrame:
             elif ftype == "object":
                 try:
                     v = json.loads(s)
-                except json.JSONDecodeError as e:
-                    v = e
+                except json.JSONDecodeError:
+                    v = None  # not JSON at all
                 if not isinstance(v, dict):
                     raise DataError(
                         rel,
