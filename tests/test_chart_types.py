@@ -547,7 +547,7 @@ def test_a_figure_with_a_wrong_option_is_named_with_its_row(tmp_data):
         charts.talent_and_partners(lang="zh")
 
 
-@pytest.mark.parametrize("options", ['["indicator", "coal_mines"]', '{"indicator": '])
+@pytest.mark.parametrize("options", ['["indicator", "coal_mines"]', '{"indicator":'])
 def test_options_that_are_not_a_json_object_are_refused_by_row_and_field(tmp_data, options):
     def edit(rows):
         rows[1]["options"] = options
