@@ -25,11 +25,8 @@ from .industry import cluster_tiers, high_tech_growth, innovation_pipeline
 from .opening import growth_vs_average, talent_and_partners, zone_share_of_province
 from .overview import consistency_checks, key_figures, places_map, policy_timeline
 from .reform import business_environment, loan_savings_calculator
-from .types import change, compare, composition, gap, share, tiles, trend
+from .types import CHART_TYPES, change, compare, composition, gap, share, tiles, trend
 from .zones import demo_zone_parks, dev_zones_change, dev_zones_composition
-
-CHART_TYPES = {f.__name__: f for f in (trend, compare, composition, share, change, gap)}
-"""The chart types that choose rows by meaning, and work on any DataFrame of facts."""
 
 CHARTS = {
     f.__name__: f
@@ -58,6 +55,11 @@ __all__ = [
     "tiles",
     "to_svg",
     "use_theme",
-    *CHART_TYPES,
+    "trend",
+    "compare",
+    "composition",
+    "share",
+    "change",
+    "gap",
     *CHARTS,
 ]

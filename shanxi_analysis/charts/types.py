@@ -773,7 +773,7 @@ def figure(name: str, doc: str) -> Callable[..., alt.LayerChart]:
         if name not in table.index:
             raise ValueError(f"figures.csv has no row for the figure {name!r}")
         row = table.loc[name]
-        draw = {**{f.__name__: f for f in _TYPES}, "key_figures": key_figures}[row["chart_type"]]
+        draw = {**CHART_TYPES, "key_figures": key_figures}[row["chart_type"]]
         words = {k: row[k] for k in ("title", "note") if isinstance(row[k], str)}
         options = {**{k: _in(lang, v) for k, v in row["options"].items()}, **words, **more}
         try:
@@ -787,4 +787,5 @@ def figure(name: str, doc: str) -> Callable[..., alt.LayerChart]:
     return chart
 
 
-_TYPES = (trend, compare, composition, share, change, gap)
+CHART_TYPES = {f.__name__: f for f in (trend, compare, composition, share, change, gap)}
+"""The chart types that choose rows by meaning, and work on any DataFrame of facts."""
