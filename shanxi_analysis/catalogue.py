@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from . import compare, datasets
+from .datasets import granularity
 
 CHART_TYPES = ("trend", "compare", "card")
 
@@ -40,24 +41,6 @@ class Entry:
 def _dated(facts: pd.DataFrame) -> pd.DataFrame:
     period = facts["period"]
     return facts[period.notna() & (period.astype(str) != "")]
-
-
-def granularity(period: str) -> str:
-    """Return what a period measures: ``year``, ``half``, ``quarter``, ``month``, ``day``,
-    or ``span`` for an interval (``2016/2020``). A trend joins only periods of one kind: a
-    year's total and a quarter's are not points of one line.
-
-    >>> [granularity(p) for p in ("2019", "2020Q1", "2021-06", "2016/2020")]
-    ['year', 'quarter', 'month', 'span']
-    """
-    p = str(period)
-    if "/" in p:
-        return "span"
-    if "Q" in p:
-        return "quarter"
-    if "H" in p:
-        return "half"
-    return {4: "year", 7: "month", 10: "day"}.get(len(p), "other")
 
 
 def _series(facts: pd.DataFrame) -> pd.DataFrame:

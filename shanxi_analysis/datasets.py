@@ -632,6 +632,24 @@ def period_span(period: str) -> tuple[float, float]:
     return out[0][0], out[-1][1]
 
 
+def granularity(period: str) -> str:
+    """Return what a period measures: ``year``, ``half``, ``quarter``, ``month``, ``day``,
+    or ``span`` for an interval (``2016/2020``). A trend joins only periods of one kind: a
+    year's total and a quarter's are not points of one line.
+
+    >>> [granularity(p) for p in ("2019", "2020Q1", "2021-06", "2016/2020")]
+    ['year', 'quarter', 'month', 'span']
+    """
+    p = str(period)
+    if "/" in p:
+        return "span"
+    if "Q" in p:
+        return "quarter"
+    if "H" in p:
+        return "half"
+    return {4: "year", 7: "month", 10: "day"}.get(len(p), "other")
+
+
 def period_end(period: object) -> float:
     """Return a period's end in years (:func:`period_span`); an undated figure (empty
     period) counts as the oldest."""

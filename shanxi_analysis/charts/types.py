@@ -29,7 +29,7 @@ import altair as alt
 import pandas as pd
 
 from .. import checks, datasets, derived, formatting
-from ..datasets import Selection, as_ids, latest, period_end, period_span, pick
+from ..datasets import Selection, as_ids, granularity, latest, period_end, period_span, pick
 from ._base import (
     ACCENT,
     COAL,
@@ -226,7 +226,7 @@ def trend(df, lang, sel, *, indicator: str) -> tuple:
         x_start=spans["s"],
         x_end=spans["e"] - interval,
         x=(spans["e"] - 1).where(interval, middle),  # a year at its start, a quarter mid-way
-        grain=rows["period"].str.replace(r"\d", "", regex=True).where(~interval, "/"),
+        grain=rows["period"].map(granularity),  # never one line across grains
         exact=(rows["qualifier"] == "none") & (rows["kind"] == "actual"),
         line_kind=[kinds[k != "actual"] for k in rows["kind"]],
         period_text=[formatting.period(p, lang) for p in rows["period"]],
