@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import shutil
 
 import pandas as pd
 import pytest
@@ -280,13 +279,6 @@ def test_key_figures_show_the_facts_asked_for_in_that_order():
     assert spec.to_dict()["title"]["text"] == "Shanxi's transformation in 2 figures"
     with pytest.raises(ValueError, match="no fact"):
         charts.key_figures(facts=["no-such-fact"], lang="en")
-
-
-@pytest.fixture
-def tmp_data(tmp_path, monkeypatch):
-    shutil.copytree(paths.data_dir(), tmp_path / "data")
-    monkeypatch.setenv(paths.DATA_ENV, str(tmp_path / "data"))
-    return tmp_path / "data"
 
 
 def test_the_headline_figures_and_theme_names_follow_themes_csv(tmp_data):
