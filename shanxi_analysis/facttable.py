@@ -12,7 +12,6 @@ untrusted notebook, a reader with JavaScript off, a PDF), the plain table is wha
 
 from __future__ import annotations
 
-import hashlib
 import html
 from functools import lru_cache
 from importlib import metadata, resources
@@ -34,9 +33,6 @@ COLUMNS = ("indicator_id", "entity_id", "period", "base_value", "base_unit", "qu
 ``quote_en``, ``source_id``, ``kind``, ``theme``, ``value``, ``unit`` and ``span``."""
 
 OPTIONAL = ("fact_id", "indicator", "entity", "quote", "quote_en", *FILTERS)
-
-_made: dict[str, int] = {}
-"""How many tables of each content this process made (their element ids differ)."""
 
 _WORDS = {  # (zh, en)
     "head": (
@@ -312,9 +308,7 @@ def fact_table(
         raise ValueError(f"page_length={page_length!r}: expected a whole number of rows, 1 or more")
     df, labels = _prepared(datasets.facts(lang, theme=theme) if data is None else data, lang)
     rows = _table_html(df, labels, lang)
-    digest = hashlib.sha256(rows.encode("utf-8")).hexdigest()[:12]
-    _made[digest] = _made.get(digest, 0) + 1  # the same table twice in a notebook: two ids
-    element_id = f"sx-facttable-{digest}-{_made[digest]}"  # the same page, the same bytes
+    element_id = htmlsafe.new_element_id(htmlsafe.FACTTABLE_ELEMENT_PREFIX)  # a report numbers it
     words = _words(lang)
     options: dict[str, Any] = {
         "pageLength": page_length,

@@ -239,6 +239,18 @@ VEGA_LIBRARY = "vega"
 """The name of the Vega libraries in ``window.sxModules``."""
 VEGA_ELEMENT_PREFIX = "sx-vega-"
 """Every chart's element id starts with this; a page's ids are made sequential afterwards."""
+FACTTABLE_ELEMENT_PREFIX = "sx-facttable-"
+"""Every fact table's element id starts with this; made sequential like the charts' ids."""
+RANDOM_ELEMENT_ID = re.compile(
+    f"({re.escape(VEGA_ELEMENT_PREFIX)}|{re.escape(FACTTABLE_ELEMENT_PREFIX)})[0-9a-f]{{32}}"
+)
+"""An element id made of a prefix and a random hex id (:func:`new_element_id`)."""
+
+
+def new_element_id(prefix: str) -> str:
+    """Return a new element id: ``prefix`` and a random hex id, unique in any notebook; a
+    report numbers a page's ids in order instead (the same page, the same bytes)."""
+    return prefix + uuid.uuid4().hex
 
 
 _VEGA_STAND_IN = """
@@ -291,7 +303,7 @@ def vega_embed(spec: dict, *, options: dict | None = None, element_id: str | Non
     >>> html.count("<script"), "</script><b>" in html
     (2, False)
     """
-    element_id = element_id or VEGA_ELEMENT_PREFIX + uuid.uuid4().hex
+    element_id = element_id or new_element_id(VEGA_ELEMENT_PREFIX)
     if not re.fullmatch(r"[A-Za-z][\w-]*", element_id):
         raise ValueError(
             f"element id {element_id!r}: expected a letter, then letters, digits, - or _"

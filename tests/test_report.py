@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -213,3 +214,15 @@ def test_pages_link_to_the_indicator_page_only_where_it_is_built(tmp_path):
     assert [t.status for t in build([STEM])] == ["skipped"]  # and it stays
     (folder / indicators.name).unlink()  # its notebook gone: the link goes
     assert [t.status for t in build([STEM])] == ["built"] and not linked(STEM)
+
+
+def test_a_pages_random_element_ids_are_numbered_in_order_each_kind_on_its_own():
+    from shanxi_analysis import htmlsafe
+    from shanxi_analysis.report import html as page_html
+
+    ids = [htmlsafe.new_element_id(htmlsafe.VEGA_ELEMENT_PREFIX) for _ in range(2)]
+    ids.append(htmlsafe.new_element_id(htmlsafe.FACTTABLE_ELEMENT_PREFIX))
+    body = "".join(f'<div id="{i}"></div><script>draw("{i}")</script>' for i in ids)
+    out = page_html.postprocess(f"<html><body>{body}</body></html>", lang="en", stem="x")
+    assert re.findall(r'id="([^"]+)"', out)[-3:] == ["sx-vega-1", "sx-vega-2", "sx-facttable-1"]
+    assert 'draw("sx-facttable-1")' in out and not any(i in out for i in ids)

@@ -105,7 +105,6 @@ nav.sx-toc a { color: #1f4e79; text-decoration: none; }
 }
 """
 
-_CHART_ID = re.compile(re.escape(htmlsafe.VEGA_ELEMENT_PREFIX) + "[0-9a-f]{32}")
 _LABELS = {
     "zh": {
         "toc": "目录",
@@ -228,13 +227,16 @@ def _slug(text: str, used: set[str]) -> str:
 def postprocess(html: str, *, lang: str, stem: str) -> str:
     """Return the page with a table of contents, CSV downloads and deterministic ids."""
     ids: dict[str, str] = {}
+    counts: dict[str, int] = {}
 
-    def sequential(match: re.Match) -> str:
+    def sequential(match: re.Match) -> str:  # numbered in page order, each prefix on its own
         if match.group(0) not in ids:
-            ids[match.group(0)] = f"{htmlsafe.VEGA_ELEMENT_PREFIX}{len(ids) + 1}"
+            prefix = match.group(1)
+            counts[prefix] = counts.get(prefix, 0) + 1
+            ids[match.group(0)] = f"{prefix}{counts[prefix]}"
         return ids[match.group(0)]
 
-    html = _CHART_ID.sub(sequential, html)
+    html = htmlsafe.RANDOM_ELEMENT_ID.sub(sequential, html)
     soup = BeautifulSoup(html, "html.parser")
     labels = _LABELS[lang]
     # Under each chart: links to the entries of the facts it plots, and its data as CSV.
