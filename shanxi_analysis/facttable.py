@@ -243,7 +243,7 @@ def _table_html(
             f"<tr {data}><td>{_escaped(r['indicator'] or '')}<br>"
             f"<small>{_escaped(r['entity'] or '')}</small></td>"
             f'<td data-order="{_escaped(period)}">'
-            f"{_escaped(formatting.period(period, lang))}</td>"
+            f"{_escaped(labels['period'].get(period, ''))}</td>"
             f'<td data-order="{order}">{figure}</td>'
             f"<td>{shown}</td><td>{_escaped(source)}<br><small>{_escaped(kind)}</small></td>"
             "</tr>"
