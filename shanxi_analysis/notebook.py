@@ -157,12 +157,12 @@ class Page:
         """Interactive mode: the indicator explorer and the fact browser of the theme.
         Batch mode: the same facts as a table a reader searches, filters, sorts and pages
         through in the page itself (:func:`shanxi_analysis.facttable.fact_table`)."""
-        from . import widgets
-
         theme = None if self.theme == "overview" else self.theme  # the overview shows all
         facts = datasets.facts(self.lang, theme=theme)
         _display(_markdown("## " + self.tr("探索数据", "Explore the data")))
         if self.interactive:
+            from . import widgets
+
             switch = self.switch
             _display(widgets.IndicatorExplorer(switch, theme=theme))
             _display(widgets.FactBrowser(switch, theme=theme))
