@@ -185,7 +185,13 @@ def _cmd_check(args: argparse.Namespace) -> int:
     print(("跨来源比较：" if zh else "Across sources: ") + f"{len(pairs)}")
     if not pairs.empty:
         _print_table(pairs)
-    failed = int((~results["passed"]).sum()) + len(gaps) + len(mismatches)
+    from .charts.types import figure_problems
+
+    figures = figure_problems()
+    print(("图表：" if zh else "Figures: ") + (f"{len(figures)}" if figures else "ok"))
+    for problem in figures:
+        print(f"  {problem}")
+    failed = int((~results["passed"]).sum()) + len(gaps) + len(mismatches) + len(figures)
     return 1 if failed else 0
 
 

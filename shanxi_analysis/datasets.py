@@ -59,6 +59,18 @@ _TABLES = (
     "labels",
     "figures",
 )
+VERBATIM = {
+    "facts": ("quote", "span"),
+    "events": ("quote",),
+    "clusters": ("mention", "quote"),
+    "entities": ("mention",),
+    "excluded_mentions": ("context", "span"),
+}
+"""The text fields that stand verbatim in an article (checked against its clean text on load),
+by table: they can hold nothing the article does not."""
+OPTIONS_DEPTH = 8
+"""How deeply a JSON field (``figures.csv`` options) may nest lists and objects."""
+_UNSHOWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 _INT_RE = re.compile(r"^[+-]?\d+$")
 _NUM_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
@@ -164,6 +176,17 @@ def _read_csv(path: Path, fields: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(body, columns=names, dtype=object)
 
 
+_TOO_DEEP = object()
+
+
+def _depth(value: object, limit: int = OPTIONS_DEPTH + 1) -> int:
+    """How deeply ``value`` nests lists and objects (counted no further than ``limit``)."""
+    if limit <= 0 or not isinstance(value, dict | list):
+        return 0
+    items = value.values() if isinstance(value, dict) else value
+    return 1 + max((_depth(v, limit - 1) for v in items), default=0)
+
+
 def _typed(df: pd.DataFrame, res: dict, rel: str) -> pd.DataFrame:
     out = {}
     for f in res["schema"]["fields"]:
@@ -176,6 +199,16 @@ def _typed(df: pd.DataFrame, res: dict, rel: str) -> pd.DataFrame:
             if s != raw:
                 raise DataError(
                     rel, f"value {raw!r} has leading or trailing space", row=i, field=name
+                )
+            bad = _UNSHOWABLE.search(s)
+            if bad:
+                raise DataError(
+                    rel,
+                    f"value has the control character U+{ord(bad.group()):04X}, which no page "
+                    "or download can show as text",
+                    row=i,
+                    field=name,
+                    expected="text without control characters other than tab and line breaks",
                 )
             if s == "":
                 if c.get("required"):
@@ -201,6 +234,16 @@ def _typed(df: pd.DataFrame, res: dict, rel: str) -> pd.DataFrame:
                     v = json.loads(s)
                 except json.JSONDecodeError:
                     v = None  # not JSON at all
+                except RecursionError:
+                    v = _TOO_DEEP
+                if v is _TOO_DEEP or _depth(v) > OPTIONS_DEPTH:
+                    raise DataError(
+                        rel,
+                        "the JSON nests lists and objects too deeply",
+                        row=i,
+                        field=name,
+                        expected=f"at most {OPTIONS_DEPTH} levels",
+                    )
                 if not isinstance(v, dict):
                     raise DataError(
                         rel,
@@ -295,13 +338,8 @@ def _check_text(tables: dict[str, pd.DataFrame], pkg: dict) -> None:
     block_text = {
         (r.source_id, int(r.block_no)): r.text for r in _sources.load_blocks().itertuples()
     }
-    checks = {
-        "facts": ("quote",),
-        "events": ("quote",),
-        "clusters": ("mention", "quote"),
-        "entities": ("mention",),
-        "excluded_mentions": ("context",),
-    }
+    spans = {"facts": "quote", "excluded_mentions": "context"}  # spans lie in these
+    checks = {name: tuple(c for c in cols if c != "span") for name, cols in VERBATIM.items()}
     for name, cols in checks.items():
         if name not in tables:
             continue
@@ -322,7 +360,7 @@ def _check_text(tables: dict[str, pd.DataFrame], pkg: dict) -> None:
                         field=col,
                         expected="a verbatim substring of the clean text",
                     )
-            inner = {"facts": "quote", "excluded_mentions": "context"}.get(name)
+            inner = spans.get(name)
             if inner and row["span"] not in row[inner]:
                 raise DataError(
                     path, f"span {row['span']!r} is not in the {inner}", row=i, field="span"
@@ -337,6 +375,38 @@ def _check_text(tables: dict[str, pd.DataFrame], pkg: dict) -> None:
                             row=i,
                             field="repeated_in",
                         )
+
+
+def _check_labels(tables: dict[str, pd.DataFrame], pkg: dict) -> None:
+    """Every coded value has its words: each value of a field that ``labels.csv`` labels
+    (``events.kind`` ...) has a row there, and each ``group`` of a field that has a
+    ``<field>_group`` names one of its codes."""
+    labels = tables["labels"]
+    path = _resource(pkg, "labels")["path"]
+    codes = {f: set(g["code"]) for f, g in labels.groupby("field", observed=True)}
+    for field in labels["field"].cat.categories:  # the schema's list of labelled fields
+        table, _, column = field.partition(".")
+        if table not in tables or column not in tables[table]:
+            continue
+        for i, v in enumerate(tables[table][column], start=2):
+            if isinstance(v, str) and v not in codes.get(field, ()):
+                raise DataError(
+                    _resource(pkg, table)["path"],
+                    f"{v!r} has no words in {path}",
+                    row=i,
+                    field=column,
+                    expected=f"a row of {path} with field {field} and code {v}",
+                )
+    for i, r in enumerate(labels.itertuples(), start=2):
+        groups = codes.get(f"{r.field}_group")
+        if groups is not None and isinstance(r.group, str) and r.group not in groups:
+            raise DataError(
+                path,
+                f"group {r.group!r} is not a code of {r.field}_group",
+                row=i,
+                field="group",
+                expected="one of " + ", ".join(sorted(groups)),
+            )
 
 
 @lru_cache(maxsize=4)
@@ -355,6 +425,7 @@ def _load_all(signature: tuple) -> dict[str, pd.DataFrame]:
         raw = _read_csv(path, res["schema"]["fields"])
         tables[name] = _typed(raw, res, res["path"])
     _check_foreign_keys(tables, pkg)
+    _check_labels(tables, pkg)
     _check_text(tables, pkg)
     return tables
 
@@ -367,6 +438,12 @@ def schema(name: str) -> dict:
     """Return the Frictionless table schema of one resource (``facts``, ``entities`` ...)."""
     pkg = json.loads(package_path().read_text(encoding="utf-8"))
     return _resource(pkg, name)["schema"]
+
+
+def resource_path(name: str) -> str:
+    """Return the path of a table's file in the data folder, as the descriptor gives it
+    (``figures`` -> ``curated/figures.csv``)."""
+    return _resource(json.loads(package_path().read_text(encoding="utf-8")), name)["path"]
 
 
 def validate() -> None:

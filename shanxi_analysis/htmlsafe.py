@@ -110,6 +110,41 @@ def markdown_text(text: str) -> str:
     return _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
 
 
+def vega_string(text: str) -> str:
+    """Return ``text`` as a string literal of a Vega expression: the one way data text enters
+    an expression (a unit in a label, a word in a title). Quotes and backslashes are escaped
+    (JSON's escapes, which Vega's expression parser reads as JavaScript does); U+2028 and
+    U+2029, at which that parser ends a string literal, become spaces (as in
+    :func:`vega_safe`). Prefer passing data as data (a field, a parameter) where possible.
+
+    >>> print(vega_string("it's 10 yuan"))
+    "it's 10 yuan"
+    """
+    return json.dumps(text.replace("\u2028", " ").replace("\u2029", " "), ensure_ascii=False)
+
+
+_CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_CSV_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def csv_cell(value: Any) -> Any:
+    """Return ``value`` for a CSV cell that a spreadsheet will not run as a formula (OWASP's
+    CSV injection advice): text that starts with ``=``, ``+``, ``-``, ``@``, a tab or a
+    carriage return gets a leading ``'``. Numbers, and text that is just a number, stay as
+    they are.
+
+    >>> [csv_cell(v) for v in ["=1+2", "@SUM(A1)", -3.5, "-2", "coal"]]
+    ["'=1+2", "'@SUM(A1)", -3.5, '-2', 'coal']
+    """
+    if (
+        isinstance(value, str)
+        and value.startswith(_CSV_FORMULA_START)
+        and not _CSV_NUMBER.fullmatch(value)
+    ):
+        return "'" + value
+    return value
+
+
 EMBED_OPTIONS = {"actions": {"export": True, "source": False, "compiled": False, "editor": False}}
 """vega-embed's menu keeps "save as SVG/PNG" and drops the links that leave the page (the
 online Vega editor) or show raw specs."""

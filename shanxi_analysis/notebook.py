@@ -120,7 +120,7 @@ class Page:
     def title(self) -> None:
         """Display the theme's title as the page heading."""
         zh, en = datasets.THEMES[self.theme]
-        _display(_markdown(f"# {self.tr(zh, en)}"))
+        _display(_markdown("# " + htmlsafe.markdown_text(self.tr(zh, en))))
 
     # ---------------------------------------------------------------- charts
 

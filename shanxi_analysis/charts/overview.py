@@ -88,6 +88,10 @@ def _finish(chart, sources, lang: str, title, items, subtitle=None) -> alt.TopLe
 # ---------------------------------------------------------------- key figures
 
 
+KEY_FIGURE_COLUMNS = 6
+"""The most cards side by side in :func:`key_figures` (each keeps room for its figure)."""
+
+
 def key_figures(
     data: pd.DataFrame | None = None,
     *,
@@ -103,8 +107,16 @@ def key_figures(
 
     The cards show ``facts`` (fact ids, in that order), else every fact of ``indicator`` (and
     ``entity``) headed by its entity, else the headline fact of each theme (the column
-    ``headline_fact_id`` of ``themes.csv``) headed by its theme. ``columns`` sets the grid.
+    ``headline_fact_id`` of ``themes.csv``) headed by its theme. ``columns`` sets the grid
+    (1 to :data:`KEY_FIGURE_COLUMNS`).
     """
+    if isinstance(columns, bool) or not isinstance(columns, int):
+        raise ValueError(f"key_figures: columns is {columns!r}; expected a whole number")
+    if not 1 <= columns <= KEY_FIGURE_COLUMNS:
+        raise ValueError(
+            f"key_figures: columns is {columns}; expected 1 to {KEY_FIGURE_COLUMNS} "
+            "(a card needs room for its figure)"
+        )
     df, themes = kit.plot_frame(data, lang), datasets.themes(lang).set_index("theme_id")
     by_indicator = facts is None and indicator is not None
     if by_indicator:
@@ -117,7 +129,6 @@ def key_figures(
     rows["heading"] = rows["entity"] if by_indicator else rows.get("heading", rows["theme_name"])
     rows["big"] = rows["label"]  # the one formatter's card text, as on every chart
     rows["ems"] = rows["big"].map(lambda big: kit.text_width(big, 1))  # in font sizes
-    columns = max(1, int(columns))
     fit = f"(width / {columns} - 36)"  # pixels for text in a card, at the width a page sets
     wrap = int((WIDTH / columns - 40) / kit.text_width("x", 11))  # characters in a caption line
     periods = rows["period"].map(lambda p: formatting.period(p, lang))

@@ -3,7 +3,6 @@ saving as a calculator, and the reform figures as a key-figures panel."""
 
 from __future__ import annotations
 
-import json
 import math
 import textwrap
 from decimal import Decimal
@@ -12,6 +11,7 @@ import altair as alt
 import pandas as pd
 
 from .. import derived, formatting
+from ..htmlsafe import vega_string as _quoted
 from . import _base as kit
 from ._base import COAL, GREEN, INK, fact_tooltip, finish, plot_frame, tr
 from .types import figure
@@ -31,11 +31,6 @@ def _step(default: float) -> float:
     a tenth of it (1.5 -> 0.1, 150 -> 10, 4.75 -> 0.01)."""
     digits = Decimal(repr(round(default, 6))).normalize().as_tuple().exponent
     return 10.0 ** min(digits, math.floor(math.log10(default)) - 1 if default > 0 else 0)
-
-
-def _quoted(text: str) -> str:
-    """``text`` as a string literal of a Vega expression."""
-    return json.dumps(text, ensure_ascii=False)
 
 
 def saving_expression(principal_factor: float, out_factor: float) -> str:
@@ -97,7 +92,7 @@ def loan_savings_calculator(
         kit.quote_tooltip(lang),
         kit.source_tooltip(lang),
     ]
-    calc = {"saving": expr, "label": f"format(datum.saving, {fmt}) + '{unit}'"}
+    calc = {"saving": expr, "label": f"format(datum.saving, {fmt}) + {_quoted(unit)}"}
     calc = alt.Chart(rows).transform_calculate(**calc).encode(x=x, y=y, tooltip=tip)
     bound = stated["qualifier"].astype(str).isin(["more_than", "at_least"])  # "1000 多万"
     stated["row"], stated["saving"] = [one, both], stated["base_value"] / s_factor

@@ -30,6 +30,7 @@ import pandas as pd
 
 from .. import checks, datasets, derived, formatting
 from ..datasets import Selection, as_ids, granularity, latest, period_end, period_span, pick
+from ..htmlsafe import vega_string
 from ._base import (
     ACCENT,
     COAL,
@@ -268,7 +269,7 @@ def trend(df, lang, sel, *, indicator: str) -> tuple:
     span = span.encode(x=alt.X("x_start:Q", scale=scale, title=None), x2="x_end:Q", color=colour)
     layers = [*bounds, line, span, *_points(base, colour, 90, 90, shape, 2)]
     for side, align, dx, dy in _SIDES:  # labels above, or beside when two sources share a period
-        labelled = base.transform_filter(f"datum.side == '{side}'")
+        labelled = base.transform_filter(f"datum.side == {vega_string(side)}")
         layers.append(_text(labelled, align=align, dx=dx, dy=dy))
     clash = []  # entity-periods where sources differ: the low and the high figure
     for _, g in rows.groupby(["entity_id", "period"], sort=False):
@@ -772,15 +773,16 @@ def figure(name: str, doc: str) -> Callable[..., alt.LayerChart]:
         table = datasets.figures(lang)
         if name not in table.index:
             raise ValueError(f"figures.csv has no row for the figure {name!r}")
-        row = table.loc[name]
-        draw = {**CHART_TYPES, "key_figures": key_figures}[row["chart_type"]]
-        words = {k: row[k] for k in ("title", "note") if isinstance(row[k], str)}
-        options = {**{k: _in(lang, v) for k, v in row["options"].items()}, **words, **more}
+        draw, options = _figure_call(table.loc[name], lang)
+        options.update(more)
         try:
             inspect.signature(draw).bind(data, lang=lang, **options)
         except TypeError as e:
             raise ValueError(f"figures.csv, figure {name} ({draw.__name__}): {e}") from None
-        return draw(data, lang=lang, **options)
+        try:
+            return draw(data, lang=lang, **options)
+        except ValueError as e:
+            raise ValueError(f"figures.csv, figure {name} ({draw.__name__}): {e}") from None
 
     chart.__name__ = chart.__qualname__ = name
     chart.__doc__ = doc
@@ -789,3 +791,45 @@ def figure(name: str, doc: str) -> Callable[..., alt.LayerChart]:
 
 CHART_TYPES = {f.__name__: f for f in (trend, compare, composition, share, change, gap)}
 """The chart types that choose rows by meaning, and work on any DataFrame of facts."""
+
+
+def _figure_call(row: pd.Series, lang: str) -> tuple[Callable[..., alt.LayerChart], dict]:
+    """The chart type of a row of ``figures.csv`` and its keyword arguments in ``lang``."""
+    draw = {**CHART_TYPES, "key_figures": key_figures}[row["chart_type"]]
+    words = {k: row[k] for k in ("title", "note") if isinstance(row[k], str)}
+    return draw, {**{k: _in(lang, v) for k, v in row["options"].items()}, **words}
+
+
+def figure_problems() -> list[datasets.DataError]:
+    """Return why a row of ``figures.csv`` cannot be drawn, one error per row naming its file,
+    row and field: an option (or a title or note) its chart type does not take, a required
+    one missing, or a value the chart type refuses. Each figure's call is checked in both
+    languages, and it is drawn in the last."""
+    path, problems = datasets.resource_path("figures"), []
+    for lang in datasets.LANGS:
+        for row_no, (name, row) in enumerate(datasets.figures(lang).iterrows(), start=2):
+            if any(p.row == row_no for p in problems):
+                continue
+            draw, options = _figure_call(row, lang)
+            params = inspect.signature(draw).parameters
+            takes_any = any(p.kind is p.VAR_KEYWORD for p in params.values())
+            unknown = [k for k in options if k not in params and not takes_any]
+            field = "options"
+            if unknown:
+                field = f"{unknown[0]}_{lang}" if unknown[0] in ("title", "note") else field
+                problem = f"{draw.__name__} takes no {unknown[0]!r}"
+                expected = "one of " + ", ".join(p for p in params if p not in ("data", "lang"))
+            else:
+                try:
+                    inspect.signature(draw).bind(None, lang=lang, **options)
+                    if lang == datasets.LANGS[-1]:  # the chart the options make, once
+                        draw(None, lang=lang, **options)
+                    continue
+                except (TypeError, ValueError, KeyError) as e:
+                    problem, expected = f"{draw.__name__}: {e}", None
+            problems.append(
+                datasets.DataError(
+                    path, f"figure {name}: {problem}", row=row_no, field=field, expected=expected
+                )
+            )
+    return problems

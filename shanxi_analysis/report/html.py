@@ -197,7 +197,9 @@ def _csv_of(spec: dict) -> str | None:
     for r in rows:
         writer.writerow(
             {
-                k: json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v
+                k: htmlsafe.csv_cell(
+                    json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v
+                )
                 for k, v in r.items()
             }
         )
