@@ -432,6 +432,11 @@ def coverage_gaps() -> pd.DataFrame:
     return pd.DataFrame(gaps, columns=["source_id", "block_no", "span", "start", "context"])
 
 
+READ_FROM_QUOTE = ("value", "unit", "base_value", "base_unit", "qualifier")
+"""The fields of a fact that :func:`agreement_mismatches` compares with what the extractor
+reads at its span: they can hold nothing but what the quote says."""
+
+
 def agreement_mismatches() -> pd.DataFrame:
     """Return the facts whose value, unit, base value, base unit or qualifier differ from
     what :func:`quantities.extract` reads at the fact's ``span`` in its quote.
@@ -452,13 +457,9 @@ def agreement_mismatches() -> pd.DataFrame:
             )
             continue
         q = found[0]
-        for name, curated, read in [
-            ("value", f.value, q.value),
-            ("unit", f.unit, q.unit),
-            ("base_value", f.base_value, q.base_value),
-            ("base_unit", f.base_unit, q.base_unit),
-            ("qualifier", str(f.qualifier), q.qualifier),
-        ]:
+        for name in READ_FROM_QUOTE:
+            curated, read = getattr(f, name), getattr(q, name)
+            curated = str(curated) if name == "qualifier" else curated
             same = (
                 math.isclose(float(curated), float(read), rel_tol=1e-9, abs_tol=1e-12)
                 if isinstance(read, int | float)

@@ -20,7 +20,7 @@ from chromium import launch, open_page
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from shanxi_analysis import htmlsafe, paths, report
+from shanxi_analysis import checks, datasets, htmlsafe, paths, report
 
 PAYLOADS = (
     "</script><script>window.__pwned = 1; alert(1)</script>",
@@ -31,35 +31,121 @@ PAYLOADS = (
 )
 HOSTILE = " ".join(PAYLOADS)
 
-# Hand-typed free text, by table. Verbatim fields (quote, mention, context, span) are checked
-# against the article text on load, so they cannot carry anything the article does not.
-FREE_TEXT = {
-    "sources.csv": ("title_zh", "title_en", "publisher_zh", "publisher_en", "authors", "rights"),
-    "curated/facts.csv": ("quote_en", "note"),
-    "curated/indicators.csv": ("name_zh", "name_en", "definition"),
-    "curated/entities.csv": ("name_zh", "name_en", "coord_note"),
-    "curated/events.csv": ("title_zh", "title_en", "quote_en", "note"),
-    "curated/clusters.csv": ("name_zh", "name_en", "note"),
-}
+
+def string_fields() -> list[tuple[dict, dict]]:
+    """Every string field that ``data/datapackage.json`` declares: ``(resource, field)``."""
+    pkg = json.loads((paths.data_dir() / "datapackage.json").read_text(encoding="utf-8"))
+    return [
+        (res, field)
+        for res in pkg["resources"]
+        for field in res["schema"]["fields"]
+        if field.get("type", "string") == "string"
+    ]
 
 
-def hostile_data(target: Path, text: str) -> Path:
-    """Copy the package's data to ``target`` with ``text`` appended to every free-text
-    field of every row; return the copy."""
+def bound(res: dict, field: dict) -> str | None:
+    """Why a string field can hold no text of a person's choosing (``None`` if it can): a
+    key, a code, text that stands in the article or that the extractor reads there."""
+    schema, name = res["schema"], field["name"]
+    keys = schema.get("primaryKey", [])
+    keys = [keys] if isinstance(keys, str) else keys
+    if name in keys or name in [fk["fields"] for fk in schema.get("foreignKeys", [])]:
+        return "key"
+    if "enum" in field.get("constraints", {}):
+        return "code"
+    if name in datasets.VERBATIM.get(res["name"], ()):
+        return "verbatim"
+    if res["name"] == "facts" and name in checks.READ_FROM_QUOTE:
+        return "read from the quote"
+    values = [r[name] for r in _rows(res["path"])]
+    if values and all((paths.data_dir() / v).is_file() for v in values):
+        return "a file's path"
+    return None
+
+
+def fitting(field: dict, value: str, texts: list[str]) -> str:
+    """The parts of ``texts`` that ``value`` may carry after a space under the field's
+    pattern (all of them when it has none), joined by spaces."""
+    pattern = field.get("constraints", {}).get("pattern")
+    fits = [t for t in texts if pattern is None or re.fullmatch(pattern, f"{value} {t}".strip())]
+    return " ".join(fits)
+
+
+def _rows(rel: str) -> list[dict]:
+    with (paths.data_dir() / rel).open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def free_text_fields() -> dict[str, list[str]]:
+    """Each table's string fields that can carry hostile text, by file: derived from the
+    datapackage (not bound, and a pattern, if any, that admits one of :data:`PAYLOADS`
+    after a value of the field)."""
+    out: dict[str, list[str]] = {}
+    for res, field in string_fields():
+        values = {r[field["name"]] for r in _rows(res["path"])} or {""}
+        if bound(res, field) is None and any(fitting(field, v, list(PAYLOADS)) for v in values):
+            out.setdefault(res["path"], []).append(field["name"])
+    return out
+
+
+def _rewrite(path: Path, change) -> None:
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        header, rows = reader.fieldnames, list(reader)
+    rows = change(rows)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def hostile_data(target: Path, text: str | list[str]) -> Path:
+    """Copy the package's data to ``target`` with ``text`` (or the parts of a list of texts
+    that its pattern admits) appended to every free-text field of every row; return the
+    copy."""
     shutil.copytree(paths.data_dir(), target)
-    for rel, fields in FREE_TEXT.items():
-        path = target / rel
-        with path.open(encoding="utf-8", newline="") as fh:
-            reader = csv.DictReader(fh)
-            header, rows = reader.fieldnames, list(reader)
-        for row in rows:
-            for field in fields:
-                row[field] = f"{row[field]} {text}".strip()
-        with path.open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.DictWriter(fh, fieldnames=header, lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(rows)
+    texts = [text] if isinstance(text, str) else text
+    fields = {res["path"]: res for res, _ in string_fields()}
+    for rel, names in free_text_fields().items():
+        declared = {f["name"]: f for f in fields[rel]["schema"]["fields"]}
+
+        def change(rows, names=names, declared=declared):
+            for row in rows:
+                for name in names:
+                    row[name] = f"{row[name]} {fitting(declared[name], row[name], texts)}".strip()
+            return rows
+
+        _rewrite(target / rel, change)
     return target
+
+
+def test_every_string_field_either_takes_hostile_text_or_refuses_it(tmp_data):
+    """No string field of the datapackage is left out. The hostile build below fills every
+    field that can carry text; every other one (a key, a code, a pattern, article text, a
+    file's path) refuses it before any report is built, naming the file, row and field."""
+    from shanxi_analysis.report import runner
+
+    free = free_text_fields()
+    assert "name_en" in free["curated/themes.csv"] and "ladder_en" in free["curated/units.csv"]
+    refused = []
+    for res, field in string_fields():
+        rel, name = res["path"], field["name"]
+        if name in free.get(rel, []):
+            continue
+        original = (tmp_data / rel).read_bytes()
+
+        def change(rows, name=name):
+            rows[0][name] = f"{rows[0][name]} {HOSTILE}".strip()
+            return rows
+
+        _rewrite(tmp_data / rel, change)
+        problems = runner.data_problems()
+        (tmp_data / rel).write_bytes(original)
+        assert problems, (rel, name, bound(res, field))
+        named = f"{rel}, row 2, field '{name}'" in problems[0] or f": {name} is " in problems[0]
+        assert named, (rel, name, problems[0])
+        refused.append((rel, name))
+    assert len(refused) + sum(map(len, free.values())) == len(string_fields())
 
 
 SCRIPT_ELEMENT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", flags=re.S | re.I)
@@ -209,7 +295,7 @@ def test_saved_chart_page_escapes_the_spec(tmp_path):
 @pytest.fixture(scope="module")
 def hostile_reports(tmp_path_factory):
     base = tmp_path_factory.mktemp("hostile")
-    data = hostile_data(base / "data", HOSTILE)
+    data = hostile_data(base / "data", [HOSTILE, *PAYLOADS])
     mp = pytest.MonkeyPatch()
     mp.setenv(paths.DATA_ENV, str(data))
     try:
