@@ -229,3 +229,35 @@ def test_a_control_character_in_any_string_field_is_refused(tmp_data):
     with pytest.raises(datasets.DataError, match="U\\+001B") as info:
         datasets.validate()
     assert (info.value.row, info.value.field) == (row, "name_en")
+
+
+# ---------------------------------------------------------------- #23 a full disk
+
+
+def test_a_full_disk_names_the_disk_and_the_output_folder_not_a_cell(tmp_path, monkeypatch):
+    import errno
+    import os
+
+    import papermill
+
+    from shanxi_analysis.report import html, runner
+
+    tasks, out = runner.plan(["development-zones"], langs="en", out=tmp_path / "out")
+
+    def executed(source, target, **_options):  # the notebook ran; only the disk is full
+        Path(target).write_text("{}", encoding="utf-8")
+        return object()
+
+    def full(path, data):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+
+    monkeypatch.setattr(papermill, "execute_notebook", executed)
+    monkeypatch.setattr(html, "export", lambda nb, **options: "<html></html>")
+    monkeypatch.setitem(runner._WORKER, "bootstrap", "<script></script>")
+    monkeypatch.setattr(runner, "atomic_write", full)
+    task = runner.run_task(tasks[0], out, show_code=False, workdir=tmp_path)
+    assert task.status == "failed" and task.failed_notebook is None
+    assert "no space left on the disk mounted at /" in task.message
+    assert f"output folder {out.resolve()}" in task.message
+    assert "cell" not in task.message and "Errno" not in task.message
+    assert task.message.count("No space left") <= 1

@@ -10,6 +10,7 @@ of memory, a segfault) or outlives its time limit fails alone, and Ctrl-C stops 
 from __future__ import annotations
 
 import ast
+import errno
 import hashlib
 import json
 import multiprocessing as mp
@@ -547,10 +548,13 @@ def run_task(task: Task, out: Path, show_code: bool, workdir: Path | None = None
             task.status, task.size = "built", len(page.encode("utf-8"))
         except Exception as exc:  # one failing notebook must not stop the others
             task.status = "failed"
-            task.message = _failure_message(exc, task.notebook)
+            task.message = disk_full_message(exc, out) or _failure_message(exc, task.notebook)
             if executed.exists():
-                atomic_write(failed_path, executed.read_bytes())
-                task.failed_notebook = failed_path
+                try:
+                    atomic_write(failed_path, executed.read_bytes())
+                    task.failed_notebook = failed_path
+                except OSError as keep:  # a full disk: the message above says so already
+                    task.message += f"\n(the executed notebook was not kept: {keep.strerror})"
     task.seconds = time.perf_counter() - started
     return task
 
@@ -566,6 +570,36 @@ def _cell_in_notebook(index: int, notebook: Notebook) -> int:
     except (OSError, ValueError, KeyError, StopIteration):
         return index + 1
     return index + 1 if index <= at else index  # the injected cell sits at at + 1
+
+
+def _mount_point(path: Path) -> Path:
+    """The mount point of the file system that holds ``path`` (or would hold it)."""
+    path = Path(os.path.abspath(path))
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    while not os.path.ismount(path) and path != path.parent:
+        path = path.parent
+    return path
+
+
+def disk_full_message(exc: BaseException, out: Path) -> str | None:
+    """Return what to say when ``exc`` is a full disk (or quota), naming the disk and the
+    output folder; ``None`` for any other error. A cell that hits a full disk is the disk's
+    fault, not the cell's."""
+    full = (errno.ENOSPC, errno.EDQUOT)
+    if isinstance(exc, OSError) and exc.errno in full:
+        written = Path(exc.filename) if exc.filename else Path(out)
+    elif type(exc).__name__ == "PapermillExecutionError" and re.match(
+        rf"\[Errno ({'|'.join(map(str, full))})\]", str(getattr(exc, "evalue", ""))
+    ):
+        written = Path(out)
+    else:
+        return None
+    return (
+        f"no space left on the disk mounted at {_mount_point(written)} (writing {written}; "
+        f"output folder {Path(out).resolve()}): free some space there and build again; "
+        "the reports built before are kept"
+    )
 
 
 def _failure_message(exc: BaseException, notebook: Notebook) -> str:
