@@ -15,6 +15,7 @@ import re
 import shutil
 from pathlib import Path
 
+import markup_scan
 import pytest
 from chromium import launch, open_page
 from hypothesis import HealthCheck, given, settings
@@ -253,6 +254,60 @@ def test_no_module_writes_a_script_element_or_embeds_a_chart_by_itself():
         }:
             offenders.append(f"{path.relative_to(paths.PACKAGE_DIR)}: vegalite_to_html")
     assert offenders == []
+
+
+# Values that reach markup unescaped and are not data, each with the reason.
+NOT_DATA = {
+    ("report/html.py", "stem"): "the page's file name, from the project's own notebook's metadata",
+}
+
+
+def _package_sources() -> dict[str, str]:
+    """Every module of the package but htmlsafe, and the code of every notebook, by name."""
+    sources = {}
+    for path in sorted(paths.PACKAGE_DIR.rglob("*.py")):
+        if path.name != "htmlsafe.py":
+            sources[path.relative_to(paths.PACKAGE_DIR).as_posix()] = path.read_text("utf-8")
+    for path in sorted(paths.notebooks_dir().glob("*.ipynb")):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+        magic = ("%", "!")  # IPython's magics and shell lines are not Python
+        lines = [ln for ln in code.splitlines() if not ln.lstrip().startswith(magic)]
+        sources[f"notebooks/{path.name}"] = "\n".join(lines)
+    return sources
+
+
+def test_markdown_and_html_take_data_text_only_through_htmlsafe():
+    """Whatever the package or a notebook puts into Markdown or HTML (a ``Markdown``/``HTML``
+    call, an f-string with a tag) is a literal, escaped, or built only from those: no table
+    value reaches a page unescaped (the scan: tests/markup_scan.py)."""
+    found = markup_scan.unsafe_markup(_package_sources())
+    assert [f for f in found if (f[0], f[2]) not in NOT_DATA] == []
+    assert any(name.startswith("notebooks/") for name in _package_sources())
+
+
+def test_the_markup_scan_finds_data_text_and_accepts_it_escaped():
+    unsafe = (
+        "from IPython.display import HTML, Markdown, display\n"
+        "row = datasets.themes('en').iloc[0]\n"
+        "display(Markdown(f'# {row.name}'))\n"
+        "parts = [f'<p>{row.colour}</p>']\n"
+        "display(HTML(''.join(parts)))\n"
+    )
+    safe = (
+        "import html\n"
+        "from IPython.display import HTML, Markdown, display\n"
+        "row = datasets.themes('en').iloc[0]\n"
+        "display(Markdown('# ' + htmlsafe.markdown_text(row.name)))\n"
+        "parts = [f'<p>{html.escape(row.colour)}</p>']\n"
+        "display(HTML(''.join(parts)))\n"
+    )
+    assert [line for _, line, _ in markup_scan.unsafe_markup({"fictional.py": unsafe})] == [
+        3,
+        4,
+        5,
+    ]
+    assert markup_scan.unsafe_markup({"fictional.py": safe}) == []
 
 
 # ---------------------------------------------------------------- every writer
