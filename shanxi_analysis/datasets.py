@@ -70,7 +70,7 @@ VERBATIM = {
 by table: they can hold nothing the article does not."""
 OPTIONS_DEPTH = 8
 """How deeply a JSON field (``figures.csv`` options) may nest lists and objects."""
-_UNSHOWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+_UNSHOWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # C0, C1 controls
 _INT_RE = re.compile(r"^[+-]?\d+$")
 _NUM_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 

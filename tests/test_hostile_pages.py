@@ -261,3 +261,34 @@ def test_a_full_disk_names_the_disk_and_the_output_folder_not_a_cell(tmp_path, m
     assert f"output folder {out.resolve()}" in task.message
     assert "cell" not in task.message and "Errno" not in task.message
     assert task.message.count("No space left") <= 1
+
+
+def test_no_chart_builds_a_vega_string_literal_around_a_value():
+    """A value between quotes in an f-string (``"'{unit}'"``) is a Vega string literal that
+    the value can end; the charts write such literals with htmlsafe.vega_string instead."""
+    import ast
+
+    from shanxi_analysis import paths
+
+    found = []
+    for path in sorted((paths.PACKAGE_DIR / "charts").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        searched = {  # `f"'{name}'" in text` looks for a name; it builds no expression
+            id(n.left)
+            for n in ast.walk(tree)
+            if isinstance(n, ast.Compare) and isinstance(n.ops[0], ast.In)
+        }
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.JoinedStr) or id(node) in searched:
+                continue
+            parts = node.values
+            for before, value, after in zip(parts, parts[1:], parts[2:], strict=False):
+                if (
+                    isinstance(value, ast.FormattedValue)
+                    and isinstance(before, ast.Constant)
+                    and isinstance(after, ast.Constant)
+                    and before.value[-1:] in ("'", '"')
+                    and after.value[:1] == before.value[-1:]
+                ):
+                    found.append(f"{path.name}:{node.lineno}: {ast.unparse(value.value)}")
+    assert found == []
