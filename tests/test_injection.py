@@ -103,10 +103,14 @@ def _rewrite(path: Path, change) -> None:
 def hostile_data(target: Path, text: str | list[str]) -> Path:
     """Copy the package's data to ``target`` with ``text`` (or the parts of a list of texts
     that its pattern admits) appended to every free-text field of every row; return the
-    copy."""
+    copy. A cell that ``check`` refuses to carry any text (a note on a chart type that
+    shows none) keeps its value: check names it, so no build would use it."""
+    from shanxi_analysis.charts import types
+
     shutil.copytree(paths.data_dir(), target)
     texts = [text] if isinstance(text, str) else text
     fields = {res["path"]: res for res, _ in string_fields()}
+    before = {rel: _rows(rel) for rel in free_text_fields()}
     for rel, names in free_text_fields().items():
         declared = {f["name"]: f for f in fields[rel]["schema"]["fields"]}
 
@@ -117,6 +121,17 @@ def hostile_data(target: Path, text: str | list[str]) -> Path:
             return rows
 
         _rewrite(target / rel, change)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(paths.DATA_ENV, str(target))
+        refused = [(p.file, p.row, p.field) for p in types.figure_problems()]
+    for rel, row_no, name in refused:
+        assert not before[rel][row_no - 2][name], (rel, row_no, name)  # it was empty
+
+        def keep(rows, row_no=row_no, name=name):
+            rows[row_no - 2][name] = ""
+            return rows
+
+        _rewrite(target / rel, keep)
     return target
 
 

@@ -801,15 +801,13 @@ def _figure_call(row: pd.Series, lang: str) -> tuple[Callable[..., alt.LayerChar
 
 
 def figure_problems() -> list[datasets.DataError]:
-    """Return why a row of ``figures.csv`` cannot be drawn, one error per row naming its file,
-    row and field: an option (or a title or note) its chart type does not take, a required
-    one missing, or a value the chart type refuses. Each figure's call is checked in both
-    languages, and it is drawn in the last."""
+    """Return why a row of ``figures.csv`` cannot be drawn, one error per row and field, each
+    naming its file, row and field: an option (or a title or note) its chart type does not
+    take, a required one missing, or a value the chart type refuses. Each figure's call is
+    checked in both languages, and it is drawn in the last."""
     path, problems = datasets.resource_path("figures"), []
     for lang in datasets.LANGS:
         for row_no, (name, row) in enumerate(datasets.figures(lang).iterrows(), start=2):
-            if any(p.row == row_no for p in problems):
-                continue
             draw, options = _figure_call(row, lang)
             params = inspect.signature(draw).parameters
             takes_any = any(p.kind is p.VAR_KEYWORD for p in params.values())
@@ -819,6 +817,10 @@ def figure_problems() -> list[datasets.DataError]:
                 field = f"{unknown[0]}_{lang}" if unknown[0] in ("title", "note") else field
                 problem = f"{draw.__name__} takes no {unknown[0]!r}"
                 expected = "one of " + ", ".join(p for p in params if p not in ("data", "lang"))
+                if any((p.row, p.field) == (row_no, field) for p in problems):
+                    continue  # an option, said once for both languages
+            elif any(p.row == row_no for p in problems):
+                continue
             else:
                 try:
                     inspect.signature(draw).bind(None, lang=lang, **options)
