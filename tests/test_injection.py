@@ -1,9 +1,11 @@
 """Hostile text in the curated data never becomes markup or script: not in the reports, not
 in notebook outputs, not in saved charts, not in the index (issue: stored script injection).
 
-Every free-text field that people type by hand (titles, publishers, names, translations,
-notes) gets text that would end a ``<script>`` element, open a comment, or carry an event
-handler. The pages must still parse, draw every chart and run none of it.
+Every string field that ``data/datapackage.json`` declares and that can carry text (titles,
+publishers, names, translations, notes, theme and label names, units' words ...: the list
+comes from the schema, issue 22) gets text that would end a ``<script>`` element, open a
+comment, or carry an event handler. The pages must still parse, draw every chart and run
+none of it. Every other string field must refuse that text by file, row and field.
 """
 
 from __future__ import annotations
