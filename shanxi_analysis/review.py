@@ -148,6 +148,14 @@ def allowed(table: str, field: str) -> tuple[str, ...]:
     return tuple(_field(datasets.schema(table), field)["constraints"]["enum"])
 
 
+def known_ids() -> dict[str, set[str]]:
+    """Return the ids of the indicators and entities the curated tables hold."""
+    return {
+        "indicators": _known("indicators.csv", "indicator_id"),
+        "entities": _known("entities.csv", "entity_id"),
+    }
+
+
 def review_path(source_id: str) -> Path:
     """Return the review file of a source (``data/review/<source_id>.csv``)."""
     return paths.data_dir() / "review" / f"{check_source_id(source_id)}.csv"
