@@ -512,7 +512,7 @@ def apply(source_id: str, *, notify=None) -> dict[str, int]:
                 try:
                     datasets.validate()
                 except datasets.DataError as exc:
-                    raise _review_error(source_id, exc, first, origin) from None
+                    raise _review_error(data, review, exc, first, origin) from None
                 gaps = checks.coverage_gaps()
                 gaps = gaps[gaps["source_id"] == source_id]
                 if not gaps.empty:
@@ -528,7 +528,7 @@ def apply(source_id: str, *, notify=None) -> dict[str, int]:
                     where = (
                         f"{review}, row {fact_row[b['fact_id']]}"
                         if b["fact_id"] in fact_row
-                        else f"{paths.curated_dir() / 'facts.csv'}, fact {b['fact_id']!r}"
+                        else f"{data / 'curated' / 'facts.csv'}, fact {b['fact_id']!r}"
                     )
                     raise ReviewError(
                         f"{where}, field '{b['field']}': {b['curated']!r} is not what the "
@@ -538,7 +538,9 @@ def apply(source_id: str, *, notify=None) -> dict[str, int]:
     return {k: len(v) for k, v in new.items()}
 
 
-def _review_error(source_id: str, exc, first: dict[str, int], origin: dict) -> ReviewError:
+def _review_error(
+    data: Path, review: Path, exc, first: dict[str, int], origin: dict
+) -> ReviewError:
     """Name the review row and column behind a validation error of the would-be tables;
     an error in a row that was there before names the real curated file."""
     key = next((k for k, rel in _TABLES.items() if exc.file == rel), None)
@@ -547,11 +549,11 @@ def _review_error(source_id: str, exc, first: dict[str, int], origin: dict) -> R
         if n < len(origin[key]):
             fields = [f.strip() for f in (exc.field or "").split("+") if f.strip()]
             column = next((_FIELD_OF[key][f] for f in fields if f in _FIELD_OF[key]), None)
-            msg = f"{review_path(source_id)}, row {origin[key][n]}"
+            msg = f"{review}, row {origin[key][n]}"
             if column:
                 msg += f", field '{column}'"
             return ReviewError(f"{msg}: {exc.detail} (in the new row of {_TABLES[key]})")
-    where = paths.data_dir() / exc.file
+    where = data / exc.file
     if exc.row is not None:
         where = f"{where}, row {exc.row}"
     if exc.field:
