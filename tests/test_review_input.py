@@ -312,3 +312,68 @@ def test_applied_words_are_the_reviewers_and_chinese_pages_show_no_english_defin
         assert entry.definition != english[entry.indicator_id] or not entry.definition
     zh = {e.indicator_id: e.definition for e in catalogue.entries("zh")}
     assert {zh[i] for i in new["indicator_id"] if i in zh} <= {"虚构文章中的测试量"}
+
+
+def test_the_widget_asks_for_a_new_indicators_words_and_applies_them(added):
+    from shanxi_analysis.review_widget import ReviewWidget
+
+    rows = review.read_review("fictional-gb")
+    known = review.known_ids()["indicators"]
+    widget = ReviewWidget("fictional-gb", rows)
+    assert widget.reason_code.options == review.allowed("excluded_mentions", "reason_code")
+    for i, r in enumerate(rows):
+        widget.show(i)
+        new = r["indicator_id"] not in known
+        assert (widget.new_indicator.layout.display == "none") is not new
+        if r["exclude"]:
+            widget.reason.value = "(fictional) a count of the text's own parts"
+            widget.reason_code.value = r["reason_code"] or "enumeration"
+            widget.decide("exclude")
+            continue
+        widget.quote_en.value = "(fictional test article)"
+        if new:
+            widget.words["indicator_name_en"].value = "Fictional measure"
+            widget.words["indicator_definition_zh"].value = "虚构文章中的测试量"
+            widget.words["indicator_definition_en"].value = "A quantity of a fictional article"
+        widget.decide("accept")
+    widget.save(apply=True)
+    assert widget.status.value.startswith("Applied"), widget.status.value
+    inds = datasets.indicators("zh")
+    added_inds = inds[~inds["indicator_id"].isin(known)]
+    assert not added_inds.empty
+    assert set(added_inds["definition_zh"]) == {"虚构文章中的测试量"}
+    assert set(added_inds["definition"]) == {"A quantity of a fictional article"}
+
+
+def test_the_widget_says_when_another_writer_holds_the_data(added, monkeypatch):
+    from shanxi_analysis import txn
+    from shanxi_analysis.review_widget import ReviewWidget
+
+    widget = ReviewWidget("fictional-gb")
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from pathlib import Path; from shanxi_analysis import txn\n"
+            "with txn.writing(Path(sys.argv[1]), 'a fictional apply'):\n"
+            "    print('held', flush=True); sys.stdin.readline()\n",
+            str(added),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        monkeypatch.setenv(txn.WAIT_ENV, "0.2")
+        before = (added / "review" / "fictional-gb.csv").read_bytes()
+        widget.rows[0]["decision"] = "accept"
+        widget.save()
+        assert "Not saved" in widget.status.value
+        assert "a fictional apply" in widget.status.value
+        assert (added / "review" / "fictional-gb.csv").read_bytes() == before
+    finally:
+        holder.communicate("\n")
+    widget.save()
+    assert widget.status.value.startswith("Saved")
+    assert review.read_review("fictional-gb")[0]["decision"] == "accept"
