@@ -3,15 +3,21 @@ curated tables together, after the full validation, or not at all.
 
 The review file is ``data/review/<source_id>.csv`` (UTF-8, one candidate a row; open it in
 a spreadsheet). Fill ``decision`` with ``accept`` (the fields as proposed), ``edit`` (the
-fields as you corrected them) or ``exclude`` (give ``reason_code`` and ``reason``). An
-accepted or edited row needs ``quote_en``; a proposed indicator (``new_…``) needs
-``indicator_name_en``; an entity not yet in ``entities.csv`` needs ``entity_id``,
-``entity_name`` (as written in the text), ``entity_name_en`` and ``entity_type``.
+fields as you corrected them) or ``exclude`` (give ``reason_code``, one of the codes that
+``datapackage.json`` allows, and ``reason``). An accepted or edited row needs ``quote_en``.
+A new indicator (``new_…``) needs its names (``indicator_name``, ``indicator_name_en``) and
+its definitions (``indicator_definition_zh``, ``indicator_definition_en``) in the
+reviewer's words: nothing is made up from the unit or the verb. An entity not yet in
+``entities.csv`` needs ``entity_id``, ``entity_name`` (as written in the text),
+``entity_name_en``, ``entity_type`` and ``entity_parent_id``.
 
 :func:`apply` writes facts, indicators, entities and excluded mentions into a copy of the
 data folder, runs :func:`datasets.validate` and the coverage and agreement checks for the
-source there, and only then replaces the real files. A failure names the review row and
-field and leaves every file as it was.
+source there, and only then replaces the real files, all in one atomic step under the data
+folder's write lock (:mod:`.txn`); :func:`register` (``add``) does the same for the raw
+file, the review file and the registry row. A failure names the review file, its row as a
+spreadsheet numbers it (the header is row 1) and its column, and leaves every file as it
+was.
 """
 
 from __future__ import annotations
