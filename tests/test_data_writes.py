@@ -17,6 +17,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from shanxi_analysis import datasets, ingest, paths, review, txn
 
@@ -307,3 +309,42 @@ def test_commit_refuses_a_path_outside_the_data_folder(tmp_data):
         with pytest.raises(ValueError, match="not a path inside the data folder"):
             txn.commit(tmp_data, {"../outside.csv": b"x"})
     assert not (tmp_data.parent / "outside.csv").exists()
+
+
+_NAMES = st.sampled_from(
+    ["sources.csv", "curated/a.csv", "curated/b.csv", "raw/new.txt", "review/x.csv"]
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    old=st.dictionaries(_NAMES, st.binary(max_size=64), max_size=4),
+    new=st.dictionaries(_NAMES, st.binary(max_size=64), min_size=1, max_size=5),
+    crash_at=st.integers(1, 14),
+)
+def test_any_change_killed_at_any_step_is_seen_whole_or_not_at_all(tmp_path, old, new, crash_at):
+    import uuid
+
+    data = tmp_path / uuid.uuid4().hex
+    for rel, content in old.items():
+        (data / rel).parent.mkdir(parents=True, exist_ok=True)
+        (data / rel).write_bytes(content)
+    data.mkdir(exist_ok=True)
+    before = _snapshot(data)
+
+    def change() -> None:
+        with txn.writing(data, "a property test"):
+            txn.commit(data, new)
+
+    status = _in_child({txn.CRASH_ENV: str(crash_at)}, change)
+    assert status in (0, 70)
+    with txn.reading(data):  # a reader finishes a committed change first
+        seen = _snapshot(data)
+    assert seen in (before, {**before, **new})
+    if status == 0:
+        assert seen == {**before, **new}
+    change()  # the next writer works, and cleans up
+    assert _snapshot(data) == {**before, **new}
+    assert not (data / txn.TXN_DIR).exists()
