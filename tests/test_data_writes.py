@@ -348,3 +348,62 @@ def test_any_change_killed_at_any_step_is_seen_whole_or_not_at_all(tmp_path, old
     change()  # the next writer works, and cleans up
     assert _snapshot(data) == {**before, **new}
     assert not (data / txn.TXN_DIR).exists()
+
+
+def test_a_reader_during_a_commit_waits_and_sees_the_change_whole(tmp_path):
+    import threading
+
+    data = tmp_path / "data"
+    (data / "curated").mkdir(parents=True)
+    old = {"curated/a.csv": b"a old\n", "curated/b.csv": b"b old\n", "sources.csv": b"s old\n"}
+    new = {"curated/a.csv": b"a new\n", "curated/b.csv": b"b new\n", "sources.csv": b"s new\n"}
+    for rel, content in old.items():
+        (data / rel).write_bytes(content)
+    ready_r, ready_w = os.pipe()
+    go_r, go_w = os.pipe()
+
+    def change() -> None:
+        real, count = txn._step, [0]
+
+        def step() -> None:  # pause after the first rename: the files on disk are mixed
+            count[0] += 1
+            if count[0] == len(new) + 3:
+                os.write(ready_w, b"x")
+                os.read(go_r, 1)
+            real()
+
+        txn._step = step
+        with txn.writing(data, "a paused commit"):
+            txn.commit(data, new)
+
+    writer = FORK.Process(target=lambda: _in_child_body(change))
+    writer.start()
+    try:
+        assert os.read(ready_r, 1) == b"x"
+        on_disk = _snapshot(data)
+        assert on_disk != old and on_disk != new  # the moment between two renames
+
+        seen: list[dict] = []
+
+        def read() -> None:
+            with txn.reading(data):
+                seen.append(_snapshot(data))
+
+        reader = threading.Thread(target=read)
+        reader.start()
+        reader.join(timeout=3)  # without the lock it would read the mixed files now
+        os.write(go_w, b"x")
+        reader.join()
+    finally:
+        writer.join()
+    assert writer.exitcode == 0
+    assert seen == [new]
+
+
+def _in_child_body(fn) -> None:
+    try:
+        fn()
+    except BaseException as exc:  # the status says it failed
+        print(f"child failed: {exc}", file=sys.stderr)
+        os._exit(3)
+    os._exit(0)
