@@ -72,12 +72,7 @@ def _in_child(env: dict[str, str], fn, *args) -> int:
 
     def run() -> None:
         os.environ.update(env)
-        try:
-            fn(*args)
-        except BaseException as exc:  # the status says it failed
-            print(f"child failed: {exc}", file=sys.stderr)
-            os._exit(3)
-        os._exit(0)
+        _in_child_body(lambda: fn(*args))
 
     p = FORK.Process(target=run)
     p.start()
