@@ -1801,9 +1801,13 @@ def add(
     unchanged into ``data/raw/``, append its row to the source registry and write its
     review file. A file already registered (same sha256) is refused, naming the source.
     """
-    from . import review
+    from contextlib import nullcontext
+
+    from . import paths as _paths
+    from . import review, txn
 
     check_overrides(overrides)
+    data_path = _paths.data_dir()
     files = iter_files(paths)
     if overrides.source_id and len(files) > 1:
         raise IngestError("--source-id names one source: give one file with it")
@@ -1811,26 +1815,29 @@ def add(
     summary = AddSummary()
     summary.results = propose_many(files, lexicon, overrides, jobs=jobs, progress=progress)
     seen: dict[str, str] = {}
-    for r in summary.results:
-        if "error" in r:
-            summary.errors.append(r["error"])
-            continue
-        src = r["source"]
-        dup = src["duplicate_of"] or seen.get(src["sha256"])
-        if dup:
-            summary.duplicates.append(
-                f"{r['path']}: the same file (sha256 {src['sha256'][:12]}…) is already "
-                f"source {dup!r}; not added again"
-            )
-            continue
-        seen[src["sha256"]] = src["source_id"]
-        if dry_run:
+    # One lock for the whole run: a second writer waits (or is refused) before the first
+    # file, never between two, and the registry is read afresh under it for each file.
+    with nullcontext() if dry_run else txn.writing(data_path, f"add of {len(files)} file(s)"):
+        for r in summary.results:
+            if "error" in r:
+                summary.errors.append(r["error"])
+                continue
+            src = r["source"]
+            dup = src["duplicate_of"] or seen.get(src["sha256"])
+            if dup:
+                summary.duplicates.append(
+                    f"{r['path']}: the same file (sha256 {src['sha256'][:12]}…) is already "
+                    f"source {dup!r}; not added again"
+                )
+                continue
+            seen[src["sha256"]] = src["source_id"]
+            if dry_run:
+                summary.added.append(src["source_id"])
+                continue
+            try:
+                review.register(r["path"], src, r["candidates"])
+            except (ValueError, OSError) as exc:
+                summary.errors.append(f"{r['path']}: {exc}")
+                continue
             summary.added.append(src["source_id"])
-            continue
-        try:
-            review.register(r["path"], src, r["candidates"])
-        except (ValueError, OSError) as exc:
-            summary.errors.append(f"{r['path']}: {exc}")
-            continue
-        summary.added.append(src["source_id"])
     return summary
