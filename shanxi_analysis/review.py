@@ -276,8 +276,17 @@ def read_review(source_id: str) -> list[dict]:
     path = review_path(source_id)
     if not path.is_file():
         raise ReviewError(f"{path}: no review file (expected one written by 'add')")
-    with path.open(encoding="utf-8-sig", newline="") as f:
-        reader = csv.DictReader(f)
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        row = data[: exc.start].count(b"\n") + 1
+        raise ReviewError(
+            f"{path}, row {row}: not UTF-8 at byte {exc.start} (expected UTF-8: in a "
+            "spreadsheet, save as 'CSV UTF-8')"
+        ) from None
+    try:
+        reader = csv.DictReader(io.StringIO(text, newline=""))
         header = reader.fieldnames or []
         missing = [c for c in NEEDED if c not in header]
         if missing:
@@ -287,6 +296,8 @@ def read_review(source_id: str) -> list[dict]:
                 f"column{'s' if len(missing) > 1 else ''}, empty where nothing applies)"
             )
         return [{k: v if v is not None else "" for k, v in r.items()} for r in reader]
+    except csv.Error as exc:
+        raise ReviewError(f"{path}, row {reader.line_num}: {exc} (expected a CSV file)") from None
 
 
 def write_review(source_id: str, rows: list[dict], *, notify=None) -> None:

@@ -377,3 +377,15 @@ def test_the_widget_says_when_another_writer_holds_the_data(added, monkeypatch):
     widget.save()
     assert widget.status.value.startswith("Saved")
     assert review.read_review("fictional-gb")[0]["decision"] == "accept"
+
+
+def test_a_review_file_saved_in_another_encoding_is_named_with_its_row(added):
+    path = added / "review" / "fictional-gb.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_bytes(text.encode("gb18030"))
+    first_non_ascii_row = next(
+        i for i, line in enumerate(text.splitlines(), start=1) if not line.isascii()
+    )
+    message = _apply_fails(added)
+    assert f"{path}, row {first_non_ascii_row}: not UTF-8" in message
+    assert "CSV UTF-8" in message
