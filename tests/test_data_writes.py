@@ -402,3 +402,38 @@ def _in_child_body(fn) -> None:
         print(f"child failed: {exc}", file=sys.stderr)
         os._exit(3)
     os._exit(0)
+
+
+def test_two_adds_of_several_files_at_once_keep_every_row(tmp_data, tmp_path):
+    folders = []
+    for run in ("a", "b"):
+        folder = tmp_path / f"articles-{run}"
+        folder.mkdir()
+        for n in range(40):  # fictional one-line articles, each different
+            (folder / f"fictional-{run}-{n}.txt").write_text(
+                f"虚构县{run}{n}去年新建虚构工厂 {n + 3} 座，投资 {n + 11} 亿元。\n",
+                encoding="utf-8",
+            )
+        folders.append(folder)
+    env = {**os.environ, paths.DATA_ENV: str(tmp_data), txn.WAIT_ENV: "600"}
+    runs = [
+        subprocess.Popen(
+            [*CLI, "add", str(f), "--publisher", "虚构报", "--published", "2024-05-06"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for f in folders
+    ]
+    errors = [p.communicate()[1] for p in runs]
+    assert [p.returncode for p in runs] == [0, 0], errors
+    reg = datasets.sources().set_index("source_id")
+    added = {f"fictional-{r}-{n}" for r in "ab" for n in range(40)}
+    assert added <= set(reg.index)
+    for sid in added:  # every raw and review file is registered: no orphan
+        assert (tmp_data / reg.loc[sid, "file"]).is_file()
+        assert (tmp_data / "review" / f"{sid}.csv").is_file()
+    raw = {p.name for p in (tmp_data / "raw").iterdir()}
+    assert raw == {Path(f).name for f in reg["file"]}
