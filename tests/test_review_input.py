@@ -389,3 +389,24 @@ def test_a_review_file_saved_in_another_encoding_is_named_with_its_row(added):
     message = _apply_fails(added)
     assert f"{path}, row {first_non_ascii_row}: not UTF-8" in message
     assert "CSV UTF-8" in message
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_indicator_page_shows_each_definition_in_the_pages_language(lang, monkeypatch):
+    from shanxi_analysis import notebook
+
+    shown = []
+    monkeypatch.setattr(notebook, "_display", shown.append)
+    notebook.Page("overview", lang=lang, interactive=True).indicators()
+    page = "".join(d for d in (getattr(o, "data", None) for o in shown) if isinstance(d, str))
+    found = re.findall(r'<p class="sx-definition"([^>]*)>([^<]*)</p>', page)
+    inds = datasets.indicators(lang).set_index("indicator_id")
+    column = "definition_zh" if lang == "zh" else "definition"
+    import html as _html
+
+    expected = {_html.escape(str(d)) for d in inds[column]}
+    assert found and all(attrs == "" for attrs, _ in found)  # no lang="en" on a zh page
+    assert {text for _, text in found} <= expected
+    if lang == "zh":
+        english = {_html.escape(str(d)) for d in inds["definition"]}
+        assert not {text for _, text in found} & english
