@@ -86,7 +86,8 @@ def entries(lang: str = "zh", data: pd.DataFrame | None = None) -> list[Entry]:
             Entry(
                 indicator_id=ind.indicator_id,
                 name=str(ind.name),
-                definition=str(ind.definition),
+                # The Chinese pages show a Chinese definition or none, never the English one.
+                definition=str((ind.definition_zh if lang == "zh" else ind.definition) or ""),
                 theme=str(ind.theme),
                 facts=rows.sort_values(["entity_id", "period"]),
                 chart_type=chart_type(rows),

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import paths
+from . import paths, txn
 from . import sources as _sources
 
 LANGS = ("zh", "en")
@@ -97,6 +97,7 @@ class DataError(ValueError):
             message += f" (expected {expected})"
         super().__init__(message)
         self.file, self.row, self.field = str(file), row, field
+        self.detail = message[len(where) + 2 :]  # the problem without its place
 
 
 def check_lang(lang: str) -> str:
@@ -431,7 +432,9 @@ def _load_all(signature: tuple) -> dict[str, pd.DataFrame]:
 
 
 def _table(name: str) -> pd.DataFrame:
-    return _load_all(_signature())[name].copy()
+    # Under the read lock: the tables as they were before a writer's change or after it.
+    with txn.reading(paths.data_dir()):
+        return _load_all(_signature())[name].copy()
 
 
 def schema(name: str) -> dict:
@@ -448,7 +451,8 @@ def resource_path(name: str) -> str:
 
 def validate() -> None:
     """Load every table, raising :class:`DataError` at the first problem."""
-    _load_all(_signature())
+    with txn.reading(paths.data_dir()):
+        _load_all(_signature())
 
 
 # ---------------------------------------------------------------- public tables

@@ -1509,20 +1509,54 @@ def normalise_date(value: Any) -> tuple[str, str]:
     text = str(value or "").strip()
     if re.fullmatch(r"\d{4}", text):
         return text, "year"
-    if re.fullmatch(r"\d{4}-\d{2}", text):
-        return text, "month"
-    m = _DATE_RE.search(text)
+    m = re.fullmatch(r"(\d{4})-(\d{2})", text) or _DATE_RE.search(text)
     if m:
-        y, mo, d = m.groups()
-        if d:
-            return f"{int(y):04d}-{int(mo):02d}-{int(d):02d}", "day"
-        return f"{int(y):04d}-{int(mo):02d}", "month"
+        y, mo, d = (*m.groups(), None)[:3]
+        iso = f"{int(y):04d}-{int(mo):02d}" + (f"-{int(d):02d}" if d else "")
+        return (iso, "day" if d else "month") if is_date(iso) else ("", "")
     try:
         from email.utils import parsedate_to_datetime
 
         return parsedate_to_datetime(text).strftime("%Y-%m-%d"), "day"
     except (TypeError, ValueError, IndexError):
         return "", ""
+
+
+def is_date(text: str) -> bool:
+    """Whether ``text`` is a real date written ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``
+    (``2021-13-45`` is not).
+
+    >>> is_date("2024-02-29"), is_date("2023-02-29"), is_date("2021-13")
+    (True, False, False)
+    """
+    import datetime as dt
+
+    m = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", str(text))
+    if not m:
+        return False
+    y, mo, d = (int(x) if x else 1 for x in m.groups())
+    try:
+        dt.date(y, mo, d)
+    except ValueError:
+        return False
+    return True
+
+
+def check_overrides(overrides: Overrides) -> None:
+    """Raise :class:`IngestError` naming the option when ``--source-id`` or ``--published``
+    is not allowed (an id outside the registry's pattern, an impossible date)."""
+    from . import review
+
+    if overrides.source_id:
+        try:
+            review.check_source_id(overrides.source_id, "--source-id")
+        except review.ReviewError as exc:
+            raise IngestError(str(exc)) from None
+    if overrides.published and not is_date(overrides.published):
+        raise IngestError(
+            f"--published {overrides.published!r} is not a date (expected a real date "
+            "written YYYY, YYYY-MM or YYYY-MM-DD, such as 2021-11-27)"
+        )
 
 
 def detect_format(text: str, name: str = "", front_matter: tuple | None = None) -> str:
@@ -1767,8 +1801,13 @@ def add(
     unchanged into ``data/raw/``, append its row to the source registry and write its
     review file. A file already registered (same sha256) is refused, naming the source.
     """
-    from . import review
+    from contextlib import nullcontext
 
+    from . import paths as _paths
+    from . import review, txn
+
+    check_overrides(overrides)
+    data_path = _paths.data_dir()
     files = iter_files(paths)
     if overrides.source_id and len(files) > 1:
         raise IngestError("--source-id names one source: give one file with it")
@@ -1776,26 +1815,29 @@ def add(
     summary = AddSummary()
     summary.results = propose_many(files, lexicon, overrides, jobs=jobs, progress=progress)
     seen: dict[str, str] = {}
-    for r in summary.results:
-        if "error" in r:
-            summary.errors.append(r["error"])
-            continue
-        src = r["source"]
-        dup = src["duplicate_of"] or seen.get(src["sha256"])
-        if dup:
-            summary.duplicates.append(
-                f"{r['path']}: the same file (sha256 {src['sha256'][:12]}…) is already "
-                f"source {dup!r}; not added again"
-            )
-            continue
-        seen[src["sha256"]] = src["source_id"]
-        if dry_run:
+    # One lock for the whole run: a second writer waits (or is refused) before the first
+    # file, never between two, and the registry is read afresh under it for each file.
+    with nullcontext() if dry_run else txn.writing(data_path, f"add of {len(files)} file(s)"):
+        for r in summary.results:
+            if "error" in r:
+                summary.errors.append(r["error"])
+                continue
+            src = r["source"]
+            dup = src["duplicate_of"] or seen.get(src["sha256"])
+            if dup:
+                summary.duplicates.append(
+                    f"{r['path']}: the same file (sha256 {src['sha256'][:12]}…) is already "
+                    f"source {dup!r}; not added again"
+                )
+                continue
+            seen[src["sha256"]] = src["source_id"]
+            if dry_run:
+                summary.added.append(src["source_id"])
+                continue
+            try:
+                review.register(r["path"], src, r["candidates"])
+            except (ValueError, OSError) as exc:
+                summary.errors.append(f"{r['path']}: {exc}")
+                continue
             summary.added.append(src["source_id"])
-            continue
-        try:
-            review.register(r["path"], src, r["candidates"])
-        except (ValueError, OSError) as exc:
-            summary.errors.append(f"{r['path']}: {exc}")
-            continue
-        summary.added.append(src["source_id"])
     return summary

@@ -191,10 +191,9 @@ class Page:
                 _display(_markdown("## " + htmlsafe.markdown_text(self.tr(*names))))
             self._use(entry.facts["fact_id"].tolist())
             chart = catalogue.chart(entry, self.lang)
-            parts = [
-                f'<h3 id="indicator-{e(entry.indicator_id)}">{e(entry.name)}</h3>'
-                f'<p class="sx-definition" lang="en">{e(entry.definition)}</p>'
-            ]
+            parts = [f'<h3 id="indicator-{e(entry.indicator_id)}">{e(entry.name)}</h3>']
+            if entry.definition:
+                parts.append(f'<p class="sx-definition">{e(entry.definition)}</p>')
             if chart is not None and not self.interactive:
                 parts.append(htmlsafe.vega_embed(chart.to_dict()))
             elif chart is None:  # a key-figure card for each of its figures

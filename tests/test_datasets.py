@@ -290,7 +290,7 @@ def test_a_malformed_edit_names_file_row_and_field(tmp_data, table, row, field, 
 def test_a_row_with_a_missing_field_is_refused(tmp_data):
     path = tmp_data / "curated" / "indicators.csv"
     path.write_text(path.read_text(encoding="utf-8") + "orphan,孤儿,Orphan\n", encoding="utf-8")
-    with pytest.raises(DataError, match=r"indicators\.csv, row \d+: has 3 fields \(expected 11"):
+    with pytest.raises(DataError, match=r"indicators\.csv, row \d+: has 3 fields \(expected 12"):
         datasets.indicators()
 
 

@@ -198,6 +198,10 @@ def _decide_all(source_id: str) -> None:
         r["decision"] = "accept"
         r["quote_en"] = "(fictional test article)"
         r["indicator_name_en"] = r["indicator_name_en"] or "Test indicator"
+        # a new indicator's definition in the reviewer's words, in both languages (fictional)
+        r["indicator_definition_zh"] = r["indicator_definition_zh"] or "虚构测试指标的定义"
+        r["indicator_definition_en"] = r["indicator_definition_en"] or "A fictional test measure"
+        r["entity_parent_id"] = r["entity_parent_id"] or "shanxi"
     review.write_review(source_id, rows)
 
 
@@ -243,25 +247,6 @@ def test_failed_apply_leaves_every_file(tmp_path, monkeypatch):
     with pytest.raises(ValueError, match="period"):
         review.apply("fictional-hexo")
     assert {p: p.read_bytes() for p in (data / "curated").glob("*.csv")} == curated
-
-
-def test_interrupted_replace_restores_every_file(tmp_path, monkeypatch):
-    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
-    a.write_bytes(b"old a\n")
-    b.write_bytes(b"old b\n")
-    real = review.atomic_write
-    calls = []
-
-    def flaky(path, content):
-        calls.append(path)
-        if len(calls) == 2:
-            raise KeyboardInterrupt
-        real(path, content)
-
-    monkeypatch.setattr(review, "atomic_write", flaky)
-    with pytest.raises(KeyboardInterrupt):
-        review._replace_all({a: b"new a\n", b: b"new b\n"})
-    assert a.read_bytes() == b"old a\n" and b.read_bytes() == b"old b\n"
 
 
 def test_propose_pickles_for_process_pools_and_dask(lexicon):
