@@ -51,9 +51,18 @@ and a single Chinese numeral quantity that sits in a chain of numerals (``一群
 *Fractions*: ``三分之一`` → value 1/3, unit ``分之``, base 33.3 ``percent``; ``四成`` is 40
 percent (成 is tenths).
 
-*Classifiers the list does not know* are read by the grammar number + classifier + noun,
-Arabic digits only: ``10 万行代码`` → 10 ``万行``, base 100000 ``count``; ``12 尊佛像`` →
-12 ``尊``. Calendar, ordinal and name words (年, 月, 日, 大, 强, 届 …) are never classifiers.
+*Classifiers the unit list does not know* are read when they are measure words, a closed
+list (``_MEASURE_WORDS``), Arabic digits only: ``10 万行代码`` → 10 ``万行``, base 100000
+``count``; ``12 尊佛像`` → 12 ``尊``; ``不到 400 行`` → 400 ``行``, ``less_than``. Any
+other character after a number (a verb, 中, a season: ``11 造成``, ``00615 中``,
+``23万产业``, ``2018秋``) is not a classifier.
+
+*Identifiers, codes, versions and product names*: an Arabic number with a leading zero
+(``00615``), one joined by ``-``, ``_``, ``/``, ``.``, ``:`` or ``#`` to Latin letters or digits
+(``INTEL-SA-00615``, ``CVE-2021-1234``, ``No.5``), and a ``N-YYYY`` pair after a Latin word
+(``GB/T 2589-2020``) are not quantities. A number after a Latin word (``Windows 11``,
+``iPhone 13``) is read only with a unit from the list (``GDP 3.2 万亿元``, ``bug 30 个``),
+never by the measure-word rule.
 
 *Ranks*: ``第N位``/``第N名`` → ``rank``; the span includes 第. ``前N名``/``前N位`` (top N) →
 ``rank`` with qualifier ``at_most``; 前 stays out of the span.
@@ -749,6 +758,9 @@ def _skip_context(tok: _Tok, norm: str, range_high: bool = False) -> bool:
     if tok.signed:
         if prev and (prev.isascii() and prev.isalnum()):
             return True  # COVID-19, A-1
+    if not tok.is_cn and not range_high:
+        if _in_name(norm, tok.num_start, _num_text(tok, norm), after_word=False):
+            return True  # 00615, INTEL-SA-00615, No.5
     if prev and prev.isascii() and prev.isalpha():
         return True  # PM2.5
     if prev in _LINK_CHARS and s >= 2 and (norm[s - 2].isdigit() or norm[s - 2] in '“"'):
@@ -777,32 +789,62 @@ def _skip_context(tok: _Tok, norm: str, range_high: bool = False) -> bool:
     return False
 
 
-# Number + classifier + noun: a classifier the unit list does not know (10 万行代码, 12 尊佛像)
-# is read as a count. Arabic digits only (Chinese numerals make idioms: 三心二意), never a
-# calendar, ordinal or name word, never touching Latin letters or inside a longer number.
-_NOT_CLASSIFIERS = frozenset(
-    "年月日号时点分秒大强届岁后前余多代季周天期次第之以及和与或至到的了是为在于被把将"
-)
+# Number + measure word: a classifier the unit list does not know (10 万行代码, 12 尊佛像,
+# 不到 400 行) is read as a count. Measure words are a closed class, so they are listed here
+# with the characters that, following them, make another word (行业, 片区); verbs, 中 and
+# other words after a number (11 造成, 00615 中, 23万产业) are never classifiers. Arabic
+# digits only (Chinese numerals make idioms: 三心二意, 十面埋伏), never inside a longer
+# number, never part of a name or a code (see _in_name).
+_MEASURE_WORDS: dict[str, str] = {
+    "尊": "", "行": "业政动为驶使情李程长列走", "首": "都先次位批个家台套席创发府页届轮单要选",
+    "幅": "度员", "本": "身地质科来次届期年月轮部级市省县土", "页": "面", "章": "程节",
+    "段": "时落", "句": "话", "字": "号样", "卷": "烟", "片": "区面", "面": "向积临貌对上前",
+    "扇": "区", "双": "方向边重创碳循百一", "副": "本业总食产作", "粒": "子", "串": "",
+    "束": "缚", "捆": "绑", "包": "括含装", "箱": "", "袋": "", "瓶": "颈", "罐": "车",
+    "桶": "", "杯": "", "碗": "", "盒": "", "筐": "", "堆": "场存积", "群": "众体落",
+    "队": "伍员", "班": "子级组长", "帧": "", "集": "团中聚成约体", "款": "项式", "档": "案次",
+    "剂": "量型", "峰": "值会", "尾": "矿气款", "眼": "光前界", "孔": "", "顶": "级层尖端部",
+    "趟": "", "遍": "布及", "桩": "", "盘": "活点", "朵": "", "丛": "林书",
+}  # fmt: skip
 _GRAMMAR_COUNT_RE = re.compile(
     rf"(?<![0-9.A-Za-z])(?P<num>{_AR})\s?(?P<mult>万亿|千万|百万|十万|万|亿|千|百)?"
-    r"(?P<cl>[\u4e00-\u9fff])(?=[\u4e00-\u9fff]{2})"
+    rf"(?P<cl>[{''.join(_MEASURE_WORDS)}])"
 )
+_CODE_JOINERS = frozenset("-_/.:#")
 
 
-_UNIT_FIRST_CHARS = frozenset(u[0] for u in _UNITS if u and not u.isascii())
+def _in_name(norm: str, start: int, num: str, *, after_word: bool = True) -> bool:
+    """True if the number ``num`` at ``start`` is part of a name or a code, not a quantity.
+
+    A leading zero (``00615``), a joiner after Latin letters or digits (``INTEL-SA-00615``,
+    ``CVE-2021-1234``, ``No.5``) or, with ``after_word``, a Latin word before it with at
+    most one space (``Windows 11``, ``iPhone 13``, ``GB/T 2589``).
+    """
+    if len(num) > 1 and num[0] == "0" and num[1].isdigit():
+        return True
+    j = start - 1
+    if j < 0:
+        return False
+    prev = norm[j]
+    if prev in _CODE_JOINERS:
+        return j > 0 and norm[j - 1].isascii() and norm[j - 1].isalnum()
+    if not after_word:
+        return False
+    if prev in " \t\u00a0" and j > 0:
+        prev = norm[j - 1]
+    return prev.isascii() and prev.isalpha()
 
 
 def _grammar_counts(text: str, norm: str, found: list[Quantity]) -> list[Quantity]:
     out = list(found)
     for m in _GRAMMAR_COUNT_RE.finditer(norm):
         cl = m.group("cl")
-        if (
-            cl in _NOT_CLASSIFIERS
-            or cl in _UNIT_FIRST_CHARS
-            or cl in _CN_DIGITS
-            or cl in "十百千万亿"
-            or (m.start() > 0 and norm[m.start() - 1] in _LINK_CHARS | {"第"})
-        ):
+        nxt = norm[m.end() : m.end() + 1]
+        if nxt and nxt in _MEASURE_WORDS[cl]:
+            continue  # 行业, 片区: the character starts another word
+        if m.start() > 0 and norm[m.start() - 1] in _LINK_CHARS | {"第"}:
+            continue
+        if _in_name(norm, m.start(), m.group("num")):
             continue
         overlapping = [q for q in out if q.start < m.end() and m.start() < q.end]
         # only a figure read without a unit of its own (10万 → 10万行) is extended
@@ -899,6 +941,8 @@ def _try_range(a: _Tok, b: _Tok, norm: str) -> bool | None:
         return False  # 2018 年至 2021 年, 2021-2025年
     if a.is_cn != b.is_cn:
         return None
+    if sep == "-" and not a.is_cn and _in_name(norm, a.num_start, _num_text(a, norm)):
+        return False  # GB/T 2589-2020, ISO 9001-2015: a code
     if _skip_context(a, norm) or _skip_context(b, norm, range_high=True):
         return None
     if a.value < 0 and not a.signed:
