@@ -281,10 +281,35 @@ def _alt(words: list[str] | tuple[str, ...]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
+def _trie(words: list[str] | tuple[str, ...]) -> str:
+    """The alternation of ``words`` as a prefix tree, trying longer words first.
+
+    It matches what ``_alt(words)`` matches, in the same order, but tries one branch per
+    character instead of every word in turn (the unit list has some 170 words).
+    """
+    tree: dict[str, dict] = {}
+    for w in words:
+        node = tree
+        for c in w:
+            node = node.setdefault(c, {})
+        node[""] = {}
+
+    def walk(node: dict[str, dict]) -> str:
+        branches = [re.escape(c) + walk(child) for c, child in node.items() if c]
+        if not branches:
+            return ""
+        body = "|".join(branches)
+        if "" in node:  # a word ends here: the longer ones are tried first, greedily
+            return f"(?:{body})?"
+        return body if len(branches) == 1 else f"(?:{body})"
+
+    return walk(tree)
+
+
 _ASCII_UNITS = [u for u in _UNITS if u.isascii() and u.isalpha()]
 _CJK_UNITS = [u for u in _UNITS if u not in _ASCII_UNITS] + list(_INNER_MORE_UNITS)
 _UNIT_RE = (
-    f"(?:(?:{_alt(_ASCII_UNITS)})(?![A-Za-z])|{_alt(_CJK_UNITS)})"
+    f"(?:(?:{_alt(_ASCII_UNITS)})(?![A-Za-z])|{_trie(_CJK_UNITS)})"
 )
 _DEN_UNITS = [
     "年", "月", "天", "日", "小时", "吨", "千瓦时", "度", "千瓦", "平方米", "亩", "人",
@@ -333,6 +358,8 @@ _TOKEN_RE = re.compile(
     re.VERBOSE,
 )
 
+# the characters a token can start with (百 for 百分之)
+_TOKEN_START_RE = re.compile(r"[-+0-9零〇一二两三四五六七八九十百]")
 _WS_RE = re.compile(r"\s+")
 _DIGIT_RUN_RE = re.compile(r"[零〇一二两三四五六七八九]{2}")
 _CN_DIGIT_CHARS = frozenset("一二两三四五六七八九十")
@@ -385,6 +412,7 @@ _SUFFIX_RE = re.compile(
     rf"\s*(?:(?P<block>{_alt(_SUFFIX_BLOCK)})|(?P<word>{_alt(list(_SUFFIX_QUALIFIER))})"
     r"|内(?!容|部|外|地|涵|在|需))"
 )
+_SUFFIX_FIRST = frozenset(w[0] for w in (*_SUFFIX_BLOCK, *_SUFFIX_QUALIFIER, "内"))
 _RANGE_SEPS = frozenset({"-", "~", "—", "–", "至", "到"})
 # fmt: on
 
@@ -408,6 +436,37 @@ class Quantity:
     def to_dict(self) -> dict[str, Any]:
         """The fields as a plain dict (ranges stay ``(low, high)`` tuples)."""
         return dataclasses.asdict(self)
+
+
+def _quantity_constructor() -> Any:
+    """A constructor for Quantity that fills its slots directly.
+
+    The frozen dataclass's ``__init__`` goes through ``object.__setattr__`` once per field,
+    about twice the cost; the result is the same frozen object.
+    """
+    new = object.__new__
+    setters = [getattr(Quantity, f.name).__set__ for f in dataclasses.fields(Quantity)]
+    s0, s1, s2, s3, s4, s5, s6, s7 = setters
+
+    def make(
+        span: str, start: int, end: int, value: Number, unit: str, base_value: Number,
+        base_unit: str, qualifier: str,
+    ) -> Quantity:  # fmt: skip
+        q = new(Quantity)
+        s0(q, span)
+        s1(q, start)
+        s2(q, end)
+        s3(q, value)
+        s4(q, unit)
+        s5(q, base_value)
+        s6(q, base_unit)
+        s7(q, qualifier)
+        return q
+
+    return make
+
+
+_new_quantity = _quantity_constructor()
 
 
 # --------------------------------------------------------------------------------------
@@ -538,6 +597,8 @@ def _parse_cn_mixed(t: str) -> float | None:
 
 def _sig(x: float) -> float:
     """Round away float noise from unit arithmetic (12 significant digits)."""
+    if x.is_integer() and -1e12 < x < 1e12:
+        return x  # already exact in 12 digits
     return float(f"{x:.12g}")
 
 
@@ -578,6 +639,9 @@ def _prefix_qualifier(norm: str, pos: int) -> str | None:
 
 
 def _suffix_qualifier(norm: str, pos: int, base_unit: str) -> str | None:
+    c = norm[pos : pos + 1]
+    if c not in _SUFFIX_FIRST and not c.isspace():
+        return None  # most figures: no need to try the words
     m = _SUFFIX_RE.match(norm, pos)
     if m is None or m.group("block"):
         return None
@@ -588,55 +652,61 @@ def _suffix_qualifier(norm: str, pos: int, base_unit: str) -> str | None:
     return None
 
 
+# group numbers of _TOKEN_RE, so a token reads all its groups and offsets in two calls
+(_G_PCT_ALL, _G_PCT, _G_FRAC_DEN, _G_FRAC_NUM, _G_SIGN, _G_AR, _G_CN, _G_MORE, _G_MULT,
+ _G_MORE2, _G_UNIT, _G_DMULT, _G_DEN, _G_MORE_B, _G_MULT_B, _G_MORE2_B) = (
+    _TOKEN_RE.groupindex[name] for name in (
+        "pct_all", "pct", "frac_den", "frac_num", "sign", "ar", "cn", "more", "mult", "more2",
+        "unit", "dmult", "den", "more_b", "mult_b", "more2_b",
+    )
+)  # fmt: skip
+_AR_SEPARATORS_RE = re.compile("[, \u00a0\u2009\u202f]")
+_D_MULTIPLIERS = {"万": 1e4, "亿": 1e8, "千": 1e3, "百": 100.0}
+
+
 def _read_token(m: re.Match[str], text: str, norm: str) -> _Tok | None:
     """Turn one grammar match into a token, or None if it is not a quantity candidate."""
-    g = m.group
-    if g("frac_den") is not None:
+    g = (None, *m.groups())  # g[i] is group i
+    regs = m.regs
+    m_start, m_end = regs[0]
+    if g[_G_FRAC_DEN] is not None:
         # N分之M: a fraction, read as percent (三分之一 → 1/3, base 33.3 percent)
-        den = float(g("frac_den")) if g("frac_den")[0].isdigit() else _parse_cn_mixed(g("frac_den"))
-        num = float(g("frac_num")) if g("frac_num")[0].isdigit() else _parse_cn_mixed(g("frac_num"))
+        den_s, num_s = g[_G_FRAC_DEN], g[_G_FRAC_NUM]
+        den = float(den_s) if den_s[0].isdigit() else _parse_cn_mixed(den_s)
+        num = float(num_s) if num_s[0].isdigit() else _parse_cn_mixed(num_s)
         if not den or num is None or num > den:
             return None
         return _Tok(
-            m.start(), m.end(), num / den, 1.0, "", "分之", "分之", "percent", 100.0,
-            False, True, False, "", m.start(),
+            m_start, m_end, num / den, 1.0, "", "分之", "分之", "percent", 100.0,
+            False, True, False, "", m_start,
         )  # fmt: skip
-    if g("pct") is not None or g("pct_all") is not None:
-        if g("pct_all"):
+    if g[_G_PCT] is not None or g[_G_PCT_ALL] is not None:
+        if g[_G_PCT_ALL]:
             val = 100.0
         else:
-            v = _parse_cn_mixed(g("pct")) if not g("pct")[0].isdigit() else float(g("pct"))
+            pct = g[_G_PCT]
+            v = _parse_cn_mixed(pct) if not pct[0].isdigit() else float(pct)
             if v is None:
                 return None
             val = v
         return _Tok(
-            m.start(),
-            m.end(),
-            val,
-            1.0,
-            "",
-            "%",
-            "百分之",
-            "percent",
-            1.0,
-            False,
-            True,
-            False,
-            "",
-            m.start(),
-        )
-    num_s = g("ar") or g("cn")
-    is_cn = g("cn") is not None
-    num_start = m.start("ar") if not is_cn else m.start("cn")
-    unit = g("unit") or ""
-    if unit:
-        more = bool(g("more") or g("more2"))
-        mult_text = g("mult") or ""
-        unit_start = m.start("mult") if mult_text else m.start("unit")
+            m_start, m_end, val, 1.0, "", "%", "百分之", "percent", 1.0,
+            False, True, False, "", m_start,
+        )  # fmt: skip
+    is_cn = g[_G_CN] is not None
+    if is_cn:
+        num_s, num_start = g[_G_CN], regs[_G_CN][0]
     else:
-        more = bool(g("more_b") or g("more2_b"))
-        mult_text = g("mult_b") or ""
-        unit_start = m.start("mult_b") if mult_text else m.end()
+        num_s, num_start = g[_G_AR], regs[_G_AR][0]
+    unit = g[_G_UNIT] or ""
+    if unit:
+        more = bool(g[_G_MORE] or g[_G_MORE2])
+        mult_text = g[_G_MULT] or ""
+        unit_start = regs[_G_MULT][0] if mult_text else regs[_G_UNIT][0]
+    else:
+        more = bool(g[_G_MORE_B] or g[_G_MORE2_B])
+        mult_text = g[_G_MULT_B] or ""
+        unit_start = regs[_G_MULT_B][0] if mult_text else m_end
     if is_cn:
         # split a trailing 万/亿/万亿 off the Chinese numeral into the multiplier
         if not mult_text:
@@ -661,23 +731,21 @@ def _read_token(m: re.Match[str], text: str, norm: str) -> _Tok | None:
         mult = _MULTIPLIERS[mult_text]
         value = base_num / mult
     else:
-        value = float(
-            num_s.replace(",", "")
-            .replace(" ", "")
-            .replace("\u00a0", "")
-            .replace("\u2009", "")
-            .replace("\u202f", "")
-        )
+        try:
+            value = float(num_s)
+        except ValueError:  # 1,234 or 3 450
+            value = float(_AR_SEPARATORS_RE.sub("", num_s))
         mult = _MULTIPLIERS.get(mult_text, 1.0)
-    end = m.end()
-    den = g("den") if unit else None
+    end = m_end
+    den = g[_G_DEN] if unit else None
     if unit in _INNER_MORE_UNITS:
         more = True
         unit_key = _INNER_MORE_UNITS[unit]
     else:
         unit_key = unit
     if unit:
-        nxt = norm[m.end("unit") : m.end("unit") + 2]
+        unit_end = regs[_G_UNIT][1]
+        nxt = norm[unit_end : unit_end + 2]
         bad = not den and (
             nxt[:1] in _EXCLUDE_FIRST.get(unit_key, ())
             or nxt.startswith(_EXCLUDE_LONG.get(unit_key, "\0"))
@@ -695,44 +763,33 @@ def _read_token(m: re.Match[str], text: str, norm: str) -> _Tok | None:
     if unit_key:
         base_unit, factor = _UNITS[unit_key]
         if den:
-            d_mult = {"万": 1e4, "亿": 1e8, "千": 1e3, "百": 100.0}.get(g("dmult") or "", 1.0)
+            d_mult = _D_MULTIPLIERS.get(g[_G_DMULT] or "", 1.0)
             d_base, d_factor = _DEN_BASE[den]
             base_unit = f"{base_unit}/{d_base}"
             factor = factor / (d_mult * d_factor)
-        unit_orig = text[m.start("unit") : end]
+        unit_orig = text[regs[_G_UNIT][0] : end]
         if mult_text:
             unit_orig = text[unit_start : unit_start + len(mult_text)] + unit_orig
-        unit_orig = _WS_RE.sub("", unit_orig)
+        if not unit_orig.isalpha():
+            unit_orig = _WS_RE.sub("", unit_orig)
         if unit in _INNER_MORE_UNITS:
             unit_orig = unit_orig.replace("多", "", 1)
     elif mult_text:
         base_unit, factor = "count", 1.0
         unit_orig = text[unit_start : unit_start + len(mult_text)]
         end = unit_start + len(mult_text)
-        if g("more2_b"):
-            end = m.end()
+        if g[_G_MORE2_B]:
+            end = m_end
     else:
         base_unit, factor, unit_orig = "", 1.0, ""
-        end = num_start + len(g("ar") or g("cn"))
-    sign = g("sign") or ""
+        end = num_start + len(g[_G_AR] or g[_G_CN])
+    sign = g[_G_SIGN] or ""
     if sign == "-":
         value = -value
     tok = _Tok(
-        m.start(),
-        end,
-        value,
-        mult,
-        mult_text,
-        unit_key,
-        unit_orig,
-        base_unit,
-        factor,
-        more,
-        is_cn,
-        is_cn and len(num_s) == 1,
-        sign,
-        num_start,
-    )
+        m_start, end, value, mult, mult_text, unit_key, unit_orig, base_unit, factor, more,
+        is_cn, is_cn and len(num_s) == 1, sign, num_start,
+    )  # fmt: skip
     if (
         unit_key == "年"
         and not is_cn
@@ -759,7 +816,7 @@ def _skip_context(tok: _Tok, norm: str, range_high: bool = False) -> bool:
         if prev and (prev.isascii() and prev.isalnum()):
             return True  # COVID-19, A-1
     if not tok.is_cn and not range_high:
-        if _in_name(norm, tok.num_start, _num_text(tok, norm), after_word=False):
+        if _in_name(norm, tok.num_start, after_word=False):
             return True  # 00615, INTEL-SA-00615, No.5
     if prev and prev.isascii() and prev.isalpha():
         return True  # PM2.5
@@ -810,17 +867,18 @@ _GRAMMAR_COUNT_RE = re.compile(
     rf"(?<![0-9.A-Za-z])(?P<num>{_AR})\s?(?P<mult>万亿|千万|百万|十万|万|亿|千|百)?"
     rf"(?P<cl>[{''.join(_MEASURE_WORDS)}])"
 )
+_MEASURE_WORD_RE = re.compile(f"[{''.join(_MEASURE_WORDS)}]")
 _CODE_JOINERS = frozenset("-_/.:#")
 
 
-def _in_name(norm: str, start: int, num: str, *, after_word: bool = True) -> bool:
-    """True if the number ``num`` at ``start`` is part of a name or a code, not a quantity.
+def _in_name(norm: str, start: int, *, after_word: bool = True) -> bool:
+    """True if the Arabic number at ``start`` is part of a name or a code, not a quantity.
 
     A leading zero (``00615``), a joiner after Latin letters or digits (``INTEL-SA-00615``,
     ``CVE-2021-1234``, ``No.5``) or, with ``after_word``, a Latin word before it with at
     most one space (``Windows 11``, ``iPhone 13``, ``GB/T 2589``).
     """
-    if len(num) > 1 and num[0] == "0" and num[1].isdigit():
+    if norm[start] == "0" and norm[start + 1 : start + 2].isdigit():
         return True
     j = start - 1
     if j < 0:
@@ -844,7 +902,7 @@ def _grammar_counts(text: str, norm: str, found: list[Quantity]) -> list[Quantit
             continue  # 行业, 片区: the character starts another word
         if m.start() > 0 and norm[m.start() - 1] in _LINK_CHARS | {"第"}:
             continue
-        if _in_name(norm, m.start(), m.group("num")):
+        if _in_name(norm, m.start()):
             continue
         overlapping = [q for q in out if q.start < m.end() and m.start() < q.end]
         # only a figure read without a unit of its own (10万 → 10万行) is extended
@@ -883,9 +941,20 @@ def extract(text: str) -> list[Quantity]:
     if not text:
         return []
     norm = text.translate(_FOLD)
+    # Every token starts with one of a few characters: find those in C and try the grammar
+    # only there (the same matches as _TOKEN_RE.finditer, without its try at every position).
+    start = _TOKEN_START_RE.search(norm)
+    if start is None:
+        return []
     toks: list[_Tok] = []
-    for m in _TOKEN_RE.finditer(norm):
-        s = m.start()
+    search, match = _TOKEN_START_RE.search, _TOKEN_RE.match
+    while start is not None:
+        s = start.start()
+        m = match(norm, s)
+        if m is None:
+            start = search(norm, s + 1)
+            continue
+        start = search(norm, m.end())
         if s > 0 and norm[s] not in "-+":
             p = norm[s - 1]
             if p.isdigit() or (p == "." and s > 1 and norm[s - 2].isdigit()):
@@ -913,6 +982,8 @@ def extract(text: str) -> list[Quantity]:
         q = _finish(a, text, norm)
         if q is not None:
             out.append(q)
+    if _MEASURE_WORD_RE.search(norm) is None:
+        return out
     return _grammar_counts(text, norm, out)
 
 
@@ -941,7 +1012,7 @@ def _try_range(a: _Tok, b: _Tok, norm: str) -> bool | None:
         return False  # 2018 年至 2021 年, 2021-2025年
     if a.is_cn != b.is_cn:
         return None
-    if sep == "-" and not a.is_cn and _in_name(norm, a.num_start, _num_text(a, norm)):
+    if sep == "-" and not a.is_cn and _in_name(norm, a.num_start):
         return False  # GB/T 2589-2020, ISO 9001-2015: a code
     if _skip_context(a, norm) or _skip_context(b, norm, range_high=True):
         return None
@@ -985,32 +1056,27 @@ def _finish(t: _Tok, text: str, norm: str) -> Quantity | None:
                 return None  # 三期工程
     base_unit = t.base_unit
     value = t.value
-    before = norm[max(0, start - 3) : start].rstrip()
     qualifier = None
-    if t.unit in ("位", "名"):
-        if before.endswith("第"):
-            start = norm.rindex("第", 0, start)
-            base_unit = "rank"
-        elif before.endswith("前"):
-            base_unit = "rank"
-            qualifier = "at_most"
-    elif before.endswith("第"):
-        return None  # ordinal: 第四次, 第一实验室
+    window = norm[max(0, start - 3) : start]
+    if "第" in window or "前" in window:
+        before = window.rstrip()
+        if t.unit in ("位", "名"):
+            if before.endswith("第"):
+                start = norm.rindex("第", 0, start)
+                base_unit = "rank"
+            elif before.endswith("前"):
+                base_unit = "rank"
+                qualifier = "at_most"
+        elif before.endswith("第"):
+            return None  # ordinal: 第四次, 第一实验室
     if base_unit == "rank":
         base_value = value
     else:
         base_value = _sig(value * t.mult * t.factor)
     if qualifier is None:
         qualifier = _qualify(t, t, norm, end)
-    return Quantity(
-        span=text[start:end],
-        start=start,
-        end=end,
-        value=value,
-        unit=t.unit_orig,
-        base_value=base_value,
-        base_unit=base_unit,
-        qualifier=qualifier,
+    return _new_quantity(
+        text[start:end], start, end, value, t.unit_orig, base_value, base_unit, qualifier
     )
 
 
