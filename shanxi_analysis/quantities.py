@@ -143,6 +143,8 @@ _SIMPLIFIED = (
 )
 _FOLD_PAIRS.update(zip(_TRADITIONAL, _SIMPLIFIED, strict=True))
 _FOLD = str.maketrans(_FOLD_PAIRS)
+# most text has nothing to fold, and finding that out in C is ten times cheaper than translate
+_FOLD_RE = re.compile("[" + "".join(re.escape(c) for c in _FOLD_PAIRS) + "]")
 _FOLD_NUMBER = str.maketrans({**_FOLD_PAIRS, "伍": "五", "陆": "六", "陸": "六"})
 
 # --------------------------------------------------------------------------------------
@@ -510,6 +512,8 @@ def parse_number(s: str) -> float:
 
 def _parse_cn_mixed(t: str) -> float | None:
     """Chinese and mixed numerals; None if ``t`` is not one well-formed numeral."""
+    if len(t) == 1 and t in _CN_DIGITS:
+        return float(_CN_DIGITS[t])  # the common case: 两, 三
     if _BAD_LIANG_RE.search(t) and t != "两":
         return None  # 两 counts hundreds and up: 两百, 两万; never 两十 or 三百两
     if all(c in _CN_DIGITS for c in t):
@@ -652,7 +656,8 @@ def _suffix_qualifier(norm: str, pos: int, base_unit: str) -> str | None:
     return None
 
 
-# group numbers of _TOKEN_RE, so a token reads all its groups and offsets in two calls
+# group numbers of _TOKEN_RE (for Match.regs) and their indices in Match.groups(), so a token
+# reads all its groups and offsets in two calls
 (_G_PCT_ALL, _G_PCT, _G_FRAC_DEN, _G_FRAC_NUM, _G_SIGN, _G_AR, _G_CN, _G_MORE, _G_MULT,
  _G_MORE2, _G_UNIT, _G_DMULT, _G_DEN, _G_MORE_B, _G_MULT_B, _G_MORE2_B) = (
     _TOKEN_RE.groupindex[name] for name in (
@@ -660,18 +665,24 @@ def _suffix_qualifier(norm: str, pos: int, base_unit: str) -> str | None:
         "unit", "dmult", "den", "more_b", "mult_b", "more2_b",
     )
 )  # fmt: skip
+(_I_PCT_ALL, _I_PCT, _I_FRAC_DEN, _I_FRAC_NUM, _I_SIGN, _I_AR, _I_CN, _I_MORE, _I_MULT,
+ _I_MORE2, _I_UNIT, _I_DMULT, _I_DEN, _I_MORE_B, _I_MULT_B, _I_MORE2_B) = (
+    _G_PCT_ALL - 1, _G_PCT - 1, _G_FRAC_DEN - 1, _G_FRAC_NUM - 1, _G_SIGN - 1, _G_AR - 1,
+    _G_CN - 1, _G_MORE - 1, _G_MULT - 1, _G_MORE2 - 1, _G_UNIT - 1, _G_DMULT - 1, _G_DEN - 1,
+    _G_MORE_B - 1, _G_MULT_B - 1, _G_MORE2_B - 1,
+)  # fmt: skip  (the same groups as indices into Match.groups())
 _AR_SEPARATORS_RE = re.compile("[, \u00a0\u2009\u202f]")
 _D_MULTIPLIERS = {"万": 1e4, "亿": 1e8, "千": 1e3, "百": 100.0}
 
 
 def _read_token(m: re.Match[str], text: str, norm: str) -> _Tok | None:
     """Turn one grammar match into a token, or None if it is not a quantity candidate."""
-    g = (None, *m.groups())  # g[i] is group i
+    g = m.groups()
     regs = m.regs
     m_start, m_end = regs[0]
-    if g[_G_FRAC_DEN] is not None:
+    if g[_I_FRAC_DEN] is not None:
         # N分之M: a fraction, read as percent (三分之一 → 1/3, base 33.3 percent)
-        den_s, num_s = g[_G_FRAC_DEN], g[_G_FRAC_NUM]
+        den_s, num_s = g[_I_FRAC_DEN], g[_I_FRAC_NUM]
         den = float(den_s) if den_s[0].isdigit() else _parse_cn_mixed(den_s)
         num = float(num_s) if num_s[0].isdigit() else _parse_cn_mixed(num_s)
         if not den or num is None or num > den:
@@ -680,11 +691,11 @@ def _read_token(m: re.Match[str], text: str, norm: str) -> _Tok | None:
             m_start, m_end, num / den, 1.0, "", "分之", "分之", "percent", 100.0,
             False, True, False, "", m_start,
         )  # fmt: skip
-    if g[_G_PCT] is not None or g[_G_PCT_ALL] is not None:
-        if g[_G_PCT_ALL]:
+    if g[_I_PCT] is not None or g[_I_PCT_ALL] is not None:
+        if g[_I_PCT_ALL]:
             val = 100.0
         else:
-            pct = g[_G_PCT]
+            pct = g[_I_PCT]
             v = _parse_cn_mixed(pct) if not pct[0].isdigit() else float(pct)
             if v is None:
                 return None
@@ -693,30 +704,30 @@ def _read_token(m: re.Match[str], text: str, norm: str) -> _Tok | None:
             m_start, m_end, val, 1.0, "", "%", "百分之", "percent", 1.0,
             False, True, False, "", m_start,
         )  # fmt: skip
-    is_cn = g[_G_CN] is not None
+    is_cn = g[_I_CN] is not None
     if is_cn:
-        num_s, num_start = g[_G_CN], regs[_G_CN][0]
+        num_s, num_start = g[_I_CN], regs[_G_CN][0]
     else:
-        num_s, num_start = g[_G_AR], regs[_G_AR][0]
-    unit = g[_G_UNIT] or ""
+        num_s, num_start = g[_I_AR], regs[_G_AR][0]
+    unit = g[_I_UNIT] or ""
     if unit:
-        more = bool(g[_G_MORE] or g[_G_MORE2])
-        mult_text = g[_G_MULT] or ""
+        more = bool(g[_I_MORE] or g[_I_MORE2])
+        mult_text = g[_I_MULT] or ""
         unit_start = regs[_G_MULT][0] if mult_text else regs[_G_UNIT][0]
     else:
-        more = bool(g[_G_MORE_B] or g[_G_MORE2_B])
-        mult_text = g[_G_MULT_B] or ""
+        more = bool(g[_I_MORE_B] or g[_I_MORE2_B])
+        mult_text = g[_I_MULT_B] or ""
         unit_start = regs[_G_MULT_B][0] if mult_text else m_end
     if is_cn:
         # split a trailing 万/亿/万亿 off the Chinese numeral into the multiplier
-        if not mult_text:
+        if not mult_text and num_s[-1] in "万亿":
             for big in ("万亿", "亿", "万"):
                 if num_s.endswith(big) and len(num_s) > len(big):
                     num_s = num_s[: -len(big)]
                     mult_text = big
                     unit_start = num_start + len(num_s)
                     break
-        if "点" not in num_s and _DIGIT_RUN_RE.search(num_s):
+        if len(num_s) > 1 and "点" not in num_s and _DIGIT_RUN_RE.search(num_s):
             return None  # 二〇二〇, 三五年, 一二十个: not one numeral
         full = num_s + mult_text
         base_num = _parse_cn_mixed(full) if full else None
@@ -737,7 +748,7 @@ def _read_token(m: re.Match[str], text: str, norm: str) -> _Tok | None:
             value = float(_AR_SEPARATORS_RE.sub("", num_s))
         mult = _MULTIPLIERS.get(mult_text, 1.0)
     end = m_end
-    den = g[_G_DEN] if unit else None
+    den = g[_I_DEN] if unit else None
     if unit in _INNER_MORE_UNITS:
         more = True
         unit_key = _INNER_MORE_UNITS[unit]
@@ -763,7 +774,7 @@ def _read_token(m: re.Match[str], text: str, norm: str) -> _Tok | None:
     if unit_key:
         base_unit, factor = _UNITS[unit_key]
         if den:
-            d_mult = _D_MULTIPLIERS.get(g[_G_DMULT] or "", 1.0)
+            d_mult = _D_MULTIPLIERS.get(g[_I_DMULT] or "", 1.0)
             d_base, d_factor = _DEN_BASE[den]
             base_unit = f"{base_unit}/{d_base}"
             factor = factor / (d_mult * d_factor)
@@ -778,12 +789,12 @@ def _read_token(m: re.Match[str], text: str, norm: str) -> _Tok | None:
         base_unit, factor = "count", 1.0
         unit_orig = text[unit_start : unit_start + len(mult_text)]
         end = unit_start + len(mult_text)
-        if g[_G_MORE2_B]:
+        if g[_I_MORE2_B]:
             end = m_end
     else:
         base_unit, factor, unit_orig = "", 1.0, ""
-        end = num_start + len(g[_G_AR] or g[_G_CN])
-    sign = g[_G_SIGN] or ""
+        end = num_start + len(g[_I_AR] or g[_I_CN])
+    sign = g[_I_SIGN] or ""
     if sign == "-":
         value = -value
     tok = _Tok(
@@ -816,7 +827,10 @@ def _skip_context(tok: _Tok, norm: str, range_high: bool = False) -> bool:
         if prev and (prev.isascii() and prev.isalnum()):
             return True  # COVID-19, A-1
     if not tok.is_cn and not range_high:
-        if _in_name(norm, tok.num_start, after_word=False):
+        ns = tok.num_start
+        if (norm[ns] == "0" or (ns > 0 and norm[ns - 1] in _CODE_JOINERS)) and _in_name(
+            norm, ns, after_word=False
+        ):
             return True  # 00615, INTEL-SA-00615, No.5
     if prev and prev.isascii() and prev.isalpha():
         return True  # PM2.5
@@ -940,7 +954,7 @@ def extract(text: str) -> list[Quantity]:
     """
     if not text:
         return []
-    norm = text.translate(_FOLD)
+    norm = text.translate(_FOLD) if _FOLD_RE.search(text) else text
     # Every token starts with one of a few characters: find those in C and try the grammar
     # only there (the same matches as _TOKEN_RE.finditer, without its try at every position).
     start = _TOKEN_START_RE.search(norm)
@@ -1072,9 +1086,24 @@ def _finish(t: _Tok, text: str, norm: str) -> Quantity | None:
     if base_unit == "rank":
         base_value = value
     else:
-        base_value = _sig(value * t.mult * t.factor)
+        base_value = value * t.mult * t.factor
+        if not (base_value.is_integer() and -1e12 < base_value < 1e12):
+            base_value = _sig(base_value)
     if qualifier is None:
-        qualifier = _qualify(t, t, norm, end)
+        # _qualify(t, t, norm, end), unrolled: this runs for nearly every figure
+        qualifier = _prefix_qualifier(norm, t.start)
+        if qualifier is None:
+            if t.more:
+                qualifier = "more_than"
+            else:
+                c = norm[end : end + 1]
+                if c in _SUFFIX_FIRST or c.isspace():
+                    qualifier = _suffix_qualifier(norm, end, t.base_unit)
+                if qualifier is None:
+                    if t.base_unit in _DURATION or t.base_unit == "times":
+                        qualifier = _qualify(t, t, norm, end)
+                    else:
+                        qualifier = "none"
     return _new_quantity(
         text[start:end], start, end, value, t.unit_orig, base_value, base_unit, qualifier
     )
