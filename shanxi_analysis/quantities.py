@@ -310,7 +310,9 @@ def _trie(words: list[str] | tuple[str, ...]) -> str:
 
 _ASCII_UNITS = [u for u in _UNITS if u.isascii() and u.isalpha()]
 _CJK_UNITS = [u for u in _UNITS if u not in _ASCII_UNITS] + list(_INNER_MORE_UNITS)
+# (the lookahead turns away, in one step, a character no unit starts with)
 _UNIT_RE = (
+    f"(?=[{re.escape(''.join(sorted({u[0] for u in _ASCII_UNITS + _CJK_UNITS})))}])"
     f"(?:(?:{_alt(_ASCII_UNITS)})(?![A-Za-z])|{_trie(_CJK_UNITS)})"
 )
 _DEN_UNITS = [
@@ -512,8 +514,12 @@ def parse_number(s: str) -> float:
 
 def _parse_cn_mixed(t: str) -> float | None:
     """Chinese and mixed numerals; None if ``t`` is not one well-formed numeral."""
-    if len(t) == 1 and t in _CN_DIGITS:
-        return float(_CN_DIGITS[t])  # the common case: 两, 三
+    if len(t) <= 2 and t[0] in _CN_DIGITS:  # the common cases: 两, 三, 十五 below, 两万
+        if len(t) == 1:
+            return float(_CN_DIGITS[t])
+        unit = _CN_SMALL.get(t[1]) or _CN_BIG.get(t[1])
+        if unit and t[0] not in "零〇" and not (t[0] == "两" and unit == 10):
+            return float(_CN_DIGITS[t[0]] * unit)
     if _BAD_LIANG_RE.search(t) and t != "两":
         return None  # 两 counts hundreds and up: 两百, 两万; never 两十 or 三百两
     if all(c in _CN_DIGITS for c in t):
@@ -823,6 +829,11 @@ def _skip_context(tok: _Tok, norm: str, range_high: bool = False) -> bool:
     s = tok.start
     prev = norm[s - 1] if s > 0 and not range_high else "\0"
     nxt = norm[tok.end] if tok.end < len(norm) else "\0"
+    if not (tok.is_cn or tok.signed or prev.isascii() or prev in _LINK_CHARS):
+        # the common case, an unsigned Arabic number after a Chinese character: only a
+        # leading zero or what follows the number can make it a name
+        if norm[s] != "0" and nxt not in _LINK_CHARS and nxt != "×" and not nxt.isascii():
+            return False
     if tok.signed:
         if prev and (prev.isascii() and prev.isalnum()):
             return True  # COVID-19, A-1
@@ -877,9 +888,15 @@ _MEASURE_WORDS: dict[str, str] = {
     "剂": "量型", "峰": "值会", "尾": "矿气款", "眼": "光前界", "孔": "", "顶": "级层尖端部",
     "趟": "", "遍": "布及", "桩": "", "盘": "活点", "朵": "", "丛": "林书",
 }  # fmt: skip
+# _AR with its first digit taken out in front, so that the search skips in C to a digit
+_AR_AFTER_FIRST_DIGIT = (
+    r"[0-9]{0,2}(?:,[0-9]{3})+(?:\.[0-9]+)?(?![0-9])"
+    r"|[0-9]{0,2}(?:[ \u00a0\u2009\u202f][0-9]{3})+(?:\.[0-9]+)?(?![0-9])"
+    r"|[0-9]*(?:\.[0-9]+)?"
+)
 _GRAMMAR_COUNT_RE = re.compile(
-    rf"(?<![0-9.A-Za-z])(?P<num>{_AR})\s?(?P<mult>万亿|千万|百万|十万|万|亿|千|百)?"
-    rf"(?P<cl>[{''.join(_MEASURE_WORDS)}])"
+    rf"(?P<num>[0-9](?<![0-9.A-Za-z][0-9])(?:{_AR_AFTER_FIRST_DIGIT}))"
+    rf"\s?(?P<mult>万亿|千万|百万|十万|万|亿|千|百)?(?P<cl>[{''.join(_MEASURE_WORDS)}])"
 )
 _MEASURE_WORD_RE = re.compile(f"[{''.join(_MEASURE_WORDS)}]")
 _CODE_JOINERS = frozenset("-_/.:#")
@@ -923,23 +940,24 @@ def _grammar_counts(text: str, norm: str, found: list[Quantity]) -> list[Quantit
         if any(q.end > m.start("cl") or q.base_unit != "count" or q.unit not in _MULTIPLIERS
                for q in overlapping):  # fmt: skip
             continue
+        num = m.group("num")
         try:
-            value = parse_number(m.group("num"))
-        except ValueError:
-            continue
+            value = float(num)
+        except ValueError:  # 1,234 or 3 450
+            value = float(_AR_SEPARATORS_RE.sub("", num))
         mult = m.group("mult") or ""
         qualifier = overlapping[0].qualifier if overlapping else (
             _prefix_qualifier(norm, m.start()) or "none"
         )  # fmt: skip
-        q = Quantity(
-            span=text[m.start() : m.end()],
-            start=m.start(),
-            end=m.end(),
-            value=value,
-            unit=text[m.start("mult") if mult else m.start("cl") : m.end()],
-            base_value=_sig(value * _MULTIPLIERS.get(mult, 1.0)),
-            base_unit="count",
-            qualifier=qualifier,
+        q = _new_quantity(
+            text[m.start() : m.end()],
+            m.start(),
+            m.end(),
+            value,
+            text[m.start("mult") if mult else m.start("cl") : m.end()],
+            _sig(value * _MULTIPLIERS.get(mult, 1.0)),
+            "count",
+            qualifier,
         )
         out = [x for x in out if x not in overlapping] + [q]
     return sorted(out, key=lambda q: q.start)
