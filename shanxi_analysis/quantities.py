@@ -104,7 +104,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 __all__ = ["BASE_UNITS", "QUALIFIERS", "Quantity", "extract", "parse_number"]
 
@@ -263,6 +263,7 @@ _UNIT_EXCLUDE: dict[str, tuple[str, ...]] = {
     "件": ("套",),
 }
 
+_CHECKED_UNITS = frozenset(_UNIT_EXCLUDE) | {"度", "方"}  # units whose next words matter
 _EXCLUDE_FIRST = {u: frozenset(x for x in xs if len(x) == 1) for u, xs in _UNIT_EXCLUDE.items()}
 _EXCLUDE_LONG = {u: tuple(x for x in xs if len(x) > 1) for u, xs in _UNIT_EXCLUDE.items()}
 
@@ -372,6 +373,10 @@ _CLOSE_QUOTES = frozenset("”’」』\"'》")
 _VAGUE_BEFORE = frozenset("数几上成")
 _NOT_A_CHAIN = frozenset("，。、；：,;: \0至到-~—–")
 _LINK_CHARS = frozenset("+×*xX/:")
+_ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+# characters around an Arabic number that may make it part of a name (see _skip_context)
+_NAME_BEFORE = _ASCII_LETTERS | _LINK_CHARS | frozenset("-_/.:#*")
+_NAME_AFTER = _ASCII_LETTERS | _LINK_CHARS
 
 # Qualifier words before a number (checked longest first), and the short verbs that may
 # stand between such a word and the number.
@@ -416,6 +421,7 @@ _SUFFIX_RE = re.compile(
     rf"\s*(?:(?P<block>{_alt(_SUFFIX_BLOCK)})|(?P<word>{_alt(list(_SUFFIX_QUALIFIER))})"
     r"|内(?!容|部|外|地|涵|在|需))"
 )
+_PREFIX_FIRST_RE = re.compile(f"[{''.join(sorted({w[0] for w in _PREFIX_QUALIFIER}))}]")
 _SUFFIX_FIRST = frozenset(w[0] for w in (*_SUFFIX_BLOCK, *_SUFFIX_QUALIFIER, "内"))
 _RANGE_SEPS = frozenset({"-", "~", "—", "–", "至", "到"})
 # fmt: on
@@ -615,8 +621,9 @@ def _sig(x: float) -> float:
 # --------------------------------------------------------------------------------------
 # Extraction
 # --------------------------------------------------------------------------------------
-@dataclass(slots=True)
-class _Tok:
+class _Tok(NamedTuple):
+    """One number read by the token grammar (a tuple: made once per number, never changed)."""
+
     start: int  # start of the span (including sign, 第)
     end: int
     value: float  # value in the unit as written (multiplier kept in the unit)
@@ -681,14 +688,11 @@ _AR_SEPARATORS_RE = re.compile("[, \u00a0\u2009\u202f]")
 _D_MULTIPLIERS = {"万": 1e4, "亿": 1e8, "千": 1e3, "百": 100.0}
 
 
-def _read_token(m: re.Match[str], text: str, norm: str) -> _Tok | None:
-    """Turn one grammar match into a token, or None if it is not a quantity candidate."""
-    g = m.groups()
-    regs = m.regs
-    m_start, m_end = regs[0]
-    if g[_I_FRAC_DEN] is not None:
+def _read_word_ratio(g: tuple[str | None, ...], m_start: int, m_end: int) -> _Tok | None:
+    """A token for N分之M or 百分之N / 百分之百 (``g`` is the match's groups)."""
+    den_s, num_s = g[_I_FRAC_DEN], g[_I_FRAC_NUM]
+    if den_s is not None and num_s is not None:
         # N分之M: a fraction, read as percent (三分之一 → 1/3, base 33.3 percent)
-        den_s, num_s = g[_I_FRAC_DEN], g[_I_FRAC_NUM]
         den = float(den_s) if den_s[0].isdigit() else _parse_cn_mixed(den_s)
         num = float(num_s) if num_s[0].isdigit() else _parse_cn_mixed(num_s)
         if not den or num is None or num > den:
@@ -697,19 +701,27 @@ def _read_token(m: re.Match[str], text: str, norm: str) -> _Tok | None:
             m_start, m_end, num / den, 1.0, "", "分之", "分之", "percent", 100.0,
             False, True, False, "", m_start,
         )  # fmt: skip
-    if g[_I_PCT] is not None or g[_I_PCT_ALL] is not None:
-        if g[_I_PCT_ALL]:
-            val = 100.0
-        else:
-            pct = g[_I_PCT]
-            v = _parse_cn_mixed(pct) if not pct[0].isdigit() else float(pct)
-            if v is None:
-                return None
-            val = v
-        return _Tok(
-            m_start, m_end, val, 1.0, "", "%", "百分之", "percent", 1.0,
-            False, True, False, "", m_start,
-        )  # fmt: skip
+    if g[_I_PCT_ALL]:
+        val = 100.0
+    else:
+        pct = g[_I_PCT] or ""
+        v = _parse_cn_mixed(pct) if not pct[0].isdigit() else float(pct)
+        if v is None:
+            return None
+        val = v
+    return _Tok(
+        m_start, m_end, val, 1.0, "", "%", "百分之", "percent", 1.0,
+        False, True, False, "", m_start,
+    )  # fmt: skip
+
+
+def _read_token(m: re.Match[str], text: str, norm: str) -> _Tok | None:
+    """Turn one grammar match into a token, or None if it is not a quantity candidate."""
+    g = m.groups()
+    regs = m.regs
+    m_start, m_end = regs[0]
+    if m.lastindex <= _G_FRAC_NUM:  # a percent or fraction word (numbers close a later group)
+        return _read_word_ratio(g, m_start, m_end)
     is_cn = g[_I_CN] is not None
     if is_cn:
         num_s, num_start = g[_I_CN], regs[_G_CN][0]
@@ -717,11 +729,11 @@ def _read_token(m: re.Match[str], text: str, norm: str) -> _Tok | None:
         num_s, num_start = g[_I_AR], regs[_G_AR][0]
     unit = g[_I_UNIT] or ""
     if unit:
-        more = bool(g[_I_MORE] or g[_I_MORE2])
+        more = g[_I_MORE] is not None or g[_I_MORE2] is not None
         mult_text = g[_I_MULT] or ""
         unit_start = regs[_G_MULT][0] if mult_text else regs[_G_UNIT][0]
     else:
-        more = bool(g[_I_MORE_B] or g[_I_MORE2_B])
+        more = g[_I_MORE_B] is not None or g[_I_MORE2_B] is not None
         mult_text = g[_I_MULT_B] or ""
         unit_start = regs[_G_MULT_B][0] if mult_text else m_end
     if is_cn:
@@ -760,7 +772,7 @@ def _read_token(m: re.Match[str], text: str, norm: str) -> _Tok | None:
         unit_key = _INNER_MORE_UNITS[unit]
     else:
         unit_key = unit
-    if unit:
+    if unit and unit_key in _CHECKED_UNITS:
         unit_end = regs[_G_UNIT][1]
         nxt = norm[unit_end : unit_end + 2]
         bad = not den and (
@@ -803,11 +815,7 @@ def _read_token(m: re.Match[str], text: str, norm: str) -> _Tok | None:
     sign = g[_I_SIGN] or ""
     if sign == "-":
         value = -value
-    tok = _Tok(
-        m_start, end, value, mult, mult_text, unit_key, unit_orig, base_unit, factor, more,
-        is_cn, is_cn and len(num_s) == 1, sign, num_start,
-    )  # fmt: skip
-    if (
+    year = (
         unit_key == "年"
         and not is_cn
         and not mult_text
@@ -815,9 +823,11 @@ def _read_token(m: re.Match[str], text: str, norm: str) -> _Tok | None:
         and "." not in num_s
         and len(num_s) == 4
         and 1000 <= abs(value) <= 2999
-    ):
-        tok.year = True
-    return tok
+    )
+    return _Tok(
+        m_start, end, value, mult, mult_text, unit_key, unit_orig, base_unit, factor, more,
+        is_cn, is_cn and len(num_s) == 1, sign, num_start, year,
+    )  # fmt: skip
 
 
 def _skip_context(tok: _Tok, norm: str, range_high: bool = False) -> bool:
@@ -827,13 +837,17 @@ def _skip_context(tok: _Tok, norm: str, range_high: bool = False) -> bool:
     separator and the low end, not context.
     """
     s = tok.start
+    if not (range_high or tok.is_cn or tok.signed):
+        # the common case, an unsigned Arabic number between Chinese characters or spaces:
+        # none of the checks below can hold
+        if (
+            (s == 0 or norm[s - 1] not in _NAME_BEFORE)
+            and norm[s] != "0"
+            and norm[tok.end : tok.end + 1] not in _NAME_AFTER
+        ):
+            return False
     prev = norm[s - 1] if s > 0 and not range_high else "\0"
     nxt = norm[tok.end] if tok.end < len(norm) else "\0"
-    if not (tok.is_cn or tok.signed or prev.isascii() or prev in _LINK_CHARS):
-        # the common case, an unsigned Arabic number after a Chinese character: only a
-        # leading zero or what follows the number can make it a name
-        if norm[s] != "0" and nxt not in _LINK_CHARS and nxt != "×" and not nxt.isascii():
-            return False
     if tok.signed:
         if prev and (prev.isascii() and prev.isalnum()):
             return True  # COVID-19, A-1
@@ -997,6 +1011,8 @@ def extract(text: str) -> list[Quantity]:
     out: list[Quantity] = []
     i = 0
     n = len(toks)
+    rank_words = "第" in norm or "前" in norm
+    prefix_words = _PREFIX_FIRST_RE.search(norm) is not None
     while i < n:
         a = toks[i]
         # ranges: A SEP B with B carrying the unit
@@ -1011,7 +1027,7 @@ def extract(text: str) -> list[Quantity]:
         i += 1
         if not a.base_unit or a.year:
             continue
-        q = _finish(a, text, norm)
+        q = _finish(a, text, norm, rank_words, prefix_words)
         if q is not None:
             out.append(q)
     if _MEASURE_WORD_RE.search(norm) is None:
@@ -1073,7 +1089,11 @@ def _qualify(tok_first: _Tok, tok_last: _Tok, norm: str, span_end: int) -> str:
     return q or "none"
 
 
-def _finish(t: _Tok, text: str, norm: str) -> Quantity | None:
+def _finish(
+    t: _Tok, text: str, norm: str, rank_words: bool = True, prefix_words: bool = True
+) -> Quantity | None:
+    """The quantity of a single token, or None; ``rank_words``/``prefix_words`` False say
+    that the text has no 第/前 or no qualifier word before a number (checked once per text)."""
     if _skip_context(t, norm):
         return None
     start, end = t.start, t.end
@@ -1089,7 +1109,7 @@ def _finish(t: _Tok, text: str, norm: str) -> Quantity | None:
     base_unit = t.base_unit
     value = t.value
     qualifier = None
-    window = norm[max(0, start - 3) : start]
+    window = norm[max(0, start - 3) : start] if rank_words else ""
     if "第" in window or "前" in window:
         before = window.rstrip()
         if t.unit in ("位", "名"):
@@ -1109,7 +1129,7 @@ def _finish(t: _Tok, text: str, norm: str) -> Quantity | None:
             base_value = _sig(base_value)
     if qualifier is None:
         # _qualify(t, t, norm, end), unrolled: this runs for nearly every figure
-        qualifier = _prefix_qualifier(norm, t.start)
+        qualifier = _prefix_qualifier(norm, t.start) if prefix_words else None
         if qualifier is None:
             if t.more:
                 qualifier = "more_than"
