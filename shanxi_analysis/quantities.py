@@ -683,7 +683,7 @@ def _suffix_qualifier(norm: str, pos: int, base_unit: str) -> str | None:
     _G_PCT_ALL - 1, _G_PCT - 1, _G_FRAC_DEN - 1, _G_FRAC_NUM - 1, _G_SIGN - 1, _G_AR - 1,
     _G_CN - 1, _G_MORE - 1, _G_MULT - 1, _G_MORE2 - 1, _G_UNIT - 1, _G_DMULT - 1, _G_DEN - 1,
     _G_MORE_B - 1, _G_MULT_B - 1, _G_MORE2_B - 1,
-)  # fmt: skip  (the same groups as indices into Match.groups())
+)  # fmt: skip
 _AR_SEPARATORS_RE = re.compile("[, \u00a0\u2009\u202f]")
 _D_MULTIPLIERS = {"万": 1e4, "亿": 1e8, "千": 1e3, "百": 100.0}
 
@@ -767,7 +767,8 @@ def _read_token(m: re.Match[str], text: str, norm: str) -> _Tok | None:
         mult = _MULTIPLIERS.get(mult_text, 1.0)
     end = m_end
     den = g[_I_DEN] if unit else None
-    if unit in _INNER_MORE_UNITS:
+    inner_more = unit in _INNER_MORE_UNITS
+    if inner_more:
         more = True
         unit_key = _INNER_MORE_UNITS[unit]
     else:
@@ -799,9 +800,9 @@ def _read_token(m: re.Match[str], text: str, norm: str) -> _Tok | None:
         unit_orig = text[regs[_G_UNIT][0] : end]
         if mult_text:
             unit_orig = text[unit_start : unit_start + len(mult_text)] + unit_orig
-        if not unit_orig.isalpha():
+        if not (unit_orig.isalpha() or unit_orig in _UNITS):  # (those hold no space)
             unit_orig = _WS_RE.sub("", unit_orig)
-        if unit in _INNER_MORE_UNITS:
+        if inner_more:
             unit_orig = unit_orig.replace("多", "", 1)
     elif mult_text:
         base_unit, factor = "count", 1.0
@@ -992,8 +993,11 @@ def extract(text: str) -> list[Quantity]:
     start = _TOKEN_START_RE.search(norm)
     if start is None:
         return []
-    toks: list[_Tok] = []
+    out: list[Quantity] = []
+    rank_words = "第" in norm or "前" in norm
+    prefix_words = _PREFIX_FIRST_RE.search(norm) is not None
     search, match = _TOKEN_START_RE.search, _TOKEN_RE.match
+    pending: _Tok | None = None  # the token before, which may be a range's low end
     while start is not None:
         s = start.start()
         m = match(norm, s)
@@ -1005,29 +1009,27 @@ def extract(text: str) -> list[Quantity]:
             p = norm[s - 1]
             if p.isdigit() or (p == "." and s > 1 and norm[s - 2].isdigit()):
                 continue  # inside a longer number
-        tok = _read_token(m, text, norm)
-        if tok is not None:
-            toks.append(tok)
-    out: list[Quantity] = []
-    i = 0
-    n = len(toks)
-    rank_words = "第" in norm or "前" in norm
-    prefix_words = _PREFIX_FIRST_RE.search(norm) is not None
-    while i < n:
-        a = toks[i]
+        b = _read_token(m, text, norm)
+        if b is None:
+            continue
+        a = pending
+        pending = b
+        if a is None:
+            continue
         # ranges: A SEP B with B carrying the unit
-        if i + 1 < n:
-            b = toks[i + 1]
+        if b.base_unit and not a.more:
             rng = _try_range(a, b, norm)
             if rng is not None:
-                i += 2
-                if rng is not False:
+                pending = None
+                if rng:
                     out.append(_finish_range(a, b, text, norm))
                 continue
-        i += 1
-        if not a.base_unit or a.year:
-            continue
-        q = _finish(a, text, norm, rank_words, prefix_words)
+        if a.base_unit and not a.year:
+            q = _finish(a, text, norm, rank_words, prefix_words)
+            if q is not None:
+                out.append(q)
+    if pending is not None and pending.base_unit and not pending.year:
+        q = _finish(pending, text, norm, rank_words, prefix_words)
         if q is not None:
             out.append(q)
     if _MEASURE_WORD_RE.search(norm) is None:
