@@ -1096,10 +1096,17 @@ def _finish(
 ) -> Quantity | None:
     """The quantity of a single token, or None; ``rank_words``/``prefix_words`` False say
     that the text has no 第/前 or no qualifier word before a number (checked once per text)."""
-    if _skip_context(t, norm):
-        return None
     start, end = t.start, t.end
-    if t.is_cn and t.unit not in ("%",):
+    # _skip_context's own fast path, tested here first: most figures are plain Arabic numbers
+    if (
+        t.is_cn
+        or t.signed
+        or (start and norm[start - 1] in _NAME_BEFORE)
+        or norm[start] == "0"
+        or norm[end : end + 1] in _NAME_AFTER
+    ) and _skip_context(t, norm):
+        return None
+    if t.is_cn and t.unit != "%":
         first = norm[t.num_start]
         if t.single_cn and not t.mult_text:
             if first == "一" and t.base_unit not in _DURATION:
@@ -1112,7 +1119,7 @@ def _finish(
     value = t.value
     qualifier = None
     window = norm[max(0, start - 3) : start] if rank_words else ""
-    if "第" in window or "前" in window:
+    if window and ("第" in window or "前" in window):
         before = window.rstrip()
         if t.unit in ("位", "名"):
             if before.endswith("第"):
