@@ -1064,8 +1064,8 @@ def _try_range(a: _Tok, b: _Tok, norm: str) -> bool | None:
         return False  # 2018 年至 2021 年, 2021-2025年
     if a.is_cn != b.is_cn:
         return None
-    if sep == "-" and not a.is_cn and _in_name(norm, a.num_start):
-        return False  # GB/T 2589-2020, ISO 9001-2015: a code
+    if sep == "-" and not a.is_cn and len(_num_text(b, norm)) == 4 and _in_name(norm, a.num_start):
+        return False  # GB/T 2589-2020, ISO 9001-2015: a code ending in a year (not CPI 2-3%)
     if _skip_context(a, norm) or _skip_context(b, norm, range_high=True):
         return None
     if a.value < 0 and not a.signed:

@@ -440,6 +440,20 @@ def test_names_codes_and_measure_words(text: str, expected: list[tuple]) -> None
     assert got == expected
 
 
+# Fictional sentences: a Latin word before a figure with a unit from the list is no name.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("本月 CPI 2-3%", [("2-3%", (2.0, 3.0), "%", "none")]),
+        ("某省 GDP 5-6 万亿元", [("5-6 万亿元", (5.0, 6.0), "万亿元", "none")]),
+        ("本周修复 bug 30 个", [("30 个", 30.0, "个", "none")]),
+    ],
+)
+def test_latin_word_before_a_figure_with_a_unit(text: str, expected: list[tuple]) -> None:
+    got = [(q.span, q.value, q.unit, q.qualifier) for q in extract(text)]
+    assert got == expected
+
+
 _LATIN_WORD = st.from_regex(r"[A-Z][a-z]{2,8}|i[A-Z][a-z]{2,6}", fullmatch=True)
 _NAMES = st.one_of(
     # advisories and CVE-style identifiers
