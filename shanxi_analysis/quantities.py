@@ -733,11 +733,11 @@ def _read_token(m: re.Match[str], text: str, norm: str) -> _Tok | None:
     if unit:
         more = g[_I_MORE] is not None or g[_I_MORE2] is not None
         mult_text = g[_I_MULT] or ""
-        unit_start = regs[_G_MULT][0] if mult_text else regs[_G_UNIT][0]
+        unit_start = regs[_G_MULT][0] if mult_text else 0  # (used only with a multiplier)
     else:
         more = g[_I_MORE_B] is not None or g[_I_MORE2_B] is not None
         mult_text = g[_I_MULT_B] or ""
-        unit_start = regs[_G_MULT_B][0] if mult_text else m_end
+        unit_start = regs[_G_MULT_B][0] if mult_text else 0
     if is_cn:
         # split a trailing 万/亿/万亿 off the Chinese numeral into the multiplier
         if not mult_text and num_s[-1] in "万亿":
@@ -1007,10 +1007,11 @@ def extract(text: str) -> list[Quantity]:
             start = search(norm, s + 1)
             continue
         start = search(norm, m.end())
-        if s > 0 and norm[s] not in "-+":
+        if s:
             p = norm[s - 1]
             if p.isdigit() or (p == "." and s > 1 and norm[s - 2].isdigit()):
-                continue  # inside a longer number
+                if norm[s] not in "-+":
+                    continue  # inside a longer number
         b = _read_token(m, text, norm)
         if b is None:
             continue
