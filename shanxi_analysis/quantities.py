@@ -51,9 +51,18 @@ and a single Chinese numeral quantity that sits in a chain of numerals (``一群
 *Fractions*: ``三分之一`` → value 1/3, unit ``分之``, base 33.3 ``percent``; ``四成`` is 40
 percent (成 is tenths).
 
-*Classifiers the list does not know* are read by the grammar number + classifier + noun,
-Arabic digits only: ``10 万行代码`` → 10 ``万行``, base 100000 ``count``; ``12 尊佛像`` →
-12 ``尊``. Calendar, ordinal and name words (年, 月, 日, 大, 强, 届 …) are never classifiers.
+*Classifiers the unit list does not know* are read when they are measure words, a closed
+list (``_MEASURE_WORDS``), Arabic digits only: ``10 万行代码`` → 10 ``万行``, base 100000
+``count``; ``12 尊佛像`` → 12 ``尊``; ``不到 400 行`` → 400 ``行``, ``less_than``. Any
+other character after a number (a verb, 中, a season: ``11 造成``, ``00615 中``,
+``23万产业``, ``2018秋``) is not a classifier.
+
+*Identifiers, codes, versions and product names*: an Arabic number with a leading zero
+(``00615``), one joined by ``-``, ``_``, ``/``, ``.``, ``:`` or ``#`` to Latin letters or digits
+(``INTEL-SA-00615``, ``CVE-2021-1234``, ``No.5``), and a ``N-YYYY`` pair after a Latin word
+(``GB/T 2589-2020``) are not quantities. A number after a Latin word (``Windows 11``,
+``iPhone 13``) is read only with a unit from the list (``GDP 3.2 万亿元``, ``bug 30 个``),
+never by the measure-word rule.
 
 *Ranks*: ``第N位``/``第N名`` → ``rank``; the span includes 第. ``前N名``/``前N位`` (top N) →
 ``rank`` with qualifier ``at_most``; 前 stays out of the span.
@@ -95,7 +104,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 __all__ = ["BASE_UNITS", "QUALIFIERS", "Quantity", "extract", "parse_number"]
 
@@ -134,6 +143,8 @@ _SIMPLIFIED = (
 )
 _FOLD_PAIRS.update(zip(_TRADITIONAL, _SIMPLIFIED, strict=True))
 _FOLD = str.maketrans(_FOLD_PAIRS)
+# most text has nothing to fold, and finding that out in C is ten times cheaper than translate
+_FOLD_RE = re.compile("[" + "".join(re.escape(c) for c in _FOLD_PAIRS) + "]")
 _FOLD_NUMBER = str.maketrans({**_FOLD_PAIRS, "伍": "五", "陆": "六", "陸": "六"})
 
 # --------------------------------------------------------------------------------------
@@ -252,6 +263,7 @@ _UNIT_EXCLUDE: dict[str, tuple[str, ...]] = {
     "件": ("套",),
 }
 
+_CHECKED_UNITS = frozenset(_UNIT_EXCLUDE) | {"度", "方"}  # units whose next words matter
 _EXCLUDE_FIRST = {u: frozenset(x for x in xs if len(x) == 1) for u, xs in _UNIT_EXCLUDE.items()}
 _EXCLUDE_LONG = {u: tuple(x for x in xs if len(x) > 1) for u, xs in _UNIT_EXCLUDE.items()}
 
@@ -272,10 +284,37 @@ def _alt(words: list[str] | tuple[str, ...]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
+def _trie(words: list[str] | tuple[str, ...]) -> str:
+    """The alternation of ``words`` as a prefix tree, trying longer words first.
+
+    It matches what ``_alt(words)`` matches, in the same order, but tries one branch per
+    character instead of every word in turn (the unit list has some 170 words).
+    """
+    tree: dict[str, dict] = {}
+    for w in words:
+        node = tree
+        for c in w:
+            node = node.setdefault(c, {})
+        node[""] = {}
+
+    def walk(node: dict[str, dict]) -> str:
+        branches = [re.escape(c) + walk(child) for c, child in node.items() if c]
+        if not branches:
+            return ""
+        body = "|".join(branches)
+        if "" in node:  # a word ends here: the longer ones are tried first, greedily
+            return f"(?:{body})?"
+        return body if len(branches) == 1 else f"(?:{body})"
+
+    return walk(tree)
+
+
 _ASCII_UNITS = [u for u in _UNITS if u.isascii() and u.isalpha()]
 _CJK_UNITS = [u for u in _UNITS if u not in _ASCII_UNITS] + list(_INNER_MORE_UNITS)
+# (the lookahead turns away, in one step, a character no unit starts with)
 _UNIT_RE = (
-    f"(?:(?:{_alt(_ASCII_UNITS)})(?![A-Za-z])|{_alt(_CJK_UNITS)})"
+    f"(?=[{re.escape(''.join(sorted({u[0] for u in _ASCII_UNITS + _CJK_UNITS})))}])"
+    f"(?:(?:{_alt(_ASCII_UNITS)})(?![A-Za-z])|{_trie(_CJK_UNITS)})"
 )
 _DEN_UNITS = [
     "年", "月", "天", "日", "小时", "吨", "千瓦时", "度", "千瓦", "平方米", "亩", "人",
@@ -289,12 +328,14 @@ _DEN_BASE["度"] = ("kWh", 1)
 # --------------------------------------------------------------------------------------
 # The token grammar (applied to the folded text)
 # --------------------------------------------------------------------------------------
+# (each lookahead states cheaply what its alternative needs, so a plain number skips it)
 _AR = (
-    r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?(?![0-9])"
-    r"|[0-9]{1,3}(?:[ \u00a0\u2009\u202f][0-9]{3})+(?:\.[0-9]+)?(?![0-9])"
+    r"(?=[0-9]{1,3},)[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?(?![0-9])"
+    r"|(?=[0-9]{1,3}[ \u00a0\u2009\u202f][0-9])"
+    r"[0-9]{1,3}(?:[ \u00a0\u2009\u202f][0-9]{3})+(?:\.[0-9]+)?(?![0-9])"
     r"|[0-9]+(?:\.[0-9]+)?"
 )
-_AR_COMPOUND = r"[0-9]+(?:\.[0-9]+)?亿[0-9]+(?:\.[0-9]+)?(?=万)"
+_AR_COMPOUND = r"(?=[0-9.]+亿)[0-9]+(?:\.[0-9]+)?亿[0-9]+(?:\.[0-9]+)?(?=万)"
 # A Chinese numeral starts with a digit or 十 (百/千/万/亿 alone are idioms: 百花, 千帆);
 # 千 before 瓦/伏/米/克 and 百 before 分 belong to the unit.
 _CN = (
@@ -324,6 +365,8 @@ _TOKEN_RE = re.compile(
     re.VERBOSE,
 )
 
+# the characters a token can start with (百 for 百分之)
+_TOKEN_START_RE = re.compile(r"[-+0-9零〇一二两三四五六七八九十百]")
 _WS_RE = re.compile(r"\s+")
 _DIGIT_RUN_RE = re.compile(r"[零〇一二两三四五六七八九]{2}")
 _CN_DIGIT_CHARS = frozenset("一二两三四五六七八九十")
@@ -332,6 +375,10 @@ _CLOSE_QUOTES = frozenset("”’」』\"'》")
 _VAGUE_BEFORE = frozenset("数几上成")
 _NOT_A_CHAIN = frozenset("，。、；：,;: \0至到-~—–")
 _LINK_CHARS = frozenset("+×*xX/:")
+_ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+# characters around an Arabic number that may make it part of a name (see _skip_context)
+_NAME_BEFORE = _ASCII_LETTERS | _LINK_CHARS | frozenset("-_/.:#*")
+_NAME_AFTER = _ASCII_LETTERS | _LINK_CHARS
 
 # Qualifier words before a number (checked longest first), and the short verbs that may
 # stand between such a word and the number.
@@ -376,6 +423,8 @@ _SUFFIX_RE = re.compile(
     rf"\s*(?:(?P<block>{_alt(_SUFFIX_BLOCK)})|(?P<word>{_alt(list(_SUFFIX_QUALIFIER))})"
     r"|内(?!容|部|外|地|涵|在|需))"
 )
+_PREFIX_FIRST_RE = re.compile(f"[{''.join(sorted({w[0] for w in _PREFIX_QUALIFIER}))}]")
+_SUFFIX_FIRST = frozenset(w[0] for w in (*_SUFFIX_BLOCK, *_SUFFIX_QUALIFIER, "内"))
 _RANGE_SEPS = frozenset({"-", "~", "—", "–", "至", "到"})
 # fmt: on
 
@@ -399,6 +448,37 @@ class Quantity:
     def to_dict(self) -> dict[str, Any]:
         """The fields as a plain dict (ranges stay ``(low, high)`` tuples)."""
         return dataclasses.asdict(self)
+
+
+def _quantity_constructor() -> Any:
+    """A constructor for Quantity that fills its slots directly.
+
+    The frozen dataclass's ``__init__`` goes through ``object.__setattr__`` once per field,
+    about twice the cost; the result is the same frozen object.
+    """
+    new = object.__new__
+    setters = [getattr(Quantity, f.name).__set__ for f in dataclasses.fields(Quantity)]
+    s0, s1, s2, s3, s4, s5, s6, s7 = setters
+
+    def make(
+        span: str, start: int, end: int, value: Number, unit: str, base_value: Number,
+        base_unit: str, qualifier: str,
+    ) -> Quantity:  # fmt: skip
+        q = new(Quantity)
+        s0(q, span)
+        s1(q, start)
+        s2(q, end)
+        s3(q, value)
+        s4(q, unit)
+        s5(q, base_value)
+        s6(q, base_unit)
+        s7(q, qualifier)
+        return q
+
+    return make
+
+
+_new_quantity = _quantity_constructor()
 
 
 # --------------------------------------------------------------------------------------
@@ -442,6 +522,12 @@ def parse_number(s: str) -> float:
 
 def _parse_cn_mixed(t: str) -> float | None:
     """Chinese and mixed numerals; None if ``t`` is not one well-formed numeral."""
+    if len(t) <= 2 and t[0] in _CN_DIGITS:  # the common cases: 两, 三, 十五 below, 两万
+        if len(t) == 1:
+            return float(_CN_DIGITS[t])
+        unit = _CN_SMALL.get(t[1]) or _CN_BIG.get(t[1])
+        if unit and t[0] not in "零〇" and not (t[0] == "两" and unit == 10):
+            return float(_CN_DIGITS[t[0]] * unit)
     if _BAD_LIANG_RE.search(t) and t != "两":
         return None  # 两 counts hundreds and up: 两百, 两万; never 两十 or 三百两
     if all(c in _CN_DIGITS for c in t):
@@ -529,14 +615,17 @@ def _parse_cn_mixed(t: str) -> float | None:
 
 def _sig(x: float) -> float:
     """Round away float noise from unit arithmetic (12 significant digits)."""
+    if x.is_integer() and -1e12 < x < 1e12:
+        return x  # already exact in 12 digits
     return float(f"{x:.12g}")
 
 
 # --------------------------------------------------------------------------------------
 # Extraction
 # --------------------------------------------------------------------------------------
-@dataclass(slots=True)
-class _Tok:
+class _Tok(NamedTuple):
+    """One number read by the token grammar (a tuple: made once per number, never changed)."""
+
     start: int  # start of the span (including sign, 第)
     end: int
     value: float  # value in the unit as written (multiplier kept in the unit)
@@ -569,6 +658,9 @@ def _prefix_qualifier(norm: str, pos: int) -> str | None:
 
 
 def _suffix_qualifier(norm: str, pos: int, base_unit: str) -> str | None:
+    c = norm[pos : pos + 1]
+    if c not in _SUFFIX_FIRST and not c.isspace():
+        return None  # most figures: no need to try the words
     m = _SUFFIX_RE.match(norm, pos)
     if m is None or m.group("block"):
         return None
@@ -579,65 +671,83 @@ def _suffix_qualifier(norm: str, pos: int, base_unit: str) -> str | None:
     return None
 
 
-def _read_token(m: re.Match[str], text: str, norm: str) -> _Tok | None:
-    """Turn one grammar match into a token, or None if it is not a quantity candidate."""
-    g = m.group
-    if g("frac_den") is not None:
+# group numbers of _TOKEN_RE (for Match.regs) and their indices in Match.groups(), so a token
+# reads all its groups and offsets in two calls
+(_G_PCT_ALL, _G_PCT, _G_FRAC_DEN, _G_FRAC_NUM, _G_SIGN, _G_AR, _G_CN, _G_MORE, _G_MULT,
+ _G_MORE2, _G_UNIT, _G_DMULT, _G_DEN, _G_MORE_B, _G_MULT_B, _G_MORE2_B) = (
+    _TOKEN_RE.groupindex[name] for name in (
+        "pct_all", "pct", "frac_den", "frac_num", "sign", "ar", "cn", "more", "mult", "more2",
+        "unit", "dmult", "den", "more_b", "mult_b", "more2_b",
+    )
+)  # fmt: skip
+(_I_PCT_ALL, _I_PCT, _I_FRAC_DEN, _I_FRAC_NUM, _I_SIGN, _I_AR, _I_CN, _I_MORE, _I_MULT,
+ _I_MORE2, _I_UNIT, _I_DMULT, _I_DEN, _I_MORE_B, _I_MULT_B, _I_MORE2_B) = (
+    _G_PCT_ALL - 1, _G_PCT - 1, _G_FRAC_DEN - 1, _G_FRAC_NUM - 1, _G_SIGN - 1, _G_AR - 1,
+    _G_CN - 1, _G_MORE - 1, _G_MULT - 1, _G_MORE2 - 1, _G_UNIT - 1, _G_DMULT - 1, _G_DEN - 1,
+    _G_MORE_B - 1, _G_MULT_B - 1, _G_MORE2_B - 1,
+)  # fmt: skip
+_AR_SEPARATORS_RE = re.compile("[, \u00a0\u2009\u202f]")
+_D_MULTIPLIERS = {"万": 1e4, "亿": 1e8, "千": 1e3, "百": 100.0}
+
+
+def _read_word_ratio(g: tuple[str | None, ...], m_start: int, m_end: int) -> _Tok | None:
+    """A token for N分之M or 百分之N / 百分之百 (``g`` is the match's groups)."""
+    den_s, num_s = g[_I_FRAC_DEN], g[_I_FRAC_NUM]
+    if den_s is not None and num_s is not None:
         # N分之M: a fraction, read as percent (三分之一 → 1/3, base 33.3 percent)
-        den = float(g("frac_den")) if g("frac_den")[0].isdigit() else _parse_cn_mixed(g("frac_den"))
-        num = float(g("frac_num")) if g("frac_num")[0].isdigit() else _parse_cn_mixed(g("frac_num"))
+        den = float(den_s) if den_s[0].isdigit() else _parse_cn_mixed(den_s)
+        num = float(num_s) if num_s[0].isdigit() else _parse_cn_mixed(num_s)
         if not den or num is None or num > den:
             return None
         return _Tok(
-            m.start(), m.end(), num / den, 1.0, "", "分之", "分之", "percent", 100.0,
-            False, True, False, "", m.start(),
+            m_start, m_end, num / den, 1.0, "", "分之", "分之", "percent", 100.0,
+            False, True, False, "", m_start,
         )  # fmt: skip
-    if g("pct") is not None or g("pct_all") is not None:
-        if g("pct_all"):
-            val = 100.0
-        else:
-            v = _parse_cn_mixed(g("pct")) if not g("pct")[0].isdigit() else float(g("pct"))
-            if v is None:
-                return None
-            val = v
-        return _Tok(
-            m.start(),
-            m.end(),
-            val,
-            1.0,
-            "",
-            "%",
-            "百分之",
-            "percent",
-            1.0,
-            False,
-            True,
-            False,
-            "",
-            m.start(),
-        )
-    num_s = g("ar") or g("cn")
-    is_cn = g("cn") is not None
-    num_start = m.start("ar") if not is_cn else m.start("cn")
-    unit = g("unit") or ""
-    if unit:
-        more = bool(g("more") or g("more2"))
-        mult_text = g("mult") or ""
-        unit_start = m.start("mult") if mult_text else m.start("unit")
+    if g[_I_PCT_ALL]:
+        val = 100.0
     else:
-        more = bool(g("more_b") or g("more2_b"))
-        mult_text = g("mult_b") or ""
-        unit_start = m.start("mult_b") if mult_text else m.end()
+        pct = g[_I_PCT] or ""
+        v = _parse_cn_mixed(pct) if not pct[0].isdigit() else float(pct)
+        if v is None:
+            return None
+        val = v
+    return _Tok(
+        m_start, m_end, val, 1.0, "", "%", "百分之", "percent", 1.0,
+        False, True, False, "", m_start,
+    )  # fmt: skip
+
+
+def _read_token(m: re.Match[str], text: str, norm: str) -> _Tok | None:
+    """Turn one grammar match into a token, or None if it is not a quantity candidate."""
+    g = m.groups()
+    regs = m.regs
+    m_start, m_end = regs[0]
+    if m.lastindex <= _G_FRAC_NUM:  # a percent or fraction word (numbers close a later group)
+        return _read_word_ratio(g, m_start, m_end)
+    is_cn = g[_I_CN] is not None
+    if is_cn:
+        num_s, num_start = g[_I_CN], regs[_G_CN][0]
+    else:
+        num_s, num_start = g[_I_AR], regs[_G_AR][0]
+    unit = g[_I_UNIT] or ""
+    if unit:
+        more = g[_I_MORE] is not None or g[_I_MORE2] is not None
+        mult_text = g[_I_MULT] or ""
+        unit_start = regs[_G_MULT][0] if mult_text else 0  # (used only with a multiplier)
+    else:
+        more = g[_I_MORE_B] is not None or g[_I_MORE2_B] is not None
+        mult_text = g[_I_MULT_B] or ""
+        unit_start = regs[_G_MULT_B][0] if mult_text else 0
     if is_cn:
         # split a trailing 万/亿/万亿 off the Chinese numeral into the multiplier
-        if not mult_text:
+        if not mult_text and num_s[-1] in "万亿":
             for big in ("万亿", "亿", "万"):
                 if num_s.endswith(big) and len(num_s) > len(big):
                     num_s = num_s[: -len(big)]
                     mult_text = big
                     unit_start = num_start + len(num_s)
                     break
-        if "点" not in num_s and _DIGIT_RUN_RE.search(num_s):
+        if len(num_s) > 1 and "点" not in num_s and _DIGIT_RUN_RE.search(num_s):
             return None  # 二〇二〇, 三五年, 一二十个: not one numeral
         full = num_s + mult_text
         base_num = _parse_cn_mixed(full) if full else None
@@ -652,23 +762,22 @@ def _read_token(m: re.Match[str], text: str, norm: str) -> _Tok | None:
         mult = _MULTIPLIERS[mult_text]
         value = base_num / mult
     else:
-        value = float(
-            num_s.replace(",", "")
-            .replace(" ", "")
-            .replace("\u00a0", "")
-            .replace("\u2009", "")
-            .replace("\u202f", "")
-        )
+        try:
+            value = float(num_s)
+        except ValueError:  # 1,234 or 3 450
+            value = float(_AR_SEPARATORS_RE.sub("", num_s))
         mult = _MULTIPLIERS.get(mult_text, 1.0)
-    end = m.end()
-    den = g("den") if unit else None
-    if unit in _INNER_MORE_UNITS:
+    end = m_end
+    den = g[_I_DEN] if unit else None
+    inner_more = unit in _INNER_MORE_UNITS
+    if inner_more:
         more = True
         unit_key = _INNER_MORE_UNITS[unit]
     else:
         unit_key = unit
-    if unit:
-        nxt = norm[m.end("unit") : m.end("unit") + 2]
+    if unit and unit_key in _CHECKED_UNITS:
+        unit_end = regs[_G_UNIT][1]
+        nxt = norm[unit_end : unit_end + 2]
         bad = not den and (
             nxt[:1] in _EXCLUDE_FIRST.get(unit_key, ())
             or nxt.startswith(_EXCLUDE_LONG.get(unit_key, "\0"))
@@ -686,45 +795,30 @@ def _read_token(m: re.Match[str], text: str, norm: str) -> _Tok | None:
     if unit_key:
         base_unit, factor = _UNITS[unit_key]
         if den:
-            d_mult = {"万": 1e4, "亿": 1e8, "千": 1e3, "百": 100.0}.get(g("dmult") or "", 1.0)
+            d_mult = _D_MULTIPLIERS.get(g[_I_DMULT] or "", 1.0)
             d_base, d_factor = _DEN_BASE[den]
             base_unit = f"{base_unit}/{d_base}"
             factor = factor / (d_mult * d_factor)
-        unit_orig = text[m.start("unit") : end]
+        unit_orig = text[regs[_G_UNIT][0] : end]
         if mult_text:
             unit_orig = text[unit_start : unit_start + len(mult_text)] + unit_orig
-        unit_orig = _WS_RE.sub("", unit_orig)
-        if unit in _INNER_MORE_UNITS:
+        if not (unit_orig.isalpha() or unit_orig in _UNITS):  # (those hold no space)
+            unit_orig = _WS_RE.sub("", unit_orig)
+        if inner_more:
             unit_orig = unit_orig.replace("多", "", 1)
     elif mult_text:
         base_unit, factor = "count", 1.0
         unit_orig = text[unit_start : unit_start + len(mult_text)]
         end = unit_start + len(mult_text)
-        if g("more2_b"):
-            end = m.end()
+        if g[_I_MORE2_B]:
+            end = m_end
     else:
         base_unit, factor, unit_orig = "", 1.0, ""
-        end = num_start + len(g("ar") or g("cn"))
-    sign = g("sign") or ""
+        end = num_start + len(g[_I_AR] or g[_I_CN])
+    sign = g[_I_SIGN] or ""
     if sign == "-":
         value = -value
-    tok = _Tok(
-        m.start(),
-        end,
-        value,
-        mult,
-        mult_text,
-        unit_key,
-        unit_orig,
-        base_unit,
-        factor,
-        more,
-        is_cn,
-        is_cn and len(num_s) == 1,
-        sign,
-        num_start,
-    )
-    if (
+    year = (
         unit_key == "年"
         and not is_cn
         and not mult_text
@@ -732,9 +826,11 @@ def _read_token(m: re.Match[str], text: str, norm: str) -> _Tok | None:
         and "." not in num_s
         and len(num_s) == 4
         and 1000 <= abs(value) <= 2999
-    ):
-        tok.year = True
-    return tok
+    )
+    return _Tok(
+        m_start, end, value, mult, mult_text, unit_key, unit_orig, base_unit, factor, more,
+        is_cn, is_cn and len(num_s) == 1, sign, num_start, year,
+    )  # fmt: skip
 
 
 def _skip_context(tok: _Tok, norm: str, range_high: bool = False) -> bool:
@@ -744,11 +840,26 @@ def _skip_context(tok: _Tok, norm: str, range_high: bool = False) -> bool:
     separator and the low end, not context.
     """
     s = tok.start
+    if not (range_high or tok.is_cn or tok.signed):
+        # the common case, an unsigned Arabic number between Chinese characters or spaces:
+        # none of the checks below can hold
+        if (
+            (s == 0 or norm[s - 1] not in _NAME_BEFORE)
+            and norm[s] != "0"
+            and norm[tok.end : tok.end + 1] not in _NAME_AFTER
+        ):
+            return False
     prev = norm[s - 1] if s > 0 and not range_high else "\0"
     nxt = norm[tok.end] if tok.end < len(norm) else "\0"
     if tok.signed:
         if prev and (prev.isascii() and prev.isalnum()):
             return True  # COVID-19, A-1
+    if not tok.is_cn and not range_high:
+        ns = tok.num_start
+        if (norm[ns] == "0" or (ns > 0 and norm[ns - 1] in _CODE_JOINERS)) and _in_name(
+            norm, ns, after_word=False
+        ):
+            return True  # 00615, INTEL-SA-00615, No.5
     if prev and prev.isascii() and prev.isalpha():
         return True  # PM2.5
     if prev in _LINK_CHARS and s >= 2 and (norm[s - 2].isdigit() or norm[s - 2] in '“"'):
@@ -777,55 +888,93 @@ def _skip_context(tok: _Tok, norm: str, range_high: bool = False) -> bool:
     return False
 
 
-# Number + classifier + noun: a classifier the unit list does not know (10 万行代码, 12 尊佛像)
-# is read as a count. Arabic digits only (Chinese numerals make idioms: 三心二意), never a
-# calendar, ordinal or name word, never touching Latin letters or inside a longer number.
-_NOT_CLASSIFIERS = frozenset(
-    "年月日号时点分秒大强届岁后前余多代季周天期次第之以及和与或至到的了是为在于被把将"
+# Number + measure word: a classifier the unit list does not know (10 万行代码, 12 尊佛像,
+# 不到 400 行) is read as a count. Measure words are a closed class, so they are listed here
+# with the characters that, following them, make another word (行业, 片区); verbs, 中 and
+# other words after a number (11 造成, 00615 中, 23万产业) are never classifiers. Arabic
+# digits only (Chinese numerals make idioms: 三心二意, 十面埋伏), never inside a longer
+# number, never part of a name or a code (see _in_name).
+_MEASURE_WORDS: dict[str, str] = {
+    "尊": "", "行": "业政动为驶使情李程长列走", "首": "都先次位批个家台套席创发府页届轮单要选",
+    "幅": "度员", "本": "身地质科来次届期年月轮部级市省县土", "页": "面", "章": "程节",
+    "段": "时落", "句": "话", "字": "号样", "卷": "烟", "片": "区面", "面": "向积临貌对上前",
+    "扇": "区", "双": "方向边重创碳循百一", "副": "本业总食产作", "粒": "子", "串": "",
+    "束": "缚", "捆": "绑", "包": "括含装", "箱": "", "袋": "", "瓶": "颈", "罐": "车",
+    "桶": "", "杯": "", "碗": "", "盒": "", "筐": "", "堆": "场存积", "群": "众体落",
+    "队": "伍员", "班": "子级组长", "帧": "", "集": "团中聚成约体", "款": "项式", "档": "案次",
+    "剂": "量型", "峰": "值会", "尾": "矿气款", "眼": "光前界", "孔": "", "顶": "级层尖端部",
+    "趟": "", "遍": "布及", "桩": "", "盘": "活点", "朵": "", "丛": "林书",
+}  # fmt: skip
+# _AR with its first digit taken out in front, so that the search skips in C to a digit
+_AR_AFTER_FIRST_DIGIT = (
+    r"[0-9]{0,2}(?:,[0-9]{3})+(?:\.[0-9]+)?(?![0-9])"
+    r"|[0-9]{0,2}(?:[ \u00a0\u2009\u202f][0-9]{3})+(?:\.[0-9]+)?(?![0-9])"
+    r"|[0-9]*(?:\.[0-9]+)?"
 )
 _GRAMMAR_COUNT_RE = re.compile(
-    rf"(?<![0-9.A-Za-z])(?P<num>{_AR})\s?(?P<mult>万亿|千万|百万|十万|万|亿|千|百)?"
-    r"(?P<cl>[\u4e00-\u9fff])(?=[\u4e00-\u9fff]{2})"
+    rf"(?P<num>[0-9](?<![0-9.A-Za-z][0-9])(?:{_AR_AFTER_FIRST_DIGIT}))"
+    rf"\s?(?P<mult>万亿|千万|百万|十万|万|亿|千|百)?(?P<cl>[{''.join(_MEASURE_WORDS)}])"
 )
+_MEASURE_WORD_RE = re.compile(f"[{''.join(_MEASURE_WORDS)}]")
+_CODE_JOINERS = frozenset("-_/.:#")
 
 
-_UNIT_FIRST_CHARS = frozenset(u[0] for u in _UNITS if u and not u.isascii())
+def _in_name(norm: str, start: int, *, after_word: bool = True) -> bool:
+    """True if the Arabic number at ``start`` is part of a name or a code, not a quantity.
+
+    A leading zero (``00615``), a joiner after Latin letters or digits (``INTEL-SA-00615``,
+    ``CVE-2021-1234``, ``No.5``) or, with ``after_word``, a Latin word before it with at
+    most one space (``Windows 11``, ``iPhone 13``, ``GB/T 2589``).
+    """
+    if norm[start] == "0" and norm[start + 1 : start + 2].isdigit():
+        return True
+    j = start - 1
+    if j < 0:
+        return False
+    prev = norm[j]
+    if prev in _CODE_JOINERS:
+        return j > 0 and norm[j - 1].isascii() and norm[j - 1].isalnum()
+    if not after_word:
+        return False
+    if prev in " \t\u00a0" and j > 0:
+        prev = norm[j - 1]
+    return prev.isascii() and prev.isalpha()
 
 
 def _grammar_counts(text: str, norm: str, found: list[Quantity]) -> list[Quantity]:
     out = list(found)
     for m in _GRAMMAR_COUNT_RE.finditer(norm):
         cl = m.group("cl")
-        if (
-            cl in _NOT_CLASSIFIERS
-            or cl in _UNIT_FIRST_CHARS
-            or cl in _CN_DIGITS
-            or cl in "十百千万亿"
-            or (m.start() > 0 and norm[m.start() - 1] in _LINK_CHARS | {"第"})
-        ):
+        nxt = norm[m.end() : m.end() + 1]
+        if nxt and nxt in _MEASURE_WORDS[cl]:
+            continue  # 行业, 片区: the character starts another word
+        if m.start() > 0 and norm[m.start() - 1] in _LINK_CHARS | {"第"}:
+            continue
+        if _in_name(norm, m.start()):
             continue
         overlapping = [q for q in out if q.start < m.end() and m.start() < q.end]
         # only a figure read without a unit of its own (10万 → 10万行) is extended
         if any(q.end > m.start("cl") or q.base_unit != "count" or q.unit not in _MULTIPLIERS
                for q in overlapping):  # fmt: skip
             continue
+        num = m.group("num")
         try:
-            value = parse_number(m.group("num"))
-        except ValueError:
-            continue
+            value = float(num)
+        except ValueError:  # 1,234 or 3 450
+            value = float(_AR_SEPARATORS_RE.sub("", num))
         mult = m.group("mult") or ""
         qualifier = overlapping[0].qualifier if overlapping else (
             _prefix_qualifier(norm, m.start()) or "none"
         )  # fmt: skip
-        q = Quantity(
-            span=text[m.start() : m.end()],
-            start=m.start(),
-            end=m.end(),
-            value=value,
-            unit=text[m.start("mult") if mult else m.start("cl") : m.end()],
-            base_value=_sig(value * _MULTIPLIERS.get(mult, 1.0)),
-            base_unit="count",
-            qualifier=qualifier,
+        q = _new_quantity(
+            text[m.start() : m.end()],
+            m.start(),
+            m.end(),
+            value,
+            text[m.start("mult") if mult else m.start("cl") : m.end()],
+            _sig(value * _MULTIPLIERS.get(mult, 1.0)),
+            "count",
+            qualifier,
         )
         out = [x for x in out if x not in overlapping] + [q]
     return sorted(out, key=lambda q: q.start)
@@ -840,37 +989,54 @@ def extract(text: str) -> list[Quantity]:
     """
     if not text:
         return []
-    norm = text.translate(_FOLD)
-    toks: list[_Tok] = []
-    for m in _TOKEN_RE.finditer(norm):
-        s = m.start()
-        if s > 0 and norm[s] not in "-+":
+    norm = text.translate(_FOLD) if _FOLD_RE.search(text) else text
+    # Every token starts with one of a few characters: find those in C and try the grammar
+    # only there (the same matches as _TOKEN_RE.finditer, without its try at every position).
+    start = _TOKEN_START_RE.search(norm)
+    if start is None:
+        return []
+    out: list[Quantity] = []
+    rank_words = "第" in norm or "前" in norm
+    prefix_words = _PREFIX_FIRST_RE.search(norm) is not None
+    search, match = _TOKEN_START_RE.search, _TOKEN_RE.match
+    pending: _Tok | None = None  # the token before, which may be a range's low end
+    while start is not None:
+        s = start.start()
+        m = match(norm, s)
+        if m is None:
+            start = search(norm, s + 1)
+            continue
+        start = search(norm, m.end())
+        if s:
             p = norm[s - 1]
             if p.isdigit() or (p == "." and s > 1 and norm[s - 2].isdigit()):
-                continue  # inside a longer number
-        tok = _read_token(m, text, norm)
-        if tok is not None:
-            toks.append(tok)
-    out: list[Quantity] = []
-    i = 0
-    n = len(toks)
-    while i < n:
-        a = toks[i]
+                if norm[s] not in "-+":
+                    continue  # inside a longer number
+        b = _read_token(m, text, norm)
+        if b is None:
+            continue
+        a = pending
+        pending = b
+        if a is None:
+            continue
         # ranges: A SEP B with B carrying the unit
-        if i + 1 < n:
-            b = toks[i + 1]
+        if b.base_unit and not a.more:
             rng = _try_range(a, b, norm)
             if rng is not None:
-                i += 2
-                if rng is not False:
+                pending = None
+                if rng:
                     out.append(_finish_range(a, b, text, norm))
                 continue
-        i += 1
-        if not a.base_unit or a.year:
-            continue
-        q = _finish(a, text, norm)
+        if a.base_unit and not a.year:
+            q = _finish(a, text, norm, rank_words, prefix_words)
+            if q is not None:
+                out.append(q)
+    if pending is not None and pending.base_unit and not pending.year:
+        q = _finish(pending, text, norm, rank_words, prefix_words)
         if q is not None:
             out.append(q)
+    if _MEASURE_WORD_RE.search(norm) is None:
+        return out
     return _grammar_counts(text, norm, out)
 
 
@@ -899,6 +1065,8 @@ def _try_range(a: _Tok, b: _Tok, norm: str) -> bool | None:
         return False  # 2018 年至 2021 年, 2021-2025年
     if a.is_cn != b.is_cn:
         return None
+    if sep == "-" and not a.is_cn and len(_num_text(b, norm)) == 4 and _in_name(norm, a.num_start):
+        return False  # GB/T 2589-2020, ISO 9001-2015: a code ending in a year (not CPI 2-3%)
     if _skip_context(a, norm) or _skip_context(b, norm, range_high=True):
         return None
     if a.value < 0 and not a.signed:
@@ -926,11 +1094,22 @@ def _qualify(tok_first: _Tok, tok_last: _Tok, norm: str, span_end: int) -> str:
     return q or "none"
 
 
-def _finish(t: _Tok, text: str, norm: str) -> Quantity | None:
-    if _skip_context(t, norm):
-        return None
+def _finish(
+    t: _Tok, text: str, norm: str, rank_words: bool = True, prefix_words: bool = True
+) -> Quantity | None:
+    """The quantity of a single token, or None; ``rank_words``/``prefix_words`` False say
+    that the text has no 第/前 or no qualifier word before a number (checked once per text)."""
     start, end = t.start, t.end
-    if t.is_cn and t.unit not in ("%",):
+    # _skip_context's own fast path, tested here first: most figures are plain Arabic numbers
+    if (
+        t.is_cn
+        or t.signed
+        or (start and norm[start - 1] in _NAME_BEFORE)
+        or norm[start] == "0"
+        or norm[end : end + 1] in _NAME_AFTER
+    ) and _skip_context(t, norm):
+        return None
+    if t.is_cn and t.unit != "%":
         first = norm[t.num_start]
         if t.single_cn and not t.mult_text:
             if first == "一" and t.base_unit not in _DURATION:
@@ -941,32 +1120,42 @@ def _finish(t: _Tok, text: str, norm: str) -> Quantity | None:
                 return None  # 三期工程
     base_unit = t.base_unit
     value = t.value
-    before = norm[max(0, start - 3) : start].rstrip()
     qualifier = None
-    if t.unit in ("位", "名"):
-        if before.endswith("第"):
-            start = norm.rindex("第", 0, start)
-            base_unit = "rank"
-        elif before.endswith("前"):
-            base_unit = "rank"
-            qualifier = "at_most"
-    elif before.endswith("第"):
-        return None  # ordinal: 第四次, 第一实验室
+    window = norm[max(0, start - 3) : start] if rank_words else ""
+    if window and ("第" in window or "前" in window):
+        before = window.rstrip()
+        if t.unit in ("位", "名"):
+            if before.endswith("第"):
+                start = norm.rindex("第", 0, start)
+                base_unit = "rank"
+            elif before.endswith("前"):
+                base_unit = "rank"
+                qualifier = "at_most"
+        elif before.endswith("第"):
+            return None  # ordinal: 第四次, 第一实验室
     if base_unit == "rank":
         base_value = value
     else:
-        base_value = _sig(value * t.mult * t.factor)
+        base_value = value * t.mult * t.factor
+        if not (base_value.is_integer() and -1e12 < base_value < 1e12):
+            base_value = _sig(base_value)
     if qualifier is None:
-        qualifier = _qualify(t, t, norm, end)
-    return Quantity(
-        span=text[start:end],
-        start=start,
-        end=end,
-        value=value,
-        unit=t.unit_orig,
-        base_value=base_value,
-        base_unit=base_unit,
-        qualifier=qualifier,
+        # _qualify(t, t, norm, end), unrolled: this runs for nearly every figure
+        qualifier = _prefix_qualifier(norm, t.start) if prefix_words else None
+        if qualifier is None:
+            if t.more:
+                qualifier = "more_than"
+            else:
+                c = norm[end : end + 1]
+                if c in _SUFFIX_FIRST or c.isspace():
+                    qualifier = _suffix_qualifier(norm, end, t.base_unit)
+                if qualifier is None:
+                    if t.base_unit in _DURATION or t.base_unit == "times":
+                        qualifier = _qualify(t, t, norm, end)
+                    else:
+                        qualifier = "none"
+    return _new_quantity(
+        text[start:end], start, end, value, t.unit_orig, base_value, base_unit, qualifier
     )
 
 

@@ -408,3 +408,109 @@ def _to_chinese(n: int) -> str:
 def test_chinese_numerals_round_trip(n: int) -> None:
     written = _to_chinese(n)
     assert parse_number(written) == n, written
+
+
+# --------------------------------------------------------------------------------------
+# Names, codes and versions are not quantities (issue 19, item 6)
+# --------------------------------------------------------------------------------------
+# Fictional sentences, written for these tests; each was misread before.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # identifiers and codes
+        ("安全公告 INTEL-SA-00615 中列出的问题已修复", []),
+        ("补丁 CVE-2021-1234 涉及多个组件", []),
+        ("按 GB/T 2589-2020 计算能耗", []),
+        ("编号为 0072 项的工程", []),
+        # version numbers, model and product names
+        ("升级到 Windows 11 造成部分旧电脑无法启动", []),
+        ("他把 iPhone 13 送给了朋友", []),
+        ("Python 3 版本中的写法", []),
+        ("Windows 11 中文版", []),
+        # a number with spaces around it, before a measure word the unit list does not know
+        ("这个工具只用了不到 400 行 Python 写成", [("400 行", 400.0, "行", "less_than")]),
+        ("全书共 300 页。", [("300 页", 300.0, "页", "none")]),
+        # verbs, nouns and seasons after a number are not classifiers
+        ("山西每天约 23万产业工人上岗", [("23万", 23.0, "万", "approx")]),
+        ("县里2018秋冬季开工", []),
+    ],
+)
+def test_names_codes_and_measure_words(text: str, expected: list[tuple]) -> None:
+    got = [(q.span, q.value, q.unit, q.qualifier) for q in extract(text)]
+    assert got == expected
+
+
+# Fictional sentences: a Latin word before a figure with a unit from the list is no name.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("本月 CPI 2-3%", [("2-3%", (2.0, 3.0), "%", "none")]),
+        ("某省 GDP 5-6 万亿元", [("5-6 万亿元", (5.0, 6.0), "万亿元", "none")]),
+        ("本周修复 bug 30 个", [("30 个", 30.0, "个", "none")]),
+    ],
+)
+def test_latin_word_before_a_figure_with_a_unit(text: str, expected: list[tuple]) -> None:
+    got = [(q.span, q.value, q.unit, q.qualifier) for q in extract(text)]
+    assert got == expected
+
+
+_LATIN_WORD = st.from_regex(r"[A-Z][a-z]{2,8}|i[A-Z][a-z]{2,6}", fullmatch=True)
+_NAMES = st.one_of(
+    # advisories and CVE-style identifiers
+    st.builds(
+        lambda a, b, n: f"{a}-{b}-{n:05d}",
+        st.from_regex(r"[A-Z]{2,6}", fullmatch=True),
+        st.from_regex(r"[A-Z]{2,3}", fullmatch=True),
+        st.integers(1, 99999),
+    ),
+    st.builds(lambda y, n: f"CVE-{y}-{n}", st.integers(1999, 2030), st.integers(1000, 99999)),
+    # product and model names with a number
+    st.builds(lambda w, n: f"{w} {n}", _LATIN_WORD, st.integers(1, 99)),
+    # version strings
+    st.builds(lambda w, a, b: f"{w} {a}.{b}", _LATIN_WORD, st.integers(0, 20), st.integers(0, 99)),
+    st.builds(
+        lambda a, b, c: f"v{a}.{b}.{c}", st.integers(0, 20), st.integers(0, 99), st.integers(0, 99)
+    ),
+    # standard numbers
+    st.builds(
+        lambda c, n, y: f"{c} {n}-{y}",
+        st.sampled_from(["GB/T", "GB", "ISO", "DL/T", "NB/T"]),
+        st.integers(100, 99999),
+        st.integers(1990, 2030),
+    ),
+)
+_BEFORE_NAME = st.sampled_from(["", "据", "升级到", "按照", "他说", "在"])
+_AFTER_NAME = st.sampled_from(
+    "|中|造成|中提到|发布后|送给了朋友|的漏洞|版本|标准规定|计算|涉及|，".split("|")
+)
+# (template, unit as written, base unit): a real quantity to stand next to the name
+_REAL = st.sampled_from(
+    [
+        ("共 {n} 台设备", "台", "count"),
+        ("售价 {n} 元", "元", "yuan"),
+        ("不到 {n} 行代码", "行", "count"),
+        ("用了{n}万吨煤", "万吨", "tonne"),
+        ("陈列 {n} 尊佛像", "尊", "count"),
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    before=_BEFORE_NAME,
+    name=_NAMES,
+    after=_AFTER_NAME,
+    real=_REAL,
+    n=st.integers(1, 99999),
+    real_first=st.booleans(),
+)
+def test_names_yield_no_quantity_and_leave_the_real_one(
+    before: str, name: str, after: str, real: tuple[str, str, str], n: int, real_first: bool
+) -> None:
+    mention = f"{before}{name}{after}"
+    assert extract(mention) == [], mention
+    template, unit, base_unit = real
+    figure = template.format(n=n)
+    text = f"{figure}，{mention}。" if real_first else f"{mention}，{figure}。"
+    got = extract(text)
+    assert [(q.value, q.unit, q.base_unit) for q in got] == [(float(n), unit, base_unit)], text
