@@ -655,7 +655,7 @@ def _load_front_matter(block: str, path: str | Path, first_line: int) -> dict:
                     if problem:
                         raise error(
                             f"front matter field '{key.value}' {problem}",
-                            first_line + value.start_mark.line,
+                            first_line + key.start_mark.line,
                             f"'{key.value}: <text>' or a list of at most {MAX_LIST_ITEMS} texts",
                         )
         meta = loader.construct_document(node) if node is not None else {}
