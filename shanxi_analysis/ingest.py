@@ -1755,8 +1755,9 @@ def propose_many(
             for r in found:
                 results.append(r)
                 bar.update()
-        except KeyboardInterrupt:
-            # Nothing has been written yet: drop the queued files, let workers end.
+        except BaseException:
+            # Ctrl-C (or a broken pool): nothing has been written yet; drop the queued
+            # files and let the workers end, without waiting for the rest.
             pool.shutdown(wait=False, cancel_futures=True)
             raise
         pool.shutdown()

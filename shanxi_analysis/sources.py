@@ -364,7 +364,9 @@ def detect_encoding(data: bytes, path: str | Path = "<bytes>") -> str:
             path,
             f"not UTF-8 at byte {start}, column {column} (bytes "
             f"{data[start : start + 4].hex(' ')}), though line {good} is UTF-8: the file "
-            "mixes encodings, and no one encoding reads it all",
+            "mixes encodings; read in any one of "
+            + ", ".join(e.replace("_", "-") for e in LIKELY_ENCODINGS)
+            + ", one kind of line or the other would be mojibake",
             line=bad,
             expected="text in one encoding; convert the lines that are not UTF-8 first, "
             "e.g. iconv -f GBK -t UTF-8",
