@@ -1024,19 +1024,49 @@ def _cut_points(text: str, limit: int) -> Iterator[int]:
         pos = best
 
 
-def split_long(blocks: Iterable[Block], limit: int = MAX_BLOCK_CHARS) -> list[Block]:
-    """Return ``blocks`` with every block longer than ``limit`` characters cut into blocks
-    of the same kind (see :data:`MAX_BLOCK_CHARS`). Shorter blocks are kept as they are."""
+MAX_CLAUSE_CHARS = 200
+"""The longest stretch of a block with no clause mark (，；。：!? …): a longer one is no
+prose (a table's cells run together, text with its punctuation stripped), and it is cut
+into blocks at a space, else at the limit. A quantity's clause is searched whole, once per
+quantity in it."""
+_RUN_RE = re.compile("[^，,；;。！？!?：:]+")
+
+
+def _run_cut_points(text: str, limit: int) -> Iterator[int]:
+    """Yield the offsets that cut each stretch of ``text`` with no clause mark into pieces
+    of at most ``limit`` characters: after the last space that fits, else at the limit."""
+    for run in _RUN_RE.finditer(text):
+        pos, stop = run.start(), run.end()
+        while stop - pos > limit:
+            end = pos + limit
+            spaces = [m.end() for m in re.finditer(r"\s+", text[pos + limit // 2 : end])]
+            cut = pos + limit // 2 + spaces[-1] if spaces else end
+            yield cut
+            pos = cut
+
+
+def split_long(
+    blocks: Iterable[Block], limit: int = MAX_BLOCK_CHARS, run_limit: int = MAX_CLAUSE_CHARS
+) -> list[Block]:
+    """Return ``blocks`` with every block longer than ``limit`` characters, or with a
+    stretch of more than ``run_limit`` characters and no clause mark, cut into blocks of
+    the same kind (see :data:`MAX_BLOCK_CHARS`, :data:`MAX_CLAUSE_CHARS`). Other blocks are
+    kept as they are."""
     out: list[Block] = []
     for block in blocks:
-        if len(block.text) <= limit:
+        text = block.text
+        if len(text) <= min(limit, run_limit):
             out.append(block)
             continue
         pos = 0
-        for cut in [*_cut_points(block.text, limit), len(block.text)]:
-            piece = block.text[pos:cut].strip()
-            if piece:
-                out.append(replace(block, text=piece))
+        for cut in [*_run_cut_points(text, run_limit), len(text)]:
+            part = text[pos:cut]
+            start = 0
+            for end in [*_cut_points(part, limit), len(part)]:
+                piece = part[start:end].strip()
+                if piece:
+                    out.append(replace(block, text=piece))
+                start = end
             pos = cut
     return out
 

@@ -7,6 +7,7 @@ them is real.
 from __future__ import annotations
 
 import os
+import re
 import resource
 import signal
 import subprocess
@@ -160,6 +161,30 @@ def test_a_block_with_no_sentence_end_is_cut_at_clauses():
     blocks = sources.parse_document(text, fmt="text")
     assert all(len(b.text) <= sources.MAX_BLOCK_CHARS for b in blocks)
     assert all(b.text.endswith("座，") or b is blocks[-1] for b in blocks)
+
+
+def test_a_stretch_with_no_clause_mark_is_cut_at_spaces():
+    """Text with its punctuation stripped: no sentence, no clause, only spaces."""
+    text = "\n".join(f"虚构县第{i}园区新建厂房 {i} 座 投资 {i} 亿元" for i in range(300))
+    blocks = sources.parse_document(text, fmt="text")
+    assert len(blocks) > 1
+    assert all(len(b.text) <= sources.MAX_CLAUSE_CHARS for b in blocks)
+    joined = "".join(b.text for b in blocks).replace(" ", "")
+    assert joined == text.replace("\n", "").replace(" ", "")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet="虚构。，；x 1  ", min_size=1, max_size=300),
+    st.integers(5, 60),
+    st.integers(3, 40),
+)
+def test_long_blocks_are_cut_losing_nothing(text, limit, run_limit):
+    blocks = sources.split_long([sources.Block("paragraph", text)], limit, run_limit)
+    assert all(len(b.text) <= limit and b.kind == "paragraph" for b in blocks)
+    runs = [r for b in blocks for r in re.findall("[^，,；;。！？!?：:]+", b.text)]
+    assert all(len(r) <= run_limit for r in runs)
+    assert "".join(b.text for b in blocks).replace(" ", "") == text.replace(" ", "")
 
 
 @settings(max_examples=200, deadline=None)
