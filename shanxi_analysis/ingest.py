@@ -1670,6 +1670,9 @@ def _propose_one(args: tuple[str, Lexicon, Overrides]) -> dict:
         return {"path": path, **propose_file(path, lexicon, overrides)}
     except (ValueError, OSError) as exc:
         return {"path": path, "error": str(exc)}
+    except (RecursionError, MemoryError) as exc:
+        # a hostile file that no reader foresaw: its own error, not the end of the run
+        return {"path": path, "error": f"{path}: {type(exc).__name__} while reading it ({exc})"}
 
 
 _WORKER: dict[str, object] = {}

@@ -22,6 +22,12 @@ What is normalised, and nothing else, so that quotes stay verbatim:
   ``管效能…``). The two parts are joined with no character between them (a space only
   between two Latin letters or digits). Titles, headings, credits and captions are never
   joined.
+* Paragraphs of plain text end at a blank line, at a line that ends a sentence, and
+  before and after a Markdown heading line; other lines run on.
+* Long blocks: a block longer than :data:`MAX_BLOCK_CHARS` is cut between sentences, and
+  a stretch longer than :data:`MAX_CLAUSE_CHARS` with no clause mark at a space, into
+  blocks of the same kind (no news paragraph is that long; the cut keeps the work for each
+  quantity in proportion to its block, not to the article).
 
 Wording, punctuation (half-width or full-width), and the spaces inside a block are kept
 as they are: ``15685 万吨`` stays ``15685 万吨``.

@@ -43,9 +43,13 @@ def _alias_bomb() -> str:
     return "\n".join(lines) + "\n"
 
 
-def _limited(mem_bytes: int):
+def _limited(mem_bytes: int, cpu_seconds: int = 300):
+    """Resource limits for a child process: address space, and CPU time (a hang guard far
+    above what any of these inputs needs, not a measure of speed)."""
+
     def limit() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (mem_bytes, mem_bytes))
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds))
 
     return limit
 
@@ -116,6 +120,24 @@ def test_a_bomb_in_a_folder_does_not_stop_the_good_files(tmp_path):
     assert "bomb.md, line 4: front matter uses an alias (*a)" in res.stderr
     assert '"source_id": "good"' in res.stdout
     assert "Traceback" not in res.stderr and "MemoryError" not in res.stderr
+
+
+def test_a_file_that_breaks_a_reader_does_not_stop_the_others(tmp_path, monkeypatch):
+    real = ingest.propose
+
+    def propose(data, name, *args, **kwargs):
+        if name.endswith("deep.txt"):  # as a reader that recursed past Python's limit
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(data, name, *args, **kwargs)
+
+    monkeypatch.setattr(ingest, "propose", propose)
+    deep = _write(tmp_path, "deep.txt", GOOD.replace("30", "31"))
+    _write(tmp_path, "good.txt", GOOD)
+    summary = _add([tmp_path])
+    assert summary.added == ["good"]
+    assert summary.errors == [
+        f"{deep}: RecursionError while reading it (maximum recursion depth exceeded)"
+    ]
 
 
 # ---------------------------------------------------------------- 3. long plain text
