@@ -369,10 +369,12 @@ def detect_encoding(data: bytes, path: str | Path = "<bytes>") -> str:
         raise SourceFormatError(
             path,
             f"not UTF-8 at byte {start}, column {column} (bytes "
-            f"{data[start : start + 4].hex(' ')}), though line {good} is UTF-8: the file "
+            f"{data[start : start + 4].hex(' ')}), though "
+            + ("the line starts in UTF-8" if good == bad else f"line {good} is UTF-8")
+            + ": the file "
             "mixes encodings; read in any one of "
             + ", ".join(e.replace("_", "-") for e in LIKELY_ENCODINGS)
-            + ", one kind of line or the other would be mojibake",
+            + ", one part or the other would be mojibake",
             line=bad,
             expected="text in one encoding; convert the lines that are not UTF-8 first, "
             "e.g. iconv -f GBK -t UTF-8",
@@ -418,6 +420,11 @@ def _mixed_lines(data: bytes) -> tuple[int, int, int] | None:
             except UnicodeDecodeError as exc:
                 if bad is None:
                     bad = (no, start + exc.start)
+                    # A line that starts in UTF-8 (two CJK ideographs or more, which GBK or
+                    # Big5 bytes almost never make) and goes on in another encoding.
+                    head = line[: exc.start].decode("utf-8")
+                    if sum("\u4e00" <= ch <= "\u9fff" for ch in head) >= 2:
+                        return no, no, start + exc.start
             else:
                 if good is None and sum(not ch.isascii() for ch in text) >= 2:
                     good = no

@@ -280,6 +280,14 @@ def test_a_short_mixed_gbk_and_utf8_file_is_refused_naming_the_line(tmp_path, le
     assert "though line 1 is UTF-8: the file mixes encodings" in message
 
 
+def test_a_line_that_goes_on_from_utf8_in_gbk_is_refused():
+    data = "（测试用虚构文章）虚构县新建充电站".encode() + "三十座。\n".encode("gbk")
+    with pytest.raises(SourceFormatError) as info:
+        sources.decode_article(data, "one-line.txt")
+    assert str(info.value).startswith("one-line.txt, line 1: not UTF-8 at byte 51, column 18")
+    assert "though the line starts in UTF-8: the file mixes encodings" in str(info.value)
+
+
 @pytest.mark.parametrize("encoding", ["gbk", "big5", "utf-8"])
 def test_text_in_one_encoding_is_not_taken_for_mixed(encoding):
     text = "（測試用虛構文章）\n虛構縣新建充電站 30 座。\n虛構市新增風電 12 萬千瓦。\n"
