@@ -1759,8 +1759,10 @@ def propose_many(
                 results.append(r)
                 bar.update()
         except BaseException:
-            # Ctrl-C (or a broken pool): nothing has been written yet; drop the queued
-            # files and let the workers end, without waiting for the rest.
+            # Ctrl-C (or a broken pool): nothing has been written yet, and the workers
+            # only read, so they are stopped now rather than after their current file.
+            for proc in list((getattr(pool, "_processes", None) or {}).values()):
+                proc.terminate()
             pool.shutdown(wait=False, cancel_futures=True)
             raise
         pool.shutdown()
