@@ -261,10 +261,13 @@ def _not_a_link(path: str | Path, name: str) -> None:
     except OSError as exc:
         raise SourceFormatError(name, f"cannot read ({exc.strerror or exc})") from None
     if is_link:
-        target = os.readlink(path)
+        try:
+            target = f" (to {os.readlink(path)})"
+        except OSError:
+            target = ""
         raise SourceFormatError(
             name,
-            f"is a symbolic link (to {target}); links are not followed",
+            f"is a symbolic link{target}; links are not followed",
             expected="the article file itself, not a link to it",
         )
 
