@@ -208,6 +208,7 @@ def _cmd_add(args: argparse.Namespace) -> int:
         published=args.published or "",
         url=args.url or "",
         source_id=args.source_id or "",
+        max_bytes=args.max_bytes,
     )
     if args.published and not ingest.normalise_date(args.published)[0]:
         raise ValueError(f"--published {args.published!r} (expected YYYY, YYYY-MM or YYYY-MM-DD)")
@@ -295,6 +296,17 @@ def _size_arg(text: str) -> int:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _max_bytes_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--max-bytes",
+        type=_size_arg,
+        default=None,
+        metavar="N",
+        help="refuse an article larger than N bytes; K, M, G allowed (default: "
+        "$SHANXI_ANALYSIS_MAX_BYTES or 64M)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``shanxi-analysis`` command."""
     parser = argparse.ArgumentParser(
@@ -328,14 +340,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="table",
         help="output format (default: table)",
     )
-    p.add_argument(
-        "--max-bytes",
-        type=_size_arg,
-        default=None,
-        metavar="N",
-        help="refuse an article larger than N bytes; K, M, G allowed (default: "
-        "$SHANXI_ANALYSIS_MAX_BYTES or 64M)",
-    )
+    _max_bytes_arg(p)
     p.set_defaults(func=_cmd_extract)
 
     p = sub.add_parser(
@@ -363,6 +368,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="change nothing; print the proposal")
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.add_argument("--jobs", type=int, default=None, help="processes (default: all cores)")
+    _max_bytes_arg(p)
     p.set_defaults(func=_cmd_add)
 
     p = sub.add_parser(

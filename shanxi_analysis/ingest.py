@@ -419,10 +419,7 @@ def _clause_bounds(text: str, pos: int) -> tuple[int, int]:
 
 
 def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
-    for a, b in sources.sentences(text):
-        if a <= pos < max(b, a + 1):
-            return a, b
-    return 0, len(text)
+    return sources.sentence_at(text, pos)
 
 
 # ---------------------------------------------------------------- entity matching
@@ -1489,6 +1486,7 @@ class Overrides:
     published: str = ""
     url: str = ""
     source_id: str = ""
+    max_bytes: int | None = None  # the size limit of one file (None: sources' default)
 
 
 _DATE_RE = re.compile(r"(\d{4})[-/年.](\d{1,2})(?:[-/月.](\d{1,2}))?")
@@ -1617,6 +1615,7 @@ def propose(
                 if v
             }
     blocks = sources.parse_document(text, path=name, fmt=fmt)
+    sources.require_text(blocks, name)
     title = (
         overrides.title
         or (meta.get("title") if isinstance(meta.get("title"), str) else "")
@@ -1692,8 +1691,9 @@ def propose(
 
 
 def propose_file(path: str | Path, lexicon: Lexicon, overrides: Overrides = Overrides()) -> dict:
-    """Return :func:`propose` of a file on disk (read with the bounded reader)."""
-    data = sources.read_bytes(path)
+    """Return :func:`propose` of a regular file on disk (read with the bounded reader;
+    a symbolic link is refused, never followed)."""
+    data = sources.read_bytes(path, max_bytes=overrides.max_bytes, follow_symlinks=False)
     return propose(data, str(path), lexicon, overrides)
 
 
@@ -1704,6 +1704,9 @@ def _propose_one(args: tuple[str, Lexicon, Overrides]) -> dict:
         return {"path": path, **propose_file(path, lexicon, overrides)}
     except (ValueError, OSError) as exc:
         return {"path": path, "error": str(exc)}
+    except (RecursionError, MemoryError) as exc:
+        # a hostile file that no reader foresaw: its own error, not the end of the run
+        return {"path": path, "error": f"{path}: {type(exc).__name__} while reading it ({exc})"}
 
 
 _WORKER: dict[str, object] = {}
@@ -1712,6 +1715,12 @@ _WORKER: dict[str, object] = {}
 def _init_worker(lexicon: Lexicon, overrides: Overrides) -> None:
     # The lexicon is sent to each worker once, not with every file.
     _WORKER["lexicon"], _WORKER["overrides"] = lexicon, overrides
+    import signal
+
+    # Ctrl-C is the main process's to handle: a worker never prints a traceback for it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def _propose_in_worker(path: str) -> dict:
@@ -1720,14 +1729,16 @@ def _propose_in_worker(path: str) -> dict:
 
 def iter_files(paths: Iterable[str | Path]) -> list[str]:
     """Return the article files named: files as given, folders walked (hidden files and
-    folders skipped), sorted."""
+    folders skipped), sorted. Symbolic links and other entries that are not regular files
+    are listed, not followed, so that reading them refuses them by name."""
     out: list[str] = []
     for p in map(Path, paths):
-        if p.is_dir():
+        if p.is_dir() and not p.is_symlink():
             out += sorted(
                 str(f)
                 for f in p.rglob("*")
-                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts)
+                if (f.is_symlink() or not f.is_dir())
+                and not any(part.startswith(".") for part in f.relative_to(p).parts)
             )
         else:
             out.append(str(p))
@@ -1746,6 +1757,7 @@ def propose_many(
     failed), in the order given, computed on ``jobs`` processes (default: all cores) with
     a progress bar on standard error. One bad file never stops the others."""
     import os
+    import signal
 
     from tqdm import tqdm
 
@@ -1761,15 +1773,33 @@ def propose_many(
             return results
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(
+        pool = ProcessPoolExecutor(
             max_workers=min(jobs, len(work)),
             initializer=_init_worker,
             initargs=(lexicon, overrides),
-        ) as pool:
+        )
+        try:
             chunks = max(1, len(work) // (jobs * 8))
-            for r in pool.map(_propose_in_worker, list(paths), chunksize=chunks):
+            # Workers start with Ctrl-C held back (a forked process inherits the mask) until
+            # they ignore it (_init_worker); this process receives it once they have started.
+            held = hasattr(signal, "pthread_sigmask")
+            mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}) if held else None
+            try:
+                found = pool.map(_propose_in_worker, list(paths), chunksize=chunks)
+            finally:
+                if held:
+                    signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+            for r in found:
                 results.append(r)
                 bar.update()
+        except BaseException:
+            # Ctrl-C (or a broken pool): nothing has been written yet, and the workers
+            # only read, so they are stopped now rather than after their current file.
+            for proc in list((getattr(pool, "_processes", None) or {}).values()):
+                proc.terminate()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
         return results
     finally:
         bar.close()

@@ -22,6 +22,12 @@ What is normalised, and nothing else, so that quotes stay verbatim:
   ``管效能…``). The two parts are joined with no character between them (a space only
   between two Latin letters or digits). Titles, headings, credits and captions are never
   joined.
+* Paragraphs of plain text end at a blank line, at a line that ends a sentence, and
+  before and after a Markdown heading line; other lines run on.
+* Long blocks: a block longer than :data:`MAX_BLOCK_CHARS` is cut between sentences, and
+  a stretch longer than :data:`MAX_CLAUSE_CHARS` with no clause mark at a space, into
+  blocks of the same kind (no news paragraph is that long; the cut keeps the work for each
+  quantity in proportion to its block, not to the article).
 
 Wording, punctuation (half-width or full-width), and the spaces inside a block are kept
 as they are: ``15685 万吨`` stays ``15685 万吨``.
@@ -29,7 +35,9 @@ as they are: ``15685 万吨`` stays ``15685 万吨``.
 
 from __future__ import annotations
 
+import bisect
 import codecs
+import errno
 import hashlib
 import io
 import os
@@ -233,26 +241,86 @@ def _too_large(name: str | Path, limit: int) -> SourceFormatError:
     )
 
 
+_FILE_TYPES = (
+    (stat.S_ISDIR, os.strerror(errno.EISDIR)),
+    (stat.S_ISFIFO, "a named pipe (FIFO), not a regular file"),
+    (stat.S_ISSOCK, "a socket, not a regular file"),
+    (stat.S_ISCHR, "a character device, not a regular file"),
+    (stat.S_ISBLK, "a block device, not a regular file"),
+)
+
+
+def _file_type(mode: int) -> str:
+    return next((what for test, what in _FILE_TYPES if test(mode)), "not a regular file")
+
+
+def _not_a_link(path: str | Path, name: str) -> None:
+    """Raise :class:`SourceFormatError` when ``path`` itself is a symbolic link."""
+    try:
+        is_link = stat.S_ISLNK(os.lstat(path).st_mode)
+    except OSError as exc:
+        raise SourceFormatError(name, f"cannot read ({exc.strerror or exc})") from None
+    if is_link:
+        try:
+            target = f" (to {os.readlink(path)})"
+        except OSError:
+            target = ""
+        raise SourceFormatError(
+            name,
+            f"is a symbolic link{target}; links are not followed",
+            expected="the article file itself, not a link to it",
+        )
+
+
 def read_bytes(
-    source: str | Path | BinaryIO, *, name: str | None = None, max_bytes: int | None = None
+    source: str | Path | BinaryIO,
+    *,
+    name: str | None = None,
+    max_bytes: int | None = None,
+    follow_symlinks: bool = True,
 ) -> bytes:
-    """Return the bytes of a file (a path) or a binary stream (``sys.stdin.buffer``, a FIFO),
+    """Return the bytes of a regular file (a path) or a binary stream (``sys.stdin.buffer``),
     read a megabyte at a time and never more than the limit (see :func:`max_bytes_limit`).
 
-    Raises :class:`SourceFormatError` naming the file when it cannot be read or is larger
-    than the limit; an endless stream (``/dev/zero``) stops at the limit.
+    Raises :class:`SourceFormatError` naming the file when it cannot be read, is larger
+    than the limit, or a path names something other than a regular file (a FIFO, a
+    device, a folder: reading them could wait forever); with ``follow_symlinks=False``, a
+    path that is a symbolic link is refused too. An endless stream stops at the limit.
     """
     limit = max_bytes_limit(max_bytes)
     if isinstance(source, str | Path):
         name = name or str(source)
+        if not follow_symlinks:
+            _not_a_link(source, name)
         try:
-            with open(source, "rb") as stream:
-                st = os.fstat(stream.fileno())
-                if stat.S_ISREG(st.st_mode) and st.st_size > limit:
-                    raise _too_large(name, limit)  # a regular file says its size: read nothing
-                return read_bytes(stream, name=name, max_bytes=limit)
+            # O_NONBLOCK: opening a FIFO with no writer returns at once instead of waiting;
+            # the type is then checked on what was opened, so nothing can swap it in between.
+            flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+            if not follow_symlinks:
+                flags |= getattr(os, "O_NOFOLLOW", 0)
+            fd = os.open(source, flags)
         except OSError as exc:
+            if not follow_symlinks:
+                _not_a_link(source, name)  # it became a link after the first look
             raise SourceFormatError(name, f"cannot read ({exc.strerror or exc})") from None
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                raise SourceFormatError(
+                    name, f"cannot read ({_file_type(st.st_mode)})", expected="a regular file"
+                )
+            if st.st_size > limit:
+                raise _too_large(name, limit)  # a regular file says its size: read nothing
+            if hasattr(os, "set_blocking"):
+                os.set_blocking(fd, True)
+        except BaseException:
+            os.close(fd)
+            raise
+        with open(fd, "rb") as stream:
+            try:
+                return read_bytes(stream, name=name, max_bytes=limit)
+            except OSError as exc:
+                raise SourceFormatError(name, f"cannot read ({exc.strerror or exc})") from None
     name = name or getattr(source, "name", None) or "<stream>"
     chunks: list[bytes] = []
     total = 0
@@ -296,6 +364,24 @@ def detect_encoding(data: bytes, path: str | Path = "<bytes>") -> str:
         return "utf-8"
     except UnicodeDecodeError as exc:
         first_error = exc
+    mixed = _mixed_lines(data)
+    if mixed:
+        bad, good, start = mixed
+        line_start = data.rfind(b"\n", 0, start) + 1
+        column = len(data[line_start:start].decode("utf-8", "replace")) + 1
+        raise SourceFormatError(
+            path,
+            f"not UTF-8 at byte {start}, column {column} (bytes "
+            f"{data[start : start + 4].hex(' ')}), though "
+            + ("the line starts in UTF-8" if good == bad else f"line {good} is UTF-8")
+            + ": the file "
+            "mixes encodings; read in any one of "
+            + ", ".join(e.replace("_", "-") for e in LIKELY_ENCODINGS)
+            + ", one part or the other would be mojibake",
+            line=bad,
+            expected="text in one encoding; convert the lines that are not UTF-8 first, "
+            "e.g. iconv -f GBK -t UTF-8",
+        )
     from charset_normalizer import from_bytes
 
     for isolation in (list(LIKELY_ENCODINGS), None):
@@ -315,6 +401,40 @@ def detect_encoding(data: bytes, path: str | Path = "<bytes>") -> str:
         line=line,
         expected="text in one encoding; convert it first, e.g. iconv -f GBK -t UTF-8",
     )
+
+
+def _mixed_lines(data: bytes) -> tuple[int, int, int] | None:
+    """Return ``(bad_line, utf8_line, bad_byte)`` when some lines of ``data`` are UTF-8 text
+    beyond ASCII and others are not UTF-8 at all (a GBK paragraph pasted into a UTF-8
+    file): one encoding would turn one kind or the other into mojibake. ``None`` when the
+    lines do not disagree, or for UTF-16 and UTF-32, whose lines are not byte lines.
+
+    A line of GBK or Big5 text is valid UTF-8 only by accident, and not beyond ASCII with
+    two characters or more, so such a line is taken as UTF-8.
+    """
+    if b"\x00" in data:
+        return None
+    bad = good = None
+    start = 0
+    for no, line in enumerate(data.split(b"\n"), start=1):
+        if not line.isascii():
+            try:
+                text = line.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                if bad is None:
+                    bad = (no, start + exc.start)
+                    # A line that starts in UTF-8 (two CJK ideographs or more, which GBK or
+                    # Big5 bytes almost never make) and goes on in another encoding.
+                    head = line[: exc.start].decode("utf-8")
+                    if sum("\u4e00" <= ch <= "\u9fff" for ch in head) >= 2:
+                        return no, no, start + exc.start
+            else:
+                if good is None and sum(not ch.isascii() for ch in text) >= 2:
+                    good = no
+            if bad is not None and good is not None:
+                return bad[0], good, bad[1]
+        start += len(line) + 1
+    return None
 
 
 def decode_article(
@@ -423,6 +543,31 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+@lru_cache(maxsize=4)
+def _sentence_index(text: str) -> tuple[list[int], list[tuple[int, int]]]:
+    spans = sentences(text)
+    return [a for a, _ in spans], spans
+
+
+def sentence_at(text: str, pos: int) -> tuple[int, int]:
+    """Return ``(start, end)`` of the sentence of ``text`` (see :func:`sentences`) that holds
+    offset ``pos``; ``(0, len(text))`` when none does.
+
+    The sentences of a text are found once and kept for the next lookups in it, so that
+    finding the sentence of each of a block's quantities costs a search, not a new pass.
+
+    >>> sentence_at("煤矿减少。电站增加。", 6)
+    (5, 10)
+    """
+    starts, spans = _sentence_index(text)
+    i = bisect.bisect_right(starts, pos) - 1
+    if i >= 0:
+        a, b = spans[i]
+        if pos < max(b, a + 1):
+            return a, b
+    return 0, len(text)
+
+
 def _join(a: str, b: str) -> str:
     if a and b and _LATIN_EDGE.match(a[-1]) and _LATIN_EDGE.match(b[0]):
         return f"{a} {b}"
@@ -471,26 +616,86 @@ def split_front_matter(raw: str, path: str | Path = "<string>") -> tuple[dict, s
             expected="a closing line '---' after the metadata",
         )
     block = text[opening[2] : close[0]]
+    meta = _load_front_matter(block, path, first + 2) if block.strip() else {}
+    return meta, text[close[2] :]
+
+
+FRONT_MATTER_FIELDS = ("title", "date", "author", "authors", "source")
+"""The front matter's fields that are read: each a single value or a short list of them."""
+MAX_LIST_ITEMS = 100
+"""The most items a list among :data:`FRONT_MATTER_FIELDS` may have (authors, say)."""
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """PyYAML's safe loader without aliases: ``*name`` repeats an anchored node, and nine
+    levels of lists of nine aliases make a few hundred bytes stand for 9**9 items (an
+    "alias bomb"). Metadata has no use for them, so an alias is refused where it stands."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise _AliasRefused(event.anchor, event.start_mark)
+        return super().compose_node(parent, index)
+
+
+class _AliasRefused(Exception):
+    def __init__(self, anchor: str, mark) -> None:
+        super().__init__(anchor)
+        self.anchor, self.mark = anchor, mark
+
+
+def _field_problem(node: yaml.Node) -> str | None:
+    if isinstance(node, yaml.ScalarNode):
+        return None
+    if isinstance(node, yaml.SequenceNode):
+        if len(node.value) > MAX_LIST_ITEMS:
+            return f"is a list of {len(node.value)} items"
+        if all(isinstance(item, yaml.ScalarNode) for item in node.value):
+            return None
+        return "is a list that holds lists or mappings"
+    return "is a mapping"
+
+
+def _load_front_matter(block: str, path: str | Path, first_line: int) -> dict:
+    """Return the front matter's mapping, read by :class:`_FrontMatterLoader`; each field of
+    :data:`FRONT_MATTER_FIELDS` must be a value or a short list of values."""
+
+    def error(problem: str, line: int, expected: str = "'key: value' lines"):
+        return SourceFormatError(path, problem, line=line, expected=expected)
+
+    loader = _FrontMatterLoader(block)
     try:
-        meta = yaml.safe_load(block) if block.strip() else {}
+        node = loader.get_single_node()
+        if node is not None and isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode) and key.value in FRONT_MATTER_FIELDS:
+                    problem = _field_problem(value)
+                    if problem:
+                        raise error(
+                            f"front matter field '{key.value}' {problem}",
+                            first_line + key.start_mark.line,
+                            f"'{key.value}: <text>' or a list of at most {MAX_LIST_ITEMS} texts",
+                        )
+        meta = loader.construct_document(node) if node is not None else {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = first + 2 + mark.line if mark is not None else first + 1
+        line = first_line + mark.line if mark is not None else first_line - 1
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise SourceFormatError(
-            path,
-            f"front matter is not valid YAML: {problem}",
-            line=line,
-            expected="'key: value' lines",
+        raise error(f"front matter is not valid YAML: {problem}", line) from None
+    except _AliasRefused as exc:
+        raise error(
+            f"front matter uses an alias (*{exc.anchor}), which repeats another value; "
+            "aliases are not read (a few of them can stand for billions of values)",
+            first_line + exc.mark.line,
+            "each value written out, without anchors (&name) and aliases (*name)",
         ) from None
+    except RecursionError:
+        raise error("front matter is nested too deeply", first_line) from None
+    finally:
+        loader.dispose()
     if not isinstance(meta, dict):
-        raise SourceFormatError(
-            path,
-            f"front matter is a {type(meta).__name__}, not a mapping",
-            line=first + 2,
-            expected="'key: value' lines",
-        )
-    return meta, text[close[2] :]
+        raise error(f"front matter is a {type(meta).__name__}, not a mapping", first_line)
+    return meta
 
 
 # ---------------------------------------------------------------- HTML → raw blocks
@@ -601,6 +806,9 @@ def _html_raw_blocks(html: str) -> list[_RawBlock]:
 # ---------------------------------------------------------------- text → raw blocks
 
 
+_MD_HEADING_RE = re.compile(r"^\s{0,3}#{1,6}\s")
+
+
 def _text_raw_blocks(text: str) -> list[_RawBlock]:
     blocks: list[_RawBlock] = []
     gap = 0
@@ -609,9 +817,13 @@ def _text_raw_blocks(text: str) -> list[_RawBlock]:
     def flush() -> None:
         nonlocal gap
         if current:
-            joined = ""
+            parts: list[str] = []  # joined once: adding line by line would copy it each time
             for ln in current:
-                joined = _join(joined, ln.strip())
+                ln = ln.strip()
+                if parts and _LATIN_EDGE.match(parts[-1][-1]) and _LATIN_EDGE.match(ln[0]):
+                    parts.append(" ")
+                parts.append(ln)
+            joined = "".join(parts)
             level = None
             m = re.match(r"^(#{1,6})\s+(.*)$", joined)
             if m:
@@ -624,11 +836,18 @@ def _text_raw_blocks(text: str) -> list[_RawBlock]:
 
     for start, end, _ in _iter_lines(text):
         line = text[start:end]
-        if line.strip():
-            current.append(line)
-        else:
+        if not line.strip():
             flush()
             gap += 1
+            continue
+        heading = _MD_HEADING_RE.match(line)
+        if heading:
+            flush()
+        current.append(line)
+        # A paragraph ends at a blank line, and also at a line that ends a sentence (text
+        # with one paragraph per line has no blank lines), or a Markdown heading.
+        if heading or ends_sentence(line):
+            flush()
     flush()
     return blocks
 
@@ -700,18 +919,30 @@ def join_broken(blocks: Iterable[Block]) -> list[Block]:
     A ``paragraph`` (or ``editor_note``) that does not end a sentence is joined with the
     next block when that block has the same kind. Other kinds are never joined.
     """
-    out: list[Block] = []
+    groups: list[list[Block]] = []
     for block in blocks:
-        prev = out[-1] if out else None
+        last = groups[-1][-1] if groups else None
         if (
-            prev is not None
+            last is not None
             and block.kind in ("paragraph", "editor_note")
-            and prev.kind == block.kind
-            and not ends_sentence(prev.text)
+            and last.kind == block.kind
+            and not ends_sentence(last.text)
         ):
-            out[-1] = replace(prev, text=_join(prev.text, block.text))
+            groups[-1].append(block)
         else:
-            out.append(block)
+            groups.append([block])
+    out: list[Block] = []
+    for group in groups:
+        if len(group) == 1:
+            out.append(group[0])
+            continue
+        # Joined once per paragraph: joining piece by piece would copy it for every piece.
+        parts = [group[0].text]
+        for b in group[1:]:
+            if _LATIN_EDGE.match(parts[-1][-1:]) and _LATIN_EDGE.match(b.text[:1]):
+                parts.append(" ")  # as _join: two Latin letters or digits keep a space
+            parts.append(b.text)
+        out.append(replace(group[0], text="".join(parts)))
     return out
 
 
@@ -778,7 +1009,94 @@ def parse_document(
         blocks.insert(0, Block("title", normalise_space(title)))
     # Only text from a page layout has blocks cut by page or column breaks; an HTML
     # paragraph boundary is the author's own.
-    return blocks if html else join_broken(blocks)
+    return split_long(blocks if html else join_broken(blocks))
+
+
+MAX_BLOCK_CHARS = 2000
+"""The longest block of text: a longer one is cut between sentences (a news paragraph is
+rarely a tenth of this). The searches for each quantity's sentence, clause, subject and
+period look around it in its block, so a block the size of the whole article (one line
+of text with no line breaks, or no sentence ends to stop the joining of broken lines)
+would make them rescan the article once per quantity."""
+_CLAUSE_CUT_RE = re.compile(r"[，,、：:）)」』”]|\s")
+
+
+def _cut_points(text: str, limit: int) -> Iterator[int]:
+    """Yield the offsets where ``text`` is cut into pieces of at most ``limit`` characters:
+    after the last sentence that fits, else after the last clause mark or space that fits,
+    else at the limit."""
+    starts = [a for a, _ in sentences(text)][1:]
+    starts.append(len(text))
+    pos, i = 0, 0
+    while len(text) - pos > limit:
+        end = pos + limit
+        while i < len(starts) and starts[i] <= end:
+            i += 1
+        best = starts[i - 1] if i and starts[i - 1] > pos else None
+        if best is None:
+            marks = [m.end() for m in _CLAUSE_CUT_RE.finditer(text, pos + limit // 2, end)]
+            best = marks[-1] if marks else end
+        yield best
+        pos = best
+
+
+MAX_CLAUSE_CHARS = 200
+"""The longest stretch of a block with no clause mark (，；。：!? …): a longer one is no
+prose (a table's cells run together, text with its punctuation stripped), and it is cut
+into blocks at a space, else at the limit. A quantity's clause is searched whole, once per
+quantity in it."""
+_RUN_RE = re.compile("[^，,；;。！？!?：:]+")
+
+
+def _run_cut_points(text: str, limit: int) -> Iterator[int]:
+    """Yield the offsets that cut each stretch of ``text`` with no clause mark into pieces
+    of at most ``limit`` characters: after the last space that fits, else at the limit."""
+    for run in _RUN_RE.finditer(text):
+        pos, stop = run.start(), run.end()
+        while stop - pos > limit:
+            end = pos + limit
+            spaces = [m.end() for m in re.finditer(r"\s+", text[pos + limit // 2 : end])]
+            cut = pos + limit // 2 + spaces[-1] if spaces else end
+            yield cut
+            pos = cut
+
+
+def split_long(
+    blocks: Iterable[Block], limit: int = MAX_BLOCK_CHARS, run_limit: int = MAX_CLAUSE_CHARS
+) -> list[Block]:
+    """Return ``blocks`` with every block longer than ``limit`` characters, or with a
+    stretch of more than ``run_limit`` characters and no clause mark, cut into blocks of
+    the same kind (see :data:`MAX_BLOCK_CHARS`, :data:`MAX_CLAUSE_CHARS`). Other blocks are
+    kept as they are."""
+    out: list[Block] = []
+    for block in blocks:
+        text = block.text
+        if len(text) <= min(limit, run_limit):
+            out.append(block)
+            continue
+        pos = 0
+        for cut in [*_run_cut_points(text, run_limit), len(text)]:
+            part = text[pos:cut]
+            start = 0
+            for end in [*_cut_points(part, limit), len(part)]:
+                piece = part[start:end].strip()
+                if piece:
+                    out.append(replace(block, text=piece))
+                start = end
+            pos = cut
+    return out
+
+
+def require_text(blocks: Iterable[Block], path: str | Path = "<string>") -> None:
+    """Raise :class:`SourceFormatError` naming ``path`` when ``blocks`` hold no text (an
+    empty file, white space only, markup or front matter and nothing else): such a file
+    is no article to register. A title alone is no text either."""
+    if not any(b.kind not in ("media", "title") and b.text.strip() for b in blocks):
+        raise SourceFormatError(
+            path,
+            "has no text (empty, white space only, or a title, markup or metadata alone)",
+            expected="an article with at least one paragraph of text",
+        )
 
 
 # ---------------------------------------------------------------- registry and loading
