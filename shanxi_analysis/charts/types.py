@@ -175,7 +175,8 @@ def _chart_type(draw: Callable[..., tuple]) -> Callable[..., alt.LayerChart]:
         sep, colon = ("；", "：") if lang == "zh" else ("; ", ": ")
         side = df.iloc[:0].assign(text="")
         if aside is not None:
-            side = pick(df, what=draw.__name__, indicator=aside)
+            # the chart's entities and sources only: a county's figure never notes a province's
+            side = pick(df, what=draw.__name__, indicator=aside, entity=entity, source=source)
             side = latest(side, ["indicator_id", "kind"], aside)
             side["text"] = [_paren(r.short, _when(r, lang), lang) for r in side.itertuples()]
             side["text"] += colon + side["label"]

@@ -1,0 +1,141 @@
+"""Truth on screen: every figure where it belongs (selection by entity), as exact as its
+source, and a user's own data called their own. The county, its article and every figure
+in this module are fictional, written for these tests."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+
+import pandas as pd
+import pytest
+
+from shanxi_analysis import charts, datasets
+
+COUNTY = "qingshi-county-fictional"
+COUNTY_SOURCE = "qingshi-gazette-fictional"
+
+# the indicators of the province's theme charts (their figures, side notes and cards)
+COUNTY_INDICATORS = (
+    "coal_mines",
+    "coal_overcapacity_cut",
+    "advanced_coal_capacity_share",
+    "high_tech_enterprises",
+    "sei_value_added_gdp_share",
+    "major_sci_tech_projects_released",
+    "major_sci_tech_project_batches",
+    "rd_investment",
+    "smart_innovation_cities",
+    "private_economy_policy_measures",
+    "business_startup_time",
+    "fdi_growth_yoy",
+    "fdi_growth_gap_vs_province",
+    "foreign_trade_growth_yoy",
+    "foreign_trade_growth_gap_vs_national",
+    "university_partners",
+    "investment_projects_signed",
+    "investment_projects_signed_share",
+    "dev_zones_total",
+    "fdi_utilised",
+    "fdi_share_of_province",
+    "wind_solar_capacity",
+    "wind_solar_capacity_share",
+    "annual_power_generation",
+    "households_equivalent",
+    "hydrogen_supply_buses",
+    "loan_principal",
+    "interest_saved",
+)
+
+
+def _append(path, row: list) -> None:
+    with open(path, "a", newline="", encoding="utf-8") as f:
+        csv.writer(f, lineterminator="\n").writerow(row)
+
+
+def add_county(data) -> list[str]:
+    """Add a fictional county, its article and one later figure of each indicator above
+    (all about the county) to the data folder ``data``; return the new fact ids."""
+    facts = pd.read_csv(data / "curated" / "facts.csv", dtype=str, keep_default_na=False)
+    models = facts.drop_duplicates("indicator_id").set_index("indicator_id")
+    sentences = []
+    for n, ind in enumerate(COUNTY_INDICATORS):
+        m = models.loc[ind]
+        value = f"{7 + n}.25" if m["base_unit"] in ("percent", "percentage_point") else f"{9 + n}"
+        sentences.append((ind, value, f"虚构的青石县第{n + 1}项数字为 {value} {m['unit']}。"))
+    text = "FICTIONAL TEST ARTICLE: a county that does not exist.\n\n"
+    text += "This article is invented for a software test and reports nothing real.\n\n"
+    text += "\n\n".join(s for _, _, s in sentences) + "\n"
+    raw = data / "raw" / "qingshi-fictional.txt"
+    raw.write_text(text, encoding="utf-8")
+    digest = hashlib.sha256(raw.read_bytes()).hexdigest()
+    _append(
+        data / "sources.csv",
+        [COUNTY_SOURCE, "虚构的青石县报", "The Qingshi Gazette (fictional)", "虚构出版社",
+         "Fictional Press", "Test Author", "2024", "year", "invented for a test", "zh",
+         "raw/qingshi-fictional.txt", "text", digest, "fictional, test only", "utf-8"],
+    )
+    _append(
+        data / "curated" / "entities.csv",
+        [COUNTY, "青石县（虚构）", "Qingshi County (fictional)", "county", "shanxi", "", "",
+         "no point: the county is fictional", COUNTY_SOURCE, 3, "青石县", "", "", ""],
+    )
+    blocks = datasets._sources.load_blocks(COUNTY_SOURCE)
+    ids = []
+    for ind, value, sentence in sentences:
+        m = models.loc[ind]
+        block = next(int(b.block_no) for b in blocks.itertuples() if sentence in b.text)
+        factor = float(m["base_value"]) / float(m["value"])
+        fid = "qingshi-" + ind.replace("_", "-")
+        ids.append(fid)
+        row = {
+            **m.to_dict(),
+            "fact_id": fid,
+            "source_id": COUNTY_SOURCE,
+            "block_no": str(block),
+            "quote": sentence,
+            "span": f"{value} {m['unit']}",
+            "quote_en": f"(fictional) figure {ind} of Qingshi County",
+            "indicator_id": ind,
+            "entity_id": COUNTY,
+            "period": "2024",
+            "value": value,
+            "base_value": repr(float(value) * factor),
+            "qualifier": "none",
+            "repeated_in": "",
+            "note": "fictional test fact",
+        }
+        _append(data / "curated" / "facts.csv", [row[c] for c in facts.columns])
+    datasets.validate()
+    return ids
+
+
+def _normalised(spec: dict) -> str:
+    """A spec as text, without what differs between two calls of the same chart: the
+    generated names of parameters and views, and its citation lines."""
+    spec = dict(spec)
+    title = dict(spec.get("title", {}))
+    title["subtitle"] = [
+        s for s in title.get("subtitle", []) if not s.startswith(("来源", "Source", "  "))
+    ]
+    spec["title"] = title
+    text = json.dumps(spec, ensure_ascii=False, sort_keys=True)
+    return re.sub(r"(param|view)_\d+", r"\1_n", text)
+
+
+def test_a_county_article_changes_no_province_chart(tmp_data):
+    before = {
+        (name, lang): _normalised(chart(lang=lang).to_dict())
+        for name, chart in charts.CHARTS.items()
+        for lang in datasets.LANGS
+    }
+    ids = add_county(tmp_data)
+    assert set(ids) <= set(datasets.facts()["fact_id"])
+    county_words = ("青石", "Qingshi", COUNTY, COUNTY_SOURCE, *ids)
+    for (name, lang), spec in before.items():
+        after = charts.CHARTS[name](lang=lang).to_dict()
+        text = json.dumps(after, ensure_ascii=False)
+        assert not [w for w in county_words if w in text], (name, lang)
+        assert _normalised(after) == spec, (name, lang)
