@@ -10,7 +10,6 @@ import json
 import re
 
 import pandas as pd
-import pytest
 
 from shanxi_analysis import charts, datasets
 
@@ -73,14 +72,42 @@ def add_county(data) -> list[str]:
     digest = hashlib.sha256(raw.read_bytes()).hexdigest()
     _append(
         data / "sources.csv",
-        [COUNTY_SOURCE, "虚构的青石县报", "The Qingshi Gazette (fictional)", "虚构出版社",
-         "Fictional Press", "Test Author", "2024", "year", "invented for a test", "zh",
-         "raw/qingshi-fictional.txt", "text", digest, "fictional, test only", "utf-8"],
+        [
+            COUNTY_SOURCE,
+            "虚构的青石县报",
+            "The Qingshi Gazette (fictional)",
+            "虚构出版社",
+            "Fictional Press",
+            "Test Author",
+            "2024",
+            "year",
+            "invented for a test",
+            "zh",
+            "raw/qingshi-fictional.txt",
+            "text",
+            digest,
+            "fictional, test only",
+            "utf-8",
+        ],
     )
     _append(
         data / "curated" / "entities.csv",
-        [COUNTY, "青石县（虚构）", "Qingshi County (fictional)", "county", "shanxi", "", "",
-         "no point: the county is fictional", COUNTY_SOURCE, 3, "青石县", "", "", ""],
+        [
+            COUNTY,
+            "青石县（虚构）",
+            "Qingshi County (fictional)",
+            "county",
+            "shanxi",
+            "",
+            "",
+            "no point: the county is fictional",
+            COUNTY_SOURCE,
+            3,
+            "青石县",
+            "",
+            "",
+            "",
+        ],
     )
     blocks = datasets._sources.load_blocks(COUNTY_SOURCE)
     ids = []
