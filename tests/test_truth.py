@@ -11,7 +11,7 @@ import re
 
 import pandas as pd
 
-from shanxi_analysis import charts, datasets
+from shanxi_analysis import charts, datasets, formatting
 
 COUNTY = "qingshi-county-fictional"
 COUNTY_SOURCE = "qingshi-gazette-fictional"
@@ -166,3 +166,26 @@ def test_a_county_article_changes_no_province_chart(tmp_data):
         text = json.dumps(after, ensure_ascii=False)
         assert not [w for w in county_words if w in text], (name, lang)
         assert _normalised(after) == spec, (name, lang)
+
+
+# ---------------------------------------------------------------- exact display
+
+
+def _significant(number: str) -> str:
+    """The significant digits of a number as written: ``0.05340`` -> ``534``."""
+    return number.replace(",", "").replace(".", "").strip("0") or "0"
+
+
+def test_every_curated_figure_keeps_the_digits_of_its_value():
+    raw = pd.read_csv(datasets.paths.data_dir() / "curated" / "facts.csv", dtype=str)
+    written = dict(zip(raw["fact_id"], raw["value"], strict=True))
+    for fact_id, lang, style, text in formatting.golden_rows():
+        shown = {_significant(n) for n in re.findall(r"[0-9][0-9,]*(?:\.[0-9]+)?", text)}
+        if not shown:  # the article's own words, in Chinese numerals (两期)
+            continue
+        assert _significant(written[fact_id]) in shown, (fact_id, lang, style, text)
+
+
+def test_large_chinese_figures_have_the_separator_of_their_axis():
+    assert formatting.figure(156850000, "tonne", "none", "zh", style="label") == "15,685 万吨"
+    assert formatting.number(15685, "zh") == formatting.number(15685, "en") == "15,685"
