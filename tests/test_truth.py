@@ -10,8 +10,10 @@ import json
 import re
 
 import pandas as pd
+import pytest
 
 from shanxi_analysis import charts, datasets, formatting
+from shanxi_analysis.charts import citation_text
 
 COUNTY = "qingshi-county-fictional"
 COUNTY_SOURCE = "qingshi-gazette-fictional"
@@ -189,3 +191,132 @@ def test_every_curated_figure_keeps_the_digits_of_its_value():
 def test_large_chinese_figures_have_the_separator_of_their_axis():
     assert formatting.figure(156850000, "tonne", "none", "zh", style="label") == "15,685 万吨"
     assert formatting.number(15685, "zh") == formatting.number(15685, "en") == "15,685"
+
+
+# ---------------------------------------------------------------- one's own data
+
+
+def _own_table() -> pd.DataFrame:
+    """A fictional table of one's own: a lake district's ferries, from a gazette that does
+    not exist, with a target among its figures."""
+    rows = [
+        ("ferries", "2019", 12, "actual"),
+        ("ferries", "2021", 15, "actual"),
+        ("ferries", "2025", 20, "target"),
+        ("ferry_share", "2021", 40, "actual"),
+        ("ferry_share", "2025", 55, "target"),
+    ]
+    return pd.DataFrame(
+        {
+            "indicator_id": [r[0] for r in rows],
+            "indicator": ["Ferries" if r[0] == "ferries" else "Ferry share" for r in rows],
+            "entity_id": "mirror-lake",
+            "entity": "Mirror Lake District",
+            "period": [r[1] for r in rows],
+            "base_value": [float(r[2]) for r in rows],
+            "base_unit": ["count" if r[0] == "ferries" else "percent" for r in rows],
+            "qualifier": "none",
+            "kind": [r[3] for r in rows],
+            "source_id": "lake-gazette",
+            "source_title": "The Mirror Lake Gazette (fictional)",
+            "quote": "(fictional sentence)",
+        }
+    )
+
+
+@pytest.mark.parametrize("lang", datasets.LANGS)
+def test_a_table_of_ones_own_is_its_own_and_marks_its_targets(lang):
+    df, target = _own_table(), "目标" if lang == "zh" else "target"
+    made = {
+        "key_figures": charts.key_figures(df, indicator=["ferries", "ferry_share"], lang=lang),
+        "trend": charts.trend(df, indicator="ferries", lang=lang),
+        "change": charts.change(df, indicator="ferries", lang=lang),
+        "compare": charts.compare(df, indicator="ferries", period="2025", lang=lang),
+        "share": charts.share(df, share="ferry_share", period="2025", lang=lang),
+    }
+    for name, chart in made.items():
+        spec = chart.to_dict()
+        text = json.dumps(spec, ensure_ascii=False)
+        assert "Shanxi" not in text and "山西" not in text, name
+        assert "lake-gazette" not in citation_text(spec), name
+        assert "The Mirror Lake Gazette (fictional)" in citation_text(spec), name
+        assert target in text, name
+    cards = [r for rows in made["key_figures"].to_dict()["datasets"].values() for r in rows]
+    assert sorted(r["fact_id"] for r in cards if r["caption"].endswith(target)) == [
+        "row-3",
+        "row-5",
+    ]
+    title = made["key_figures"].to_dict()["title"]["text"]
+    assert "The Mirror Lake Gazette (fictional)" in title and "5" in title
+
+
+def test_the_packages_own_cards_are_shanxis_and_mark_their_targets():
+    spec = charts.high_tech_growth(lang="en").to_dict()  # the 2025 target's side note
+    assert "target" in json.dumps(spec["datasets"], ensure_ascii=False)
+    kinds = datasets.facts("en").set_index("fact_id")["kind_label"]
+    for name in ("key_figures", "business_environment"):
+        spec = charts.CHARTS[name](lang="en").to_dict()
+        cards = [r for rows in spec["datasets"].values() for r in rows if "caption" in r]
+        for r in cards:
+            kind = kinds[r["fact_id"].split(";")[0]]
+            assert (kind != "actual") == r["caption"].endswith(kind), r["caption"]
+    assert charts.key_figures(lang="en").to_dict()["title"]["text"].startswith("Shanxi's")
+
+
+@pytest.mark.parametrize("lang", datasets.LANGS)
+def test_no_two_key_figure_cards_carry_one_label(lang):
+    spec = charts.business_environment(lang=lang).to_dict()
+    cards = [r for rows in spec["datasets"].values() for r in rows if "caption" in r]
+    said = [(r["heading"], r["caption"]) for r in cards]
+    assert len(said) == len(set(said)), said
+    # the two packages of one sentence share a card that gives both figures
+    (both,) = [r for r in cards if "lw-private-economy-measures-30" in r["fact_id"]]
+    assert "30" in both["big"] and "23" in both["big"]
+
+
+def test_the_index_cards_mark_a_target():
+    from shanxi_analysis.report.index import _key_figures
+    from shanxi_analysis.report.runner import Notebook
+
+    target = datasets.facts().query("kind == 'target'")["fact_id"].iloc[0]
+    nb = Notebook(path=None, stem="x", theme="x", parameters={}, meta={"key_facts": [target]})
+    assert _key_figures(nb, "en")[0][2].endswith("target")
+    assert _key_figures(nb, "zh")[0][2].endswith("目标")
+
+
+# ---------------------------------------------------------------- JupyterLab's indicator page
+
+
+def test_the_indicator_page_in_jupyterlab_counts_and_hides_what_it_filters(monkeypatch):
+    from shanxi_analysis import catalogue, notebook, widgets
+
+    shown_objects = []
+    monkeypatch.setattr(notebook, "_display", shown_objects.append)
+    notebook.Page("overview", lang="zh", interactive=True).indicators()
+    (page,) = [o for o in shown_objects if isinstance(o, widgets.IndicatorList)]
+    total = len(catalogue.entries("zh"))
+    assert total == datasets.facts()["indicator_id"].nunique()
+    assert page.count.value == f"显示 {total} / {total} 个指标"  # before any typing
+
+    def check() -> None:
+        kept = set()
+        for i, (theme, text, out) in enumerate(page.blocks):
+            ok = i in page.shown()
+            assert ok == (
+                all(w in text for w in page.search.value.split())
+                and page.theme.value in ("", theme)
+            )
+            assert (out.layout.display == "none") != ok  # the chart is in the section
+            kept |= {theme} if ok else set()
+        for theme, heading in page.headings.items():
+            assert (heading.layout.display == "none") != (theme in kept)
+        assert page.count.value == f"显示 {len(page.shown())} / {total} 个指标"
+
+    page.search.value = "外资"
+    page.apply()  # at once, as the debounced search does after a pause
+    assert 0 < len(page.shown()) < total
+    check()
+    page.search.value = ""
+    page.theme.value = "coal_energy"
+    check()
+    assert [t for t, h in page.headings.items() if h.layout.display != "none"] == ["coal_energy"]
