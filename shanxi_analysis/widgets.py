@@ -407,8 +407,9 @@ PICK = "pick"  # the chart's click selection, read back in Python
 
 def indicator_chart(rows: pd.DataFrame, lang: str) -> alt.LayerChart:
     """Return the chart of one indicator's facts (rows of :func:`datasets.facts`), titled with
-    its name: a :func:`charts.trend` when an entity has figures for two or more periods, else
-    a :func:`charts.compare` across entities (across sources, for one entity). Both draw a
+    its name: a :func:`charts.trend` when an entity has figures for two or more periods, a
+    key-figure card for a single figure, else a :func:`charts.compare` across entities
+    (across sources, for one entity). Both draw a
     figure as it is qualified (bounds and "约" hollow or lighter, the qualifier in the label).
 
     Clicking a mark selects its fact (the selection ``pick``), double-clicking clears it.
@@ -419,7 +420,9 @@ def indicator_chart(rows: pd.DataFrame, lang: str) -> alt.LayerChart:
         "点击图中一项查看其原文，双击取消",
         "Click a mark for its quote, double-click to clear",
     )
-    if rows.groupby("entity_id")["period"].nunique().max() > 1:
+    if len(rows) == 1:  # one figure is a key-figure card, not a chart of one bar
+        chart = charts.key_figures(rows, indicator=indicator, lang=lang, columns=1, title=name)
+    elif rows.groupby("entity_id")["period"].nunique().max() > 1:
         chart = charts.trend(rows, indicator=indicator, lang=lang, title=name, note=note)
     else:
         one_place = rows["entity_id"].nunique() == 1 and rows["source_id"].nunique() > 1

@@ -320,3 +320,58 @@ def test_the_indicator_page_in_jupyterlab_counts_and_hides_what_it_filters(monke
     page.theme.value = "coal_energy"
     check()
     assert [t for t, h in page.headings.items() if h.layout.display != "none"] == ["coal_energy"]
+
+
+# ---------------------------------------------------------------- smaller defects
+
+
+def _drawn_texts(spec: dict) -> list[dict]:
+    """The text marks Vega lays out for ``spec`` (not its axes), with their positions."""
+    import vl_convert
+
+    found = []
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            if node.get("marktype") == "text" and node.get("role") == "mark":
+                found.extend(node["items"])
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(vl_convert.vegalite_to_scenegraph(spec)["scenegraph"])
+    return found
+
+
+@pytest.mark.parametrize("lang", datasets.LANGS)
+def test_a_falling_change_keeps_its_label_off_the_y_axis(lang):
+    from shanxi_analysis.charts._base import text_width
+
+    df = _own_table().iloc[:2].assign(base_value=[9000.0, 800.0], kind="actual")
+    spec = charts.change(df, indicator="ferries", lang=lang).to_dict()
+    texts = _drawn_texts(spec)
+    assert any("-8,200" in t["text"] for t in texts)
+    share = {"left": 0, "center": 0.5, "right": 1}
+    for t in texts:
+        left = (
+            t["x"]
+            + t.get("dx", 0)
+            - share[t.get("align", "center")] * text_width(t["text"], t.get("fontSize", 11))
+        )
+        assert left >= 0, t["text"]  # the plot starts at the y axis, x = 0
+
+
+@pytest.mark.parametrize("lang", datasets.LANGS)
+def test_the_explorer_draws_a_single_figure_as_a_card_not_a_bar(lang):
+    from shanxi_analysis import widgets
+
+    facts = datasets.facts(lang)
+    once = facts.groupby("indicator_id").filter(lambda g: len(g) == 1)
+    rows = facts[facts["indicator_id"] == once["indicator_id"].iloc[0]]
+    spec = widgets.indicator_chart(rows, lang).to_dict()
+    marks = {json.dumps(lay.get("mark")) for lay in spec.get("layer", [spec])}
+    assert not any('"bar"' in m for m in marks)
+    card = formatting.fact_figure(rows.iloc[0].to_dict(), lang, "card")
+    assert card in json.dumps(spec, ensure_ascii=False)

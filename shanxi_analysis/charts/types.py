@@ -570,6 +570,7 @@ def change(df, lang, sel, *, indicator: str, bars: bool = False) -> tuple:
         ends = rows.groupby("entity", sort=False)
         middles = ends[["pos", "shown"]].mean().assign(text=ends["change_label"].max())
         middles["rise"] = ends["shown"].last() >= ends["shown"].first()
+        middles["slot"] = ((~middles["rise"]).cumsum() - 1) * 18  # falling labels, one a line
         base = alt.Chart(rows).encode(x=x, y=y, tooltip=tip)
         middle = alt.Chart(middles.reset_index()).encode(x=x, y=y)
         bounds, note = _bounds(rows, x, y), _bound_note(rows, lang)
@@ -579,7 +580,12 @@ def change(df, lang, sel, *, indicator: str, bars: bool = False) -> tuple:
         layers = [*bounds, line.encode(color=colour), *_points(base, colour, 160, 220), label]
         # under the middle of its slope, on the side the line leaves empty
         layers.append(_text(middle.transform_filter("datum.rise"), align="left", dx=6, **mid))
-        layers.append(_text(middle.transform_filter("!datum.rise"), align="right", dx=-6, **mid))
+        # a falling line leaves the upper right empty: its label goes there, right-aligned to
+        # the plot's edge, so that it never runs over the y axis
+        fall = alt.Chart(middles.reset_index()).transform_filter("!datum.rise")
+        fall = fall.encode(x=alt.value("width"), y=alt.Y("slot:Q", scale=None, axis=None))
+        top = {**mid, "dy": 0, "baseline": "top", "limit": alt.ExprRef("width")}
+        layers.append(_text(fall, align="right", **top))
         size, what = (420, 260), tr(lang, "斜率图", "Slope chart")
     name = str(rows["indicator"].iloc[0])
     items = [f"{r.entity} {r.change_label}" for r in rows.itertuples() if r.change_label]
