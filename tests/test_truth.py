@@ -375,3 +375,17 @@ def test_the_explorer_draws_a_single_figure_as_a_card_not_a_bar(lang):
     assert not any('"bar"' in m for m in marks)
     card = formatting.fact_figure(rows.iloc[0].to_dict(), lang, "card")
     assert card in json.dumps(spec, ensure_ascii=False)
+
+
+def test_notebooks_are_committed_with_the_kernelspec_jupyterlab_writes():
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    spec = KernelSpecManager().get_kernel_spec("python3")
+    for path in sorted(datasets.paths.notebooks_dir().glob("*.ipynb")):
+        meta = json.loads(path.read_text(encoding="utf-8"))["metadata"]
+        assert "language_info" not in meta, path.name  # the git filter strips it
+        assert meta["kernelspec"] == {
+            "display_name": spec.display_name,
+            "language": spec.language,
+            "name": "python3",
+        }, path.name
