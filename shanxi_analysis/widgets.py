@@ -62,7 +62,7 @@ RESTARTED_HINT = (
 )
 # After a restart the widgets stay on screen, but their kernel side is gone: ipywidgets marks
 # each view "jupyter-widgets-disconnected". The style greys them out and says so above them.
-_DEAD = ".jp-OutputArea-output.jupyter-widgets:has(> .jupyter-widgets-disconnected)"
+_DEAD = ".jp-OutputArea-output:has(> .jupyter-widgets-disconnected)"
 NO_KERNEL_STYLE = (
     f"<style>{_ORPHAN} {{visibility: hidden; font-size: 0}} "
     f"{_ORPHAN}::before {{visibility: visible; font-size: 13px; color: #555; "
