@@ -37,13 +37,17 @@ $(VENV)/.synced-bench: uv.lock pyproject.toml | $(UV)
 install: $(VENV)/.synced-test git-filter
 
 # Notebook outputs never reach git: on `git add`, nbstripout (installed in .venv) strips
-# outputs, execution counts and widget state from *.ipynb (.gitattributes names the filter).
+# outputs, execution counts and widget state from *.ipynb (.gitattributes names the filter),
+# and the language_info a running kernel writes into the metadata on save (the kernelspec
+# stays: JupyterLab needs it to pick the kernel; it is committed as the project's kernel
+# writes it). So Run All and save in JupyterLab leave `git status` clean.
 # The command is relative, so every checkout or worktree uses its own .venv.
+NBSTRIP := $(VENV)/bin/nbstripout --keep-id --extra-keys metadata.language_info
 git-filter:
 	@if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
-	  git config filter.nbstripout.clean '$(VENV)/bin/nbstripout --keep-id' && \
+	  git config filter.nbstripout.clean '$(NBSTRIP)' && \
 	  git config filter.nbstripout.smudge cat && \
-	  git config diff.ipynb.textconv '$(VENV)/bin/nbstripout --keep-id -t' && \
+	  git config diff.ipynb.textconv '$(NBSTRIP) -t' && \
 	  echo "git-filter: notebook outputs are stripped on commit (nbstripout)" || \
 	  echo "git-filter: could not write the git config; outputs are not stripped on commit"; fi
 

@@ -140,6 +140,33 @@ else init();
 """
 
 
+FILTER_WORDS = {
+    "zh": {
+        "find": "查找指标",
+        "placeholder": "例如：煤矿、外资",
+        "theme": "主题",
+        "all": "全部主题",
+        "count": "显示 {shown} / {total} 个指标",
+    },
+    "en": {
+        "find": "Find an indicator",
+        "placeholder": "e.g. coal, foreign",
+        "theme": "Theme",
+        "all": "All themes",
+        "count": "Showing {shown} of {total} indicators",
+    },
+}
+"""The words of the indicator filter, the report page's and JupyterLab's alike."""
+
+
+def matches(text: str, theme: str, words: str, chosen: str) -> bool:
+    """Whether an indicator (its searchable ``text``, lower case, and ``theme``) is shown for
+    the ``words`` typed (every one found) and the ``chosen`` theme (empty: any): the rule of
+    the report page's script, for JupyterLab."""
+    found = all(w in text for w in words.strip().lower().split())
+    return found and (not chosen or theme == chosen)
+
+
 def filter_html(lang: str) -> str:
     """Return the controls that find indicators in the page with no kernel (words, theme)
     and the count of those shown, with the script that drives them."""
@@ -147,20 +174,18 @@ def filter_html(lang: str) -> str:
 
     from . import htmlsafe
 
-    zh = lang == "zh"
-    everything = "全部主题" if zh else "All themes"
+    zh, words = lang == "zh", FILTER_WORDS[datasets.check_lang(lang)]
     options = "".join(
         f'<option value="{html.escape(key)}">{html.escape(names[0 if zh else 1])}</option>'
         for key, names in datasets.THEMES.items()
     )
-    template = "显示 {shown} / {total} 个指标" if zh else "Showing {shown} of {total} indicators"
     return (
         '<div class="sx-filter" role="search">'
-        f"<label>{'查找指标' if zh else 'Find an indicator'} "
+        f"<label>{words['find']} "
         '<input type="search" id="sx-filter-text" '
-        f'placeholder="{"例如：煤矿、外资" if zh else "e.g. coal, foreign"}"></label> '
-        f'<label>{"主题" if zh else "Theme"} <select id="sx-filter-theme">'
-        f'<option value="">{everything}</option>{options}</select></label> '
-        f'<span id="sx-filter-count" aria-live="polite" data-template="{template}"></span>'
+        f'placeholder="{words["placeholder"]}"></label> '
+        f'<label>{words["theme"]} <select id="sx-filter-theme">'
+        f'<option value="">{words["all"]}</option>{options}</select></label> '
+        f'<span id="sx-filter-count" aria-live="polite" data-template="{words["count"]}"></span>'
         "</div>" + htmlsafe.script(htmlsafe.js_for_script(_FILTER_JS))
     )

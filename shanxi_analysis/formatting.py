@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from functools import lru_cache
 
 from . import datasets
@@ -117,25 +118,28 @@ def scale(base_unit: str, values: Iterable[float], lang: str) -> tuple[float, st
     return steps[-1]
 
 
-def number(x: float, lang: str, digits: int | None = None) -> str:
-    """Return ``x`` as digits: up to three decimals (or ``digits`` significant figures),
-    thousands separators in English only.
+_NOISE = 12
+"""Significant digits a float keeps before its binary noise: no article writes more."""
 
-    >>> number(15685, "zh"), number(15685, "en"), number(2352.94, "en", 2)
-    ('15685', '15,685', '2,400')
+
+def number(x: float, lang: str, digits: int | None = None) -> str:
+    """Return ``x`` as digits with thousands separators (the ones a chart's axis writes, in
+    both languages): every significant digit it holds, or ``digits`` significant figures.
+
+    >>> number(15685, "zh"), number(5.34375, "en"), number(2352.94, "en", 2)
+    ('15,685', '5.34375', '2,400')
     """
-    x = float(x)
-    if digits is not None:
-        x = float(f"{x:.{digits}g}")
-    sep = "," if lang == "en" else ""
-    if x.is_integer():
-        return f"{int(x):{sep}}"
-    return f"{x:{sep}.3f}".rstrip("0").rstrip(".")
+    datasets.check_lang(lang)
+    exact = Decimal(f"{float(x):.{digits or _NOISE}g}")
+    text = f"{exact:,f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
 
 
 def amount(base_value: float, base_unit: str, lang: str, *, digits: int | None = None):
     """Return ``(number, unit label)`` of an amount in its reader's magnitude:
-    156,850,000 tonnes -> ``('156.85', 'million tonnes')`` / ``('15685', '万吨')``."""
+    156,850,000 tonnes -> ``('156.85', 'million tonnes')`` / ``('15,685', '万吨')``."""
     x = float(base_value)
     steps = ladder(base_unit, lang)
     factor, label = next(((f, lab) for f, lab in steps if abs(x) >= f), steps[-1])

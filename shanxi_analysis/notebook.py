@@ -182,13 +182,15 @@ class Page:
         from . import catalogue, formatting
 
         e = html.escape
-        _display(HTML(catalogue.filter_html(self.lang)))
+        sections = []  # JupyterLab: one widget filters them (it shows few outputs of a cell)
+        if not self.interactive:
+            _display(HTML(catalogue.filter_html(self.lang)))
         heading = None
         for entry in catalogue.entries(self.lang):
-            if entry.theme != heading:
-                heading = entry.theme
-                names = datasets.THEMES.get(heading, (heading, heading))
+            if entry.theme != heading and not self.interactive:
+                names = datasets.THEMES.get(entry.theme, (entry.theme, entry.theme))
                 _display(_markdown("## " + htmlsafe.markdown_text(self.tr(*names))))
+            heading = entry.theme
             self._use(entry.facts["fact_id"].tolist())
             chart = catalogue.chart(entry, self.lang)
             parts = [f'<h3 id="indicator-{e(entry.indicator_id)}">{e(entry.name)}</h3>']
@@ -232,14 +234,18 @@ class Page:
                     *entry.facts["quote_en"],
                 ]
             ).lower()
-            _display(
-                HTML(
-                    f'<section class="sx-indicator" data-theme="{e(entry.theme)}" '
-                    f'data-text="{e(searchable)}">{"".join(parts)}</section>'
-                )
+            section = (
+                f'<section class="sx-indicator" data-theme="{e(entry.theme)}" '
+                f'data-text="{e(searchable)}">{"".join(parts)}</section>'
             )
-            if chart is not None and self.interactive:
-                _display(chart)
+            if self.interactive:
+                sections.append((entry.theme, searchable, section, chart))
+            else:
+                _display(HTML(section))
+        if self.interactive:
+            from . import widgets
+
+            _display(widgets.IndicatorList(sections, self.lang))
 
     # ---------------------------------------------------------------- checks and sources
 

@@ -7,7 +7,8 @@ read ``results()``, ``chart`` or ``saving``, which is how the tests drive them.
 - One language switch per page: pass the same :func:`language_switch` to every widget of a
   page (``notebook.Page`` does); a widget given a plain ``"zh"``/``"en"`` shows its own.
 - Without a kernel (a saved notebook reopened) a widget cannot be drawn; where it stood the
-  reader sees "run this cell to explore" rather than a bare "model not found".
+  reader sees "run this cell to explore" rather than a bare "model not found". After a
+  kernel restart the widgets still on screen grey out and say "run this cell again".
 """
 
 from __future__ import annotations
@@ -55,10 +56,20 @@ NO_KERNEL_HINT = (
 # style shows the hint there instead. It is an HTML output next to each widget; an untrusted
 # notebook drops it, but there JupyterLab shows the widget's text form, which is the hint.
 _ORPHAN = ".jp-OutputArea-output.jupyter-widgets:not(:has(*))"
+RESTARTED_HINT = (
+    "内核已重启，控件已失效：请重新运行此单元格 · "
+    "The kernel restarted and these controls no longer work: run this cell again"
+)
+# After a restart the widgets stay on screen, but their kernel side is gone: ipywidgets marks
+# each view "jupyter-widgets-disconnected". The style greys them out and says so above them.
+_DEAD = ".jp-OutputArea-output:has(> .jupyter-widgets-disconnected)"
 NO_KERNEL_STYLE = (
     f"<style>{_ORPHAN} {{visibility: hidden; font-size: 0}} "
     f"{_ORPHAN}::before {{visibility: visible; font-size: 13px; color: #555; "
-    f'content: "▶ {NO_KERNEL_HINT}"}}</style>'
+    f'content: "▶ {NO_KERNEL_HINT}"}} '
+    f"{_DEAD} > .jupyter-widgets-disconnected {{opacity: 0.4; pointer-events: none}} "
+    f"{_DEAD}::before {{display: block; font-size: 13px; color: #8a3b12; margin: 4px 0; "
+    f'content: "⟳ {RESTARTED_HINT}"}}</style>'
 )
 
 
@@ -322,6 +333,73 @@ class FactBrowser(_Explorer):
         self.previous.disabled, self.next.disabled = self.page == 0, self.page >= pages - 1
 
 
+# ---------------------------------------------------------------- every indicator
+
+
+class IndicatorList(_Explorer):
+    """Every indicator's section (its words, figures and chart) under its theme's heading,
+    with a search box and a theme menu that hide the sections they filter out, and the
+    headings left empty, and the count of those shown: the report page's filter
+    (:func:`catalogue.matches`), run by the kernel.
+
+    ``sections`` holds ``(theme, searchable text, HTML, chart or None)`` per indicator."""
+
+    NAME = ("指标一览", "Every indicator")
+
+    def __init__(self, sections: list[tuple[str, str, str, Any]], lang: str = "zh") -> None:
+        from IPython.display import HTML
+
+        from . import catalogue
+
+        self.words = catalogue.FILTER_WORDS[datasets.check_lang(lang)]
+        themes = list(dict.fromkeys(theme for theme, *_ in sections))
+        li = 0 if lang == "zh" else 1
+        names = {t: datasets.THEMES.get(t, (t, t))[li] for t in themes}
+        self.search = w.Text(
+            value="", placeholder=self.words["placeholder"], description=self.words["find"]
+        )
+        self.theme = w.Dropdown(
+            options=[(self.words["all"], ALL), *((names[t], t) for t in themes)],
+            value=ALL,
+            description=self.words["theme"],
+        )
+        self.count = w.HTML()
+        self.headings = {t: w.HTML(f"<h2>{html.escape(names[t])}</h2>") for t in themes}
+        self.blocks: list[tuple[str, str, w.Output]] = []
+        children: list[w.Widget] = [w.HBox([self.search, self.theme, self.count])]
+        for theme, text, body, chart in sections:
+            if self.headings[theme] not in children:
+                children.append(self.headings[theme])
+            out = w.Output()
+            out.append_display_data(HTML(body))
+            if chart is not None:
+                out.append_display_data(chart)
+            self.blocks.append((theme, text.lower(), out))
+            children.append(out)
+        self.search.observe(lambda _c: _debounce(self, self.apply, SEARCH_DELAY), names="value")
+        self.theme.observe(self.apply, names="value")
+        super().__init__(children)
+        self.apply()
+
+    def shown(self) -> list[int]:
+        """Return the positions (in ``sections``) of the indicators shown."""
+        return [i for i, (*_, out) in enumerate(self.blocks) if out.layout.display != "none"]
+
+    def apply(self, _change=None) -> None:
+        """Show the sections (and headings) that the words and the theme let through."""
+        from . import catalogue
+
+        kept = set()
+        for theme, text, out in self.blocks:
+            ok = catalogue.matches(text, theme, self.search.value, self.theme.value)
+            out.layout.display = None if ok else "none"
+            kept |= {theme} if ok else set()
+        for theme, heading in self.headings.items():
+            heading.layout.display = None if theme in kept else "none"
+        shown, total = len(self.shown()), len(self.blocks)
+        self.count.value = html.escape(self.words["count"].format(shown=shown, total=total))
+
+
 # ---------------------------------------------------------------- the indicator explorer
 
 PICK = "pick"  # the chart's click selection, read back in Python
@@ -329,8 +407,9 @@ PICK = "pick"  # the chart's click selection, read back in Python
 
 def indicator_chart(rows: pd.DataFrame, lang: str) -> alt.LayerChart:
     """Return the chart of one indicator's facts (rows of :func:`datasets.facts`), titled with
-    its name: a :func:`charts.trend` when an entity has figures for two or more periods, else
-    a :func:`charts.compare` across entities (across sources, for one entity). Both draw a
+    its name: a :func:`charts.trend` when an entity has figures for two or more periods, a
+    key-figure card for a single figure, else a :func:`charts.compare` across entities
+    (across sources, for one entity). Both draw a
     figure as it is qualified (bounds and "约" hollow or lighter, the qualifier in the label).
 
     Clicking a mark selects its fact (the selection ``pick``), double-clicking clears it.
@@ -341,7 +420,9 @@ def indicator_chart(rows: pd.DataFrame, lang: str) -> alt.LayerChart:
         "点击图中一项查看其原文，双击取消",
         "Click a mark for its quote, double-click to clear",
     )
-    if rows.groupby("entity_id")["period"].nunique().max() > 1:
+    if len(rows) == 1:  # one figure is a key-figure card, not a chart of one bar
+        chart = charts.key_figures(rows, indicator=indicator, lang=lang, columns=1, title=name)
+    elif rows.groupby("entity_id")["period"].nunique().max() > 1:
         chart = charts.trend(rows, indicator=indicator, lang=lang, title=name, note=note)
     else:
         one_place = rows["entity_id"].nunique() == 1 and rows["source_id"].nunique() > 1

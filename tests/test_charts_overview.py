@@ -297,7 +297,7 @@ def test_the_headline_figures_and_theme_names_follow_themes_csv(tmp_data):
 
 def test_key_figures_show_the_number_as_written_and_follow_the_data():
     rows = {r["fact_id"]: r for r in _marks(charts.key_figures(lang="zh").to_dict())[0][1]}
-    assert rows["lw-coal-overcapacity-cut-2016-2020"]["big"] == "15685 万吨"  # as written
+    assert rows["lw-coal-overcapacity-cut-2016-2020"]["big"] == "15,685 万吨"
     assert rows["lw-dev-zones-2021"]["big"] == "88 个"
     edited = datasets.facts("zh")
     edited.loc[edited["fact_id"] == "lw-dev-zones-2021", ["value", "base_value"]] = 90

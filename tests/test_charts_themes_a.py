@@ -112,7 +112,7 @@ def test_calculator_draws_the_articles_figures_as_references(lang):
     points = _layer_data(spec, "point")[0]
     # "1000 多万元" is a lower bound: drawn as a right-pointing triangle, labelled 1000+.
     assert points[0]["shape"] == "diamond" and points[1]["shape"] == "triangle-right"
-    assert ("1000+ 万元" if lang == "zh" else "10+ million yuan") in points[1]["label"]
+    assert ("1,000+ 万元" if lang == "zh" else "10+ million yuan") in points[1]["label"]
 
 
 def test_calculator_takes_its_inputs_as_keywords_and_its_title_follows_the_sliders():
@@ -176,9 +176,9 @@ def test_wind_solar_share_draws_the_share_and_the_implied_total(lang):
     total = metrics.implied_total(_fact("lw-wind-solar-capacity-2021-06")["base_value"], share)
     # Shown to three significant figures, the precision of the 31.2% it is derived from,
     # and the same text as the narrative's derived value.
-    shown = "10800 万千瓦" if lang == "zh" else "108 GW"
+    shown = "10,800 万千瓦" if lang == "zh" else "108 GW"
     assert metrics.significant(total, 3) / (1e4 if lang == "zh" else 1e6) == pytest.approx(
-        float(shown.split()[0])
+        float(shown.split()[0].replace(",", ""))
     )
     assert shown in filled[0]["whole_label"]
     assert derived.text("wind_solar_total_capacity", lang) in filled[0]["whole_label"]
@@ -231,7 +231,7 @@ def test_equivalences_name_one_missing_indicator_and_take_the_latest_of_two_sour
     later = homes.assign(fact_id="fictional-homes", source_id="my-notes", period="2030")
     later = later.assign(value=5.0, base_value=50000.0, quote="(fictional)")
     spec = charts.equivalences(pd.concat([datasets.facts("zh"), later])).to_dict()
-    assert "相当于 5 万个家庭一年的用电量（推算每户约 1600 千瓦时）" in spec["description"]
+    assert "相当于 5 万个家庭一年的用电量（推算每户约 1,600 千瓦时）" in spec["description"]
 
 
 # ---------------------------------------------------------------- emerging industry
@@ -366,7 +366,7 @@ def test_labels_keep_their_qualifier(qualifier, zh, en):
 def test_labels_use_english_magnitudes():
     kw = {"style": "label", "value": 15685.0, "unit": "万吨"}
     assert formatting.figure(156850000.0, "tonne", "none", "en", **kw) == "156.85 million tonnes"
-    assert formatting.figure(156850000.0, "tonne", "none", "zh", **kw) == "15685 万吨"
+    assert formatting.figure(156850000.0, "tonne", "none", "zh", **kw) == "15,685 万吨"
     assert formatting.scale("yuan", [1.5e8], "en") == (1e6, "million yuan")
 
 

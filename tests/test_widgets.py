@@ -210,18 +210,14 @@ def test_qualified_figures_are_drawn_as_qualified(lang):
     hollow = [m for m, _, t in layers if m["type"] == "point" and {"filter": "!datum.exact"} in t]
     assert hollow and hollow[0]["filled"] is False
     assert any(m["type"] == "rule" and "y2" in enc for m, enc, _ in layers)
-    # "约" (about): a lighter bar with its qualifier in the label (one entity, one period)
+    # "约" (about), its only figure: a card with its qualifier in the label, not one bar
     approx = FACTS[FACTS["fact_id"] == "lw-panda-solar-output"].iloc[0]
     e.theme.value = approx["theme"]
     e.indicator.value = approx["indicator_id"]
     spec = e.chart.to_dict()
     (row,) = [r for r in _dataset(spec) if r["fact_id"] == approx["fact_id"]]
-    assert row["qualifier"] == "approx"
-    assert row["label"].startswith("约" if lang == "zh" else "about")
-    bars = [u for u in spec["layer"] if u["mark"]["type"] == "bar"]
-    opacity = bars[0]["encoding"]["opacity"]  # lighter unless the figure is exact
-    assert opacity["condition"]["test"] == "datum.qualifier == 'none'"
-    assert opacity["value"] < opacity["condition"]["value"]
+    assert row["big"].startswith("约" if lang == "zh" else "about")
+    assert not [u for u in spec["layer"] if u["mark"]["type"] == "bar"]
 
 
 def test_each_quote_is_shown_once_without_doubled_marks():

@@ -139,6 +139,28 @@ def provenance(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
     return rows
 
 
+def packaged(rows: pd.DataFrame) -> bool:
+    """Whether every row of ``rows`` comes from a source of the package's registry: only
+    then may a chart call its data Shanxi's (a table of one's own is its own)."""
+    known = datasets.source_names("en")
+    ids = rows["source_id"].explode() if "source_id" in rows else pd.Series(dtype=object)
+    return bool(len(ids)) and all(str(s) in known for s in ids.dropna())
+
+
+def own_title(rows: pd.DataFrame, lang: str, zh: str, en: str) -> str:
+    """The title of a chart of one's own data: ``zh`` or ``en`` (with ``{}`` where the
+    source's title goes, when the rows have one source, else nothing)."""
+    shown = provenance(
+        rows[["source_id", "source_title"]].copy()
+        if "source_title" in rows
+        else rows[["source_id"]].copy(),
+        lang,
+    )["source_short"]
+    one = shown.iloc[0] if shown.nunique() == 1 else ""
+    text = tr(lang, zh, en).format(one).strip(" ：:")
+    return text[:1].upper() + text[1:]
+
+
 def citation_for(rows: pd.DataFrame, lang: str) -> str:
     """Return the citation line of the sources of ``rows``: the package's registry for its
     own sources, ``source_title`` (else the id) for any other."""

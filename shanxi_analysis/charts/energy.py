@@ -36,21 +36,30 @@ _FLEETS = (
 _GUTTER = 150  # pixels left of the bars, for the fleets' names
 
 
-def _latest_of(df: pd.DataFrame, ids: tuple[str, ...]) -> pd.DataFrame:
-    """The latest row of each indicator of ``ids``, in that order; each missing one named."""
-    rows = latest(pick(df, what="equivalences", indicator=list(ids)), ["indicator_id"], ids)
+def _latest_of(df: pd.DataFrame, ids: tuple[str, ...], entity: str) -> pd.DataFrame:
+    """The latest row of each indicator of ``ids`` about ``entity``, in that order; each
+    missing one named."""
+    rows = pick(df, what="equivalences", indicator=list(ids), entity=entity)
+    rows = latest(rows, ["indicator_id"], ids)
     missing = [i for i in ids if i not in set(rows["indicator_id"])]
     if missing:
         raise ValueError(f"equivalences: no row with indicator {', '.join(missing)}")
     return rows.reset_index(drop=True)
 
 
-def equivalences(data: pd.DataFrame | None = None, *, lang: str = "zh") -> alt.LayerChart:
+def equivalences(
+    data: pd.DataFrame | None = None,
+    *,
+    lang: str = "zh",
+    plant: str = "datong-panda-solar",
+    project: str = "meijin-huasheng",
+) -> alt.LayerChart:
     """Return the article's equivalences: the Panda solar plant's output in households (with
     kWh per household derived) and the hydrogen project's output as one of three alternative
-    vehicle fleets (或: alternatives, not a sum)."""
+    vehicle fleets (或: alternatives, not a sum). ``plant`` and ``project`` are the entities
+    whose figures these are."""
     df = plot_frame(data, lang)
-    panda, fleets = _latest_of(df, _PANDA), _latest_of(df, _FLEETS)
+    panda, fleets = _latest_of(df, _PANDA, plant), _latest_of(df, _FLEETS, project)
     per_home = derived.get("kwh_per_household")  # one definition, with its precision
     inputs = dict(zip(per_home.fact_ids(), panda["base_value"], strict=True))  # those shown
     kwh = significant(per_home.value(inputs), per_home.digits)

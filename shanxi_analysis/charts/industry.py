@@ -8,7 +8,7 @@ import pandas as pd
 
 from .. import datasets
 from ..datasets import table_frame
-from ._base import tr
+from ._base import own_title, packaged, tr
 from .types import figure, tiles
 
 high_tech_growth = figure(
@@ -53,6 +53,8 @@ def cluster_tiers(data: pd.DataFrame | None = None, *, lang: str = "zh") -> alt.
     df["list"] = zone + "\n" + group + " · " + count + "\n" + year
     df["tier_label"] = df["tier"].map(tiers)
     title = tr(lang, "山西产业集群：层级与清单", "Shanxi's industry clusters by tier and list")
+    if data is not None and not packaged(df):  # a table of one's own is not Shanxi's
+        title = own_title(df, lang, "{}：产业集群的层级与清单", "{}: clusters by tier and list")
     note = tr(
         lang,
         "每格一个集群；列为原文中的一份清单（地区、清单名 · 个数、年份）；点击图例突出一个层级",

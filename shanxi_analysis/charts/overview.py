@@ -128,11 +128,15 @@ def key_figures(
     rows["theme_name"], colours = _coloured(rows["theme"], themes)
     rows["heading"] = rows["entity"] if by_indicator else rows.get("heading", rows["theme_name"])
     rows["big"] = rows["label"]  # the one formatter's card text, as on every chart
+    rows = _merged(rows, lang)
     rows["ems"] = rows["big"].map(lambda big: kit.text_width(big, 1))  # in font sizes
     fit = f"(width / {columns} - 36)"  # pixels for text in a card, at the width a page sets
     wrap = int((WIDTH / columns - 40) / kit.text_width("x", 11))  # characters in a caption line
     periods = rows["period"].map(lambda p: formatting.period(p, lang))
-    caption = (rows["short"] + " · " + periods).str.removesuffix(" · ")
+    # a target, plan or estimate says so on its card: "≤3,000 万吨 · 2025 年 · 目标"
+    kinds = rows["kind_label"].where(rows["kind"] != "actual", "").fillna("")
+    parts = zip(rows["short"], periods, kinds, strict=True)
+    caption = pd.Series([" · ".join(filter(None, p)) for p in parts], index=rows.index)
     rows["caption"] = caption.map(lambda c: textwrap.fill(c, wrap).replace(" ·\n", "\n"))
     col, row = rows.index % columns, rows.index // columns
     rows = rows.assign(x0=col + 0.02, x1=col + 0.98, y0=row + 0.04, y1=row + 0.96, yc=row + 0.5)
@@ -156,10 +160,33 @@ def key_figures(
     at = base.encode(x=alt.X("tx:Q", scale=xs), y=alt.Y("yc:Q", scale=ys))
     chart = alt.layer(card, tag, *_text_rows(at, texts, fit), data=rows)
     n = len(rows)
-    title = title or (f"山西转型：{n} 个关键数字", f"Shanxi's transformation in {n} figures")
+    if title is None and kit.packaged(rows):
+        title = (f"山西转型：{n} 个关键数字", f"Shanxi's transformation in {n} figures")
+    elif title is None:  # a table of one's own: its own source's title, never Shanxi's
+        title = kit.own_title(rows, lang, f"{{}}：{n} 个关键数字", f"{{}}: {n} key figures")
     items = rows["heading"] + tr(lang, "：", ": ") + rows["indicator"] + " " + rows["big"]
     chart = chart.properties(width=WIDTH, height=128 * n_rows)
-    return _finish(chart, rows["source_id"], lang, title, items)
+    return _finish(chart, rows, lang, title, items)
+
+
+def _merged(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``rows`` with the cards that would read the same (heading, indicator, entity, period,
+    kind and source alike: two policy packages of one sentence) as one card listing each
+    figure, so that no two cards carry one label."""
+    keys = ["heading", "indicator_id", "entity_id", "period", "kind", "source_id"]
+    cells = zip(*(rows[k].astype(object).where(rows[k].notna(), "") for k in keys), strict=True)
+    same = pd.Series(["\x1f".join(map(str, c)) for c in cells], index=rows.index)
+    if not same.duplicated().any():
+        return rows
+    sep = tr(lang, "、", ", ")
+    out = []
+    for _, g in rows.groupby(same, sort=False):
+        first = g.iloc[[0]].copy()
+        for col, joiner in (("big", sep), ("label", sep), ("display", sep), ("fact_id", ";")):
+            if col in g:
+                first[col] = joiner.join(dict.fromkeys(g[col].astype(str)))
+        out.append(first)
+    return pd.concat(out, ignore_index=True)
 
 
 # ---------------------------------------------------------------- policy timeline
@@ -254,7 +281,7 @@ def policy_timeline(data: pd.DataFrame | None = None, *, lang: str = "zh") -> al
         "year only), the pale band shows the period",
     )
     chart = alt.layer(*layers, data=rows).properties(width=WIDTH, height=22 * n)
-    return _finish(chart, rows["source_id"], lang, title, items, subtitle)
+    return _finish(chart, rows, lang, title, items, subtitle)
 
 
 # ---------------------------------------------------------------- map of places
@@ -313,7 +340,7 @@ def places_map(data: pd.DataFrame | None = None, *, lang: str = "zh") -> alt.Lay
     )
     chart = alt.layer(*shapes, labels, points).project(type="mercator")
     chart = chart.properties(width=380, height=600)
-    return _finish(chart, pts["source_id"], lang, title, items, subtitle)
+    return _finish(chart, pts, lang, title, items, subtitle)
 
 
 # ---------------------------------------------------------------- consistency checks

@@ -41,6 +41,7 @@ from ._base import (
     fact_tooltip,
     finish,
     plot_frame,
+    provenance,
     quote_tooltip,
     source_tooltip,
     text_width,
@@ -176,7 +177,8 @@ def _chart_type(draw: Callable[..., tuple]) -> Callable[..., alt.LayerChart]:
         sep, colon = ("；", "：") if lang == "zh" else ("; ", ": ")
         side = df.iloc[:0].assign(text="")
         if aside is not None:
-            side = pick(df, what=draw.__name__, indicator=aside)
+            # the chart's entities and sources only: a county's figure never notes a province's
+            side = pick(df, what=draw.__name__, indicator=aside, entity=entity, source=source)
             side = latest(side, ["indicator_id", "kind"], aside)
             side["text"] = [_paren(r.short, _when(r, lang), lang) for r in side.itertuples()]
             side["text"] += colon + side["label"]
@@ -324,6 +326,8 @@ def compare(
         rows["group"] = [_paren(r.short, _when(r, lang), lang) for r in rows.itertuples()]
     else:
         rows = rows.assign(group=rows["entity" if by == "entity" else "source_short"])
+        marked = rows["kind"] != "actual"  # a target or estimate says so on its row
+        rows.loc[marked, "group"] += " · " + rows.loc[marked, "kind_label"].astype(str)
         rows = rows.sort_values("shown", ascending=False)
     y = _row_axis("group", list(rows["group"]))
     one = len(names) == 1
@@ -495,6 +499,8 @@ def share(df, lang, sel, *, part: Selection = None, share: Selection) -> tuple:
             rows.loc[i, "fact_id"] += ";" + p["fact_id"]
     several = rows["entity_id"].nunique() > 1
     rows["row_label"] = rows["measure"] + (" · " + rows["entity"] if several else "")
+    marked = rows["kind"] != "actual"  # a target or estimate says so on its row
+    rows.loc[marked, "row_label"] += " · " + rows.loc[marked, "kind_label"].astype(str)
     track, x_title = alt.Scale(domain=[0, 100], nice=False), tr(lang, "占比（%）", "Share (%)")
     axis = alt.Axis(values=[0, 25, 50, 75, 100], grid=False)
     implied = ("part_label", "部分", "Part"), ("whole_label", "推算的整体", "Implied whole")
@@ -534,7 +540,7 @@ def change(df, lang, sel, *, indicator: str, bars: bool = False) -> tuple:
         raise ValueError("change: no entity has two periods of this indicator in the data selected")
     rows = pd.concat(ends, ignore_index=True).sort_values("_end", kind="stable")
     rows["exact"] = rows["qualifier"] == "none"
-    rows["x_label"] = [formatting.period(p, lang) for p in rows["period"]]
+    rows["x_label"] = [_when(r, lang) for r in rows.itertuples()]  # 2025 年 · 目标
     span = " → ".join(dict.fromkeys(rows["x_label"]))
     if bars and rows["source_id"].nunique() > 1:
         rows["x_label"] += " · " + rows["source_short"]
@@ -565,6 +571,7 @@ def change(df, lang, sel, *, indicator: str, bars: bool = False) -> tuple:
         ends = rows.groupby("entity", sort=False)
         middles = ends[["pos", "shown"]].mean().assign(text=ends["change_label"].max())
         middles["rise"] = ends["shown"].last() >= ends["shown"].first()
+        middles["slot"] = ((~middles["rise"]).cumsum() - 1) * 18  # falling labels, one a line
         base = alt.Chart(rows).encode(x=x, y=y, tooltip=tip)
         middle = alt.Chart(middles.reset_index()).encode(x=x, y=y)
         bounds, note = _bounds(rows, x, y), _bound_note(rows, lang)
@@ -574,7 +581,12 @@ def change(df, lang, sel, *, indicator: str, bars: bool = False) -> tuple:
         layers = [*bounds, line.encode(color=colour), *_points(base, colour, 160, 220), label]
         # under the middle of its slope, on the side the line leaves empty
         layers.append(_text(middle.transform_filter("datum.rise"), align="left", dx=6, **mid))
-        layers.append(_text(middle.transform_filter("!datum.rise"), align="right", dx=-6, **mid))
+        # a falling line leaves the upper right empty: its label goes there, right-aligned to
+        # the plot's edge, so that it never runs over the y axis
+        fall = alt.Chart(middles.reset_index()).transform_filter("!datum.rise")
+        fall = fall.encode(x=alt.value("width"), y=alt.Y("slot:Q", scale=None, axis=None))
+        top = {**mid, "dy": 0, "baseline": "top", "limit": alt.ExprRef("width")}
+        layers.append(_text(fall, align="right", **top))
         size, what = (420, 260), tr(lang, "斜率图", "Slope chart")
     name = str(rows["indicator"].iloc[0])
     items = [f"{r.entity} {r.change_label}" for r in rows.itertuples() if r.change_label]
@@ -716,7 +728,7 @@ def tiles(
     df = table.reset_index(drop=True)
     df[[column, colour, text]] = df[[column, colour, text]].astype(str)  # categories too
     df["slot"] = df.groupby(column, sort=False).cumcount()
-    df["source_short"] = df["source_id"].map(datasets.source_names(lang)).fillna(df["source_id"])
+    df = provenance(df, lang)  # a source of one's own by its title, else its id
     order, colours = list(dict.fromkeys(df[column])), list(dict.fromkeys(df[colour]))
     fills = dict(zip(colours, PALETTE * (len(colours) // len(PALETTE) + 1), strict=False))
     rgb = {c: [int(c[i : i + 2], 16) for i in (1, 3, 5)] for c in PALETTE}  # dark text if light

@@ -46,7 +46,10 @@ def _key_figures(nb: Notebook, lang: str) -> list[tuple[str, str, str]]:
         if fid in facts.index:
             row = facts.loc[fid]
             label = f"{row['indicator']} · {row['entity']}"
-            out.append((label, story.figure(fid, lang), story.period_text(row["period"], lang)))
+            when = story.period_text(row["period"], lang)
+            if row["kind"] != "actual":  # a target or estimate says so: (2025 · target)
+                when = " · ".join(filter(None, [when, str(row["kind_label"])]))
+            out.append((label, story.figure(fid, lang), when))
     return out
 
 
