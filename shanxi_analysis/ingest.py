@@ -210,6 +210,10 @@ _PERIOD_RES: tuple[tuple[str, re.Pattern], ...] = tuple(
             "year-range",
             r"(?P<y1>\d{4})\s*年?\s*(?:至|到|—|－|-|~)\s*(?P<y2>\d{4})\s*年\s*(?P<h2>上半年)?",
         ),
+        # 从2012到2021(十年间): a span of years with 从/由 and no 年
+        ("year-range", r"(?<=[从由])\s*(?P<y1>\d{4})\s*(?:至|到)\s*(?P<y2>\d{4})(?![\d.])"),
+        ("years-past", rf"(?:过去|近|前)\s*(?P<n>{_NUMWORD})\s*年(?!前|以前|度|底|末)"),
+        ("years-ahead", rf"(?:未来|今后|此后|接下来)\s*(?P<n>{_NUMWORD})\s*年(?!前|以前|度|底|末)"),
         ("plan", r"[“\"]?十(?P<p>[一二三四五])五[”\"]?\s*(?P<pp>期间|以来|末|前三年|前两年|时期)?"),
         ("since", r"(?P<y>\d{4})\s*年\s*以来"),
         ("horizon", rf"用\s*(?P<n>{_NUMWORD})\s*年(?:左右|多)?(?:的)?时间"),
@@ -306,7 +310,20 @@ def _resolve(name: str, m: re.Match, pub: Published) -> str | None:
         return _sub_period(m, year)
     if name == "year":
         y = int(g["y"])
-        return str(y) if 1000 <= y <= 2999 else None
+        if not 1000 <= y <= 2999:
+            return None
+        # 截至2023年底: a stock at the end of the year's last month
+        if g.get("yend") and re.search(
+            r"(?:截至|截止|至)\s*$", m.string[max(0, m.start() - 3) : m.start()]
+        ):
+            return f"{y}-12"
+        return str(y)
+    if name == "years-past":
+        # 过去五年 in a 2023 article: the five whole years before it, 2018/2022
+        return f"{pub.year - _num(g['n'])}/{pub.year - 1}" if pub.year else None
+    if name == "years-ahead":
+        # 未来五年 in a 2023 article: a target for the fifth year, 2027
+        return str(pub.year + _num(g["n"]) - 1) if pub.year else None
     if name == "rel":
         y = _rel_year(g["rel"], pub)
         return str(y) if y else None
@@ -353,6 +370,74 @@ def find_periods(text: str, published: Published | str | None = None) -> list[Pe
             continue
         out.append(p)
     return out
+
+
+# The reference of a comparison (比去年同期, 较2019年, 相比去年上半年, 与上年相比) is not the
+# period of the figure compared.
+_REFERENCE_BEFORE_RE = re.compile(
+    r"(?:比|较|相比|相较|较之|比起|对比|对照|低于|高于|超过)(?:于)?\s*$"
+)
+_REFERENCE_WITH_RE = re.compile(r"(?:与|同|和|跟)\s*$")
+_REFERENCE_AFTER_RE = re.compile(r"^\s*(?:同期)?\s*(?:相比|比较|相较|持平|基本持平)")
+# 2023年第四次活动, 2021年度第二批: the year names an event, not the figures' period
+_EVENT_AFTER_RE = re.compile(
+    r"^\s*(?:度)?\s*第\s*[\d一二三四五六七八九十]+\s*(?:次|届|批|期|轮|场)"
+)
+# a dateline (太原1月30日电) dates the report, not its figures
+_DATELINE_AFTER_RE = re.compile(r"^\s*(?:电|讯)")
+
+
+def is_reference(simple: str, p: PeriodMention) -> bool:
+    """Whether a time expression is not the period of the figures near it: the reference of
+    a comparison (``比去年同期``, ``较2019年``, ``与上年相比``), a year that numbers an event
+    (``2023年第四次``) or a dateline (``1月30日电``).
+
+    >>> [is_reference(t, find_periods(t, "2020-05")[0]) for t in ("比去年同期增长", "去年增长")]
+    [True, False]
+    """
+    before = simple[max(0, p.start - 4) : p.start]
+    after = simple[p.end : p.end + 8]
+    return bool(
+        _REFERENCE_BEFORE_RE.search(before)
+        or (_REFERENCE_WITH_RE.search(before) and _REFERENCE_AFTER_RE.match(after))
+        or (p.rule in ("year", "year-sub", "rel") and _EVENT_AFTER_RE.match(after))
+        or (p.rule in ("sub", "year-sub") and _DATELINE_AFTER_RE.match(after))
+    )
+
+
+def _is_sentence_head(simple: str, p: PeriodMention, sentence_start: int) -> bool:
+    """Whether a time expression holds beyond its sentence: a present (``目前``, ``日前``),
+    or one that heads its sentence, with nothing before it but a few words with no figure
+    (``据统计，今年一季度，……``), and not the base of what follows (``在2021年……的基础上``)."""
+    if p.rule == "present":
+        return True
+    clause_end = min(
+        [i for i in (simple.find(c, p.end) for c in "，,；;。") if i >= 0] or [len(simple)]
+    )
+    if (
+        re.search(r"在\s*$", simple[max(0, p.start - 2) : p.start])
+        and "基础上" in simple[p.end : clause_end]
+    ):
+        return False
+    before = simple[sentence_start : p.start]
+    return not re.search(r"\d|[一二三四五六七八九十百千万亿]+[个家座项%]", before)
+
+
+def lead_period(title: str, first_text: str, published: Published | str | None) -> str:
+    """The period an article is about, when its title or the head of its first paragraph
+    states one finer than a year (``一季度``, ``上半年``, ``1-5月``, ``12月1日``): the
+    figures that state no period of their own have it. ``""`` otherwise."""
+    for text, head_only in ((title, False), (first_text, True)):
+        simple = to_simplified(text or "")
+        for p in find_periods(simple, published):
+            if is_reference(simple, p):
+                continue
+            if head_only and not re.fullmatch(r"[^，,。；;：:\d]{0,6}", simple[: p.start]):
+                break
+            if re.fullmatch(r"\d{4}-\d{2}(?:-\d{2})?(?:/\d{4}-\d{2})?|\d{4}Q\d", p.period):
+                return p.period
+            break
+    return ""
 
 
 # ---------------------------------------------------------------- words
@@ -817,17 +902,52 @@ _FROM_TO_RE = re.compile(r"[由从][^，,；;。到至]{0,12}$")
 _SENTENCE_PRESENT_RE = re.compile(r"共\s*\d|共有|目前|现有|拥有")
 
 
-def _stock_at_end(period: str, clause_prefix: str, measure: str) -> tuple[str, str] | None:
-    """A stock (a level or a share) stated under an interval is the state at its end; the
-    'from' figure of 由A到B is the state before the interval starts."""
+# a state reached at the end of an interval (提高到68%, 减至900座以内, 产量达到13亿吨)
+_TO_STATE_RE = re.compile(
+    r"(?:提高|提升|增加|增长|下降|降低|减少|扩大|缩小|增|减|降|升|上升|达)(?:到|至)\s*"
+    r"(?:了|约|近|不足|超过|超)?\s*$|达到了?\s*(?:约|近|超过|超)?\s*$"
+)
+_FLOW_WORDS_RE = re.compile(r"累计|化解|新增|完成|建成|签约|发布|立项|引进|培育")
+
+
+def _stock_at_end(
+    period: str, clause_prefix: str, measure: str, rule: str
+) -> tuple[str, str] | None:
+    """A state (a level or a share) that a clause says an interval ended at (``提高到68%``)
+    is dated by the interval's last year; the 'from' state of 由A到B by the year before a
+    plan period starts, or by the first year of a span of years (从2012到2021, 从A增至B).
+    Anything else stated under an interval keeps the interval."""
     m = re.fullmatch(r"(\d{4})/(\d{4})", period)
-    if not m or measure not in ("level", "share"):
+    if not m or measure not in ("level", "share") or ":since:" in rule:
         return None
-    if re.search(r"累计|化解|新增|完成|建成|签约|发布|立项|引进|培育", clause_prefix):
+    if _FLOW_WORDS_RE.search(clause_prefix):
         return None  # a flow over the interval, not a stock
     if _FROM_TO_RE.search(clause_prefix):
+        if ":year-range:" in rule:
+            return m.group(1), "stock-at-interval-start"
         return str(int(m.group(1)) - 1), "stock-before-interval"
-    return m.group(2), "stock-at-interval-end"
+    if _TO_STATE_RE.search(clause_prefix):
+        return m.group(2), "stock-at-interval-end"
+    return None
+
+
+def _span_of_change(
+    simple: str, hit: PeriodMention, periods: list[PeriodMention], sentence: tuple[int, int]
+) -> str | None:
+    """从2020年的A下降到2023年的B: a change stated after the second year is over the span
+    ``2020/2023``."""
+    if not re.fullmatch(r"\d{4}", hit.period) or not re.search(
+        r"(?:到|至)\s*$", simple[max(0, hit.start - 4) : hit.start]
+    ):
+        return None
+    for p in periods:
+        if sentence[0] <= p.start < hit.start and re.fullmatch(r"\d{4}", p.period):
+            if (
+                re.search(r"[从由自]\s*$", simple[max(0, p.start - 2) : p.start])
+                and p.period < hit.period
+            ):
+                return f"{p.period}/{hit.period}"
+    return None
 
 
 def _period_for(
@@ -839,13 +959,36 @@ def _period_for(
     pub: Published,
     measure: str,
     sentence_text: str = "",
+    simple: str = "",
+    article_period: str = "",
 ) -> _Field:
+    """The period of a figure, by scope: the nearest time expression before it in its
+    clause, else in its sentence; else one that heads an earlier sentence of the paragraph
+    (it holds until another is stated), except that a present stock is dated by the
+    publication; else a time expression after the figure in its clause; else the article's
+    own period (:func:`lead_period`); else empty. ``periods`` holds no comparison
+    references (:func:`is_reference`).
+    """
     items = [(p.start, p.end, p) for p in periods]
     found = None
     for lo, rule, conf in ((clause[0], "clause", 0.95), (sentence[0], "sentence", 0.85)):
         hit = _pick_before(items, lo, q_start)
         if hit:
-            found = _Field(hit[2].period, f"{rule}:{hit[2].rule}:{hit[2].text}", conf)
+            p = hit[2]
+            if rule == "sentence" and re.fullmatch(r"\d{4}", p.period):
+                # 9月27日，举办了2018年……: a finer period of the same year stated before it
+                finer = [
+                    x
+                    for _a, _b, x in items
+                    if sentence[0] <= x.start < p.start and x.period.startswith(p.period + "-")
+                ]
+                if finer:
+                    p = finer[-1]
+            span = _span_of_change(simple, p, periods, sentence) if measure == "change" else None
+            if span:
+                found = _Field(span, f"{rule}:span:{p.text}", conf)
+            else:
+                found = _Field(p.period, f"{rule}:{p.rule}:{p.text}", conf)
             break
     if found is None and measure == "level" and pub.year:
         if _PRESENT_CUE_RE.search(clause_prefix):
@@ -853,13 +996,21 @@ def _period_for(
         if _SENTENCE_PRESENT_RE.search(sentence_text):
             return _Field(str(pub.year), "present-stock-sentence:publication-year", 0.6)
     if found is None:
-        hit = _pick_before(items, 0, q_start)
-        if hit:
-            found = _Field(hit[2].period, f"paragraph-head:{hit[2].rule}:{hit[2].text}", 0.7)
+        heads = [
+            it
+            for it in items
+            if it[1] <= q_start
+            and _is_sentence_head(simple, it[2], _sentence_bounds(simple, it[0])[0])
+        ]
+        if heads:
+            p = heads[-1][2]
+            found = _Field(p.period, f"paragraph-head:{p.rule}:{p.text}", 0.7)
     if found is None:
         after = [p for p in periods if p.start >= q_start and p.end <= clause[1]]
         if after:
             found = _Field(after[0].period, f"clause-after:{after[0].rule}:{after[0].text}", 0.7)
+    if found is None and article_period:
+        found = _Field(article_period, "article-period", 0.65)
     return found or _Field("", "none-stated", 0.6)
 
 
@@ -902,6 +1053,9 @@ def _measure_for(q: quantities.Quantity, clause_prefix: str, clause_text: str) -
         return _Field("ratio", f"unit:{bu}", 0.9)
     if re.search(r"每\s*[\u4e00-\u9fff]{0,2}$", clause_prefix[-6:]):
         return _Field("ratio", "word:每", 0.8)
+    if bu == "percent" and _TO_STATE_RE.search(clause_prefix):
+        # 占比提升至80%: the share reached, not the change
+        return _Field("share", "word:…至", 0.7)
     if bu in ("percent", "percentage_point") and _STATE_RE.search(clause_prefix):
         # 由 30% 提高到 68%: two states, not a change
         sh = _SHARE_RE.search(clause_prefix)
@@ -1280,6 +1434,7 @@ def block_candidates(
     province: str | None,
     carried_period: list[PeriodMention] | None = None,
     speaker_entity: str | None = None,
+    article_period: str = "",
 ) -> list[dict]:
     """Return the candidate facts of one block of clean text (see the module docstring).
 
@@ -1288,7 +1443,7 @@ def block_candidates(
     matcher = _matcher(lexicon.entities)
     text = block_text
     simple = to_simplified(text)
-    periods = find_periods(simple, published)
+    periods = [p for p in find_periods(simple, published) if not is_reference(simple, p)]
     hits = _names_in(text, simple, matcher, province)
     found = quantities.extract(text)
     owned = _owned_bodies(simple, hits)
@@ -1324,6 +1479,8 @@ def block_candidates(
             published,
             measure.value,
             simple[sentence[0] : sentence[1]],
+            simple,
+            article_period,
         )
         # a statement's words hold to the end of the full sentence (past a ；)
         full_start = max(simple.rfind(c, 0, q.start) for c in "。！？!?") + 1
@@ -1335,13 +1492,20 @@ def block_candidates(
             measure.value,
         )
         if period.value and not period.rule.startswith("clause:"):
-            if kind.value == "estimate" and "present" not in period.rule:
-                # a forecast is not dated by a period stated for other figures
+            if "present" in period.rule:
+                pass
+            elif kind.value == "estimate" or (
+                kind.value == "plan"
+                and not period.rule.startswith("sentence:")
+                and _AHEAD_RE.search(simple[sentence[0] : sentence[1]])
+            ):
+                # a forecast, or a plan that looks ahead, is not dated by a period stated
+                # for other figures
                 period = _Field("", f"{kind.value}-not-dated-by:{period.rule}", 0.6)
-            elif ":plan:" in period.rule:
-                end = _stock_at_end(period.value, clause_prefix, measure.value)
-                if end:
-                    period = _Field(end[0], f"{end[1]}:{period.rule}", 0.65)
+        if period.value and "/" in period.value:
+            end = _stock_at_end(period.value, clause_prefix, measure.value, period.rule)
+            if end:
+                period = _Field(end[0], f"{end[1]}:{period.rule}", 0.65)
         direction = _direction_for(measure.value, clause_prefix)
         ent = _entity_for(
             q,
@@ -1610,6 +1774,8 @@ def propose(
     matcher = _matcher(lexicon.entities)
     full_text = "\n".join(b.text for b in blocks if b.kind != "media")
     main, province = _article_entities(matcher, title, full_text)
+    first_text = next((b.text for b in blocks if b.kind == "paragraph"), "")
+    article_period = lead_period(title, first_text, pub)
     cands: list[dict] = []
     kinds: dict[int, str] = {}
     speakers: dict[str, str] = {}
@@ -1628,6 +1794,7 @@ def propose(
             article_entity=main,
             province=province,
             speaker_entity=speakers.get(speaker) if speaker else None,
+            article_period=article_period,
         )
         if _SPEECH_RE.search(simple):
             speakers.update(speakers_of(simple, _names_in(block.text, simple, matcher, province)))
