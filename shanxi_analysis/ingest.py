@@ -493,6 +493,8 @@ _CHANGE_BEFORE_RE = re.compile(
     r"(?:增长|增加|减少|下降|增产|减产|提高|降低|回落|上升|新增|增|减|降)了?\s*(?:约|近|超过|超)?\s*$"
 )
 _PROVINCE_WORDS = ("全省", "我省", "本省")
+# words that name the article's own place (全省, 全市, 我县 …): an entity, never a subject
+_ENTITY_WORD_RE = re.compile("全省|我省|本省|全市|我市|本市|全县|我县|本县|全区|我区|本区")
 _FIGURATIVE_RE = re.compile(r"像|如同|好比|仿佛|宛如|犹如")
 _ENUM_AFTER_RE = re.compile(r"^\s*(?:个)?(?:方面|部分|要点|步|阶段|点|环节|任务|措施|原则)")
 _ENUM_BEFORE_RE = re.compile(r"(?:以下|如下|下列|这|上述|从|在|抓好|做好|围绕|聚焦)\s*$")
@@ -584,7 +586,8 @@ def _matcher(entities: tuple) -> _EntityMatcher:
     )
 
 
-_NOT_SUBJECT_BEFORE = re.compile(r"(?:比|较|于|占|与|和|同|跟|、|及|以及|对|向|在|是)$")
+# (排全国第3位, 居全国前列: the scope of a ranking is not what is ranked)
+_NOT_SUBJECT_BEFORE = re.compile(r"(?:比|较|于|占|与|和|同|跟|、|及|以及|对|向|在|是|排|居|列)$")
 _NOT_SUBJECT_AFTER = re.compile(r"^(?:、|等|内的|内|境内|为例|用户为例)")
 
 
@@ -679,6 +682,12 @@ _CLASS_NAME_RE = re.compile(
 )
 
 
+# verbs that a name of a zone, park or mine does not hold
+_VERB_IN_NAME_RE = re.compile(
+    r"累计|建成|已|完成|实现|新增|共有|拥有|达到|开工|签约|投产|关闭|淘汰"
+)
+
+
 def _new_names(
     simple: str, known: list[tuple[int, int, str]], place_of: Callable[[str], bool]
 ) -> list[tuple[int, int, str]]:
@@ -718,6 +727,8 @@ def _new_names(
         lead = _NAME_LEADING.match(prefix)
         if lead and not place:
             prefix, start = prefix[lead.end() :], start + lead.end()
+        if suffix in _ZONE_SUFFIXES and _VERB_IN_NAME_RE.search(prefix):
+            continue  # 山西累计建成智能化煤矿: a clause, not a name
         if suffix in _ZONE_SUFFIXES:
             # a zone starts with a place named straight before its own words
             if (
@@ -749,17 +760,96 @@ def _new_names(
 
 
 def _names_in(
-    text: str, simple: str, matcher: _EntityMatcher, province: str | None
+    text: str,
+    simple: str,
+    matcher: _EntityMatcher,
+    province: str | None,
+    home: tuple[tuple[str, str], ...] = (),
 ) -> list[tuple[int, int, str]]:
     """Every name in a block, in order: the entities of ``entities.csv`` (in either script),
-    ``全省``/``我省`` as the article's province, and new names (``new:`` + the name as
-    written, in the text's own script)."""
+    ``全省``/``我省`` as the article's province, ``全市``/``全县``/``我市``… as the article's
+    city, county or zone (``home``, from :func:`home_entities`), and new names (``new:`` +
+    the name as written, in the text's own script)."""
     hits = matcher.find(simple)
     if province:
         for w in _PROVINCE_WORDS:
             hits += [(m.start(), m.end(), province) for m in re.finditer(w, simple)]
+    for level, eid in home:
+        for w in _HOME_WORDS[level]:
+            hits += [(m.start(), m.end(), eid) for m in re.finditer(w, simple)]
     new = _new_names(simple, hits, lambda e: matcher.type_of.get(e) in _PLACE_TYPES)
     return sorted(hits + [(a, b, NEW_ENTITY_PREFIX + text[a:b]) for a, b, _e in new])
+
+
+# 全市, 全县, 我市 …: the article's own city, county or zone
+_HOME_WORDS = {
+    "市": ("全市", "我市", "本市"),
+    "县": ("全县", "我县", "本县"),
+    "区": ("全区", "我区", "本区"),
+}
+_HOME_WORD_RE = re.compile("|".join(w for ws in _HOME_WORDS.values() for w in ws))
+_HOME_TYPES = {
+    "市": ("city",),
+    "县": ("county",),
+    "区": ("development_zone", "demonstration_zone", "park"),
+}
+_NEW_TYPE_BY_SUFFIX = (
+    (("有限公司", "公司", "集团"), "company"),
+    (("大学", "学院"), "university"),
+    (("研究院", "研究所", "实验室"), "research_institution"),
+    (
+        ("开发区", "高新区", "经开区", "示范区", "自贸区", "综保区", "保税区", "新区"),
+        "development_zone",
+    ),
+    (("园区", "产业园", "工业园", "科技园"), "park"),
+    (("煤矿",), "facility"),
+    (("管委会",), "government_body"),
+    (("自治州", "市"), "city"),
+    (("县",), "county"),
+    (("区",), "region"),
+    (("镇", "乡"), "town"),
+)
+
+
+def new_entity_type(name: str) -> str:
+    """The type a new name is proposed with, by its suffix (``沁源县`` → county,
+    ``某某有限公司`` → company); ``""`` when the suffix says nothing.
+
+    >>> new_entity_type("示例县"), new_entity_type("示例能源有限公司")
+    ('county', 'company')
+    """
+    simple = to_simplified(name)
+    for suffixes, kind in _NEW_TYPE_BY_SUFFIX:
+        if simple.endswith(suffixes):
+            return kind
+    return ""
+
+
+def home_entities(
+    matcher: _EntityMatcher, sources_in_order: Sequence[str]
+) -> tuple[tuple[str, str], ...]:
+    """The article's own city, county and zone, that ``全市``, ``全县``, ``全区`` and ``我市``
+    … stand for: for each, the first such name in the first of ``sources_in_order`` (the
+    title, the dateline, the publisher, then the text) that names one; a name not in
+    ``entities.csv`` as ``new:`` + the name. ``((level, entity), …)``."""
+    out: dict[str, str] = {}
+    place = lambda e: matcher.type_of.get(e) in _PLACE_TYPES  # noqa: E731
+    for level, types in _HOME_TYPES.items():
+        for src in sources_in_order:
+            simple = to_simplified(src or "")
+            if not simple:
+                continue
+            known = matcher.find(simple)
+            new = [
+                (a, b, NEW_ENTITY_PREFIX + simple[a:b])
+                for a, b, _e in _new_names(simple, known, place)
+                if simple[a:b].endswith(level)
+            ]
+            found = sorted([h for h in known if matcher.type_of.get(h[2]) in types] + new)
+            if found:
+                out[level] = found[0][2]
+                break
+    return tuple(out.items())
 
 
 # Generic words for a body of whatever is named just before them (省级以上开发区管委会 are the
@@ -846,9 +936,9 @@ def _article_entities(
         main = max((e for _a, _b, e in in_title), key=lambda e: counts.get(e, 0))
     else:
         main = max(counts, key=counts.get) if counts else None
+    provinces = {e: n for e, n in counts.items() if matcher.type_of.get(e) == "province"}
     if main and matcher.type_of.get(main) == "province":
         return main, main
-    provinces = {e: n for e, n in counts.items() if matcher.type_of.get(e) == "province"}
     return main, (max(provinces, key=provinces.get) if provinces else None)
 
 
@@ -1141,10 +1231,9 @@ def _subject_for(
     for a, b, _e in ent_hits:
         for i in range(max(a, clause[0]), min(b, clause[1])):
             chars[i] = " "
-    for w in _PROVINCE_WORDS:
-        for m in re.finditer(w, simple):
-            for i in range(m.start(), m.end()):
-                chars[i] = " "
+    for m in _ENTITY_WORD_RE.finditer(simple):
+        for i in range(m.start(), m.end()):
+            chars[i] = " "
     prefix = "".join(chars[clause[0] : q.start])
     # only the words after the last figure or gap
     parts = [p for p in re.split(r"[\s\d.%％“”\"（）()、]+", prefix) if p]
@@ -1379,6 +1468,31 @@ class _EntityScope:
     article: str | None
 
 
+def _new_entity_parent(
+    eid: str,
+    etype: str,
+    before: int,
+    simple: str,
+    hits: Sequence[tuple[int, int, str]],
+    home: tuple[tuple[str, str], ...],
+) -> str:
+    """The place a new entity sits in: the place named straight before its last mention
+    before ``before`` (``长治市沁源县``), else for a county the article's own city."""
+    mentions = [h for h in hits if h[2] == eid and h[0] <= before] or [
+        h for h in hits if h[2] == eid
+    ]
+    for a, _b, _e in reversed(mentions):
+        for _pa, pb, pe in hits:
+            if pb == a and pe != eid:
+                return pe
+    if etype == "county":
+        return dict(home).get("市", "")
+    return ""
+
+
+_RANK_AFTER_RE = re.compile(r"[\s的]*(?:第|前)\s*[\d一二三四五六七八九十]+\s*(?:位|名)")
+
+
 def _entity_for(
     q: quantities.Quantity,
     simple: str,
@@ -1435,6 +1549,10 @@ def _entity_for(
             return _Field(h[2], f"counted-aggregate:{simple[h[0] : h[1]]}", 0.8)
 
     def usable(h: tuple[int, int, str]) -> bool:
+        if _RANK_AFTER_RE.match(simple, h[1]) or (
+            q.base_unit == "rank" and re.fullmatch(r"[\s的]*(?:第|前)?", simple[h[1] : q.start])
+        ):
+            return False  # 全国第20位: the scope of a ranking, not what is ranked
         # an aggregate holds for figures that count its members (其中6个国家级开发区), not
         # for one that counts something else (83个县)
         if counted_noun and m.type_of.get(h[2]) == "aggregate" and scope.counted.get(h) is not q:
@@ -1471,6 +1589,7 @@ def block_candidates(
     carried_period: list[PeriodMention] | None = None,
     speaker_entity: str | None = None,
     article_period: str = "",
+    home: tuple[tuple[str, str], ...] = (),
 ) -> list[dict]:
     """Return the candidate facts of one block of clean text (see the module docstring).
 
@@ -1480,7 +1599,7 @@ def block_candidates(
     text = block_text
     simple = to_simplified(text)
     periods = [p for p in find_periods(simple, published) if not is_reference(simple, p)]
-    hits = _names_in(text, simple, matcher, province)
+    hits = _names_in(text, simple, matcher, province, home)
     found = quantities.extract(text)
     owned = _owned_bodies(simple, hits)
     all_hits = [h for h in hits if h not in owned]
@@ -1567,8 +1686,15 @@ def block_candidates(
             # a name entities.csv does not hold: proposed as written, for the reviewer
             ent_id, ent_name = None, ent.value[len(NEW_ENTITY_PREFIX) :]
             ent = _Field(ent.value, f"new-name:{ent.rule}", min(ent.confidence, 0.5))
+            ent_type = new_entity_type(ent_name)
+            ent_parent = _new_entity_parent(ent.value, ent_type, q.start, simple, all_hits, home)
+            ent_parent = ent_parent or (province if ent_type == "city" else "") or ""
+            # a new parent is given by its name as written
+            ent_parent = ent_parent.removeprefix(NEW_ENTITY_PREFIX)
         else:
             ent_id, ent_name = ent.value, matcher.name_of.get(ent.value, "") if ent.value else ""
+            ent_type = matcher.type_of.get(ent.value, "") if ent.value else ""
+            ent_parent = matcher.parent_of.get(ent.value, "") if ent.value else ""
         counted_noun = _counted_noun(text, q.end, clause[1])
         item = respectively.get(q.start)
         subject = _subject_for(text, simple, clause, q, periods, hits)
@@ -1634,6 +1760,8 @@ def block_candidates(
                 "direction": direction.value,
                 "entity_id": ent_id,
                 "entity_name": ent_name,
+                "entity_type": ent_type,
+                "entity_parent": ent_parent,
                 "subject": subject.value,
                 "indicator_id": indicator.value,
                 "indicator_name": indicator_name,
@@ -1812,6 +1940,15 @@ def propose(
     matcher = _matcher(lexicon.entities)
     full_text = "\n".join(b.text for b in blocks if b.kind != "media")
     main, province = _article_entities(matcher, title, full_text)
+    first_para = next((b.text for b in blocks if b.kind == "paragraph"), "")
+    said = (title, first_para[:40], publisher)  # the title, the dateline, the publisher
+    home = home_entities(matcher, (*said, full_text))
+    own = home_entities(matcher, said)
+    if own and (main is None or matcher.type_of.get(main) in ("province", "country")):
+        # an article about a county or a city: its figures are the county's, never the
+        # province's (the most local of the places its title, dateline or publisher name)
+        order = {"县": 0, "区": 1, "市": 2}
+        main = min(own, key=lambda h: order[h[0]])[1]
     first_text = next((b.text for b in blocks if b.kind == "paragraph"), "")
     article_period = lead_period(title, first_text, pub)
     cands: list[dict] = []
@@ -1833,9 +1970,12 @@ def propose(
             province=province,
             speaker_entity=speakers.get(speaker) if speaker else None,
             article_period=article_period,
+            home=home,
         )
         if _SPEECH_RE.search(simple):
-            speakers.update(speakers_of(simple, _names_in(block.text, simple, matcher, province)))
+            speakers.update(
+                speakers_of(simple, _names_in(block.text, simple, matcher, province, home))
+            )
     _mark_repeats(cands, kinds)
     existing = dict(lexicon.known_hashes).get(digest)
     source = {
