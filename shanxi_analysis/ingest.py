@@ -513,6 +513,11 @@ _TRAILING_WORDS = re.compile(
 _COMPARISON_TAIL = re.compile(
     r"(?:比|较|高于|低于|快于|慢于|超过|少于|多于)[^，,；;。]*$|(?:高|低|快|慢|多|少)$"
 )
+# the same, but 占比, 比重 and 比例 are words of the subject, not comparisons
+_SUBJECT_COMPARISON_TAIL = re.compile(
+    r"(?:(?<!占)比(?![重例])|较|高于|低于|快于|慢于|超过|少于|多于)[^，,；;。]*$"
+    r"|(?:高|低|快|慢|多|少)$"
+)
 _SUBJECT_AFTER_RE = re.compile(r"^[的]?([\u4e00-\u9fff]{1,10})")
 
 
@@ -1237,18 +1242,175 @@ def _subject_for(
     prefix = "".join(chars[clause[0] : q.start])
     # only the words after the last figure or gap
     parts = [p for p in re.split(r"[\s\d.%％“”\"（）()、]+", prefix) if p]
-    subject = parts[-1] if parts else ""
+    words = parts[-1] if parts else ""
     # a comparison (比全省平均水平高, 高于全国) names the base, not what is measured
-    subject = _COMPARISON_TAIL.sub("", subject)
-    for _ in range(4):
-        subject = _LEADING_WORDS.sub("", subject)
-        subject = _TRAILING_WORDS.sub("", subject)
-    if len(subject) >= 2:
-        return _Field(subject[-16:], "words-before", 0.6)
+    cut = _SUBJECT_COMPARISON_TAIL.search(to_simplified(words))
+    words = words[: cut.start()] if cut else words
+    # a share (占全省发电量的比重为35%) is about what comes before 占
+    share = re.search(r"占(?!比)", to_simplified(words))
+    if share and share.start() >= 2:
+        words = words[: share.start()]
+    phrase = noun_phrase(words)
+    if len(phrase) >= 2:
+        return _Field(phrase[-16:], "words-before", 0.6)
     after = _SUBJECT_AFTER_RE.match(text[q.end : clause[1]])
-    if after:
+    if after and not _QUALIFIER_RE.match(after.group(1)):
         return _Field(after.group(1), "noun-after", 0.55)
     return _Field("", "none", 0.3)
+
+
+# a qualifier after a figure (900座左右, 三分之一以上) is no noun
+_QUALIFIER_RE = re.compile(r"^(?:左右|以上|以下|以内|上下|多|余|之多|开外)")
+
+
+@lru_cache(maxsize=1)
+def _pos_tokenizer():
+    """jieba's tokenizer and its table of parts of speech, built once per process from
+    jieba's own dictionary, in memory (jieba's default writes a cache file to the temporary
+    folder), with its log quiet. Imported only when a subject is looked for: building takes
+    a second or two (``jieba.posseg``, whose hidden-Markov tables take longer still to load,
+    is not needed: words are looked up in the dictionary only)."""
+    import logging
+    import warnings
+
+    with warnings.catch_warnings():
+        # jieba 0.42's regular expressions are written with invalid escapes
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", SyntaxWarning)
+        import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    with tokenizer.get_dict_file() as f:
+        rows = [line.split() for line in f.read().decode("utf-8").splitlines()]
+    # jieba's prefix dictionary: every word with its count, every prefix of a word with 0
+    freq = {w[:i]: 0 for w, *_ in rows for i in range(1, len(w))}
+    counts = {r[0]: int(r[1]) for r in rows}
+    freq.update(counts)
+    tags = {r[0]: r[2] for r in rows if len(r) > 2}
+    tokenizer.FREQ, tokenizer.total, tokenizer.initialized = freq, sum(counts.values()), True
+    return tokenizer, tags
+
+
+_HAN_RUN_RE = re.compile(r"([\u4e00-\u9fd5]+)")
+
+
+@lru_cache(maxsize=4096)
+def pos_words(text: str) -> tuple[tuple[str, str], ...]:
+    """``((word, part of speech), …)`` of a short simplified-script text: the words of
+    jieba's dictionary on the most probable path (as ``jieba.posseg.cut(text, HMM=False)``),
+    each with its dictionary tag; Latin letters and digits are ``eng``/``m``, anything else
+    ``x``."""
+    tokenizer, tags = _pos_tokenizer()
+    out: list[tuple[str, str]] = []
+    for run in _HAN_RUN_RE.split(text):
+        if not run:
+            continue
+        if not _HAN_RUN_RE.fullmatch(run):
+            for m in re.finditer(r"[A-Za-z]+|[0-9.]+|\S", run):
+                w = m.group(0)
+                out.append(
+                    (
+                        w,
+                        "eng"
+                        if w[0].isascii() and w[0].isalpha()
+                        else "m"
+                        if w[0] in "0123456789."
+                        else "x",
+                    )
+                )
+            continue
+        dag = tokenizer.get_DAG(run)
+        route: dict = {}
+        tokenizer.calc(run, dag, route)
+        x = 0
+        while x < len(run):
+            y = route[x][1] + 1
+            out.append((run[x:y], tags.get(run[x:y], "x")))
+            x = y
+    return tuple(out)
+
+
+# parts of speech a subject's words have: nouns (n…), noun-verbs (vn, 进口, 投资),
+# abbreviations (j, 规上), idioms (l), Latin words (eng, GDP), attributes (b, a, 非 h)
+_NOUN_TAGS = frozenset("n nz nt nl ng vn an l j eng b a h k".split())
+# verbs that name a quantity in economic text (可支配收入, 先进产能, 电煤保供)
+_NOUN_VERBS = frozenset(
+    "收入 产能 产量 投资 进口 出口 消费 贸易 供电 发电 用电 装机 生产 销售 增加值 利润 "
+    "税收 支出 营收 外送 保供 供应 储量 排放 就业 存款 贷款 增速 增幅 降幅".split()
+)
+# words that never start or end a subject
+_NOT_SUBJECT_WORDS = frozenset(
+    "同比 环比 累计 全年 其中 同时 此外 另外 共 总计 合计 分别 均 达 达到 为 是 约 近 超过 "
+    "实现 完成 增长 下降 提高 提升 增加 减少 拉动 占 比 比上年 较上年 以上 以下".split()
+)
+
+
+def noun_phrase(words: str) -> str:
+    """The words before a figure that name what it measures, cut at jieba's word
+    boundaries: without the verbs, adverbs, prepositions, particles and units at the end
+    (增长, 达到, 为, 占 …) and the connectives, adverbs and prepositions at the start
+    (其中, 积极, 以 …), keeping the words that modify the noun (签约项目, 外送电省份); in the
+    script of ``words``.
+
+    >>> noun_phrase("煤炭先进产能占比提升至"), noun_phrase("其中可再生能源装机容量")
+    ('煤炭先进产能占比', '可再生能源装机容量')
+    """
+    simple = to_simplified(words)
+    if not re.search(r"[\u4e00-\u9fffA-Za-z]", simple):
+        return ""
+    tokens: list[tuple[str, str]] = []
+    for w, t in pos_words(simple):
+        if not w.strip():
+            continue
+        if tokens and tokens[-1][0] == "占" and w == "比":
+            tokens[-1] = ("占比", "n")  # jieba cuts 占比 as 占 + 比
+        elif tokens and tokens[-1][0] == "可" and t in _NOUN_TAGS:
+            tokens[-1] = ("可" + w, t)  # 可再生能源, 可支配收入
+        else:
+            tokens.append((w, t))
+
+    def trailing(w: str, t: str) -> bool:
+        if w in _NOUN_VERBS or w in ("占比", "比重"):
+            return False
+        if t == "eng" or (t[:1] == "n" and w not in _NOT_SUBJECT_WORDS):
+            return False
+        return (
+            w in _NOT_SUBJECT_WORDS
+            or bool(_TRAILING_WORDS.fullmatch(w))
+            or t[:1] in _END_TAGS
+            or (t == "v" and len(tokens) > 1)
+        )
+
+    def leading(w: str, t: str) -> bool:
+        if w in _NOUN_VERBS or t == "eng":
+            return False
+        return (
+            w in _NOT_SUBJECT_WORDS
+            or bool(_LEADING_WORDS.fullmatch(w))
+            or t[:1] in _START_TAGS
+            or t in ("ad", "ns", "t")
+        )
+
+    start, end = 0, len(tokens)
+    while end > start and trailing(*tokens[end - 1]):
+        end -= 1
+    while start < end and leading(*tokens[start]):
+        start += 1
+    a = sum(len(w) for w, _t in tokens[:start])
+    b = a + sum(len(w) for w, _t in tokens[start:end])
+    # the tokens cover ``simple`` without its white space: map back to ``words``
+    offsets = [i for i, c in enumerate(simple) if c.strip()]
+    if b <= a or b > len(offsets):
+        return ""
+    return words[offsets[a] : offsets[b - 1] + 1]
+
+
+# parts of speech (first letter) a subject does not end or start with: prepositions,
+# particles, adverbs, numerals, measure words, pronouns, conjunctions, punctuation,
+# modal particles, place words
+_END_TAGS = frozenset("p u d m q r c x y e o f".split())
+_START_TAGS = frozenset("p u d m q r c x y e o".split())
 
 
 @lru_cache(maxsize=8)
@@ -1697,7 +1859,7 @@ def block_candidates(
             ent_parent = matcher.parent_of.get(ent.value, "") if ent.value else ""
         counted_noun = _counted_noun(text, q.end, clause[1])
         item = respectively.get(q.start)
-        subject = _subject_for(text, simple, clause, q, periods, hits)
+        subject = _subject_for(text, simple, clause, q, periods, all_hits)
         if subject.rule == "none" or measure.value == "gap":
             # nothing of its own, or a gap (增长 6.5%，比全省高 1.2 个百分点): a gap is about
             # what the sentence measured before it
@@ -1705,7 +1867,8 @@ def block_candidates(
                 subject = _Field(last_subject[sentence[0]], "sentence-subject", 0.55)
         if counted_noun and q.base_unit in ("count", "person") and q.unit[-1:] not in "万亿":
             # N 个/台/家 + noun: the noun names what is counted (5500 台公交车 → 公交车)
-            subject = _Field(counted_noun, "counted-noun", 0.65)
+            if not _QUALIFIER_RE.match(counted_noun):
+                subject = _Field(counted_noun, "counted-noun", 0.65)
         if item:
             # A、B 分别为 x、y: x is about A, y about B; the other items are not its words
             subject = _Field(item[0], "respectively", 0.7)
