@@ -125,6 +125,9 @@ class Lexicon:
     """(indicator_id, name_zh, base unit, theme)"""
     known_hashes: tuple[tuple[str, str], ...] = ()
     """(sha256, source_id) of the registered sources"""
+    indicator_profiles: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = ()
+    """(indicator_id, entity types, period grains) of the curated facts of each indicator:
+    what an indicator is about, to propose it only for a figure of the same sort"""
 
     @classmethod
     def from_data(cls) -> Lexicon:
@@ -149,7 +152,19 @@ class Lexicon:
             for r in inds.to_dict("records")
         )
         hashes = tuple(zip(reg["sha256"], reg["source_id"], strict=True))
-        return cls(tuple(entities), indicators, hashes)
+        facts = read(paths.curated_dir() / "facts.csv")
+        type_of = dict(zip(ents["entity_id"], ents["type"], strict=True))
+        profiles: dict[str, tuple[set, set]] = {}
+        for iid, eid, period in zip(
+            facts["indicator_id"], facts["entity_id"], facts["period"], strict=True
+        ):
+            types, grains = profiles.setdefault(iid, (set(), set()))
+            types.add(type_of.get(eid, ""))
+            grains.add(period_grain(period))
+        profile_rows = tuple(
+            (iid, tuple(sorted(t)), tuple(sorted(g))) for iid, (t, g) in sorted(profiles.items())
+        )
+        return cls(tuple(entities), indicators, hashes, profile_rows)
 
 
 _ADMIN_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "省", "市", "县")
@@ -950,6 +965,61 @@ def _article_entities(
 # ---------------------------------------------------------------- indicators
 
 
+def period_grain(period: str) -> str:
+    """The grain of a period as the conventions write it: ``year`` (2020), ``years``
+    (2016/2020), ``quarter`` (2020Q1), ``months`` (2020-01/2020-06), ``month`` (2020-06),
+    ``day`` (2020-06-30), or ``""`` (none)."""
+    for grain, rx in (
+        ("year", r"\d{4}"),
+        ("years", r"\d{4}/\d{4}"),
+        ("quarter", r"\d{4}Q[1-4]"),
+        ("months", r"\d{4}-\d{2}/\d{4}-\d{2}"),
+        ("month", r"\d{4}-\d{2}"),
+        ("day", r"\d{4}-\d{2}-\d{2}"),
+    ):
+        if re.fullmatch(rx, period or ""):
+            return grain
+    return ""
+
+
+# grains that can hold figures of one indicator: a state at a date or a year's figure; a
+# part of a year; a span of years
+_GRAIN_GROUP = {
+    "year": "point",
+    "month": "point",
+    "day": "point",
+    "quarter": "part",
+    "months": "part",
+    "years": "span",
+}
+# entity types that can hold figures of one indicator
+_TYPE_GROUP = {
+    **dict.fromkeys(("country", "province", "city", "county", "region", "town"), "place"),
+    **dict.fromkeys(("development_zone", "demonstration_zone", "park"), "zone"),
+    **dict.fromkeys(
+        ("company", "facility", "project", "research_institution", "university"), "body"
+    ),
+    "government_body": "government",
+}
+
+
+def _profile_agrees(
+    profile: tuple[tuple[str, ...], tuple[str, ...]] | None, entity_type: str, grain: str
+) -> bool:
+    """Whether a figure about an entity of ``entity_type`` over a period of ``grain`` is of
+    the same sort as an indicator's curated facts (unknown on either side agrees)."""
+    if profile is None:
+        return True
+    types, grains = profile
+    t = _TYPE_GROUP.get(entity_type)
+    if t and types and not any(_TYPE_GROUP.get(x, t) == t for x in types):
+        return False
+    g = _GRAIN_GROUP.get(grain)
+    if g and grains and not any(_GRAIN_GROUP.get(x, g) == g for x in grains):
+        return False
+    return True
+
+
 def _bigrams(s: str) -> set[str]:
     s = re.sub(r"[\s，,、（）()“”\"]", "", s)
     return {s[i : i + 2] for i in range(len(s) - 1)} or ({s} if s else set())
@@ -1252,7 +1322,7 @@ def _subject_for(
         words = words[: share.start()]
     phrase = noun_phrase(words)
     if len(phrase) >= 2:
-        return _Field(phrase[-16:], "words-before", 0.6)
+        return _Field(phrase[-16:], "noun-phrase", 0.6)
     after = _SUBJECT_AFTER_RE.match(text[q.end : clause[1]])
     if after and not _QUALIFIER_RE.match(after.group(1)):
         return _Field(after.group(1), "noun-after", 0.55)
@@ -1442,8 +1512,19 @@ def _indicator_for(
     classifier: str = "",
     entity_names: tuple[str, ...] = (),
     kind: str = "",
+    entity_type: str = "",
+    period: str = "",
 ) -> tuple[_Field, str, str]:
+    """An existing indicator when its meaning fits the figure: the same base unit and
+    measure, an entity of the same sort and a period of the same grain as its curated facts
+    (:func:`_profile_agrees`), its name's words in the clause, and the subject sharing a
+    word with its name; else a proposed one (:func:`proposed_indicator_id`), named by the
+    subject. Returns the field, the indicator's Chinese name and its theme."""
     named_for = _indicators_named_for(lexicon.indicators, entity_names)
+    profiles = _profile_table(lexicon.indicator_profiles)
+    # a subject of its own: four characters or more that end in a noun (not 受疫情影响)
+    own_subject = len(subject) >= 4 and _ends_in_noun(subject)
+    grain = period_grain(period)
     window = _bigrams(to_simplified(clause_text))
     noun = _bigrams(to_simplified(counted)) if counted else set()
     wide = _bigrams(to_simplified(sentence_text)) | window
@@ -1452,9 +1533,13 @@ def _indicator_for(
     for iid, name, unit, theme, ind_measure, nb, full in _indicator_table(lexicon.indicators):
         if unit != base_unit or ind_measure != measure or not nb:
             continue
-        # the name's words in the figure's clause count most, in its sentence less
+        if not _profile_agrees(profiles.get(iid), entity_type, grain):
+            continue  # a county's capacity is not a plant's; a quarter's output not a year's
         cover = (len(nb & window) + 0.6 * len((nb & wide) - window)) / len(nb)
         dice = 2 * len(nb & subj) / (len(nb) + len(subj)) if subj else 0.0
+        if own_subject and dice < 0.2 and cover < 0.99 and not (noun and noun <= nb):
+            continue  # a subject of its own that the name does not say (非煤工业 ≠ 新兴产业)
+        # the name's words in the figure's clause count most, in its sentence less
         score = 0.7 * cover + 0.3 * dice
         if noun and noun <= nb:
             score += 0.25  # the counted noun (N 台公交车) is in the name
@@ -1475,9 +1560,56 @@ def _indicator_for(
             best[2],
             best[3],
         )
-    name = subject or ""
+    name = proposed_indicator_name(subject)
     iid = proposed_indicator_id(name, measure, base_unit)
     return _Field(iid, "proposed", 0.4), name, ""
+
+
+def _ends_in_noun(words: str) -> bool:
+    tokens = pos_words(to_simplified(words))
+    return bool(tokens) and (tokens[-1][1][:1] == "n" or tokens[-1][1] == "eng")
+
+
+@lru_cache(maxsize=8)
+def _profile_table(profiles: tuple) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    return {iid: (types, grains) for iid, types, grains in profiles}
+
+
+# a unit, or a word of change or comparison, is never an indicator's name
+_NOT_A_NAME_RE = re.compile(
+    r"^(?:[十百千万亿]*(?:元|吨|千瓦|千瓦时|个|家|座|项|户|人|次|辆|台|套|平方米|公里|立方米|标方|升)"
+    r"|增长|下降|增加|减少|提高|降低|拉动|回落|上升|同比|环比|达到|完成|实现)$"
+)
+
+
+def proposed_indicator_name(subject: str) -> str:
+    """The Chinese name of a proposed indicator: the subject, in simplified script, without
+    the verbs and units around it; ``""`` when nothing of it names a thing (``下降``,
+    ``万吨``, ``原煤产量控制在`` → ``原煤产量``)."""
+    name = to_simplified(re.sub(r"\s+", "", subject or ""))
+    if name and not _NOT_A_NAME_RE.match(name):
+        name = noun_phrase(name) or name
+    return "" if _NOT_A_NAME_RE.match(name) else name
+
+
+_MEASURE_WORDS = {
+    "level": ("数量或规模", "an amount, count or size"),
+    "change": ("变化（增长或下降）", "a change (rise or fall)"),
+    "gap": ("与另一对象的差距", "a difference against another subject"),
+    "share": ("占比", "a share of a whole"),
+    "rank": ("排名", "a rank"),
+    "ratio": ("倍数或人均、单位值", "a multiple or a per-unit figure"),
+}
+
+
+def indicator_definition(name: str, measure: str, base_unit: str) -> tuple[str, str]:
+    """A proposed indicator's definition in Chinese and English, from its name, measure
+    and base unit (the reviewer words it better; the English keeps the Chinese name)."""
+    zh, en = _MEASURE_WORDS.get(measure, (measure, measure))
+    return (
+        f"{name}：{zh}，单位 {base_unit}。",
+        f"{name}: {en}, in {base_unit} (name as written in the source).",
+    )
 
 
 # words of an indicator's name that say what kind of statement its figures are
@@ -1893,6 +2025,13 @@ def block_candidates(
             q.unit if q.base_unit == "count" and len(q.unit) == 1 and q.unit != "个" else "",
             _entity_words(lexicon, ent.value),
             kind.value,
+            ent_type,
+            period.value,
+        )
+        definition = (
+            indicator_definition(indicator_name, measure.value, q.base_unit)
+            if indicator.rule == "proposed"
+            else ("", "")
         )
         for name, f in (
             ("period", period),
@@ -1929,6 +2068,8 @@ def block_candidates(
                 "indicator_id": indicator.value,
                 "indicator_name": indicator_name,
                 "indicator_status": "proposed" if indicator.rule == "proposed" else "existing",
+                "indicator_definition_zh": definition[0],
+                "indicator_definition_en": definition[1],
                 "quote": _quote_for(text, q, clause, sentence),
                 "sentence": text[sentence[0] : sentence[1]],
                 "block_no": block_no,
