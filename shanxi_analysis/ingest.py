@@ -1316,10 +1316,14 @@ def _subject_for(
     # a comparison (比全省平均水平高, 高于全国) names the base, not what is measured
     cut = _SUBJECT_COMPARISON_TAIL.search(to_simplified(words))
     words = words[: cut.start()] if cut else words
-    # a share (占全省发电量的比重为35%) is about what comes before 占
-    share = re.search(r"占(?!比)", to_simplified(words))
-    if share and share.start() >= 2:
-        words = words[: share.start()]
+    # a share (占全省发电量的比重为35%) is about what comes before 占, in its clause or else
+    # in its sentence (block_candidates takes the sentence's last subject)
+    share = re.search(r"占(?!比)", to_simplified(prefix))
+    if share:
+        before = [p for p in re.split(r"[\s\d.%％“”\"（）()、]+", prefix[: share.start()]) if p]
+        if not before:
+            return _Field("", "share-of-sentence-subject", 0.4)
+        words = before[-1]
     phrase = noun_phrase(words)
     if len(phrase) >= 2:
         return _Field(phrase[-16:], "noun-phrase", 0.6)
@@ -1496,6 +1500,7 @@ def _indicator_table(indicators: tuple) -> tuple:
             indicator_measure(iid, name, unit),
             frozenset(_bigrams(_NAME_MEASURE_WORDS.sub("", name) or name)),
             name,
+            _NAME_MEASURE_WORDS.sub("", name) or name,
         )
         for iid, name, unit, theme in indicators
     )
@@ -1530,14 +1535,19 @@ def _indicator_for(
     wide = _bigrams(to_simplified(sentence_text)) | window
     subj = _bigrams(to_simplified(subject))
     scores: list[tuple[float, str, str, str]] = []
-    for iid, name, unit, theme, ind_measure, nb, full in _indicator_table(lexicon.indicators):
+    for iid, name, unit, theme, ind_measure, nb, full, core in _indicator_table(lexicon.indicators):
         if unit != base_unit or ind_measure != measure or not nb:
             continue
         if not _profile_agrees(profiles.get(iid), entity_type, grain):
             continue  # a county's capacity is not a plant's; a quarter's output not a year's
         cover = (len(nb & window) + 0.6 * len((nb & wide) - window)) / len(nb)
         dice = 2 * len(nb & subj) / (len(nb) + len(subj)) if subj else 0.0
-        if own_subject and dice < 0.2 and cover < 0.99 and not (noun and noun <= nb):
+        if (
+            own_subject
+            and cover < 0.99
+            and not (noun and noun <= nb)
+            and (dice < 0.2 or _modifiers_differ(to_simplified(subject), core))
+        ):
             continue  # a subject of its own that the name does not say (非煤工业 ≠ 新兴产业)
         # the name's words in the figure's clause count most, in its sentence less
         score = 0.7 * cover + 0.3 * dice
@@ -1563,6 +1573,21 @@ def _indicator_for(
     name = proposed_indicator_name(subject)
     iid = proposed_indicator_id(name, measure, base_unit)
     return _Field(iid, "proposed", 0.4), name, ""
+
+
+def _modifiers_differ(subject: str, name: str) -> bool:
+    """Whether a subject and an indicator's name share a head but differ in what qualifies
+    it: before their longest common part, both have two characters or more and share no
+    two in a row (非煤工业增加值 against 战略性新兴产业增加值: 非煤工 ≠ 战略性新兴产)."""
+    from difflib import SequenceMatcher
+
+    m = SequenceMatcher(None, subject, name, autojunk=False).find_longest_match()
+    if m.size < 2:
+        return False
+    before_s, before_n = subject[: m.a], name[: m.b]
+    if len(before_s) < 2 or len(before_n) < 2:
+        return False
+    return not (_bigrams(before_s) & _bigrams(before_n))
 
 
 def _ends_in_noun(words: str) -> bool:
@@ -1992,7 +2017,7 @@ def block_candidates(
         counted_noun = _counted_noun(text, q.end, clause[1])
         item = respectively.get(q.start)
         subject = _subject_for(text, simple, clause, q, periods, all_hits)
-        if subject.rule == "none" or measure.value == "gap":
+        if subject.rule in ("none", "share-of-sentence-subject") or measure.value == "gap":
             # nothing of its own, or a gap (增长 6.5%，比全省高 1.2 个百分点): a gap is about
             # what the sentence measured before it
             if last_subject.get(sentence[0]):
