@@ -623,8 +623,35 @@ def _subject_hits(simple: str, hits: list[tuple[int, int, str]]) -> list[tuple[i
             continue
         if re.search(r"以$", before) and re.match(r"^[^，,。；;]{0,8}为例", simple[b:]):
             continue
+        if _is_source(simple, (a, b, eid)):
+            continue  # 据太原海关统计, 省统计局通报: who reports the figure, not what it is about
         out.append((a, b, eid))
     return out
+
+
+def _is_source(simple: str, hit: tuple[int, int, str]) -> bool:
+    """Whether a name only says where figures come from (据太原海关统计, 记者从山西省统计局获悉,
+    山西省统计局通报称)."""
+    a, b = hit[0], hit[1]
+    return bool(
+        _SOURCE_AGENCY_RE.match(simple, b)
+        or (
+            _SOURCE_BEFORE_RE.search(simple[max(0, a - 4) : a]) and _SOURCE_VERB_RE.match(simple, b)
+        )
+    )
+
+
+# a name that only says where a figure comes from: 据太原海关统计, 记者从山西省统计局获悉,
+# 山西省统计局通报称
+_SOURCE_BEFORE_RE = re.compile(r"(?:据|从|经|来自)\s*$")
+_SOURCE_VERB_RE = re.compile(
+    r"[\u4e00-\u9fff]{0,8}?(?:统计|获悉|了解到|消息|通报|发布|公布|数据显示|监测)"
+)
+_SOURCE_AGENCY_RE = re.compile(
+    r"(?:省|市|县)?(?:海关|统计局|调查总队|发改委|发展和改革委员会|能源局|商务厅|商务局|"
+    r"新闻办公室|新闻办|政府新闻办)(?:[\u4e00-\u9fff]{0,4}?)"
+    r"(?:统计|获悉|消息|通报|发布|公布|数据|称|介绍|表示|召开|举行)"
+)
 
 
 def _counted_hits(
@@ -801,6 +828,9 @@ def _names_in(
     return sorted(hits + [(a, b, NEW_ENTITY_PREFIX + text[a:b]) for a, b, _e in new])
 
 
+# a dateline (新华社太原1月30日电, 本报示例县3月2日讯): where the report was filed
+_DATELINE_RE = re.compile(r"([\u4e00-\u9fff]{2,12}?)\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:电|讯)")
+
 # 全市, 全县, 我市 …: the article's own city, county or zone
 _HOME_WORDS = {
     "市": ("全市", "我市", "本市"),
@@ -945,12 +975,17 @@ def quoted_speaker(simple: str) -> str:
 def _article_entities(
     matcher: _EntityMatcher, title: str, text: str
 ) -> tuple[str | None, str | None]:
-    """The article's main subject (the entity named in the title, else the one named most)
-    and its province (the main subject if a province, else the province named most)."""
+    """The article's main subject (the entity named in the title, else the one named most,
+    a source such as 据太原海关统计 not counted) and its province (the main subject if a
+    province, else the province named most, else the province of the places named)."""
     in_title = matcher.find(to_simplified(title or ""))
     counts: dict[str, int] = {}
-    for _a, _b, eid in matcher.find(to_simplified(text)):
-        counts[eid] = counts.get(eid, 0) + 1
+    simple = to_simplified(text)
+    named = matcher.find(simple)
+    sources_named = set(named) - set(_subject_hits(simple, named))
+    for h in named:
+        if not (h in sources_named and _is_source(simple, h)):
+            counts[h[2]] = counts.get(h[2], 0) + 1
     if in_title:
         # the most named of the title's entities
         main = max((e for _a, _b, e in in_title), key=lambda e: counts.get(e, 0))
@@ -959,7 +994,13 @@ def _article_entities(
     provinces = {e: n for e, n in counts.items() if matcher.type_of.get(e) == "province"}
     if main and matcher.type_of.get(main) == "province":
         return main, main
-    return main, (max(provinces, key=provinces.get) if provinces else None)
+    if provinces:
+        return main, max(provinces, key=provinces.get)
+    for _a, _b, eid in named:  # 太原 (even as a source) lies in 山西
+        parent = matcher.parent_of.get(eid, "")
+        if matcher.type_of.get(parent) == "province":
+            return main or parent, parent
+    return main, None
 
 
 # ---------------------------------------------------------------- indicators
@@ -2270,7 +2311,8 @@ def propose(
     full_text = "\n".join(b.text for b in blocks if b.kind != "media")
     main, province = _article_entities(matcher, title, full_text)
     first_para = next((b.text for b in blocks if b.kind == "paragraph"), "")
-    said = (title, first_para[:40], publisher)  # the title, the dateline, the publisher
+    dateline = _DATELINE_RE.search(to_simplified(first_para[:60]))
+    said = (title, dateline.group(1) if dateline else "", publisher)
     home = home_entities(matcher, (*said, full_text))
     own = home_entities(matcher, said)
     if own and (main is None or matcher.type_of.get(main) in ("province", "country")):

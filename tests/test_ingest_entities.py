@@ -369,3 +369,25 @@ def test_a_clause_with_a_verb_is_no_name(lexicon):
     # fictional: 山西今年累计建成绿色煤矿 is a clause, not a mine's name
     got = _article_entities(lexicon, "（虚构）截至2023年4月底，山西累计建成绿色煤矿88座。")
     assert got["88座"]["entity_id"] == "shanxi"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # fictional: the customs office and the statistics bureau report the figures
+        "（虚构）据太原海关统计，一季度进出口总值300亿元，同比增长5%。",
+        "（虚构）记者从太原市统计局获悉，一季度进出口总值300亿元，同比增长5%。",
+    ],
+)
+def test_a_source_is_not_what_the_figure_is_about(lexicon, text):
+    got = _article_entities(lexicon, text)
+    assert got["300亿元"]["entity_id"] == "shanxi"
+
+
+def test_a_dateline_names_the_article_s_own_city(lexicon):
+    # fictional: the dateline files the report from 朔州; 全市 is 朔州, not the city named
+    # just before it
+    got = _article_entities(
+        lexicon, "（虚构）本报朔州3月2日讯 今年前两个月，晋中市用电量增长5%，全市用电量增长4%。"
+    )
+    assert got["4%"]["entity_id"] == "shuozhou"
