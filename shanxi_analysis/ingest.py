@@ -434,8 +434,14 @@ def _is_sentence_head(simple: str, p: PeriodMention, sentence_start: int) -> boo
         and "基础上" in simple[p.end : clause_end]
     ):
         return False
-    before = simple[sentence_start : p.start]
-    return not re.search(r"\d|[一二三四五六七八九十百千万亿]+[个家座项%]", before)
+    return not _has_figure(simple[sentence_start : p.start])
+
+
+def _has_figure(words: str) -> bool:
+    """Whether words hold a figure; a day of the month (记者24日从……获悉) and a dateline
+    (太原1月30日电) are none."""
+    words = re.sub(r"\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:电|讯)?|\d{1,2}\s*日", "", words)
+    return bool(re.search(r"\d|[一二三四五六七八九十百千万亿]+[个家座项%]", words))
 
 
 def lead_period(title: str, first_text: str, published: Published | str | None) -> str:
@@ -447,7 +453,10 @@ def lead_period(title: str, first_text: str, published: Published | str | None) 
         for p in find_periods(simple, published):
             if is_reference(simple, p):
                 continue
-            if head_only and not re.fullmatch(r"[^，,。；;：:\d]{0,6}", simple[: p.start]):
+            head = simple[: p.start]
+            if head_only and (
+                _has_figure(head) or re.search(r"[。！？!?]", head) or len(head) > 40
+            ):
                 break
             if re.fullmatch(r"\d{4}-\d{2}(?:-\d{2})?(?:/\d{4}-\d{2})?|\d{4}Q\d", p.period):
                 return p.period

@@ -149,3 +149,14 @@ def test_only_the_conventions_forms_are_written(lexicon):
     assert cands
     for c in cands:
         assert c["period"] == "" or form.fullmatch(c["period"]), c
+
+
+def test_a_day_before_the_head_period_does_not_stop_it_carrying(lexicon):
+    # fictional: 记者24日从……获悉 comes before the period that heads the lead; 去年同期 is
+    # only a reference
+    text = (
+        "（虚构）记者24日从示例省统计局获悉，今年一季度，全省生产总值增长5%，"
+        "比去年同期加快1个百分点。规上工业增加值增长6%。"
+    )
+    cands = _article(lexicon, text, "2023-04-25")
+    assert _period(cands, "6%") == "2023Q1"
