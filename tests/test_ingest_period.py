@@ -6,6 +6,8 @@ Every sentence here is fictional, written for these tests.
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from shanxi_analysis import ingest
 
@@ -160,3 +162,25 @@ def test_a_day_before_the_head_period_does_not_stop_it_carrying(lexicon):
     )
     cands = _article(lexicon, text, "2023-04-25")
     assert _period(cands, "6%") == "2023Q1"
+
+
+_HEADS = ["上半年", "一季度", "1-5月", "2021年", "今年以来", "前三季度", "3月份"]
+_REFS = ["比去年同期", "较2019年", "相比去年上半年", "比上年", "同比", "较2020年同期"]
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.sampled_from(_HEADS),
+    st.sampled_from(_REFS),
+    st.integers(1, 900),
+    st.integers(1, 99),
+)
+def test_a_head_period_holds_past_any_comparison_reference(lexicon, head, ref, n, p):
+    # fictional: a head period, a level, then a change against a reference
+    text = f"（虚构）{head}，示例县出口总值{n}亿元，{ref}增长{p}%。"
+    want = ingest.find_periods(head, "2021-10-20")[0].period
+    cands = _article(lexicon, text, "2021-10-20")
+    assert _period(cands, f"{n}亿元") == want
+    assert _period(cands, f"{p}%") == want
