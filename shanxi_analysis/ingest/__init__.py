@@ -259,8 +259,8 @@ def propose(
     first_para = next((b.text for b in blocks if b.kind == "paragraph"), "")
     dateline = _DATELINE_RE.search(to_simplified(first_para[:60]))
     said = (title, dateline.group(1) if dateline else "", publisher)
-    home = home_entities(matcher, (*said, full_text))
     own = home_entities(matcher, said)
+    home = own if len(own) == 3 else home_entities(matcher, (*said, full_text))
     if own and (main is None or matcher.type_of.get(main) in ("province", "country")):
         # an article about a county or a city: its figures are the county's, never the
         # province's (the most local of the places its title, dateline or publisher name)

@@ -345,22 +345,26 @@ def home_entities(
     ``entities.csv`` as ``new:`` + the name. ``((level, entity), …)``."""
     out: dict[str, str] = {}
     place = lambda e: matcher.type_of.get(e) in _PLACE_TYPES  # noqa: E731
-    for level, types in _HOME_TYPES.items():
-        for src in sources_in_order:
-            simple = to_simplified(src or "")
-            if not simple:
+    for src in sources_in_order:
+        if len(out) == len(_HOME_TYPES):
+            break
+        simple = to_simplified(src or "")
+        if not simple:
+            continue
+        known = matcher.find(simple)
+        new = [
+            (a, b, NEW_ENTITY_PREFIX + simple[a:b]) for a, b, _e in _new_names(simple, known, place)
+        ]
+        for level, types in _HOME_TYPES.items():
+            if level in out:
                 continue
-            known = matcher.find(simple)
-            new = [
-                (a, b, NEW_ENTITY_PREFIX + simple[a:b])
-                for a, b, _e in _new_names(simple, known, place)
-                if simple[a:b].endswith(level)
-            ]
-            found = sorted([h for h in known if matcher.type_of.get(h[2]) in types] + new)
+            found = sorted(
+                [h for h in known if matcher.type_of.get(h[2]) in types]
+                + [h for h in new if h[2].endswith(level)]
+            )
             if found:
                 out[level] = found[0][2]
-                break
-    return tuple(out.items())
+    return tuple((level, out[level]) for level in _HOME_TYPES if level in out)
 
 
 # Generic words for a body of whatever is named just before them (省级以上开发区管委会 are the

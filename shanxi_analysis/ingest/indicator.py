@@ -130,10 +130,9 @@ def _indicator_for(
     word with its name; else a proposed one (:func:`proposed_indicator_id`), named by the
     subject. Returns the field, the indicator's Chinese name and its theme."""
     named_for = _indicators_named_for(lexicon.indicators, entity_names)
-    profiles = _profile_table(lexicon.indicator_profiles)
+    disagree = _disagreeing(lexicon.indicator_profiles, entity_type, period_grain(period))
     # a subject of its own: four characters or more that end in a noun (not 受疫情影响)
     own_subject = len(subject) >= 4 and _ends_in_noun(subject)
-    grain = period_grain(period)
     window = _bigrams(to_simplified(clause_text))
     noun = _bigrams(to_simplified(counted)) if counted else set()
     wide = _bigrams(to_simplified(sentence_text)) | window
@@ -142,7 +141,7 @@ def _indicator_for(
     for iid, name, unit, theme, ind_measure, nb, full, core in _indicator_table(lexicon.indicators):
         if unit != base_unit or ind_measure != measure or not nb:
             continue
-        if not _profile_agrees(profiles.get(iid), entity_type, grain):
+        if iid in disagree:
             continue  # a county's capacity is not a plant's; a quarter's output not a year's
         cover = (len(nb & window) + 0.6 * len((nb & wide) - window)) / len(nb)
         dice = 2 * len(nb & subj) / (len(nb) + len(subj)) if subj else 0.0
@@ -199,9 +198,15 @@ def _ends_in_noun(words: str) -> bool:
     return bool(tokens) and (tokens[-1][1][:1] == "n" or tokens[-1][1] == "eng")
 
 
-@lru_cache(maxsize=8)
-def _profile_table(profiles: tuple) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
-    return {iid: (types, grains) for iid, types, grains in profiles}
+@lru_cache(maxsize=256)
+def _disagreeing(profiles: tuple, entity_type: str, grain: str) -> frozenset[str]:
+    """The indicators whose curated facts are of another sort than a figure about an entity
+    of ``entity_type`` over a period of ``grain`` (:func:`_profile_agrees`)."""
+    return frozenset(
+        iid
+        for iid, types, grains in profiles
+        if not _profile_agrees((types, grains), entity_type, grain)
+    )
 
 
 # a unit, or a word of change or comparison, is never an indicator's name

@@ -162,6 +162,7 @@ _NOT_SUBJECT_WORDS = frozenset(
 )
 
 
+@lru_cache(maxsize=8192)
 def noun_phrase(words: str) -> str:
     """The words before a figure that name what it measures, cut at jieba's word
     boundaries: without the verbs, adverbs, prepositions, particles and units at the end
