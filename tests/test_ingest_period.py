@@ -61,7 +61,7 @@ def test_an_article_about_a_half_year_gives_its_figures_that_period(lexicon):
     # fictional: the lead says 上半年; a later paragraph states no period of its own
     text = (
         "上半年示例市地区生产总值完成321.5亿元，增长6.1%。\n\n"
-        "居民收入稳步增长。城镇居民人均可支配收入达到12345元，增长5.5%。\n"
+        "消费回暖。示例市人均消费支出为12345元，增长5.5%。\n"
     )
     cands = _article(lexicon, text, "2021-09-30", title="虚构：示例市经济运行情况")
     assert _period(cands, "12345元") == "2021-01/2021-06"
