@@ -6,6 +6,11 @@ Run with ``make bench`` or ``.venv/bin/python benchmarks/ingest.py [--articles N
   records), each curated fact matched to the candidate at the same block and span; the
   share of curated facts whose candidate has the right period, kind, entity, indicator,
   and all four at once. Targets: period, kind and entity 95%, indicator 85%.
+* **Real articles** (when ``../shared/dev-articles`` or ``--dev FOLDER`` holds labelled
+  articles and their ``expected.json``): the share of labelled facts found, and of those
+  with the right period, kind (and kind of the facts that are not ``actual``), measure,
+  direction, entity and subject, scored as that folder's ``score.py`` does, against its
+  targets. The folder is read at run time; nothing of it belongs in this repository.
 * **Speed**: articles per second per core on generated articles (sentences drawn at
   random from a fictional template list), on one process and on all cores, against
   the plain way (``extract`` on each block, which finds the numbers and nothing else).
@@ -28,6 +33,17 @@ sys.path.insert(0, str(ROOT))
 from shanxi_analysis import ingest, paths, quantities, sources  # noqa: E402
 
 TARGETS = {"period": 0.95, "kind": 0.95, "entity": 0.95, "indicator": 0.85}
+DEV_TARGETS = {
+    "recall": 0.95,
+    "period": 0.90,
+    "kind": 0.90,
+    "kind_not_actual": 0.75,
+    "measure": 0.85,
+    "direction": 0.90,
+    "entity": 0.85,
+    "subject": 0.80,
+}
+DEV_FOLDERS = (ROOT.parent / "shared" / "dev-articles", ROOT.parents[1] / "shared" / "dev-articles")
 
 
 _COLUMNS = {"period": "period", "kind": "kind", "entity": "entity_id", "indicator": "indicator_id"}
@@ -76,6 +92,124 @@ def seed_table() -> pd.DataFrame:
             )
     df = pd.DataFrame(rows)
     return df
+
+
+def _same_value(a, b) -> bool:
+    import math
+
+    a = a if isinstance(a, list) else [a, a]
+    b = b if isinstance(b, list) else [b, b]
+    try:
+        return all(
+            math.isclose(float(x), float(y), rel_tol=1e-6) for x, y in zip(a, b, strict=False)
+        )
+    except (TypeError, ValueError):
+        return False
+
+
+def _norm(text: str) -> str:
+    import re
+
+    text = re.sub(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)", "", text or "")
+    return ingest.to_simplified(text).replace(" ", "").replace("\u3000", "")
+
+
+def dev_scores(folder: Path, show_misses: bool = False) -> dict[str, float]:
+    """Score the proposals on the labelled real articles of ``folder`` (``expected.json``
+    and the ``.txt`` files, kept outside this repository) the way its ``score.py`` does:
+    each labelled fact matched to a candidate by base value and unit in reading order, then
+    period, kind, measure, direction, entity (names contain each other) and subject (a
+    keyword in it) compared. Reads the folder at run time; nothing of it is copied."""
+    import json
+
+    lexicon = ingest.Lexicon.from_data()
+    names = dict(
+        zip(
+            *(
+                pd.read_csv(paths.curated_dir() / "entities.csv", dtype=str, keep_default_na=False)[
+                    c
+                ]
+                for c in ("entity_id", "name_zh")
+            ),
+            strict=True,
+        )
+    )
+    expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
+    tot = dict.fromkeys(
+        ("facts", "found", "period", "kind", "measure", "direction", "entity", "subject",
+         "not_actual", "not_actual_ok"),
+        0,
+    )  # fmt: skip
+    misses = []
+    for name, meta in expected.items():
+        if name.startswith("_"):
+            continue
+        got = ingest.propose(
+            (folder / name).read_bytes(),
+            name,
+            lexicon,
+            ingest.Overrides(
+                published=meta["published"],
+                title=meta["title"][:120],
+                publisher=meta["publisher"][:80],
+            ),
+        )["candidates"]
+        tot["facts"] += len(meta["facts"])
+        used: set[int] = set()
+        j0 = 0
+        for f in meta["facts"]:
+            order = [*range(j0, len(got)), *range(0, j0)]
+            hit = next(
+                (
+                    j
+                    for j in order
+                    if j not in used
+                    and _same_value(got[j]["base_value"], f["base_value"])
+                    and got[j]["base_unit"] == f["base_unit"]
+                ),
+                None,
+            )
+            if hit is None:
+                misses.append(f"{name}: {f['span']}: not found")
+                continue
+            used.add(hit)
+            j0 = hit + 1
+            c = got[hit]
+            tot["found"] += 1
+            entity = [e for e in (c["entity_name"], names.get(c["entity_id"] or "", "")) if e]
+            want = _norm(f["entity"])
+            ok = {
+                "period": (c["period"] or "") == f["period"],
+                "kind": c["kind"] == f["kind"],
+                "measure": c["measure"] == f["measure"],
+                "direction": (c["direction"] or "") == (f.get("direction") or ""),
+                "entity": bool(want)
+                and any(want in _norm(e) or _norm(e) in want for e in entity if _norm(e)),
+                "subject": any(_norm(k) in _norm(c["subject"]) for k in f["subject"]),
+            }
+            if f["kind"] != "actual":
+                tot["not_actual"] += 1
+                tot["not_actual_ok"] += ok["kind"]
+            for k, v in ok.items():
+                tot[k] += v
+                if not v:
+                    shown = (
+                        c["subject"]
+                        if k == "subject"
+                        else c.get(k if k != "entity" else "entity_name")
+                    )
+                    rule = c["rules"].get(k, "")
+                    misses.append(f"{name}: {f['span']}: {k} {shown!r}, labelled {f[k]!r} ({rule})")
+    found = max(tot["found"], 1)
+    scores = {"recall": tot["found"] / max(tot["facts"], 1)}
+    scores |= {
+        k: tot[k] / found for k in ("period", "kind", "measure", "direction", "entity", "subject")
+    }
+    scores["kind_not_actual"] = tot["not_actual_ok"] / max(tot["not_actual"], 1)
+    scores["facts"] = tot["facts"]
+    if show_misses:
+        print("\n".join(misses))
+    return scores
 
 
 def summarise(df: pd.DataFrame) -> pd.DataFrame:
@@ -151,6 +285,13 @@ def main() -> int:
     ap.add_argument("--articles", type=int, default=1000, help="generated articles (1000)")
     ap.add_argument("--seeds-only", action="store_true", help="skip the speed benchmark")
     ap.add_argument(
+        "--dev",
+        type=Path,
+        default=next((d for d in DEV_FOLDERS if (d / "expected.json").exists()), None),
+        help="folder of labelled real articles (expected.json), scored when present "
+        "(default: ../shared/dev-articles beside the project, when it exists)",
+    )
+    ap.add_argument(
         "--misses",
         action="store_true",
         help="list the facts a field missed: quote, expected, proposed and the rule",
@@ -171,6 +312,19 @@ def main() -> int:
                 value, rule = r[f"{col}_got"]
                 print(f"  {r['fact_id']}: {r['quote']}")
                 print(f"    expected {r[f'{col}_expected']!r}, proposed {value!r} by {rule!r}")
+    if args.dev is not None and (args.dev / "expected.json").exists():
+        print()
+        print(f"Real articles in {args.dev}: share of labelled facts with the field right")
+        if args.misses:
+            print()
+        dev = dev_scores(args.dev, show_misses=args.misses)
+        print(
+            " ".join(f"{k} {dev[k]:.2f}/{v:.2f}" for k, v in DEV_TARGETS.items())
+            + f"  ({dev['facts']} labelled facts)"
+        )
+        low = [f"{k} {dev[k]:.2f} < {v:.2f}" for k, v in DEV_TARGETS.items() if dev[k] < v]
+        print("targets: " + ("all met" if not low else "NOT met: " + "; ".join(low)))
+        below += low
     if not args.seeds_only:
         print()
         print(f"Speed on {args.articles} generated articles")

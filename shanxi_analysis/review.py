@@ -188,6 +188,10 @@ def candidates_csv(candidates: list[dict]) -> bytes:
             elif isinstance(row[k], float):
                 row[k] = f"{row[k]:.15g}"
         row["entity_id"] = row["entity_id"] or ""
+        if not row["entity_id"]:
+            # a new name: what the rules read of it, for the reviewer to confirm
+            row["entity_type"] = c.get("entity_type") or ""
+            row["entity_parent_id"] = c.get("entity_parent") or ""
         row["exclude"] = "yes" if c.get("exclude") else ""
         w.writerow(row)
     return buf.getvalue().encode("utf-8")

@@ -300,3 +300,94 @@ def test_a_result_is_not_a_planned_investment(lexicon):
     assert _indicators(lexicon, "（虚构）去年该公司完成投资20亿元。")["20亿元"] != (
         "planned_investment"
     )
+
+
+# ---------------------------------------------------------------- the article's own place
+
+
+def _article_entities(lexicon, text, title="虚构的测试文章", publisher=""):
+    cands = ingest.propose(
+        text.encode("utf-8"),
+        "fictional.txt",
+        lexicon,
+        ingest.Overrides(published="2023-05-01", title=title, publisher=publisher),
+    )["candidates"]
+    return {c["span"].replace(" ", ""): c for c in cands}
+
+
+def test_the_county_words_are_the_county_of_the_title_never_the_province(lexicon):
+    # fictional: a county article that names the province once
+    text = (
+        "（虚构）今年以来，全县新建光伏电站3座，全县光伏装机达到20万千瓦。"
+        "山西省的光伏装机增长10%。我县风电装机12万千瓦。"
+    )
+    got = _article_entities(lexicon, text, title="虚构：长治市示例县新能源快速发展")
+    for span in ("3座", "20万千瓦", "12万千瓦"):
+        assert got[span]["entity_id"] is None, span
+        assert got[span]["entity_name"] == "示例县", span
+    assert got["10%"]["entity_id"] == "shanxi"
+
+
+def test_a_new_name_comes_with_its_type_and_parent(lexicon):
+    # fictional: 长治市示例县 — a new county in a new city
+    got = _article_entities(lexicon, "（虚构）全县粮食产量8.8万吨。", title="虚构：长治市示例县")
+    c = got["8.8万吨"]
+    assert (c["entity_name"], c["entity_type"], c["entity_parent"]) == (
+        "示例县",
+        "county",
+        "长治市",
+    )
+
+
+def test_the_city_words_are_the_city_of_the_publisher(lexicon):
+    # fictional: the publisher names a city of entities.csv; the text says only 全市
+    got = _article_entities(lexicon, "（虚构）全市粮食产量88万吨。", publisher="朔州市某某局网站")
+    assert got["88万吨"]["entity_id"] == "shuozhou"
+
+
+def test_figures_of_an_article_about_a_county_are_not_the_province(lexicon):
+    # fictional: no name in the figure's paragraph; the title names a county, another
+    # paragraph the province
+    got = _article_entities(
+        lexicon,
+        "（虚构）山西省推进乡村振兴。\n\n近日完成造林面积1.2万亩。\n",
+        title="虚构：示例县植树",
+    )
+    assert got["1.2万亩"]["entity_name"] == "示例县"
+
+
+def test_the_scope_of_a_ranking_is_not_what_is_ranked(lexicon):
+    # fictional: 全国 is where 山西 ranks, not the figure's entity
+    got = _article_entities(
+        lexicon, "（虚构）2022年，山西省发电量增长8%，增速排全国第4位，总量提升到全国第6位。"
+    )
+    assert got["第4位"]["entity_id"] == "shanxi"
+    assert got["第6位"]["entity_id"] == "shanxi"
+
+
+def test_a_clause_with_a_verb_is_no_name(lexicon):
+    # fictional: 山西今年累计建成绿色煤矿 is a clause, not a mine's name
+    got = _article_entities(lexicon, "（虚构）截至2023年4月底，山西累计建成绿色煤矿88座。")
+    assert got["88座"]["entity_id"] == "shanxi"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # fictional: the customs office and the statistics bureau report the figures
+        "（虚构）据太原海关统计，一季度进出口总值300亿元，同比增长5%。",
+        "（虚构）记者从太原市统计局获悉，一季度进出口总值300亿元，同比增长5%。",
+    ],
+)
+def test_a_source_is_not_what_the_figure_is_about(lexicon, text):
+    got = _article_entities(lexicon, text)
+    assert got["300亿元"]["entity_id"] == "shanxi"
+
+
+def test_a_dateline_names_the_article_s_own_city(lexicon):
+    # fictional: the dateline files the report from 朔州; 全市 is 朔州, not the city named
+    # just before it
+    got = _article_entities(
+        lexicon, "（虚构）本报朔州3月2日讯 今年前两个月，晋中市用电量增长5%，全市用电量增长4%。"
+    )
+    assert got["4%"]["entity_id"] == "shuozhou"

@@ -1,0 +1,73 @@
+"""What every field's rules share: script conversion (traditional → simplified, offsets kept),
+clause and sentence bounds, a proposed field with its rule and confidence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from .. import sources
+
+
+@lru_cache(maxsize=1)
+def _t2s_table() -> dict[int, str]:
+    """OpenCC's traditional → simplified character table (its ``TSCharacters`` dictionary),
+    as a ``str.translate`` table: one character to one, so offsets survive."""
+    from importlib.resources import files
+
+    table: dict[int, str] = {}
+    text = (files("opencc") / "dictionary" / "TSCharacters.txt").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        trad, _, simp = line.partition("\t")
+        simp = simp.split()[0] if simp.split() else ""
+        if len(trad) == 1 and len(simp) == 1 and trad != simp:
+            table[ord(trad)] = simp
+    return table
+
+
+def to_simplified(text: str) -> str:
+    """Return ``text`` in simplified script, character for character (so offsets in the
+    result are offsets in ``text``), by OpenCC's character table.
+
+    >>> to_simplified("山西轉型綜合改革示範區")
+    '山西转型综合改革示范区'
+    """
+    return text.translate(_t2s_table()) if text else text
+
+
+_CLAUSE_SEPS = "，,；;。！？!?：:\n"
+_PROVINCE_WORDS = ("全省", "我省", "本省")
+# words that name the article's own place (全省, 全市, 我县 …): an entity, never a subject
+_ENTITY_WORD_RE = re.compile("全省|我省|本省|全市|我市|本市|全县|我县|本县|全区|我区|本区")
+
+
+def _clause_bounds(text: str, pos: int) -> tuple[int, int]:
+    a = max(text.rfind(c, 0, pos) for c in _CLAUSE_SEPS) + 1
+    ends = [i for i in (text.find(c, pos) for c in _CLAUSE_SEPS) if i >= 0]
+    b = min(ends) if ends else len(text)
+    return a, b
+
+
+def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
+    return sources.sentence_at(text, pos)
+
+
+def _bigrams(s: str) -> set[str]:
+    s = re.sub(r"[\s，,、（）()“”\"]", "", s)
+    return {s[i : i + 2] for i in range(len(s) - 1)} or ({s} if s else set())
+
+
+@dataclass
+class _Field:
+    value: Any
+    rule: str
+    confidence: float
+
+
+def _pick_before(items: Sequence[tuple[int, int, Any]], lo: int, hi: int):
+    inside = [it for it in items if lo <= it[0] and it[1] <= hi]
+    return inside[-1] if inside else None
