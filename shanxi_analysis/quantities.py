@@ -717,27 +717,59 @@ def _read_word_ratio(g: tuple[str | None, ...], m_start: int, m_end: int) -> _To
     )  # fmt: skip
 
 
+_new_tok = tuple.__new__  # _Tok(...) without the Python-level __new__ of a NamedTuple
+_UNIT_INFO: dict[tuple[str, str | None, str | None], tuple[Any, ...]] = {}
+
+
+def _unit_info(unit: str, den: str | None, dmult: str | None) -> tuple[Any, ...]:
+    """What a unit as matched implies, memoised per (unit, denominator, its multiplier).
+
+    (unit_key, inner_more, checked, exclude_first, exclude_long, base_unit, factor): the
+    unit without an inner 多, whether 多 was inside it, whether the words after it matter
+    (and which ones), and its base unit and factor (per one denominator base unit).
+    """
+    key = (unit, den, dmult)
+    info = _UNIT_INFO.get(key)
+    if info is None:
+        inner_more = unit in _INNER_MORE_UNITS
+        unit_key = _INNER_MORE_UNITS[unit] if inner_more else unit
+        base_unit, factor = _UNITS[unit_key]
+        if den:
+            d_mult = _D_MULTIPLIERS.get(dmult or "", 1.0)
+            d_base, d_factor = _DEN_BASE[den]
+            base_unit = f"{base_unit}/{d_base}"
+            factor = factor / (d_mult * d_factor)
+        info = (
+            unit_key, inner_more, unit_key in _CHECKED_UNITS,
+            _EXCLUDE_FIRST.get(unit_key, ()), _EXCLUDE_LONG.get(unit_key, "\0"),
+            base_unit, factor,
+        )  # fmt: skip
+        _UNIT_INFO[key] = info
+    return info
+
+
 def _read_token(m: re.Match[str], text: str, norm: str) -> _Tok | None:
     """Turn one grammar match into a token, or None if it is not a quantity candidate."""
     g = m.groups()
-    regs = m.regs
-    m_start, m_end = regs[0]
     if m.lastindex <= _G_FRAC_NUM:  # a percent or fraction word (numbers close a later group)
-        return _read_word_ratio(g, m_start, m_end)
-    is_cn = g[_I_CN] is not None
+        return _read_word_ratio(g, m.start(), m.end())
+    m_start, m_end = m.span()
+    num_s = g[_I_CN]
+    is_cn = num_s is not None
     if is_cn:
-        num_s, num_start = g[_I_CN], regs[_G_CN][0]
+        num_start = m.start(_G_CN)
     else:
-        num_s, num_start = g[_I_AR], regs[_G_AR][0]
-    unit = g[_I_UNIT] or ""
-    if unit:
+        num_s = g[_I_AR]
+        num_start = m.start(_G_AR)
+    unit = g[_I_UNIT]
+    if unit is not None:
         more = g[_I_MORE] is not None or g[_I_MORE2] is not None
         mult_text = g[_I_MULT] or ""
-        unit_start = regs[_G_MULT][0] if mult_text else 0  # (used only with a multiplier)
+        unit_start = m.start(_G_MULT) if mult_text else 0  # (used only with a multiplier)
     else:
         more = g[_I_MORE_B] is not None or g[_I_MORE2_B] is not None
         mult_text = g[_I_MULT_B] or ""
-        unit_start = regs[_G_MULT_B][0] if mult_text else 0
+        unit_start = m.start(_G_MULT_B) if mult_text else 0
     if is_cn:
         # split a trailing 万/亿/万亿 off the Chinese numeral into the multiplier
         if not mult_text and num_s[-1] in "万亿":
@@ -766,53 +798,51 @@ def _read_token(m: re.Match[str], text: str, norm: str) -> _Tok | None:
             value = float(num_s)
         except ValueError:  # 1,234 or 3 450
             value = float(_AR_SEPARATORS_RE.sub("", num_s))
-        mult = _MULTIPLIERS.get(mult_text, 1.0)
+        mult = _MULTIPLIERS.get(mult_text, 1.0) if mult_text else 1.0
     end = m_end
-    den = g[_I_DEN] if unit else None
-    inner_more = unit in _INNER_MORE_UNITS
-    if inner_more:
-        more = True
-        unit_key = _INNER_MORE_UNITS[unit]
-    else:
-        unit_key = unit
-    if unit and unit_key in _CHECKED_UNITS:
-        unit_end = regs[_G_UNIT][1]
-        nxt = norm[unit_end : unit_end + 2]
-        bad = not den and (
-            nxt[:1] in _EXCLUDE_FIRST.get(unit_key, ())
-            or nxt.startswith(_EXCLUDE_LONG.get(unit_key, "\0"))
+    if unit is not None:
+        den = g[_I_DEN]
+        unit_key, inner_more, checked, ex_first, ex_long, base_unit, factor = _unit_info(
+            unit, den, g[_I_DMULT]
         )
-        if unit_key == "度" and not mult_text and not nxt.startswith("电"):
-            bad = True
-        if unit_key == "方" and (not mult_text and is_cn):
-            bad = True
+        if inner_more:
+            more = True
+        bad = False
+        if checked:
+            unit_end = m.end(_G_UNIT)
+            nxt = norm[unit_end : unit_end + 2]
+            bad = not den and (nxt[:1] in ex_first or nxt.startswith(ex_long))
+            if unit_key == "度" and not mult_text and not nxt.startswith("电"):
+                bad = True
+            if unit_key == "方" and (not mult_text and is_cn):
+                bad = True
         if bad:
             if not mult_text:
                 return None
             # keep the multiplier as a bare count: 3 万家庭 → 3 万
-            unit, unit_key, den = "", "", None
+            unit = unit_key = ""
+            base_unit, factor = "count", 1.0
+            unit_orig = text[unit_start : unit_start + len(mult_text)]
             end = unit_start + len(mult_text)
-    if unit_key:
-        base_unit, factor = _UNITS[unit_key]
-        if den:
-            d_mult = _D_MULTIPLIERS.get(g[_I_DMULT] or "", 1.0)
-            d_base, d_factor = _DEN_BASE[den]
-            base_unit = f"{base_unit}/{d_base}"
-            factor = factor / (d_mult * d_factor)
-        unit_orig = text[regs[_G_UNIT][0] : end]
-        if mult_text:
-            unit_orig = text[unit_start : unit_start + len(mult_text)] + unit_orig
-        if not (unit_orig.isalpha() or unit_orig in _UNITS):  # (those hold no space)
-            unit_orig = _WS_RE.sub("", unit_orig)
-        if inner_more:
-            unit_orig = unit_orig.replace("多", "", 1)
+            if g[_I_MORE2_B]:
+                end = m_end
+        else:
+            unit_orig = text[m.start(_G_UNIT) : end]
+            if mult_text:
+                unit_orig = text[unit_start : unit_start + len(mult_text)] + unit_orig
+            if not (unit_orig.isalpha() or unit_orig in _UNITS):  # (those hold no space)
+                unit_orig = _WS_RE.sub("", unit_orig)
+            if inner_more:
+                unit_orig = unit_orig.replace("多", "", 1)
     elif mult_text:
+        unit = unit_key = ""
         base_unit, factor = "count", 1.0
         unit_orig = text[unit_start : unit_start + len(mult_text)]
         end = unit_start + len(mult_text)
         if g[_I_MORE2_B]:
             end = m_end
     else:
+        unit = unit_key = ""
         base_unit, factor, unit_orig = "", 1.0, ""
         end = num_start + len(g[_I_AR] or g[_I_CN])
     sign = g[_I_SIGN] or ""
@@ -827,10 +857,10 @@ def _read_token(m: re.Match[str], text: str, norm: str) -> _Tok | None:
         and len(num_s) == 4
         and 1000 <= abs(value) <= 2999
     )
-    return _Tok(
+    return _new_tok(_Tok, (
         m_start, end, value, mult, mult_text, unit_key, unit_orig, base_unit, factor, more,
         is_cn, is_cn and len(num_s) == 1, sign, num_start, year,
-    )  # fmt: skip
+    ))  # fmt: skip
 
 
 def _skip_context(tok: _Tok, norm: str, range_high: bool = False) -> bool:
