@@ -102,6 +102,7 @@ characters (``萬噸``, ``％``).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -520,8 +521,12 @@ def parse_number(s: str) -> float:
     return sign * value
 
 
+@functools.lru_cache(maxsize=4096)
 def _parse_cn_mixed(t: str) -> float | None:
-    """Chinese and mixed numerals; None if ``t`` is not one well-formed numeral."""
+    """Chinese and mixed numerals; None if ``t`` is not one well-formed numeral.
+
+    Pure and keyed by the numeral alone, so its results are kept for the numerals seen most.
+    """
     if len(t) <= 2 and t[0] in _CN_DIGITS:  # the common cases: 两, 三, 十五 below, 两万
         if len(t) == 1:
             return float(_CN_DIGITS[t])
@@ -802,9 +807,10 @@ def _read_token(m: re.Match[str], text: str, norm: str) -> _Tok | None:
     end = m_end
     if unit is not None:
         den = g[_I_DEN]
-        unit_key, inner_more, checked, ex_first, ex_long, base_unit, factor = _unit_info(
-            unit, den, g[_I_DMULT]
-        )
+        dmult = g[_I_DMULT]
+        unit_key, inner_more, checked, ex_first, ex_long, base_unit, factor = _UNIT_INFO.get(
+            (unit, den, dmult)
+        ) or _unit_info(unit, den, dmult)
         if inner_more:
             more = True
         bad = False
