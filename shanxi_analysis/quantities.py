@@ -1135,63 +1135,65 @@ def _finish(
 ) -> Quantity | None:
     """The quantity of a single token, or None; ``rank_words``/``prefix_words`` False say
     that the text has no 第/前 or no qualifier word before a number (checked once per text)."""
-    start, end = t.start, t.end
+    # the token's fields as locals, in one step (reading them by name costs a lookup each)
+    (start, end, value, mult, mult_text, unit, unit_orig, base_unit, factor, more, is_cn,
+     single_cn, signed, num_start, _year) = t  # fmt: skip
     # _skip_context's own fast path, tested here first: most figures are plain Arabic numbers
     if (
-        t.is_cn
-        or t.signed
+        is_cn
+        or signed
         or (start and norm[start - 1] in _NAME_BEFORE)
         or norm[start] == "0"
         or norm[end : end + 1] in _NAME_AFTER
     ) and _skip_context(t, norm):
         return None
-    if t.is_cn and t.unit != "%":
-        first = norm[t.num_start]
-        if t.single_cn and not t.mult_text:
-            if first == "一" and t.base_unit not in _DURATION:
+    if is_cn and unit != "%":
+        first = norm[num_start]
+        if single_cn and not mult_text:
+            if first == "一" and base_unit not in _DURATION:
                 return None  # 一吨钢, 一期, 一座
             if first in "二零〇":
                 return None  # 二期, 二元
-            if t.unit == "期" and first != "两":
+            if unit == "期" and first != "两":
                 return None  # 三期工程
-    base_unit = t.base_unit
-    value = t.value
+    tok_start, tok_base = start, base_unit
     qualifier = None
-    window = norm[max(0, start - 3) : start] if rank_words else ""
-    if window and ("第" in window or "前" in window):
-        before = window.rstrip()
-        if t.unit in ("位", "名"):
-            if before.endswith("第"):
-                start = norm.rindex("第", 0, start)
-                base_unit = "rank"
-            elif before.endswith("前"):
-                base_unit = "rank"
-                qualifier = "at_most"
-        elif before.endswith("第"):
-            return None  # ordinal: 第四次, 第一实验室
+    if rank_words:
+        window = norm[max(0, start - 3) : start]
+        if window and ("第" in window or "前" in window):
+            before = window.rstrip()
+            if unit in ("位", "名"):
+                if before.endswith("第"):
+                    start = norm.rindex("第", 0, start)
+                    base_unit = "rank"
+                elif before.endswith("前"):
+                    base_unit = "rank"
+                    qualifier = "at_most"
+            elif before.endswith("第"):
+                return None  # ordinal: 第四次, 第一实验室
     if base_unit == "rank":
         base_value = value
     else:
-        base_value = value * t.mult * t.factor
+        base_value = value * mult * factor
         if not (base_value.is_integer() and -1e12 < base_value < 1e12):
             base_value = _sig(base_value)
     if qualifier is None:
         # _qualify(t, t, norm, end), unrolled: this runs for nearly every figure
-        qualifier = _prefix_qualifier(norm, t.start) if prefix_words else None
+        qualifier = _prefix_qualifier(norm, tok_start) if prefix_words else None
         if qualifier is None:
-            if t.more:
+            if more:
                 qualifier = "more_than"
             else:
                 c = norm[end : end + 1]
                 if c in _SUFFIX_FIRST or c.isspace():
-                    qualifier = _suffix_qualifier(norm, end, t.base_unit)
+                    qualifier = _suffix_qualifier(norm, end, tok_base)
                 if qualifier is None:
-                    if t.base_unit in _DURATION or t.base_unit == "times":
+                    if tok_base in _DURATION or tok_base == "times":
                         qualifier = _qualify(t, t, norm, end)
                     else:
                         qualifier = "none"
     return _new_quantity(
-        text[start:end], start, end, value, t.unit_orig, base_value, base_unit, qualifier
+        text[start:end], start, end, value, unit_orig, base_value, base_unit, qualifier
     )
 
 
