@@ -977,14 +977,18 @@ def _in_name(norm: str, start: int, *, after_word: bool = True) -> bool:
     return prev.isascii() and prev.isalpha()
 
 
+_NOT_BEFORE_COUNT = _LINK_CHARS | {"第"}
+
+
 def _grammar_counts(text: str, norm: str, found: list[Quantity]) -> list[Quantity]:
-    out = list(found)
+    out = found
+    changed = False  # (found is returned as it is when no measure word makes a count)
     for m in _GRAMMAR_COUNT_RE.finditer(norm):
         cl = m.group("cl")
         nxt = norm[m.end() : m.end() + 1]
         if nxt and nxt in _MEASURE_WORDS[cl]:
             continue  # 行业, 片区: the character starts another word
-        if m.start() > 0 and norm[m.start() - 1] in _LINK_CHARS | {"第"}:
+        if m.start() > 0 and norm[m.start() - 1] in _NOT_BEFORE_COUNT:
             continue
         if _in_name(norm, m.start()):
             continue
@@ -1013,7 +1017,12 @@ def _grammar_counts(text: str, norm: str, found: list[Quantity]) -> list[Quantit
             qualifier,
         )
         out = [x for x in out if x not in overlapping] + [q]
-    return sorted(out, key=lambda q: q.start)
+        changed = True
+    return sorted(out, key=_start_of) if changed else found
+
+
+def _start_of(q: Quantity) -> int:
+    return q.start
 
 
 def extract(text: str) -> list[Quantity]:
