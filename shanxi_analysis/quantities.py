@@ -315,7 +315,8 @@ _CJK_UNITS = [u for u in _UNITS if u not in _ASCII_UNITS] + list(_INNER_MORE_UNI
 # (the lookahead turns away, in one step, a character no unit starts with)
 _UNIT_RE = (
     f"(?=[{re.escape(''.join(sorted({u[0] for u in _ASCII_UNITS + _CJK_UNITS})))}])"
-    f"(?:(?:{_alt(_ASCII_UNITS)})(?![A-Za-z])|{_trie(_CJK_UNITS)})"
+    f"(?:(?=[{''.join(sorted({u[0] for u in _ASCII_UNITS}))}])(?:{_alt(_ASCII_UNITS)})(?![A-Za-z])"
+    f"|{_trie(_CJK_UNITS)})"
 )
 _DEN_UNITS = [
     "年", "月", "天", "日", "小时", "吨", "千瓦时", "度", "千瓦", "平方米", "亩", "人",
@@ -351,7 +352,7 @@ _TOKEN_RE = re.compile(
     rf"""
     百分之(?:(?P<pct_all>百)|(?P<pct>{_CN}|[0-9]+(?:\.[0-9]+)?))
     |
-    (?P<frac_den>[二三四五六七八九十]{{1,3}}|[0-9]{{1,3}})分之(?P<frac_num>[一二两三四五六七八九十]{{1,3}}|[0-9]{{1,3}})
+    (?P<frac_den>[二三四五六七八九十]{{1,3}}+|[0-9]{{1,3}}+)分之(?P<frac_num>[一二两三四五六七八九十]{{1,3}}|[0-9]{{1,3}})
     |
     (?P<sign>[-+])?
     (?:(?P<ar>{_AR_COMPOUND}|{_AR})|(?P<cn>{_CN}))
