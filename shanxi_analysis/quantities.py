@@ -481,6 +481,11 @@ def _quantity_constructor() -> Any:
 
 
 _new_quantity = _quantity_constructor()
+# the same steps, for _finish to take inline (it makes nearly every figure)
+_q_new = object.__new__
+(_q_span, _q_start, _q_end, _q_value, _q_unit, _q_base_value, _q_base_unit, _q_qualifier) = (
+    getattr(Quantity, f.name).__set__ for f in dataclasses.fields(Quantity)
+)
 
 
 # --------------------------------------------------------------------------------------
@@ -1066,8 +1071,14 @@ def extract(text: str) -> list[Quantity]:
         if a is None:
             continue
         # ranges: A SEP B with B carrying the unit
+        # (_try_range's own first test, here: most pairs are not joined by a separator)
         if b.base_unit and not a.more:
-            rng = _try_range(a, b, norm)
+            sep = norm[a.end : b.start].strip()
+            signed = b.signed
+            if (sep in _RANGE_SEPS and not signed) or (not sep and signed == "-"):
+                rng = _try_range(a, b, norm)
+            else:
+                rng = None
             if rng is not None:
                 pending = None
                 if rng:
@@ -1202,9 +1213,16 @@ def _finish(
                         qualifier = _qualify(t, t, norm, end)
                     else:
                         qualifier = "none"
-    return _new_quantity(
-        text[start:end], start, end, value, unit_orig, base_value, base_unit, qualifier
-    )
+    q = _q_new(Quantity)
+    _q_span(q, text[start:end])
+    _q_start(q, start)
+    _q_end(q, end)
+    _q_value(q, value)
+    _q_unit(q, unit_orig)
+    _q_base_value(q, base_value)
+    _q_base_unit(q, base_unit)
+    _q_qualifier(q, qualifier)
+    return q
 
 
 def _finish_range(a: _Tok, b: _Tok, text: str, norm: str) -> Quantity:
