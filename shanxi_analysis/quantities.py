@@ -1235,13 +1235,13 @@ def _finish_range(a: _Tok, b: _Tok, text: str, norm: str) -> Quantity:
     else:
         low = a.value
     factor = b.mult * b.factor
-    return Quantity(
-        span=text[start : b.end],
-        start=start,
-        end=b.end,
-        value=(low, high),
-        unit=b.unit_orig,
-        base_value=(_sig(low * factor), _sig(high * factor)),
-        base_unit=base_unit,
-        qualifier=_qualify(a, b, norm, b.end),
+    return _new_quantity(
+        text[start : b.end],
+        start,
+        b.end,
+        (low, high),
+        b.unit_orig,
+        (_sig(low * factor), _sig(high * factor)),
+        base_unit,
+        _qualify(a, b, norm, b.end),
     )
