@@ -759,6 +759,30 @@ def _unit_info(unit: str, den: str | None, dmult: str | None) -> tuple[Any, ...]
     return info
 
 
+@functools.lru_cache(maxsize=4096)
+def _read_cn(num_s: str, mult_text: str) -> tuple[bool, str, str, float, float] | None:
+    """A Chinese numeral and its multiplier as matched: (whether a trailing 万/亿 was split
+    off into the multiplier, the numeral, the multiplier, the value in the multiplier, the
+    multiplier's factor), or None if it is not one numeral. Pure, keyed by the numeral."""
+    split = False
+    # split a trailing 万/亿/万亿 off the Chinese numeral into the multiplier
+    if not mult_text and num_s[-1] in "万亿":
+        for big in ("万亿", "亿", "万"):
+            if num_s.endswith(big) and len(num_s) > len(big):
+                num_s = num_s[: -len(big)]
+                mult_text = big
+                split = True
+                break
+    if len(num_s) > 1 and "点" not in num_s and _DIGIT_RUN_RE.search(num_s):
+        return None  # 二〇二〇, 三五年, 一二十个: not one numeral
+    full = num_s + mult_text
+    base_num = _parse_cn_mixed(full) if full else None
+    if base_num is None:
+        return None
+    mult = _MULTIPLIERS.get(mult_text, 1.0)
+    return split, num_s, mult_text, base_num / mult, mult
+
+
 def _read_token(m: re.Match[str], text: str, norm: str) -> _Tok | None:
     """Turn one grammar match into a token, or None if it is not a quantity candidate."""
     g = m.groups()
@@ -782,22 +806,12 @@ def _read_token(m: re.Match[str], text: str, norm: str) -> _Tok | None:
         mult_text = g[_I_MULT_B] or ""
         unit_start = m.start(_G_MULT_B) if mult_text else 0
     if is_cn:
-        # split a trailing 万/亿/万亿 off the Chinese numeral into the multiplier
-        if not mult_text and num_s[-1] in "万亿":
-            for big in ("万亿", "亿", "万"):
-                if num_s.endswith(big) and len(num_s) > len(big):
-                    num_s = num_s[: -len(big)]
-                    mult_text = big
-                    unit_start = num_start + len(num_s)
-                    break
-        if len(num_s) > 1 and "点" not in num_s and _DIGIT_RUN_RE.search(num_s):
-            return None  # 二〇二〇, 三五年, 一二十个: not one numeral
-        full = num_s + mult_text
-        base_num = _parse_cn_mixed(full) if full else None
-        if base_num is None:
+        read = _read_cn(num_s, mult_text)
+        if read is None:
             return None
-        mult = _MULTIPLIERS.get(mult_text, 1.0)
-        value = base_num / mult
+        split, num_s, mult_text, value, mult = read
+        if split:
+            unit_start = num_start + len(num_s)
     elif "亿" in num_s:  # 1亿2000 + 万
         base_num = _parse_cn_mixed(num_s + mult_text)
         if base_num is None:
