@@ -102,6 +102,7 @@ characters (``萬噸``, ``％``).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -314,7 +315,8 @@ _CJK_UNITS = [u for u in _UNITS if u not in _ASCII_UNITS] + list(_INNER_MORE_UNI
 # (the lookahead turns away, in one step, a character no unit starts with)
 _UNIT_RE = (
     f"(?=[{re.escape(''.join(sorted({u[0] for u in _ASCII_UNITS + _CJK_UNITS})))}])"
-    f"(?:(?:{_alt(_ASCII_UNITS)})(?![A-Za-z])|{_trie(_CJK_UNITS)})"
+    f"(?:(?=[{''.join(sorted({u[0] for u in _ASCII_UNITS}))}])(?:{_alt(_ASCII_UNITS)})(?![A-Za-z])"
+    f"|{_trie(_CJK_UNITS)})"
 )
 _DEN_UNITS = [
     "年", "月", "天", "日", "小时", "吨", "千瓦时", "度", "千瓦", "平方米", "亩", "人",
@@ -350,7 +352,7 @@ _TOKEN_RE = re.compile(
     rf"""
     百分之(?:(?P<pct_all>百)|(?P<pct>{_CN}|[0-9]+(?:\.[0-9]+)?))
     |
-    (?P<frac_den>[二三四五六七八九十]{{1,3}}|[0-9]{{1,3}})分之(?P<frac_num>[一二两三四五六七八九十]{{1,3}}|[0-9]{{1,3}})
+    (?P<frac_den>[二三四五六七八九十]{{1,3}}+|[0-9]{{1,3}}+)分之(?P<frac_num>[一二两三四五六七八九十]{{1,3}}|[0-9]{{1,3}})
     |
     (?P<sign>[-+])?
     (?:(?P<ar>{_AR_COMPOUND}|{_AR})|(?P<cn>{_CN}))
@@ -479,6 +481,11 @@ def _quantity_constructor() -> Any:
 
 
 _new_quantity = _quantity_constructor()
+# the same steps, for _finish to take inline (it makes nearly every figure)
+_q_new = object.__new__
+(_q_span, _q_start, _q_end, _q_value, _q_unit, _q_base_value, _q_base_unit, _q_qualifier) = (
+    getattr(Quantity, f.name).__set__ for f in dataclasses.fields(Quantity)
+)
 
 
 # --------------------------------------------------------------------------------------
@@ -520,8 +527,12 @@ def parse_number(s: str) -> float:
     return sign * value
 
 
+@functools.lru_cache(maxsize=4096)
 def _parse_cn_mixed(t: str) -> float | None:
-    """Chinese and mixed numerals; None if ``t`` is not one well-formed numeral."""
+    """Chinese and mixed numerals; None if ``t`` is not one well-formed numeral.
+
+    Pure and keyed by the numeral alone, so its results are kept for the numerals seen most.
+    """
     if len(t) <= 2 and t[0] in _CN_DIGITS:  # the common cases: 两, 三, 十五 below, 两万
         if len(t) == 1:
             return float(_CN_DIGITS[t])
@@ -717,44 +728,90 @@ def _read_word_ratio(g: tuple[str | None, ...], m_start: int, m_end: int) -> _To
     )  # fmt: skip
 
 
+_new_tok = tuple.__new__  # _Tok(...) without the Python-level __new__ of a NamedTuple
+_UNIT_INFO: dict[tuple[str, str | None, str | None], tuple[Any, ...]] = {}
+
+
+def _unit_info(unit: str, den: str | None, dmult: str | None) -> tuple[Any, ...]:
+    """What a unit as matched implies, memoised per (unit, denominator, its multiplier).
+
+    (unit_key, inner_more, checked, exclude_first, exclude_long, base_unit, factor): the
+    unit without an inner 多, whether 多 was inside it, whether the words after it matter
+    (and which ones), and its base unit and factor (per one denominator base unit).
+    """
+    key = (unit, den, dmult)
+    info = _UNIT_INFO.get(key)
+    if info is None:
+        inner_more = unit in _INNER_MORE_UNITS
+        unit_key = _INNER_MORE_UNITS[unit] if inner_more else unit
+        base_unit, factor = _UNITS[unit_key]
+        if den:
+            d_mult = _D_MULTIPLIERS.get(dmult or "", 1.0)
+            d_base, d_factor = _DEN_BASE[den]
+            base_unit = f"{base_unit}/{d_base}"
+            factor = factor / (d_mult * d_factor)
+        info = (
+            unit_key, inner_more, unit_key in _CHECKED_UNITS,
+            _EXCLUDE_FIRST.get(unit_key, ()), _EXCLUDE_LONG.get(unit_key, "\0"),
+            base_unit, factor,
+        )  # fmt: skip
+        _UNIT_INFO[key] = info
+    return info
+
+
+@functools.lru_cache(maxsize=4096)
+def _read_cn(num_s: str, mult_text: str) -> tuple[bool, str, str, float, float] | None:
+    """A Chinese numeral and its multiplier as matched: (whether a trailing 万/亿 was split
+    off into the multiplier, the numeral, the multiplier, the value in the multiplier, the
+    multiplier's factor), or None if it is not one numeral. Pure, keyed by the numeral."""
+    split = False
+    # split a trailing 万/亿/万亿 off the Chinese numeral into the multiplier
+    if not mult_text and num_s[-1] in "万亿":
+        for big in ("万亿", "亿", "万"):
+            if num_s.endswith(big) and len(num_s) > len(big):
+                num_s = num_s[: -len(big)]
+                mult_text = big
+                split = True
+                break
+    if len(num_s) > 1 and "点" not in num_s and _DIGIT_RUN_RE.search(num_s):
+        return None  # 二〇二〇, 三五年, 一二十个: not one numeral
+    full = num_s + mult_text
+    base_num = _parse_cn_mixed(full) if full else None
+    if base_num is None:
+        return None
+    mult = _MULTIPLIERS.get(mult_text, 1.0)
+    return split, num_s, mult_text, base_num / mult, mult
+
+
 def _read_token(m: re.Match[str], text: str, norm: str) -> _Tok | None:
     """Turn one grammar match into a token, or None if it is not a quantity candidate."""
     g = m.groups()
-    regs = m.regs
-    m_start, m_end = regs[0]
     if m.lastindex <= _G_FRAC_NUM:  # a percent or fraction word (numbers close a later group)
-        return _read_word_ratio(g, m_start, m_end)
-    is_cn = g[_I_CN] is not None
+        return _read_word_ratio(g, m.start(), m.end())
+    m_start, m_end = m.span()
+    num_s = g[_I_CN]
+    is_cn = num_s is not None
     if is_cn:
-        num_s, num_start = g[_I_CN], regs[_G_CN][0]
+        num_start = m.start(_G_CN)
     else:
-        num_s, num_start = g[_I_AR], regs[_G_AR][0]
-    unit = g[_I_UNIT] or ""
-    if unit:
+        num_s = g[_I_AR]
+        num_start = m.start(_G_AR)
+    unit = g[_I_UNIT]
+    if unit is not None:
         more = g[_I_MORE] is not None or g[_I_MORE2] is not None
         mult_text = g[_I_MULT] or ""
-        unit_start = regs[_G_MULT][0] if mult_text else 0  # (used only with a multiplier)
+        unit_start = m.start(_G_MULT) if mult_text else 0  # (used only with a multiplier)
     else:
         more = g[_I_MORE_B] is not None or g[_I_MORE2_B] is not None
         mult_text = g[_I_MULT_B] or ""
-        unit_start = regs[_G_MULT_B][0] if mult_text else 0
+        unit_start = m.start(_G_MULT_B) if mult_text else 0
     if is_cn:
-        # split a trailing 万/亿/万亿 off the Chinese numeral into the multiplier
-        if not mult_text and num_s[-1] in "万亿":
-            for big in ("万亿", "亿", "万"):
-                if num_s.endswith(big) and len(num_s) > len(big):
-                    num_s = num_s[: -len(big)]
-                    mult_text = big
-                    unit_start = num_start + len(num_s)
-                    break
-        if len(num_s) > 1 and "点" not in num_s and _DIGIT_RUN_RE.search(num_s):
-            return None  # 二〇二〇, 三五年, 一二十个: not one numeral
-        full = num_s + mult_text
-        base_num = _parse_cn_mixed(full) if full else None
-        if base_num is None:
+        read = _read_cn(num_s, mult_text)
+        if read is None:
             return None
-        mult = _MULTIPLIERS.get(mult_text, 1.0)
-        value = base_num / mult
+        split, num_s, mult_text, value, mult = read
+        if split:
+            unit_start = num_start + len(num_s)
     elif "亿" in num_s:  # 1亿2000 + 万
         base_num = _parse_cn_mixed(num_s + mult_text)
         if base_num is None:
@@ -766,53 +823,52 @@ def _read_token(m: re.Match[str], text: str, norm: str) -> _Tok | None:
             value = float(num_s)
         except ValueError:  # 1,234 or 3 450
             value = float(_AR_SEPARATORS_RE.sub("", num_s))
-        mult = _MULTIPLIERS.get(mult_text, 1.0)
+        mult = _MULTIPLIERS.get(mult_text, 1.0) if mult_text else 1.0
     end = m_end
-    den = g[_I_DEN] if unit else None
-    inner_more = unit in _INNER_MORE_UNITS
-    if inner_more:
-        more = True
-        unit_key = _INNER_MORE_UNITS[unit]
-    else:
-        unit_key = unit
-    if unit and unit_key in _CHECKED_UNITS:
-        unit_end = regs[_G_UNIT][1]
-        nxt = norm[unit_end : unit_end + 2]
-        bad = not den and (
-            nxt[:1] in _EXCLUDE_FIRST.get(unit_key, ())
-            or nxt.startswith(_EXCLUDE_LONG.get(unit_key, "\0"))
-        )
-        if unit_key == "度" and not mult_text and not nxt.startswith("电"):
-            bad = True
-        if unit_key == "方" and (not mult_text and is_cn):
-            bad = True
+    if unit is not None:
+        den = g[_I_DEN]
+        dmult = g[_I_DMULT]
+        unit_key, inner_more, checked, ex_first, ex_long, base_unit, factor = _UNIT_INFO.get(
+            (unit, den, dmult)
+        ) or _unit_info(unit, den, dmult)
+        if inner_more:
+            more = True
+        bad = False
+        if checked:
+            unit_end = m.end(_G_UNIT)
+            nxt = norm[unit_end : unit_end + 2]
+            bad = not den and (nxt[:1] in ex_first or nxt.startswith(ex_long))
+            if unit_key == "度" and not mult_text and not nxt.startswith("电"):
+                bad = True
+            if unit_key == "方" and (not mult_text and is_cn):
+                bad = True
         if bad:
             if not mult_text:
                 return None
             # keep the multiplier as a bare count: 3 万家庭 → 3 万
-            unit, unit_key, den = "", "", None
+            unit = unit_key = ""
+            base_unit, factor = "count", 1.0
+            unit_orig = text[unit_start : unit_start + len(mult_text)]
             end = unit_start + len(mult_text)
-    if unit_key:
-        base_unit, factor = _UNITS[unit_key]
-        if den:
-            d_mult = _D_MULTIPLIERS.get(g[_I_DMULT] or "", 1.0)
-            d_base, d_factor = _DEN_BASE[den]
-            base_unit = f"{base_unit}/{d_base}"
-            factor = factor / (d_mult * d_factor)
-        unit_orig = text[regs[_G_UNIT][0] : end]
-        if mult_text:
-            unit_orig = text[unit_start : unit_start + len(mult_text)] + unit_orig
-        if not (unit_orig.isalpha() or unit_orig in _UNITS):  # (those hold no space)
-            unit_orig = _WS_RE.sub("", unit_orig)
-        if inner_more:
-            unit_orig = unit_orig.replace("多", "", 1)
+            if g[_I_MORE2_B]:
+                end = m_end
+        else:
+            unit_orig = text[m.start(_G_UNIT) : end]
+            if mult_text:
+                unit_orig = text[unit_start : unit_start + len(mult_text)] + unit_orig
+            if not (unit_orig.isalpha() or unit_orig in _UNITS):  # (those hold no space)
+                unit_orig = _WS_RE.sub("", unit_orig)
+            if inner_more:
+                unit_orig = unit_orig.replace("多", "", 1)
     elif mult_text:
+        unit = unit_key = ""
         base_unit, factor = "count", 1.0
         unit_orig = text[unit_start : unit_start + len(mult_text)]
         end = unit_start + len(mult_text)
         if g[_I_MORE2_B]:
             end = m_end
     else:
+        unit = unit_key = ""
         base_unit, factor, unit_orig = "", 1.0, ""
         end = num_start + len(g[_I_AR] or g[_I_CN])
     sign = g[_I_SIGN] or ""
@@ -827,10 +883,10 @@ def _read_token(m: re.Match[str], text: str, norm: str) -> _Tok | None:
         and len(num_s) == 4
         and 1000 <= abs(value) <= 2999
     )
-    return _Tok(
+    return _new_tok(_Tok, (
         m_start, end, value, mult, mult_text, unit_key, unit_orig, base_unit, factor, more,
         is_cn, is_cn and len(num_s) == 1, sign, num_start, year,
-    )  # fmt: skip
+    ))  # fmt: skip
 
 
 def _skip_context(tok: _Tok, norm: str, range_high: bool = False) -> bool:
@@ -941,14 +997,18 @@ def _in_name(norm: str, start: int, *, after_word: bool = True) -> bool:
     return prev.isascii() and prev.isalpha()
 
 
+_NOT_BEFORE_COUNT = _LINK_CHARS | {"第"}
+
+
 def _grammar_counts(text: str, norm: str, found: list[Quantity]) -> list[Quantity]:
-    out = list(found)
+    out = found
+    changed = False  # (found is returned as it is when no measure word makes a count)
     for m in _GRAMMAR_COUNT_RE.finditer(norm):
         cl = m.group("cl")
         nxt = norm[m.end() : m.end() + 1]
         if nxt and nxt in _MEASURE_WORDS[cl]:
             continue  # 行业, 片区: the character starts another word
-        if m.start() > 0 and norm[m.start() - 1] in _LINK_CHARS | {"第"}:
+        if m.start() > 0 and norm[m.start() - 1] in _NOT_BEFORE_COUNT:
             continue
         if _in_name(norm, m.start()):
             continue
@@ -977,7 +1037,12 @@ def _grammar_counts(text: str, norm: str, found: list[Quantity]) -> list[Quantit
             qualifier,
         )
         out = [x for x in out if x not in overlapping] + [q]
-    return sorted(out, key=lambda q: q.start)
+        changed = True
+    return sorted(out, key=_start_of) if changed else found
+
+
+def _start_of(q: Quantity) -> int:
+    return q.start
 
 
 def extract(text: str) -> list[Quantity]:
@@ -1020,8 +1085,14 @@ def extract(text: str) -> list[Quantity]:
         if a is None:
             continue
         # ranges: A SEP B with B carrying the unit
+        # (_try_range's own first test, here: most pairs are not joined by a separator)
         if b.base_unit and not a.more:
-            rng = _try_range(a, b, norm)
+            sep = norm[a.end : b.start].strip()
+            signed = b.signed
+            if (sep in _RANGE_SEPS and not signed) or (not sep and signed == "-"):
+                rng = _try_range(a, b, norm)
+            else:
+                rng = None
             if rng is not None:
                 pending = None
                 if rng:
@@ -1099,64 +1170,73 @@ def _finish(
 ) -> Quantity | None:
     """The quantity of a single token, or None; ``rank_words``/``prefix_words`` False say
     that the text has no 第/前 or no qualifier word before a number (checked once per text)."""
-    start, end = t.start, t.end
+    # the token's fields as locals, in one step (reading them by name costs a lookup each)
+    (start, end, value, mult, mult_text, unit, unit_orig, base_unit, factor, more, is_cn,
+     single_cn, signed, num_start, _year) = t  # fmt: skip
     # _skip_context's own fast path, tested here first: most figures are plain Arabic numbers
     if (
-        t.is_cn
-        or t.signed
+        is_cn
+        or signed
         or (start and norm[start - 1] in _NAME_BEFORE)
         or norm[start] == "0"
         or norm[end : end + 1] in _NAME_AFTER
     ) and _skip_context(t, norm):
         return None
-    if t.is_cn and t.unit != "%":
-        first = norm[t.num_start]
-        if t.single_cn and not t.mult_text:
-            if first == "一" and t.base_unit not in _DURATION:
+    if is_cn and unit != "%":
+        first = norm[num_start]
+        if single_cn and not mult_text:
+            if first == "一" and base_unit not in _DURATION:
                 return None  # 一吨钢, 一期, 一座
             if first in "二零〇":
                 return None  # 二期, 二元
-            if t.unit == "期" and first != "两":
+            if unit == "期" and first != "两":
                 return None  # 三期工程
-    base_unit = t.base_unit
-    value = t.value
+    tok_start, tok_base = start, base_unit
     qualifier = None
-    window = norm[max(0, start - 3) : start] if rank_words else ""
-    if window and ("第" in window or "前" in window):
-        before = window.rstrip()
-        if t.unit in ("位", "名"):
-            if before.endswith("第"):
-                start = norm.rindex("第", 0, start)
-                base_unit = "rank"
-            elif before.endswith("前"):
-                base_unit = "rank"
-                qualifier = "at_most"
-        elif before.endswith("第"):
-            return None  # ordinal: 第四次, 第一实验室
+    if rank_words:
+        window = norm[max(0, start - 3) : start]
+        if window and ("第" in window or "前" in window):
+            before = window.rstrip()
+            if unit in ("位", "名"):
+                if before.endswith("第"):
+                    start = norm.rindex("第", 0, start)
+                    base_unit = "rank"
+                elif before.endswith("前"):
+                    base_unit = "rank"
+                    qualifier = "at_most"
+            elif before.endswith("第"):
+                return None  # ordinal: 第四次, 第一实验室
     if base_unit == "rank":
         base_value = value
     else:
-        base_value = value * t.mult * t.factor
+        base_value = value * mult * factor
         if not (base_value.is_integer() and -1e12 < base_value < 1e12):
             base_value = _sig(base_value)
     if qualifier is None:
         # _qualify(t, t, norm, end), unrolled: this runs for nearly every figure
-        qualifier = _prefix_qualifier(norm, t.start) if prefix_words else None
+        qualifier = _prefix_qualifier(norm, tok_start) if prefix_words else None
         if qualifier is None:
-            if t.more:
+            if more:
                 qualifier = "more_than"
             else:
                 c = norm[end : end + 1]
                 if c in _SUFFIX_FIRST or c.isspace():
-                    qualifier = _suffix_qualifier(norm, end, t.base_unit)
+                    qualifier = _suffix_qualifier(norm, end, tok_base)
                 if qualifier is None:
-                    if t.base_unit in _DURATION or t.base_unit == "times":
+                    if tok_base in _DURATION or tok_base == "times":
                         qualifier = _qualify(t, t, norm, end)
                     else:
                         qualifier = "none"
-    return _new_quantity(
-        text[start:end], start, end, value, t.unit_orig, base_value, base_unit, qualifier
-    )
+    q = _q_new(Quantity)
+    _q_span(q, text[start:end])
+    _q_start(q, start)
+    _q_end(q, end)
+    _q_value(q, value)
+    _q_unit(q, unit_orig)
+    _q_base_value(q, base_value)
+    _q_base_unit(q, base_unit)
+    _q_qualifier(q, qualifier)
+    return q
 
 
 def _finish_range(a: _Tok, b: _Tok, text: str, norm: str) -> Quantity:
@@ -1169,13 +1249,13 @@ def _finish_range(a: _Tok, b: _Tok, text: str, norm: str) -> Quantity:
     else:
         low = a.value
     factor = b.mult * b.factor
-    return Quantity(
-        span=text[start : b.end],
-        start=start,
-        end=b.end,
-        value=(low, high),
-        unit=b.unit_orig,
-        base_value=(_sig(low * factor), _sig(high * factor)),
-        base_unit=base_unit,
-        qualifier=_qualify(a, b, norm, b.end),
+    return _new_quantity(
+        text[start : b.end],
+        start,
+        b.end,
+        (low, high),
+        b.unit_orig,
+        (_sig(low * factor), _sig(high * factor)),
+        base_unit,
+        _qualify(a, b, norm, b.end),
     )
