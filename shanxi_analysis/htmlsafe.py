@@ -166,6 +166,18 @@ function fit(spec, el) {
   }
   return spec;
 }
+/* After drawing: vega-embed's menu gets a name, and a mark group that drew nothing (an
+   empty layer) is hidden from screen readers, which would otherwise meet an unnamed image. */
+function label(el) {
+  var zh = (document.documentElement.lang || '').slice(0, 2) === 'zh';
+  var name = zh ? '图表菜单：导出' : 'Chart menu: export';
+  el.querySelectorAll('details > summary').forEach(function(s){
+    if (!s.hasAttribute('aria-label')) s.setAttribute('aria-label', name);
+  });
+  el.querySelectorAll('svg [role="graphics-symbol"]:not([aria-label])').forEach(function(g){
+    if (!g.children.length) g.setAttribute('aria-hidden', 'true');
+  });
+}
 function scaleDown(el) {
   var svg = el.querySelector('svg.marks');
   if (!svg || svg.hasAttribute('viewBox')) return;
@@ -285,7 +297,7 @@ def vega_libraries(bundle: str, versions: dict[str, str] | None = None) -> str:
     at_once = (  # and, once per page, what fits each chart to its column
         f"var VEGA_DEBUG = {json_for_script(versions or {}, sort_keys=True)};\n"
         f"(function(){{var NAME = {json_for_script(VEGA_LIBRARY)};{_VEGA_STAND_IN}"
-        f"{_FIT_TO_COLUMN}window.sxChart = {{fit: fit, scaleDown: scaleDown}};}})();"
+        f"{_FIT_TO_COLUMN}window.sxChart = {{fit: fit, scaleDown: scaleDown, label: label}};}})();"
     )
     return packed_library(VEGA_LIBRARY, code.encode("utf-8"), module=False) + script(at_once)
 
@@ -322,7 +334,7 @@ def vega_embed(spec: dict, *, options: dict | None = None, element_id: str | Non
         " + (window.DecompressionStream ? '.' : ' (this browser cannot unpack them).');"
         " return; }"
         f"return window.vegaEmbed(el, kit.fit(spec, el), {opts})"
-        ".then(function(r){ kit.scaleDown(el); });"
+        ".then(function(r){ kit.scaleDown(el); kit.label(el); });"
         "}).catch(function(e){ el.textContent = 'Chart not drawn: ' + e; console.error(e); });"
         "})();"
     )

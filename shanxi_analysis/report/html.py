@@ -79,7 +79,10 @@ nav.sx-toc a { color: #1f4e79; text-decoration: none; }
 .sx-indicator-facts a, .sx-pair a { color: #1f4e79; }
 .sx-pair { font-size: 13.5px; padding: 4px 8px; border-left: 3px solid #2a9d8f; }
 .sx-pair.sx-disagree { border-left-color: #c8553d; }
-.sx-cite { margin: 0 0 2px; } .sx-cite a { color: #1f4e79; text-decoration: none; }
+.sx-cite { margin: 0 0 2px; } .sx-cite a { color: #1f4e79; text-decoration: underline; }
+.sx-figures { margin: 2px 0; } .sx-figures summary { cursor: pointer; color: #1f4e79; }
+.sx-figures table { font-size: 12.5px; } .sx-figures caption { text-align: left; color: #555;
+  padding: 4px 0; }
 .sx-article { font-size: 16px; margin: 18px 0 2px; } .sx-article-meta { margin: 0 0 6px; }
 .sx-download { font-size: 12px; }
 .sx-download a { color: #1f4e79; }
@@ -87,7 +90,7 @@ nav.sx-toc a { color: #1f4e79; text-decoration: none; }
   padding-top: 8px; }
 .sx-chart, .vega-embed { display: block; width: 100%; }
 .sx-chart svg, .sx-chart canvas { max-width: 100%; height: auto; }
-.jp-OutputArea-output { overflow-x: auto; }
+.jp-OutputArea-output { overflow-wrap: anywhere; }
 @media (max-width: 600px) {
   body.jp-Notebook { padding: 0 14px 32px; }
   .sx-filter { position: static; }
@@ -114,6 +117,17 @@ _LABELS = {
         "indicators": "指标一览",
         "other": "English",
         "other_lang": "en",
+        "figures": "本图数字（表格）",
+        "columns": {
+            "indicator": "指标",
+            "entity": "对象",
+            "period": "时期",
+            "value": "数值",
+            "unit": "单位",
+            "qualifier": "限定",
+            "kind": "类型",
+            "source": "来源",
+        },
     },
     "en": {
         "toc": "Contents",
@@ -123,6 +137,17 @@ _LABELS = {
         "indicators": "Every indicator",
         "other": "中文",
         "other_lang": "zh",
+        "figures": "The figures in this chart (table)",
+        "columns": {
+            "indicator": "Indicator",
+            "entity": "Entity",
+            "period": "Period",
+            "value": "Value",
+            "unit": "Unit",
+            "qualifier": "Qualifier",
+            "kind": "Kind",
+            "source": "Source",
+        },
     },
 }
 
@@ -215,6 +240,120 @@ def _fact_ids(spec: dict) -> list[str]:
     return found
 
 
+TIDY_COLUMNS = (
+    "indicator",
+    "entity",
+    "period",
+    "value",
+    "unit",
+    "qualifier",
+    "kind",
+    "source",
+    "quote",
+)
+"""The columns of a chart's figures, in its table and its CSV: what a reader can check
+against the sources, none of the fields the chart uses only to draw."""
+
+# A row that is not a curated fact (an event, a place) keeps what it has under the name of
+# the tidy column it fills, first name found wins.
+_TIDY_ALIASES = {
+    "indicator": ("indicator", "kind_label"),
+    "entity": ("entity", "place", "name"),
+    "period": ("period", "date"),
+    "value": ("value", "title"),
+    "unit": ("unit",),
+    "qualifier": ("qualifier",),
+    "kind": ("kind",),
+    "source": ("source_short", "source"),
+    "quote": ("quote", "quote_shown"),
+}
+
+
+def _plain(value) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _tidy_rows(spec: dict, lang: str) -> list[dict[str, str]]:
+    """Return the figures a chart plots, once each, in :data:`TIDY_COLUMNS`: a curated fact
+    from the facts table (by the ``fact_id`` its row carries), any other row from the fields
+    it has under those names (:data:`_TIDY_ALIASES`)."""
+    from .. import datasets
+
+    facts = datasets.facts(lang).set_index("fact_id")
+    names = datasets.source_names(lang)
+    out: list[dict[str, str]] = []
+    seen: set[tuple] = set()
+    for values in (spec.get("datasets") or {}).values():
+        for row in values if isinstance(values, list) else []:
+            if not isinstance(row, dict):
+                continue
+            fid = row.get("fact_id")
+            if isinstance(fid, str) and fid in facts.index:
+                f = facts.loc[fid]
+                tidy = {
+                    "indicator": f["indicator"],
+                    "entity": f["entity"],
+                    "period": f["period"],
+                    "value": f["value"],
+                    "unit": f["unit"],
+                    "qualifier": f["qualifier"],
+                    "kind": f["kind"],
+                    "source": names.get(f["source_id"], f["source_id"]),
+                    "quote": f["quote"],
+                }
+            else:
+                tidy = {
+                    col: next((row[k] for k in keys if row.get(k) not in (None, "")), "")
+                    for col, keys in _TIDY_ALIASES.items()
+                }
+                if not (tidy["quote"] or tidy["source"]) or not tidy["value"]:
+                    continue  # a label, a line or a box the chart draws, not a figure
+            tidy = {k: _plain(v) for k, v in tidy.items()}
+            key = tuple(tidy.values())
+            if key not in seen:
+                seen.add(key)
+                out.append(tidy)
+    return out
+
+
+def _figures_table(soup, rows: list[dict[str, str]], caption: str, lang: str):
+    """Return a closed ``<details>`` with the chart's figures as a table, its caption the
+    chart's description: what a screen reader (or anyone) reads instead of the picture."""
+    labels = _LABELS[lang]
+    details = soup.new_tag("details", attrs={"class": "sx-figures"})
+    summary = soup.new_tag("summary")
+    summary.string = labels["figures"]
+    details.append(summary)
+    table = soup.new_tag("table")
+    if caption:
+        cap = soup.new_tag("caption")
+        cap.string = caption
+        table.append(cap)
+    head = soup.new_tag("tr")
+    for col in TIDY_COLUMNS[:-1]:  # the quote is in the sources list and in the CSV
+        th = soup.new_tag("th", scope="col")
+        th.string = labels["columns"][col]
+        head.append(th)
+    thead = soup.new_tag("thead")
+    thead.append(head)
+    table.append(thead)
+    body = soup.new_tag("tbody")
+    for row in rows:
+        tr = soup.new_tag("tr")
+        for col in TIDY_COLUMNS[:-1]:
+            td = soup.new_tag("td")
+            td.string = row[col]
+            tr.append(td)
+        body.append(tr)
+    table.append(body)
+    details.append(table)
+    return details
+
+
 def _slug(text: str, used: set[str]) -> str:
     base = re.sub(r"[^\w\u4e00-\u9fff]+", "-", text.strip().lower()).strip("-") or "section"
     slug, n = base, 2
@@ -238,6 +377,10 @@ def postprocess(html: str, *, lang: str, stem: str) -> str:
 
     html = htmlsafe.RANDOM_ELEMENT_ID.sub(sequential, html)
     soup = BeautifulSoup(html, "html.parser")
+    # nbconvert makes every output a tab stop (for outputs that scroll); here none scrolls
+    # (wide content wraps or scrolls inside itself), so the keyboard meets only controls.
+    for output in soup.select(".jp-OutputArea-output[tabindex]"):
+        del output["tabindex"]
     labels = _LABELS[lang]
     # Under each chart: links to the entries of the facts it plots, and its data as CSV.
     entries = {
@@ -276,6 +419,14 @@ def postprocess(html: str, *, lang: str, stem: str) -> str:
             wrapper = soup.new_tag("div", attrs={"class": "sx-download"})
             wrapper.append(link)
             notes.append(wrapper)
+        figures = _tidy_rows(spec, lang)
+        if figures:
+            description = spec.get("description")
+            notes.append(
+                _figures_table(
+                    soup, figures, description if isinstance(description, str) else "", lang
+                )
+            )
         if notes.contents:
             (script.find_next_sibling("script") or script).insert_after(notes)
     # Table of contents from the headings the notebook produced.

@@ -119,7 +119,7 @@ def render(notebooks: list[Notebook], tasks: list[Task], out: Path) -> str:
         '<!DOCTYPE html>\n<html lang="zh"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         "<title>山西转型报告 · Shanxi transformation reports</title>"
-        f"<style>{_CSS}</style></head><body>{switch}{''.join(sections)}"
+        f"<style>{_CSS}</style></head><body>{switch}<main>{''.join(sections)}</main>"
         f"{langswitch.script()}</body></html>\n"
     )
 
