@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import base64
 import csv
+import hashlib
+import html as _html
 import io
 import json
 import re
@@ -21,10 +23,17 @@ from pathlib import Path
 import altair as alt
 from bs4 import BeautifulSoup
 
-from .. import htmlsafe
+from .. import htmlsafe, paths
 from . import langswitch
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
+FAVICON = (
+    '<link rel="icon" href="data:image/svg+xml,'
+    "%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E"
+    "%3Crect width='16' height='16' rx='3' fill='%231f4e79'/%3E"
+    "%3Cpath d='M3 12h2V8H3zm4 0h2V4H7zm4 0h2V6h-2z' fill='white'/%3E%3C/svg%3E\">"
+)
+"""The pages' icon, inline, so that no browser asks for a /favicon.ico that is not there."""
 TEMPLATE_NAME = "shanxi"
 
 CSS = """
@@ -85,6 +94,9 @@ nav.sx-toc a { color: #1f4e79; text-decoration: none; }
   padding: 4px 0; }
 .sx-article { font-size: 16px; margin: 18px 0 2px; } .sx-article-meta { margin: 0 0 6px; }
 .sx-download { font-size: 12px; }
+.sx-download button { font: inherit; font-size: 12px; color: #1f4e79; background: white;
+  border: 1px solid #9fb3c8; border-radius: 3px; padding: 1px 8px; cursor: pointer; }
+.sx-trust { margin: 4px 0 0; }
 .sx-download a { color: #1f4e79; }
 .sx-footer { margin-top: 40px; font-size: 12px; color: #666; border-top: 1px solid #eee;
   padding-top: 8px; }
@@ -118,6 +130,10 @@ _LABELS = {
         "other": "English",
         "other_lang": "en",
         "figures": "本图数字（表格）",
+        "png": "下载 PNG 图片",
+        "svg": "下载 SVG 图片",
+        "trust": "数据版本 {digest}（data/ 的 SHA-256）· 最新来源 {date}",
+        "description": "山西资源型经济转型：每个数字都可追溯到原文句子。",
         "columns": {
             "indicator": "指标",
             "entity": "对象",
@@ -138,6 +154,11 @@ _LABELS = {
         "other": "中文",
         "other_lang": "zh",
         "figures": "The figures in this chart (table)",
+        "png": "Download PNG",
+        "svg": "Download SVG",
+        "trust": "Data version {digest} (SHA-256 of data/) · newest source {date}",
+        "description": "Shanxi's shift from coal: every figure traces to the sentence it "
+        "came from.",
         "columns": {
             "indicator": "Indicator",
             "entity": "Entity",
@@ -200,46 +221,6 @@ def _chart_spec(element) -> dict | None:
     return spec if isinstance(spec, dict) else None
 
 
-def _csv_of(spec: dict) -> str | None:
-    datasets = spec.get("datasets") or {}
-    rows: list[dict] = []
-    for name, values in datasets.items():
-        if isinstance(values, list) and values and isinstance(values[0], dict):
-            if len(datasets) > 1:
-                rows += [{"dataset": name, **v} for v in values]
-            else:
-                rows += values
-    if not rows:
-        return None
-    fields: list[str] = []
-    for r in rows:
-        for k in r:
-            if k not in fields:
-                fields.append(k)
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
-    writer.writeheader()
-    for r in rows:
-        writer.writerow(
-            {
-                k: json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v
-                for k, v in r.items()
-            }
-        )
-    return buf.getvalue()
-
-
-def _fact_ids(spec: dict) -> list[str]:
-    """Return the fact ids of the rows a chart plots, in order, once each."""
-    found: list[str] = []
-    for values in (spec.get("datasets") or {}).values():
-        for row in values if isinstance(values, list) else []:
-            fid = row.get("fact_id") if isinstance(row, dict) else None
-            if isinstance(fid, str) and fid not in found:
-                found.append(fid)
-    return found
-
-
 TIDY_COLUMNS = (
     "indicator",
     "entity",
@@ -291,33 +272,71 @@ def _tidy_rows(spec: dict, lang: str) -> list[dict[str, str]]:
         for row in values if isinstance(values, list) else []:
             if not isinstance(row, dict):
                 continue
-            fid = row.get("fact_id")
-            if isinstance(fid, str) and fid in facts.index:
+            fids = row.get("fact_id")
+            # a row drawn from several facts names them all ("a;b")
+            fids = [f for f in fids.split(";") if f in facts.index] if isinstance(fids, str) else []
+            found = []
+            for fid in fids:
                 f = facts.loc[fid]
-                tidy = {
-                    "indicator": f["indicator"],
-                    "entity": f["entity"],
-                    "period": f["period"],
-                    "value": f["value"],
-                    "unit": f["unit"],
-                    "qualifier": f["qualifier"],
-                    "kind": f["kind"],
-                    "source": names.get(f["source_id"], f["source_id"]),
-                    "quote": f["quote"],
-                }
-            else:
+                found.append(
+                    {
+                        "indicator": f["indicator"],
+                        "entity": f["entity"],
+                        "period": f["period"],
+                        "value": f["value"],
+                        "unit": f["unit"],
+                        "qualifier": f["qualifier"],
+                        "kind": f["kind"],
+                        "source": names.get(f["source_id"], f["source_id"]),
+                        "quote": f["quote"],
+                    }
+                )
+            if not fids:
                 tidy = {
                     col: next((row[k] for k in keys if row.get(k) not in (None, "")), "")
                     for col, keys in _TIDY_ALIASES.items()
                 }
                 if not (tidy["quote"] or tidy["source"]) or not tidy["value"]:
                     continue  # a label, a line or a box the chart draws, not a figure
-            tidy = {k: _plain(v) for k, v in tidy.items()}
-            key = tuple(tidy.values())
-            if key not in seen:
-                seen.add(key)
-                out.append(tidy)
+                found.append(tidy)
+            for tidy in found:
+                tidy = {k: _plain(v) for k, v in tidy.items()}
+                key = tuple(tidy.values())
+                if key not in seen:
+                    seen.add(key)
+                    out.append(tidy)
     return out
+
+
+def _csv_of(spec: dict, lang: str = "zh") -> str | None:
+    """Return the figures a chart plots as CSV in :data:`TIDY_COLUMNS`, or None when it
+    plots none."""
+    rows = _tidy_rows(spec, lang)
+    if not rows:
+        return None
+    fields = list(TIDY_COLUMNS)
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    for r in rows:
+        writer.writerow(
+            {
+                k: json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v
+                for k, v in r.items()
+            }
+        )
+    return buf.getvalue()
+
+
+def _fact_ids(spec: dict) -> list[str]:
+    """Return the fact ids of the rows a chart plots, in order, once each."""
+    found: list[str] = []
+    for values in (spec.get("datasets") or {}).values():
+        for row in values if isinstance(values, list) else []:
+            fid = row.get("fact_id") if isinstance(row, dict) else None
+            if isinstance(fid, str) and fid not in found:
+                found.append(fid)
+    return found
 
 
 def _figures_table(soup, rows: list[dict[str, str]], caption: str, lang: str):
@@ -352,6 +371,66 @@ def _figures_table(soup, rows: list[dict[str, str]], caption: str, lang: str):
     table.append(body)
     details.append(table)
     return details
+
+
+def data_digest() -> str:
+    """Return the SHA-256 of the data folder (every file's path and bytes, in order): the
+    version of the data a page was built from."""
+    root = paths.data_dir()
+    h = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        if "__pycache__" in path.parts or path.name.startswith("."):
+            continue
+        h.update(path.relative_to(root).as_posix().encode())
+        h.update(b"\0")
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def newest_source(source_ids=None) -> str:
+    """Return the publication date of the newest of ``source_ids`` (all sources when None
+    or none known): a date from the data, so a rebuild writes the same page."""
+    from .. import datasets
+
+    reg = datasets.sources().set_index("source_id")["published"].astype(str)
+    chosen = reg[reg.index.isin(list(source_ids or []))]
+    return max(chosen if len(chosen) else reg, default="")
+
+
+def trust_line(lang: str, source_ids=None) -> str:
+    """Return the words naming the data version and the newest source's date."""
+    return _LABELS[lang]["trust"].format(digest=data_digest()[:12], date=newest_source(source_ids))
+
+
+_EXPORT_SCRIPT = """
+document.addEventListener('click', function(ev) {
+  var button = ev.target.closest && ev.target.closest('button[data-sx-export]');
+  if (!button) return;
+  var el = document.getElementById(button.getAttribute('data-sx-chart'));
+  var type = button.getAttribute('data-sx-export');
+  function save(url) {
+    var a = document.createElement('a');
+    a.href = url; a.download = button.getAttribute('data-sx-file');
+    document.body.appendChild(a); a.click(); a.remove();
+  }
+  var view = el && el.sxView;
+  if (view) { view.toImageURL(type, type === 'png' ? 2 : 1).then(save); return; }
+  var svg = el && el.querySelector('svg');
+  if (!svg) return;
+  var text = new XMLSerializer().serializeToString(svg);
+  var url = URL.createObjectURL(new Blob([text], {type: 'image/svg+xml'}));
+  if (type === 'svg') { save(url); return; }
+  var img = new Image();
+  img.onload = function() {
+    var c = document.createElement('canvas');
+    c.width = img.width * 2; c.height = img.height * 2;
+    var g = c.getContext('2d'); g.fillStyle = 'white'; g.fillRect(0, 0, c.width, c.height);
+    g.drawImage(img, 0, 0, c.width, c.height);
+    save(c.toDataURL('image/png'));
+  };
+  img.src = url;
+});
+"""
 
 
 def _slug(text: str, used: set[str]) -> str:
@@ -405,7 +484,7 @@ def postprocess(html: str, *, lang: str, stem: str) -> str:
                 line.append(link)
                 line.append(" ")
             notes.append(line)
-        data = _csv_of(spec)
+        data = _csv_of(spec, lang)
         if data is not None:
             n += 1
             # base64 keeps Chinese at 4/3 of its UTF-8 size; percent-encoding would triple it.
@@ -419,6 +498,26 @@ def postprocess(html: str, *, lang: str, stem: str) -> str:
             wrapper = soup.new_tag("div", attrs={"class": "sx-download"})
             wrapper.append(link)
             notes.append(wrapper)
+        chart = soup.find(id=script.get("id", "").removesuffix("-spec"))
+        if chart is not None:
+            n_images = len(soup.select("button[data-sx-export=svg]")) + 1
+            wrapper = notes.find("div", class_="sx-download")
+            if wrapper is None:
+                wrapper = soup.new_tag("div", attrs={"class": "sx-download"})
+                notes.append(wrapper)
+            for kind in ("png", "svg"):
+                button = soup.new_tag(
+                    "button",
+                    attrs={
+                        "type": "button",
+                        "data-sx-export": kind,
+                        "data-sx-chart": chart["id"],
+                        "data-sx-file": f"{stem}-{lang}-chart-{n_images}.{kind}",
+                    },
+                )
+                button.string = labels[kind]
+                wrapper.append(" ")
+                wrapper.append(button)
         figures = _tidy_rows(spec, lang)
         if figures:
             description = spec.get("description")
@@ -468,6 +567,21 @@ def postprocess(html: str, *, lang: str, stem: str) -> str:
                 soup.find("main").insert(0, nav)
         else:
             marker.extract()
+    footer = soup.find("footer", class_="sx-footer")
+    if footer is not None:
+        from .. import datasets
+
+        facts = datasets.facts(lang).set_index("fact_id")["source_id"]
+        cited = [
+            facts.get(li["id"].removeprefix("fact-"))
+            for li in soup.select('ol.sx-sources > li[id^="fact-"]')
+        ]
+        trust = soup.new_tag("p", attrs={"class": "sx-trust"})
+        trust.string = trust_line(lang, [c for c in cited if c])
+        footer.append(trust)
+    if soup.select("button[data-sx-export]") and soup.body is not None:
+        tail = BeautifulSoup(htmlsafe.script(htmlsafe.js_for_script(_EXPORT_SCRIPT)), "html.parser")
+        soup.body.append(tail)
     return str(soup)
 
 
@@ -491,8 +605,15 @@ def export(
         if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
             cell["id"] = "injected-parameters"
     labels = _LABELS[lang]
+    summary = nb.metadata.get("shanxi", {}).get("summary", {})
+    description = summary.get(lang) if isinstance(summary, dict) else None
+    head = (
+        f'<meta name="description" content="'
+        f'{_html.escape(description or labels["description"], quote=True)}">' + FAVICON
+    )
     resources = {
         "shanxi": {
+            "head": head,
             "vega_bootstrap": bootstrap,
             "css": CSS,
             "home_label": labels["home"],
