@@ -178,6 +178,47 @@ function label(el) {
     if (!g.children.length) g.setAttribute('aria-hidden', 'true');
   });
 }
+/* A chart that arrives as a static picture (class sx-static, rendered when the page was
+   built) turns interactive when it comes near the screen, is touched or is focused: one
+   chart per task, so that the page stays responsive while charts are drawn. */
+var queue = Promise.resolve();
+function when(el, go) {
+  var started = false, io = null;
+  function start() {
+    if (started) return queue;
+    started = true;
+    if (io) io.disconnect();
+    queue = queue.then(function(){ return new Promise(function(r){ setTimeout(r, 0); }); })
+      .then(go);
+    return queue;
+  }
+  el.sxStart = start;
+  if (!el.querySelector('.sx-static') || !('IntersectionObserver' in window)) return start();
+  io = new IntersectionObserver(function(entries){
+    if (entries.some(function(e){ return e.isIntersecting; })) start();
+  }, {rootMargin: '300px 0px'});
+  io.observe(el);
+  ['pointerdown', 'focusin'].forEach(function(t){ el.addEventListener(t, start, {once: true}); });
+}
+/* Draws the live view over the static picture and swaps them once it is drawn, so that
+   nothing jumps; without a static picture, draws into the element itself. */
+function draw(el, spec, opts) {
+  var still = el.querySelector('.sx-static'), target = el;
+  if (still) {
+    target = document.createElement('div');
+    target.className = 'sx-live';
+    target.style.cssText = 'position:absolute;top:0;left:0;right:0;visibility:hidden';
+    el.style.position = 'relative';
+    el.appendChild(target);
+  }
+  return window.vegaEmbed(target, fit(spec, el), opts).then(function(r){
+    if (still) { still.remove(); target.style.cssText = ''; }
+    el.sxView = r.view;
+    scaleDown(target);
+    label(target);
+    return r;
+  });
+}
 function scaleDown(el) {
   var svg = el.querySelector('svg.marks');
   if (!svg || svg.hasAttribute('viewBox')) return;
@@ -297,7 +338,8 @@ def vega_libraries(bundle: str, versions: dict[str, str] | None = None) -> str:
     at_once = (  # and, once per page, what fits each chart to its column
         f"var VEGA_DEBUG = {json_for_script(versions or {}, sort_keys=True)};\n"
         f"(function(){{var NAME = {json_for_script(VEGA_LIBRARY)};{_VEGA_STAND_IN}"
-        f"{_FIT_TO_COLUMN}window.sxChart = {{fit: fit, scaleDown: scaleDown, label: label}};}})();"
+        f"{_FIT_TO_COLUMN}window.sxChart = {{fit: fit, scaleDown: scaleDown, label: label,"
+        " when: when, draw: draw};})();"
     )
     return packed_library(VEGA_LIBRARY, code.encode("utf-8"), module=False) + script(at_once)
 
@@ -324,18 +366,22 @@ def vega_embed(spec: dict, *, options: dict | None = None, element_id: str | Non
     call = (
         "(function(){"
         f"var el = document.getElementById({json_for_script(element_id)});"
+        "var kit = window.sxChart;"
+        "function go(){"
         f"var spec = JSON.parse(document.getElementById({json_for_script(element_id + '-spec')})"
         ".textContent);"
         f"var ready = (window.sxModules || {{}})[{json_for_script(VEGA_LIBRARY)}];"
-        "(ready || Promise.resolve()).then(function(){"
-        "var kit = window.sxChart;"
+        "return (ready || Promise.resolve()).then(function(){"
         "if (typeof window.vegaEmbed !== 'function' || !kit) {"
+        " if (el.querySelector('.sx-static')) return;"  # the static picture stays
         " el.textContent = 'Chart not drawn: the Vega libraries are missing from this page'"
         " + (window.DecompressionStream ? '.' : ' (this browser cannot unpack them).');"
         " return; }"
-        f"return window.vegaEmbed(el, kit.fit(spec, el), {opts})"
-        ".then(function(r){ kit.scaleDown(el); kit.label(el); });"
-        "}).catch(function(e){ el.textContent = 'Chart not drawn: ' + e; console.error(e); });"
+        f"return kit.draw(el, spec, {opts});"
+        "}).catch(function(e){ if (!el.querySelector('.sx-static'))"
+        " el.textContent = 'Chart not drawn: ' + e; console.error(e); });"
+        "}"
+        "if (kit && kit.when) kit.when(el, go); else go();"
         "})();"
     )
     return (

@@ -50,6 +50,15 @@ def launch():
             browser.close()
 
 
+def bring_charts_to_life(page) -> None:
+    """Scroll each chart into view, as a reader does: a chart arrives as a static picture and
+    turns interactive when it comes into view."""
+    for i in range(page.evaluate("document.querySelectorAll('.sx-chart').length")):
+        page.evaluate(f"document.querySelectorAll('.sx-chart')[{i}].scrollIntoView()")
+        page.wait_for_timeout(30)
+    page.evaluate("window.scrollTo(0, 0)")
+
+
 def open_page(browser, path: Path, *, width: int = 1100, wait_ms: int = 30_000) -> Visit:
     """Open ``path``, wait until every chart is drawn (or says it was not) and every fact
     table is searchable, and return what
@@ -68,9 +77,11 @@ def open_page(browser, path: Path, *, width: int = 1100, wait_ms: int = 30_000) 
     try:
         page.goto(path.as_uri(), wait_until="load")
         visit.charts = page.evaluate("document.querySelectorAll('.sx-chart').length")
+        bring_charts_to_life(page)
         settled = (
             "[...document.querySelectorAll('.sx-chart')].every(e =>"
-            " e.querySelector('canvas, svg.marks') || e.textContent.startsWith('Chart not drawn'))"
+            " e.querySelector('.vega-embed canvas, .vega-embed svg.marks')"
+            " || e.textContent.startsWith('Chart not drawn'))"
             " && [...document.querySelectorAll('.sx-facttable')]"
             ".every(t => t.classList.contains('sx-ready'))"  # fact tables set up too
         )

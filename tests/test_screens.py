@@ -8,14 +8,15 @@ from __future__ import annotations
 import re
 
 import pytest
-from chromium import launch
+from chromium import bring_charts_to_life, launch
 
 WIDTHS = (390, 1280)
 CONTROLS = "a[href], button, select, input, textarea, summary, [role=button]"
 
 _SETTLED = (
     "[...document.querySelectorAll('.sx-chart')].every(e =>"
-    " e.querySelector('canvas, svg.marks') || e.textContent.startsWith('Chart not drawn'))"
+    " e.querySelector('.vega-embed canvas, .vega-embed svg.marks')"
+    " || e.textContent.startsWith('Chart not drawn'))"
     " && [...document.querySelectorAll('.sx-facttable')]"
     ".every(t => t.classList.contains('sx-ready'))"
 )
@@ -34,15 +35,11 @@ def _pages(out):
 def _open(browser, path, width):
     page = browser.new_page(viewport={"width": width, "height": 900})
     page.goto(path.as_uri(), wait_until="load")
-    page.wait_for_function(_SETTLED, timeout=30_000)
     # Charts turn interactive as they come into view: scroll through the page, so that axe
     # sees what a reader who reads to the end sees.
-    height = page.evaluate("document.documentElement.scrollHeight")
-    for y in range(0, height + 900, 900):
-        page.evaluate(f"window.scrollTo(0, {y})")
-        page.wait_for_timeout(60)
-    page.wait_for_timeout(600)
+    bring_charts_to_life(page)
     page.wait_for_function(_SETTLED, timeout=30_000)
+    page.wait_for_timeout(300)
     return page
 
 
@@ -170,3 +167,83 @@ def test_the_named_buttons_download_a_charts_png_and_svg(browser, built_reports)
         assert download.suggested_filename.endswith(f"-chart-1.{kind}")
         assert open(download.path(), "rb").read()[:4] == magic
     page.close()
+
+
+# ---------------------------------------------------------------- static first, and print
+
+
+def test_each_chart_is_a_static_svg_in_the_html_before_any_script(built_reports):
+    from bs4 import BeautifulSoup
+
+    for path in sorted(built_reports.glob("*/*.html")):
+        text = path.read_text(encoding="utf-8")
+        soup = BeautifulSoup(text, "html.parser")
+        charts = soup.select(".sx-chart")
+        assert charts, path.name
+        for chart in charts:
+            svg = chart.select_one(":scope > .sx-static > svg")
+            assert svg is not None, (path.name, chart["id"])
+            assert len(svg.get("aria-label", "")) >= 10 and svg.find("text") is not None
+            # the picture comes before the chart's own scripts in the page's bytes
+            picture_at = text.index(f'id="{chart["id"]}"')
+            assert picture_at < text.index(f'id="{chart["id"]}-spec"'), path.name
+        assert len(text.encode("utf-8")) <= 1.5 * 1024 * 1024, path.name
+
+
+def _headings(html: str) -> set[str]:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    return {
+        re.sub(r"\s+", " ", h.get_text(" ", strip=True)).rstrip("¶ ")
+        for h in soup.select("main h1, main h2, main h3, main h4")
+        if not h.find_parent("nav")
+    } - {""}
+
+
+@pytest.mark.parametrize("name", ["00-overview", "01-coal-energy"])
+def test_no_printed_page_ends_with_a_heading(built_reports, tmp_path, name):
+    import shutil
+    import subprocess
+
+    from shanxi_analysis.report import pdf
+
+    chromium = pdf.chromium()
+    tool = shutil.which("pdftotext")
+    if chromium is None or tool is None:
+        pytest.skip("chromium or pdftotext (poppler-utils) is missing")
+    for lang in ("zh", "en"):
+        page = built_reports / lang / f"{name}.html"
+        target = tmp_path / f"{lang}-{name}.pdf"
+        pdf.print_pdf(page, target, browser=chromium)
+        headings = _headings(page.read_text(encoding="utf-8"))
+        assert headings
+        n = 1
+        stranded = []
+        while True:
+            run = subprocess.run(
+                [tool, "-layout", "-f", str(n), "-l", str(n), str(target), "-"],
+                capture_output=True,
+                text=True,
+            )
+            if run.returncode != 0:
+                break
+            lines = [re.sub(r"\s+", " ", ln).strip() for ln in run.stdout.splitlines()]
+            lines = [ln for ln in lines if ln]
+            if lines and lines[-1] in headings:
+                stranded.append((lang, n, lines[-1]))
+            n += 1
+        assert n > 2, (lang, name)  # pages were read
+        assert stranded == []
+        # No page but the last is left mostly blank (by a heading or a chart that moved on):
+        # the lowest word on each reaches at least 70% of the page's height.
+        boxes = subprocess.run(
+            [tool, "-bbox", str(target), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        filled = []
+        for part in boxes.split("<page ")[1:]:
+            height = float(re.search(r'height="([\d.]+)"', part).group(1))
+            bottoms = [float(y) for y in re.findall(r'yMax="([\d.]+)"', part)]
+            filled.append(max(bottoms, default=0) / height)
+        assert len(filled) == n - 1
+        assert [(i, round(f, 2)) for i, f in enumerate(filled[:-1], 1) if f < 0.7] == [], lang

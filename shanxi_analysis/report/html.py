@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import altair as alt
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Comment
 
 from .. import htmlsafe, paths
 from . import langswitch
@@ -101,6 +101,7 @@ nav.sx-toc a { color: #1f4e79; text-decoration: none; }
 .sx-footer { margin-top: 40px; font-size: 12px; color: #666; border-top: 1px solid #eee;
   padding-top: 8px; }
 .sx-chart, .vega-embed { display: block; width: 100%; }
+.sx-static svg { display: block; }
 .sx-chart svg, .sx-chart canvas { max-width: 100%; height: auto; }
 .jp-OutputArea-output { overflow-wrap: anywhere; }
 @media (max-width: 600px) {
@@ -110,10 +111,16 @@ nav.sx-toc a { color: #1f4e79; text-decoration: none; }
   .jp-RenderedHTMLCommon h2 { font-size: 19px; }
 }
 @media print {
-  .sx-header, nav.sx-toc, .sx-download, .vega-embed details, .vega-actions { display: none; }
+  .sx-header, nav.sx-toc, .sx-download, .vega-embed details, .vega-actions, .sx-figures
+    { display: none; }
   body.jp-Notebook { max-width: none; padding: 0; font-size: 11pt; }
-  .sx-chart, .jp-OutputArea-output, table, tr, figure { break-inside: avoid; }
-  h1, h2, h3 { break-after: avoid; }
+  /* a chart never splits; long outputs (tables, lists) may, so no page is left blank */
+  .sx-chart, .sx-static, svg, canvas, tr, figure, .sx-card, .sx-pair, li { break-inside: avoid; }
+  h1, h2, h3, h4 { break-after: avoid; break-inside: avoid; }
+  /* a heading ends its cell: keep the cell with the next one */
+  .jp-Cell:has(h1, h2, h3, h4):not(:has(.sx-chart, table, ol, ul, p)) { break-after: avoid; }
+  .jp-OutputArea-child:has(> .jp-OutputArea-output > :is(h1, h2, h3, h4):last-child)
+    { break-after: avoid; }
   a { color: inherit; text-decoration: none; }
   .jp-RenderedHTMLCommon a[href^="http"]::after { content: " <" attr(href) ">"; font-size: 9pt;
     word-break: break-all; }
@@ -433,6 +440,42 @@ document.addEventListener('click', function(ev) {
 """
 
 
+_STATIC: dict[str, str | None] = {}
+_STATIC_LIMIT = 256
+_INNER_ARIA = re.compile(r'\s(?:role|aria-roledescription|aria-label)="[^"]*"')
+
+
+def static_svg(spec: dict) -> str | None:
+    """Return the chart as an SVG picture for the page (vl-convert), one image named by the
+    chart's description, or None when it cannot be rendered (the live view then draws at
+    once). Kept in memory by the spec's hash: the same chart is rendered once a process."""
+    key = hashlib.sha256(htmlsafe.json_for_script(spec, sort_keys=True).encode()).hexdigest()
+    if key in _STATIC:
+        return _STATIC[key]
+    from .. import render
+
+    try:
+        svg = render.to_svg(spec, check_glyphs=False)
+    except Exception:  # an expression vl-convert cannot evaluate: the page draws it live
+        svg = None
+    if svg is not None:
+        start = svg.index(">", svg.index("<svg")) + 1
+        head, body = svg[:start], _INNER_ARIA.sub("", svg[start:])
+        description = spec.get("description")
+        name = description if isinstance(description, str) and description else "chart"
+        head = head.replace(
+            "<svg ",
+            f'<svg role="graphics-document document" aria-label="'
+            f'{_html.escape(name, quote=True)}" ',
+            1,
+        )
+        svg = head + body
+    if len(_STATIC) >= _STATIC_LIMIT:
+        _STATIC.clear()
+    _STATIC[key] = svg
+    return svg
+
+
 def _slug(text: str, used: set[str]) -> str:
     base = re.sub(r"[^\w\u4e00-\u9fff]+", "-", text.strip().lower()).strip("-") or "section"
     slug, n = base, 2
@@ -466,10 +509,17 @@ def postprocess(html: str, *, lang: str, stem: str) -> str:
         li["id"]: n for n, li in enumerate(soup.select('ol.sx-sources > li[id^="fact-"]'), 1)
     }
     n = 0
+    pictures: dict[str, str] = {}
     for script in soup.find_all("script"):
         spec = _chart_spec(script)
         if spec is None:
             continue
+        chart = soup.find(id=script.get("id", "").removesuffix("-spec"))
+        picture = static_svg(spec) if chart is not None else None
+        if picture is not None:
+            marker = f"sx-static-{len(pictures) + 1}"
+            pictures[f"<!--{marker}-->"] = f'<div class="sx-static">{picture}</div>'
+            chart.append(Comment(marker))
         notes = soup.new_tag("div", attrs={"class": "sx-chart-notes"})
         cited = sorted(
             (f"fact-{fid}" for fid in _fact_ids(spec) if f"fact-{fid}" in entries),
@@ -498,7 +548,6 @@ def postprocess(html: str, *, lang: str, stem: str) -> str:
             wrapper = soup.new_tag("div", attrs={"class": "sx-download"})
             wrapper.append(link)
             notes.append(wrapper)
-        chart = soup.find(id=script.get("id", "").removesuffix("-spec"))
         if chart is not None:
             n_images = len(soup.select("button[data-sx-export=svg]")) + 1
             wrapper = notes.find("div", class_="sx-download")
@@ -582,7 +631,10 @@ def postprocess(html: str, *, lang: str, stem: str) -> str:
     if soup.select("button[data-sx-export]") and soup.body is not None:
         tail = BeautifulSoup(htmlsafe.script(htmlsafe.js_for_script(_EXPORT_SCRIPT)), "html.parser")
         soup.body.append(tail)
-    return str(soup)
+    page = str(soup)
+    for marker, picture in pictures.items():  # SVG kept as vl-convert wrote it (viewBox...)
+        page = page.replace(marker, picture, 1)
+    return page
 
 
 def export(
