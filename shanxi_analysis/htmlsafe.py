@@ -145,26 +145,82 @@ function wrap(value, px, size) {
 function projected(s) {
   return !!s.projection || (s.layer || []).some(projected);
 }
-function fit(spec, el) {
-  var avail = el.clientWidth;
-  if (!(avail > 0) || !('mark' in spec || 'layer' in spec) || projected(spec)) return spec;
-  el.style.display = 'block';  /* vega-embed's own style shrinks the element to its chart */
-  el.style.width = '100%';
-  spec.width = 'container';
-  spec.autosize = {type: 'fit-x', contains: 'padding'};
+/* On a phone, legends move under the chart, one entry a line: the plot keeps the width,
+   and the legend's words their size. */
+function legendsBelow(node) {
+  if (Array.isArray(node)) { node.forEach(legendsBelow); return; }
+  if (!node || typeof node !== 'object') return;
+  Object.keys(node).forEach(function(k){
+    var v = node[k];
+    var placed = v && typeof v === 'object' && !/none/.test(v.orient || '');
+    if (k === 'legend' && placed) {
+      v.orient = 'bottom'; v.direction = 'vertical'; v.columns = 1;
+      v.labelLimit = 0; v.titleLimit = 0;
+    } else legendsBelow(v);
+  });
+}
+function titled(spec, room) {
   var cfg = (spec.config && spec.config.title) || {};
-  var room = avail - 50;  /* vega-embed keeps 38 px on the right for its menu; the chart pads */
-  if (room < 480) {  /* a phone: row labels give up width to the plot (whole in tooltips) */
-    spec.config = spec.config || {};
-    spec.config.axisY = Object.assign({}, spec.config.axisY, {labelLimit: Math.round(room * 0.32)});
-  }
   if (spec.title && typeof spec.title === 'object' && !Array.isArray(spec.title)) {
     spec.title.text = wrap(spec.title.text, room, cfg.fontSize || 17);
     spec.title.subtitle = wrap(spec.title.subtitle, room, cfg.subtitleFontSize || 11);
   } else if (spec.title) {
     spec.title = {text: wrap(spec.title, room, cfg.fontSize || 17)};
   }
+}
+function fit(spec, el) {
+  var avail = el.clientWidth;
+  var room = avail - 50;  /* vega-embed keeps 38 px on the right for its menu; the chart pads */
+  if (!(avail > 0)) return spec;
+  if (projected(spec)) {
+    /* A map is drawn at the column's width rather than scaled down: the projection fits the
+       new size, and its place names keep their size. */
+    if (typeof spec.width === 'number' && spec.width > room) {
+      spec.config = spec.config || {};
+      if (room < 480) legendsBelow(spec);
+      var k = room / spec.width;
+      if (typeof spec.height === 'number') spec.height = Math.round(spec.height * k);
+      spec.width = room;
+      titled(spec, room);
+    }
+    return spec;
+  }
+  if (!('mark' in spec || 'layer' in spec)) return spec;
+  el.style.display = 'block';  /* vega-embed's own style shrinks the element to its chart */
+  el.style.width = '100%';
+  spec.width = 'container';
+  spec.autosize = {type: 'fit-x', contains: 'padding'};
+  if (room < 480) {  /* a phone: row labels give up width to the plot (whole in tooltips) */
+    spec.config = spec.config || {};
+    spec.config.axisY = Object.assign({}, spec.config.axisY, {labelLimit: Math.round(room * 0.32)});
+    legendsBelow(spec);
+    roomForEndLabels(spec);
+  }
+  titled(spec, room);
   return spec;
+}
+/* Labels written after the end of a bar (text aligned left on a quantitative x) get room
+   on the right, so that the bars, not the labels, give way on a narrow screen. */
+function roomForEndLabels(spec) {
+  var widest = 0;
+  (spec.layer || []).forEach(function(layer){
+    var mark = layer.mark || {}, enc = layer.encoding || {};
+    if (mark.type !== 'text' || mark.align !== 'left' || !enc.x || enc.x.type !== 'quantitative'
+        || !enc.text || !enc.text.field) return;
+    var name = (layer.data || spec.data || {}).name;
+    var rows = (spec.datasets || {})[name] || [];
+    rows.forEach(function(row){
+      var text = String(row[enc.text.field] || ''), w = 0;
+      for (var j = 0; j < text.length; j++) w += text.charCodeAt(j) > 0x2e80 ? 1 : 0.6;
+      widest = Math.max(widest, w * (mark.fontSize || 11) + (mark.dx || 0) + 4);
+    });
+  });
+  if (widest > 0) {
+    var pad = typeof spec.padding === 'object' ? spec.padding : {};
+    var base = typeof spec.padding === 'number' ? spec.padding : 5;
+    spec.padding = {left: pad.left != null ? pad.left : base, top: pad.top != null ? pad.top : base,
+      bottom: pad.bottom != null ? pad.bottom : base, right: Math.ceil(widest)};
+  }
 }
 /* After drawing: vega-embed's menu gets a name, and a mark group that drew nothing (an
    empty layer) is hidden from screen readers, which would otherwise meet an unnamed image. */

@@ -43,14 +43,61 @@ def _open(browser, path, width):
     return page
 
 
-def test_axe_finds_no_serious_violation_on_any_page_at_either_width(browser, built_reports):
+# What a chart's text looks like on screen, read from the drawn SVG's text boxes: a text cut
+# by the chart's box, two texts drawn over each other (more than 15% of the smaller), or a
+# text drawn under 8 px. Text drawn at size 0 is hidden on purpose and not counted.
+CHART_TEXT = """() => {
+  const problems = [];
+  document.querySelectorAll('.sx-chart').forEach(chart => {
+    const svg = chart.querySelector('.vega-embed svg.marks') || chart.querySelector('svg');
+    if (!svg) { problems.push([chart.id, 'not drawn']); return; }
+    const s = svg.getBoundingClientRect(), c = chart.getBoundingClientRect();
+    const left = Math.max(s.left, c.left), right = Math.min(s.right, c.right);
+    const top = s.top, bottom = s.bottom;
+    const texts = [...svg.querySelectorAll('text')].filter(t => t.textContent.trim()
+      && getComputedStyle(t).visibility !== 'hidden' && getComputedStyle(t).display !== 'none'
+      && parseFloat(t.getAttribute('opacity') ?? '1') > 0
+      && parseFloat(getComputedStyle(t).opacity) > 0);
+    const boxes = texts.map(t => t.getBoundingClientRect());
+    texts.forEach((t, i) => {
+      const r = boxes[i], name = t.textContent.trim().slice(0, 40);
+      if (!r.width || !r.height) return;
+      const ctm = t.getScreenCTM();
+      const px = parseFloat(getComputedStyle(t).fontSize) * (ctm ? Math.abs(ctm.a) : 1);
+      if (px === 0) return;  // drawn at size 0: hidden on purpose
+      if (px < 8) problems.push([chart.id, 'small', name, +px.toFixed(1)]);
+      if (r.left < left - 1 || r.right > right + 1 || r.top < top - 1 || r.bottom > bottom + 1)
+        problems.push([chart.id, 'cut', name]);
+      for (let j = 0; j < i; j++) {
+        const q = boxes[j];
+        const w = Math.min(r.right, q.right) - Math.max(r.left, q.left);
+        const h = Math.min(r.bottom, q.bottom) - Math.max(r.top, q.top);
+        if (w > 1 && h > 1 && w * h > 0.15 * Math.min(r.width * r.height, q.width * q.height))
+          problems.push([chart.id, 'overlap', name, texts[j].textContent.trim().slice(0, 40)]);
+      }
+    });
+  });
+  return problems;
+}"""
+
+# Pages whose every chart re-lays out on a phone (390 px) already; the others are checked at
+# 390 px for size and drawing only (see the README: what is left of issue 21).
+RE_LAID_OUT = ("00-overview.html", "03-reform-business.html", "indicators.html")
+
+
+def test_every_page_at_390_and_1280_px(browser, built_reports):
+    """axe-core finds no serious or critical violation; nothing scrolls sideways; every chart
+    is drawn; no chart text is under 8 px, and none is cut or overlaps another (at 390 px on
+    the pages in RE_LAID_OUT)."""
     axe = pytest.importorskip("axe_playwright_python.sync_playwright").Axe()
-    found = []
+    found, text = [], []
     for width in WIDTHS:
         for path in _pages(built_reports):
             page = _open(browser, path, width)
             try:
                 result = axe.run(page).response
+                scroll = page.evaluate("document.documentElement.scrollWidth")
+                problems = page.evaluate(CHART_TEXT)
             finally:
                 page.close()
             found += [
@@ -58,7 +105,15 @@ def test_axe_finds_no_serious_violation_on_any_page_at_either_width(browser, bui
                 for v in result["violations"]
                 if v["impact"] in ("serious", "critical")
             ]
+            assert scroll <= width, (path.name, width, scroll)
+            strict = width > 600 or path.name in RE_LAID_OUT
+            text += [
+                (width, path.parent.name, path.name, *p)
+                for p in problems
+                if strict or p[1] in ("small", "not drawn")
+            ]
     assert found == []
+    assert text == []
 
 
 @pytest.mark.parametrize("name", ["index.html", "en/00-overview.html", "zh/indicators.html"])
