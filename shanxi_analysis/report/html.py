@@ -410,6 +410,8 @@ def trust_line(lang: str, source_ids=None) -> str:
 
 
 _EXPORT_SCRIPT = """
+(function(){
+/* the charts' PNG and SVG buttons */
 document.addEventListener('click', function(ev) {
   var button = ev.target.closest && ev.target.closest('button[data-sx-export]');
   if (!button) return;
@@ -437,6 +439,7 @@ document.addEventListener('click', function(ev) {
   };
   img.src = url;
 });
+})();
 """
 
 
