@@ -195,9 +195,49 @@ function fit(spec, el) {
     spec.config.axisY = Object.assign({}, spec.config.axisY, {labelLimit: Math.round(room * 0.32)});
     legendsBelow(spec);
     roomForEndLabels(spec);
+    el.sxNotes = [];
+    narrowRows(spec, room, el.sxNotes);
   }
   titled(spec, room);
   return spec;
+}
+/* Rows of text placed at a fixed x break into lines that fit, and the rows grow to hold
+   them; a scale whose pixel range reaches past the plot ends at its edge. */
+function narrowRows(spec, room, notes) {
+  var pad = typeof spec.padding === 'object' ? spec.padding : {};
+  var plot = room - (pad.right || 0) - 10, most = 1, rows = 0;
+  /* Notes pinned at a fixed place in the chart leave it and go under it as text. */
+  spec.layer = (spec.layer || []).filter(function(layer){
+    var mark = layer.mark || {}, enc = layer.encoding || {};
+    var pinned = mark.type === 'text' && enc.x && typeof enc.x.value === 'number'
+      && enc.y && typeof enc.y.value === 'number' && enc.text && enc.text.field;
+    if (!pinned || spec.layer.length < 2) return true;
+    var rowsOf = (spec.datasets || {})[(layer.data || spec.data || {}).name] || [];
+    rowsOf.forEach(function(row){
+      if (row[enc.text.field]) notes.push(String(row[enc.text.field]));
+    });
+    return false;
+  });
+  spec.layer.forEach(function(layer){
+    var mark = layer.mark || {}, enc = layer.encoding || {};
+    var sc = enc.x && enc.x.scale;
+    if (sc && Array.isArray(sc.range) && sc.range.length === 2 && typeof sc.range[1] === 'number'
+        && sc.range[1] > plot) sc.range = [sc.range[0], Math.max(plot, sc.range[0] + 40)];
+    if (mark.type !== 'text' || mark.align !== 'left' || !enc.x || typeof enc.x.value !== 'number'
+        || !enc.y || !enc.y.field || !enc.text || !enc.text.field) return;
+    var rowsOf = (spec.datasets || {})[(layer.data || spec.data || {}).name] || [];
+    var px = room - 10 - enc.x.value - (mark.dx || 0), size = mark.fontSize || 11;
+    rowsOf.forEach(function(row){
+      var text = row[enc.text.field];
+      if (typeof text !== 'string') return;
+      var parts = lines(text, px, size);
+      if (parts.length > 1) { row[enc.text.field] = parts; most = Math.max(most, parts.length); }
+    });
+    var domain = enc.y && enc.y.scale && enc.y.scale.domain;
+    if (Array.isArray(domain)) rows = Math.max(rows, domain.length);
+  });
+  if (most > 1 && rows && typeof spec.height === 'number')
+    spec.height = Math.max(spec.height, Math.ceil(rows * most * 15));
 }
 /* Labels written after the end of a bar (text aligned left on a quantitative x) get room
    on the right, so that the bars, not the labels, give way on a narrow screen. */
@@ -269,6 +309,14 @@ function draw(el, spec, opts) {
   }
   return window.vegaEmbed(target, fit(spec, el), opts).then(function(r){
     if (still) { still.remove(); target.style.cssText = ''; }
+    if (el.sxNotes && el.sxNotes.length) {
+      var moved = document.createElement('div');
+      moved.className = 'sx-moved-notes';
+      el.sxNotes.forEach(function(t){
+        var p = document.createElement('p'); p.textContent = t; moved.appendChild(p);
+      });
+      el.appendChild(moved);
+    }
     el.sxView = r.view;
     scaleDown(target);
     label(target);

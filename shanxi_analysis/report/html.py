@@ -72,6 +72,7 @@ nav.sx-toc { background: #f6f7f9; border-left: 3px solid #1f4e79; padding: 8px 1
 nav.sx-toc ol { margin: 4px 0; padding-left: 20px; }
 nav.sx-toc a { color: #1f4e79; text-decoration: none; }
 .sx-chart-notes { margin: 2px 0 18px; font-size: 12px; color: #555; }
+.sx-moved-notes p { margin: 2px 0; font-size: 12.5px; color: #555; }
 .sx-filter { position: sticky; top: 44px; z-index: 9; background: #f6f7f9; padding: 8px 12px;
   border-radius: 4px; display: flex; flex-wrap: wrap; gap: 8px 16px; align-items: center;
   font-size: 14px; margin: 8px 0 16px; }
