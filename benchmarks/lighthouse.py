@@ -88,7 +88,14 @@ def audit(cli: Path, url: str, chrome: str) -> dict:
         )
         data = json.loads(report.read_text(encoding="utf-8"))
     audits = data["audits"]
+    refs = data["categories"]["accessibility"]["auditRefs"]
+    failing = [
+        r["id"]
+        for r in refs
+        if r.get("weight") and audits.get(r["id"], {}).get("score") not in (None, 1)
+    ]
     return {
+        "a11y_failing": failing,
         "performance": round(100 * (data["categories"]["performance"]["score"] or 0)),
         "accessibility": round(100 * (data["categories"]["accessibility"]["score"] or 0)),
         "fcp_s": audits["first-contentful-paint"]["numericValue"] / 1000,
@@ -116,9 +123,11 @@ def main() -> int:
             size = (folder / name).stat().st_size / 1024
             print(
                 f"{name:32} {r['performance']:5d} {r['accessibility']:5d} {r['fcp_s']:6.1f}"
-                f" {r['tbt_ms']:7.0f} {r['lcp_s']:6.1f}  {size:6.0f}",
+                f" {r['tbt_ms']:7.0f} {r['lcp_s']:6.1f}  {size:6.0f}"
+                + (f"  accessibility audits failing: {', '.join(r['a11y_failing'])}"
+                   if r["a11y_failing"] else ""),
                 flush=True,
-            )
+            )  # fmt: skip
     return 0
 
 

@@ -474,8 +474,13 @@ def vega_embed(spec: dict, *, options: dict | None = None, element_id: str | Non
         "function go(){"
         f"var spec = JSON.parse(document.getElementById({json_for_script(element_id + '-spec')})"
         ".textContent);"
-        f"var ready = (window.sxModules || {{}})[{json_for_script(VEGA_LIBRARY)}];"
-        "return (ready || Promise.resolve()).then(function(){"
+        # A page may carry the libraries at its end, after its text and pictures: until it
+        # is parsed, wait for it.
+        "var parsed = document.readyState !== 'loading' ? Promise.resolve()"
+        " : new Promise(function(r){ document.addEventListener('DOMContentLoaded', r); });"
+        "return parsed.then(function(){"
+        f"return (window.sxModules || {{}})[{json_for_script(VEGA_LIBRARY)}]; }})"
+        ".then(function(){"
         "if (typeof window.vegaEmbed !== 'function' || !kit) {"
         " if (el.querySelector('.sx-static')) return;"  # the static picture stays
         " el.textContent = 'Chart not drawn: the Vega libraries are missing from this page'"

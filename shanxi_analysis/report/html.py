@@ -90,13 +90,15 @@ nav.sx-toc a { color: #1f4e79; text-decoration: none; }
 .sx-pair { font-size: 13.5px; padding: 4px 8px; border-left: 3px solid #2a9d8f; }
 .sx-pair.sx-disagree { border-left-color: #c8553d; }
 .sx-cite { margin: 0 0 2px; } .sx-cite a { color: #1f4e79; text-decoration: underline; }
-.sx-figures { margin: 2px 0; } .sx-figures summary { cursor: pointer; color: #1f4e79; }
+.sx-figures { margin: 2px 0; } .sx-figures summary { cursor: pointer; color: #1f4e79;
+  min-height: 24px; padding: 2px 0; }
 .sx-figures table { font-size: 12.5px; } .sx-figures caption { text-align: left; color: #555;
   padding: 4px 0; }
 .sx-article { font-size: 16px; margin: 18px 0 2px; } .sx-article-meta { margin: 0 0 6px; }
 .sx-download { font-size: 12px; }
 .sx-download button { font: inherit; font-size: 12px; color: #1f4e79; background: white;
-  border: 1px solid #9fb3c8; border-radius: 3px; padding: 1px 8px; cursor: pointer; }
+  border: 1px solid #9fb3c8; border-radius: 3px; padding: 1px 8px; cursor: pointer;
+  min-height: 24px; margin: 2px 0; }
 .sx-trust { margin: 4px 0 0; }
 .sx-download a { color: #1f4e79; }
 .sx-footer { margin-top: 40px; font-size: 12px; color: #666; border-top: 1px solid #eee;
@@ -661,6 +663,10 @@ def export(
         if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
             cell["id"] = "injected-parameters"
     labels = _LABELS[lang]
+    # The Vega libraries (hundreds of KB) go at the end of the page, after its text and
+    # static charts, so that those paint first; what fits and draws the charts stays first.
+    library, _, kit = bootstrap.partition("</script>")
+    library, bootstrap = (library + "</script>", kit) if kit.strip() else ("", bootstrap)
     summary = nb.metadata.get("shanxi", {}).get("summary", {})
     description = summary.get(lang) if isinstance(summary, dict) else None
     head = (
@@ -671,6 +677,7 @@ def export(
         "shanxi": {
             "head": head,
             "vega_bootstrap": bootstrap,
+            "vega_library": library,
             "css": CSS,
             "home_label": labels["home"],
             "indicators_label": labels["indicators"] if indicator_page else "",
