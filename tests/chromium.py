@@ -80,7 +80,8 @@ def open_page(browser, path: Path, *, width: int = 1100, wait_ms: int = 30_000) 
         bring_charts_to_life(page)
         settled = (
             "[...document.querySelectorAll('.sx-chart')].every(e =>"
-            " e.querySelector('.vega-embed canvas, .vega-embed svg.marks')"
+            " (e.querySelector('.vega-embed canvas, .vega-embed svg.marks')"
+            " && !e.querySelector('.sx-static'))"
             " || e.textContent.startsWith('Chart not drawn'))"
             " && [...document.querySelectorAll('.sx-facttable')]"
             ".every(t => t.classList.contains('sx-ready'))"  # fact tables set up too

@@ -15,7 +15,8 @@ CONTROLS = "a[href], button, select, input, textarea, summary, [role=button]"
 
 _SETTLED = (
     "[...document.querySelectorAll('.sx-chart')].every(e =>"
-    " e.querySelector('.vega-embed canvas, .vega-embed svg.marks')"
+    " (e.querySelector('.vega-embed canvas, .vega-embed svg.marks')"
+    " && !e.querySelector('.sx-static'))"
     " || e.textContent.startsWith('Chart not drawn'))"
     " && [...document.querySelectorAll('.sx-facttable')]"
     ".every(t => t.classList.contains('sx-ready'))"

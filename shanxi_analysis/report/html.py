@@ -471,7 +471,7 @@ def static_svg(spec: dict) -> str | None:
         name = description if isinstance(description, str) and description else "chart"
         head = head.replace(
             "<svg ",
-            f'<svg role="graphics-document document" aria-label="'
+            f'<svg role="graphics-document" aria-label="'
             f'{_html.escape(name, quote=True)}" ',
             1,
         )
