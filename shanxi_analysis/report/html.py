@@ -70,7 +70,8 @@ body.jp-Notebook { max-width: 980px; margin: 0 auto; padding: 0 24px 48px;
 nav.sx-toc { background: #f6f7f9; border-left: 3px solid #1f4e79; padding: 8px 16px;
   margin: 12px 0 20px; font-size: 14px; }
 nav.sx-toc ol { margin: 4px 0; padding-left: 20px; }
-nav.sx-toc a { color: #1f4e79; text-decoration: none; }
+nav.sx-toc a { color: #1f4e79; text-decoration: none; display: inline-block;
+  min-height: 24px; }
 .sx-chart-notes { margin: 2px 0 18px; font-size: 12px; color: #555; }
 .sx-moved-notes p { margin: 2px 0; font-size: 12.5px; color: #555; }
 .sx-filter { position: sticky; top: 44px; z-index: 9; background: #f6f7f9; padding: 8px 12px;
