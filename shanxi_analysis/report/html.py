@@ -107,7 +107,7 @@ nav.sx-toc a { color: #1f4e79; text-decoration: none; display: inline-block;
 .sx-chart, .vega-embed { display: block; width: 100%; }
 .sx-static svg { display: block; }
 .sx-chart svg, .sx-chart canvas { max-width: 100%; height: auto; }
-.jp-OutputArea-output { overflow-wrap: anywhere; }
+.jp-OutputArea-output { overflow-wrap: break-word; }
 @media (max-width: 600px) {
   body.jp-Notebook { padding: 0 14px 32px; }
   .sx-filter { position: static; }
