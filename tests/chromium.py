@@ -54,8 +54,14 @@ def bring_charts_to_life(page) -> None:
     """Scroll each chart into view, as a reader does: a chart arrives as a static picture and
     turns interactive when it comes into view."""
     for i in range(page.evaluate("document.querySelectorAll('.sx-chart').length")):
-        page.evaluate(f"document.querySelectorAll('.sx-chart')[{i}].scrollIntoView()")
-        page.wait_for_timeout(30)
+        chart = f"document.querySelectorAll('.sx-chart')[{i}]"
+        page.evaluate(f"{chart}.scrollIntoView()")
+        # stay until it has begun turning live (a reader's glance, on a loaded machine)
+        page.wait_for_function(
+            f"{chart}.querySelector('.vega-embed') || !{chart}.querySelector('.sx-static')"
+            f" || {chart}.textContent.startsWith('Chart not drawn')",
+            timeout=30_000,
+        )
     page.evaluate("window.scrollTo(0, 0)")
 
 
