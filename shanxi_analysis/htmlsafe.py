@@ -180,26 +180,183 @@ function wrap(value, px, size) {
 function projected(s) {
   return !!s.projection || (s.layer || []).some(projected);
 }
-function fit(spec, el) {
-  var avail = el.clientWidth;
-  if (!(avail > 0) || !('mark' in spec || 'layer' in spec) || projected(spec)) return spec;
-  el.style.display = 'block';  /* vega-embed's own style shrinks the element to its chart */
-  el.style.width = '100%';
-  spec.width = 'container';
-  spec.autosize = {type: 'fit-x', contains: 'padding'};
+/* On a phone, legends move under the chart, one entry a line: the plot keeps the width,
+   and the legend's words their size. */
+function legendsBelow(node) {
+  if (Array.isArray(node)) { node.forEach(legendsBelow); return; }
+  if (!node || typeof node !== 'object') return;
+  Object.keys(node).forEach(function(k){
+    var v = node[k];
+    var placed = v && typeof v === 'object' && !/none/.test(v.orient || '');
+    if (k === 'legend' && placed) {
+      v.orient = 'bottom'; v.direction = 'vertical'; v.columns = 1;
+      v.labelLimit = 0; v.titleLimit = 0;
+    } else legendsBelow(v);
+  });
+}
+function titled(spec, room) {
   var cfg = (spec.config && spec.config.title) || {};
-  var room = avail - 50;  /* vega-embed keeps 38 px on the right for its menu; the chart pads */
-  if (room < 480) {  /* a phone: row labels give up width to the plot (whole in tooltips) */
-    spec.config = spec.config || {};
-    spec.config.axisY = Object.assign({}, spec.config.axisY, {labelLimit: Math.round(room * 0.32)});
-  }
   if (spec.title && typeof spec.title === 'object' && !Array.isArray(spec.title)) {
     spec.title.text = wrap(spec.title.text, room, cfg.fontSize || 17);
     spec.title.subtitle = wrap(spec.title.subtitle, room, cfg.subtitleFontSize || 11);
   } else if (spec.title) {
     spec.title = {text: wrap(spec.title, room, cfg.fontSize || 17)};
   }
+}
+function fit(spec, el) {
+  var avail = el.clientWidth;
+  var room = avail - 50;  /* vega-embed keeps 38 px on the right for its menu; the chart pads */
+  if (!(avail > 0)) return spec;
+  if (projected(spec)) {
+    /* A map is drawn at the column's width rather than scaled down: the projection fits the
+       new size, and its place names keep their size. */
+    if (typeof spec.width === 'number' && spec.width > room) {
+      spec.config = spec.config || {};
+      if (room < 480) legendsBelow(spec);
+      var k = room / spec.width;
+      if (typeof spec.height === 'number') spec.height = Math.round(spec.height * k);
+      spec.width = room;
+      titled(spec, room);
+    }
+    return spec;
+  }
+  if (!('mark' in spec || 'layer' in spec)) return spec;
+  el.style.display = 'block';  /* vega-embed's own style shrinks the element to its chart */
+  el.style.width = '100%';
+  spec.width = 'container';
+  spec.autosize = {type: 'fit-x', contains: 'padding'};
+  if (room < 480) {  /* a phone: row labels give up width to the plot (whole in tooltips) */
+    spec.config = spec.config || {};
+    spec.config.axisY = Object.assign({}, spec.config.axisY, {labelLimit: Math.round(room * 0.32)});
+    legendsBelow(spec);
+    roomForEndLabels(spec);
+    el.sxNotes = [];
+    narrowRows(spec, room, el.sxNotes);
+  }
+  titled(spec, room);
   return spec;
+}
+/* Rows of text placed at a fixed x break into lines that fit, and the rows grow to hold
+   them; a scale whose pixel range reaches past the plot ends at its edge. */
+function narrowRows(spec, room, notes) {
+  var pad = typeof spec.padding === 'object' ? spec.padding : {};
+  var plot = room - (pad.right || 0) - 10, most = 1, rows = 0;
+  /* Notes pinned at a fixed place in the chart leave it and go under it as text. */
+  spec.layer = (spec.layer || []).filter(function(layer){
+    var mark = layer.mark || {}, enc = layer.encoding || {};
+    var pinned = mark.type === 'text' && enc.x && typeof enc.x.value === 'number'
+      && enc.y && typeof enc.y.value === 'number' && enc.text && enc.text.field;
+    if (!pinned || spec.layer.length < 2) return true;
+    var rowsOf = (spec.datasets || {})[(layer.data || spec.data || {}).name] || [];
+    rowsOf.forEach(function(row){
+      if (row[enc.text.field]) notes.push(String(row[enc.text.field]));
+    });
+    return false;
+  });
+  spec.layer.forEach(function(layer){
+    var mark = layer.mark || {}, enc = layer.encoding || {};
+    var sc = enc.x && enc.x.scale;
+    if (sc && Array.isArray(sc.range) && sc.range.length === 2 && typeof sc.range[1] === 'number'
+        && sc.range[1] > plot) sc.range = [sc.range[0], Math.max(plot, sc.range[0] + 40)];
+    if (mark.type !== 'text' || mark.align !== 'left' || !enc.x || typeof enc.x.value !== 'number'
+        || !enc.y || !enc.y.field || !enc.text || !enc.text.field) return;
+    var rowsOf = (spec.datasets || {})[(layer.data || spec.data || {}).name] || [];
+    var px = room - 10 - enc.x.value - (mark.dx || 0), size = mark.fontSize || 11;
+    rowsOf.forEach(function(row){
+      var text = row[enc.text.field];
+      if (typeof text !== 'string') return;
+      var parts = lines(text, px, size);
+      if (parts.length > 1) { row[enc.text.field] = parts; most = Math.max(most, parts.length); }
+    });
+    var domain = enc.y && enc.y.scale && enc.y.scale.domain;
+    if (Array.isArray(domain)) rows = Math.max(rows, domain.length);
+  });
+  if (most > 1 && rows && typeof spec.height === 'number')
+    spec.height = Math.max(spec.height, Math.ceil(rows * most * 15));
+}
+/* Labels written after the end of a bar (text aligned left on a quantitative x) get room
+   on the right, so that the bars, not the labels, give way on a narrow screen. */
+function roomForEndLabels(spec) {
+  var widest = 0;
+  (spec.layer || []).forEach(function(layer){
+    var mark = layer.mark || {}, enc = layer.encoding || {};
+    if (mark.type !== 'text' || mark.align !== 'left' || !enc.x || enc.x.type !== 'quantitative'
+        || !enc.text || !enc.text.field) return;
+    var name = (layer.data || spec.data || {}).name;
+    var rows = (spec.datasets || {})[name] || [];
+    rows.forEach(function(row){
+      var text = String(row[enc.text.field] || ''), w = 0;
+      for (var j = 0; j < text.length; j++) w += text.charCodeAt(j) > 0x2e80 ? 1 : 0.6;
+      widest = Math.max(widest, w * (mark.fontSize || 11) + (mark.dx || 0) + 4);
+    });
+  });
+  if (widest > 0) {
+    var pad = typeof spec.padding === 'object' ? spec.padding : {};
+    var base = typeof spec.padding === 'number' ? spec.padding : 5;
+    spec.padding = {left: pad.left != null ? pad.left : base, top: pad.top != null ? pad.top : base,
+      bottom: pad.bottom != null ? pad.bottom : base, right: Math.ceil(widest)};
+  }
+}
+/* After drawing: vega-embed's menu gets a name, and a mark group that drew nothing (an
+   empty layer) is hidden from screen readers, which would otherwise meet an unnamed image. */
+function label(el) {
+  var zh = (document.documentElement.lang || '').slice(0, 2) === 'zh';
+  var name = zh ? '图表菜单：导出' : 'Chart menu: export';
+  el.querySelectorAll('details > summary').forEach(function(s){
+    if (!s.hasAttribute('aria-label')) s.setAttribute('aria-label', name);
+  });
+  el.querySelectorAll('svg [role="graphics-symbol"]:not([aria-label])').forEach(function(g){
+    if (!g.children.length) g.setAttribute('aria-hidden', 'true');
+  });
+}
+/* A chart that arrives as a static picture (class sx-static, rendered when the page was
+   built) turns interactive when it comes near the screen, is touched or is focused: one
+   chart per task, so that the page stays responsive while charts are drawn. */
+var queue = Promise.resolve();
+function when(el, go) {
+  var started = false, io = null;
+  function start() {
+    if (started) return queue;
+    started = true;
+    if (io) io.disconnect();
+    queue = queue.then(function(){ return new Promise(function(r){ setTimeout(r, 0); }); })
+      .then(go);
+    return queue;
+  }
+  el.sxStart = start;
+  if (!el.querySelector('.sx-static') || !('IntersectionObserver' in window)) return start();
+  io = new IntersectionObserver(function(entries){
+    if (entries.some(function(e){ return e.isIntersecting; })) start();
+  }, {rootMargin: '300px 0px'});
+  io.observe(el);
+  ['pointerdown', 'focusin'].forEach(function(t){ el.addEventListener(t, start, {once: true}); });
+}
+/* Draws the live view over the static picture and swaps them once it is drawn, so that
+   nothing jumps; without a static picture, draws into the element itself. */
+function draw(el, spec, opts) {
+  var still = el.querySelector('.sx-static'), target = el;
+  if (still) {
+    target = document.createElement('div');
+    target.className = 'sx-live';
+    target.style.cssText = 'position:absolute;top:0;left:0;right:0;visibility:hidden';
+    el.style.position = 'relative';
+    el.appendChild(target);
+  }
+  return window.vegaEmbed(target, fit(spec, el), opts).then(function(r){
+    if (still) { still.remove(); target.style.cssText = ''; }
+    if (el.sxNotes && el.sxNotes.length) {
+      var moved = document.createElement('div');
+      moved.className = 'sx-moved-notes';
+      el.sxNotes.forEach(function(t){
+        var p = document.createElement('p'); p.textContent = t; moved.appendChild(p);
+      });
+      el.appendChild(moved);
+    }
+    el.sxView = r.view;
+    scaleDown(target);
+    label(target);
+    return r;
+  });
 }
 function scaleDown(el) {
   var svg = el.querySelector('svg.marks');
@@ -320,7 +477,8 @@ def vega_libraries(bundle: str, versions: dict[str, str] | None = None) -> str:
     at_once = (  # and, once per page, what fits each chart to its column
         f"var VEGA_DEBUG = {json_for_script(versions or {}, sort_keys=True)};\n"
         f"(function(){{var NAME = {json_for_script(VEGA_LIBRARY)};{_VEGA_STAND_IN}"
-        f"{_FIT_TO_COLUMN}window.sxChart = {{fit: fit, scaleDown: scaleDown}};}})();"
+        f"{_FIT_TO_COLUMN}window.sxChart = {{fit: fit, scaleDown: scaleDown, label: label,"
+        " when: when, draw: draw};})();"
     )
     return packed_library(VEGA_LIBRARY, code.encode("utf-8"), module=False) + script(at_once)
 
@@ -347,18 +505,27 @@ def vega_embed(spec: dict, *, options: dict | None = None, element_id: str | Non
     call = (
         "(function(){"
         f"var el = document.getElementById({json_for_script(element_id)});"
+        "var kit = window.sxChart;"
+        "function go(){"
         f"var spec = JSON.parse(document.getElementById({json_for_script(element_id + '-spec')})"
         ".textContent);"
-        f"var ready = (window.sxModules || {{}})[{json_for_script(VEGA_LIBRARY)}];"
-        "(ready || Promise.resolve()).then(function(){"
-        "var kit = window.sxChart;"
+        # A page may carry the libraries at its end, after its text and pictures: until it
+        # is parsed, wait for it.
+        "var parsed = document.readyState !== 'loading' ? Promise.resolve()"
+        " : new Promise(function(r){ document.addEventListener('DOMContentLoaded', r); });"
+        "return parsed.then(function(){"
+        f"return (window.sxModules || {{}})[{json_for_script(VEGA_LIBRARY)}]; }})"
+        ".then(function(){"
         "if (typeof window.vegaEmbed !== 'function' || !kit) {"
+        " if (el.querySelector('.sx-static')) return;"  # the static picture stays
         " el.textContent = 'Chart not drawn: the Vega libraries are missing from this page'"
         " + (window.DecompressionStream ? '.' : ' (this browser cannot unpack them).');"
         " return; }"
-        f"return window.vegaEmbed(el, kit.fit(spec, el), {opts})"
-        ".then(function(r){ kit.scaleDown(el); });"
-        "}).catch(function(e){ el.textContent = 'Chart not drawn: ' + e; console.error(e); });"
+        f"return kit.draw(el, spec, {opts});"
+        "}).catch(function(e){ if (!el.querySelector('.sx-static'))"
+        " el.textContent = 'Chart not drawn: ' + e; console.error(e); });"
+        "}"
+        "if (kit && kit.when) kit.when(el, go); else go();"
         "})();"
     )
     return (

@@ -309,7 +309,7 @@ class Page:
             for r in df.itertuples()
         )
         head = self.tr(
-            "<th></th><th>规则</th><th>结果</th>", "<th></th><th>Rule</th><th>Result</th>"
+            "<th>通过</th><th>规则</th><th>结果</th>", "<th>Passed</th><th>Rule</th><th>Result</th>"
         )
         _display(
             HTML(

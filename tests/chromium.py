@@ -50,6 +50,21 @@ def launch():
             browser.close()
 
 
+def bring_charts_to_life(page) -> None:
+    """Scroll each chart into view, as a reader does: a chart arrives as a static picture and
+    turns interactive when it comes into view."""
+    for i in range(page.evaluate("document.querySelectorAll('.sx-chart').length")):
+        chart = f"document.querySelectorAll('.sx-chart')[{i}]"
+        page.evaluate(f"{chart}.scrollIntoView()")
+        # stay until it has begun turning live (a reader's glance, on a loaded machine)
+        page.wait_for_function(
+            f"{chart}.querySelector('.vega-embed') || !{chart}.querySelector('.sx-static')"
+            f" || {chart}.textContent.startsWith('Chart not drawn')",
+            timeout=30_000,
+        )
+    page.evaluate("window.scrollTo(0, 0)")
+
+
 def open_page(browser, path: Path, *, width: int = 1100, wait_ms: int = 30_000) -> Visit:
     """Open ``path``, wait until every chart is drawn (or says it was not) and every fact
     table is searchable, and return what
@@ -68,9 +83,12 @@ def open_page(browser, path: Path, *, width: int = 1100, wait_ms: int = 30_000) 
     try:
         page.goto(path.as_uri(), wait_until="load")
         visit.charts = page.evaluate("document.querySelectorAll('.sx-chart').length")
+        bring_charts_to_life(page)
         settled = (
             "[...document.querySelectorAll('.sx-chart')].every(e =>"
-            " e.querySelector('canvas, svg.marks') || e.textContent.startsWith('Chart not drawn'))"
+            " (e.querySelector('.vega-embed canvas, .vega-embed svg.marks')"
+            " && !e.querySelector('.sx-static'))"
+            " || e.textContent.startsWith('Chart not drawn'))"
             " && [...document.querySelectorAll('.sx-facttable')]"
             ".every(t => t.classList.contains('sx-ready'))"  # fact tables set up too
         )

@@ -19,6 +19,7 @@ from pathlib import Path
 import nbformat
 import nbformat.sign
 import pytest
+from chromium import bring_charts_to_life
 
 from shanxi_analysis import datasets, paths, widgets
 from shanxi_analysis.report.pdf import QUIET
@@ -73,6 +74,7 @@ def test_every_report_renders_offline_with_no_errors(browser, reports):
         page, requests, problems = _open(browser, path.as_uri())
         expected = page.evaluate("document.querySelectorAll('.sx-chart').length")
         assert expected >= 2, path
+        bring_charts_to_life(page)  # each chart turns interactive as it comes into view
         drawn = "document.querySelectorAll('.vega-embed canvas, .vega-embed svg.marks').length"
         page.wait_for_function(f"{drawn} >= {expected}", timeout=30_000)
         sizes = page.evaluate(
@@ -105,6 +107,7 @@ def test_a_vega_lite_dropdown_changes_its_chart(browser, reports):
     out, _ = reports
     for path in _report_files(out):
         page, _, problems = _open(browser, path.as_uri())
+        bring_charts_to_life(page)
         page.wait_for_selector(".vega-embed canvas, .vega-embed svg.marks", timeout=30_000)
         selects = page.locator(".vega-bind select")
         if selects.count() == 0:

@@ -177,6 +177,7 @@ KNOWN_SCRIPTS = (
     (('type="text/javascript"',), "\n(function(){\n  var KEY = 'shanxi-analysis-lang';"),
     (('type="text/javascript"',), "\n(function(){\nfunction init() {\n  var text = "),
     (('type="application/json"', 'id="sx-vega-'), "{"),
+    (('type="text/javascript"',), "\n(function(){\n/* the charts' PNG and SVG buttons */"),
 )
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..atomic import atomic_write
 from . import langswitch
+from .html import FAVICON, trust_line
 from .runner import CACHE_DIR, Notebook, Task
 
 INDEX_KEY = ".index-key"
@@ -111,7 +112,7 @@ def render(notebooks: list[Notebook], tasks: list[Task], out: Path) -> str:
         sections.append(
             f'<section lang="{lang}" data-sx-lang="{lang}"><h1>{w["title"]}</h1>'
             f'<p class="lede">{w["lede"]}</p><div class="grid">{"".join(cards)}</div>'
-            f"<footer>{w['footer']}</footer></section>"
+            f"<footer>{w['footer']}<br>{e(trust_line(lang))}</footer></section>"
         )
     switch = (
         '<nav class="switch" aria-label="语言 / Language">'
@@ -122,7 +123,9 @@ def render(notebooks: list[Notebook], tasks: list[Task], out: Path) -> str:
         '<!DOCTYPE html>\n<html lang="zh"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         "<title>山西转型报告 · Shanxi transformation reports</title>"
-        f"<style>{_CSS}</style></head><body>{switch}{''.join(sections)}"
+        f'<meta name="description" content="{e(_WORDS["en"]["lede"])} {e(_WORDS["zh"]["lede"])}">'
+        f"{FAVICON}"
+        f"<style>{_CSS}</style></head><body>{switch}<main>{''.join(sections)}</main>"
         f"{langswitch.script()}</body></html>\n"
     )
 
