@@ -24,13 +24,14 @@ $(UV):
 	$(TOOLS)/bin/python -m pip install --quiet "uv==$(UV_VERSION)"
 
 # One stamp per set of extras, redone whenever the lock or the project metadata changes.
+# The tests run ingest.propose on a dask.distributed cluster, so they sync the dask extra.
 $(VENV)/.synced-test: uv.lock pyproject.toml | $(UV)
-	$(UV) sync --frozen --extra test
+	$(UV) sync --frozen --extra test --extra dask
 	@rm -f $(VENV)/.synced-*
 	@touch $@
 
 $(VENV)/.synced-bench: uv.lock pyproject.toml | $(UV)
-	$(UV) sync --frozen --extra test --extra bench
+	$(UV) sync --frozen --extra test --extra dask --extra bench
 	@rm -f $(VENV)/.synced-*
 	@touch $@ $(VENV)/.synced-test
 

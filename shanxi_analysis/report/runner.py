@@ -432,7 +432,16 @@ def _rel(task, out: Path) -> str:
 def data_problems() -> list[str]:
     """Return what stops the data from being published: schema errors, facts whose value is
     not what their quote says (agreement), quantities in the articles that are neither a fact
-    nor an excluded mention (coverage). Each item names the file, row or fact."""
+    nor an excluded mention (coverage). Each item names the file, row or fact.
+
+    The answer is kept by the digest of the data and the package (:mod:`..checkcache`), so
+    the checks run again only when either has changed."""
+    from .. import checkcache
+
+    return list(checkcache.remembered("problems", _data_problems))
+
+
+def _data_problems() -> list[str]:
     from .. import checks, datasets
 
     try:
