@@ -68,7 +68,7 @@ report: system-deps $(VENV)/.synced-test
 
 test: system-deps $(VENV)/.synced-test
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/python -m pytest
+	$(VENV)/bin/python -m pytest -n 2
 
 # JupyterLab on the notebooks folder, on this machine only (127.0.0.1). As root (a container,
 # CI) JupyterLab needs --allow-root; as a user it does not. The URL, token included, is
