@@ -53,6 +53,7 @@ def _shared_group(item: pytest.Item) -> str | None:
     return None
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups from the markers
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Send the tests that share a fixture to one worker, grouped ones first."""
     groups = {id(item): _shared_group(item) for item in items}
@@ -60,9 +61,26 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         group = groups[id(item)]
         if group is not None:
             item.add_marker(pytest.mark.xdist_group(group))
+            if getattr(config.option, "loadgroup", False):  # an xdist worker, --dist loadgroup
+                _tag_for_loadgroup(item, group)
     shared = [i for i in items if groups[id(i)] is not None]
     alone = [i for i in items if groups[id(i)] is None]
     items[:] = shared + alone
+
+
+def _tag_for_loadgroup(item: pytest.Item, group: str) -> None:
+    """Give the test the ``@group`` id suffix by which xdist's scheduler groups it.
+
+    xdist 3.8 writes the suffix to the old ``_nodeid`` field, which pytest 9's structured node
+    ids no longer read, so its groups are silently ignored (pytest-dev/pytest-xdist#1386):
+    the suffix goes into the structured id here. On an older pytest xdist does it itself.
+    """
+    try:
+        from _pytest.nodeid import NodeId
+    except ImportError:  # pytest 8: xdist's own suffix works
+        return
+    if isinstance(getattr(item, "_id", None), NodeId) and "@" not in item.nodeid:
+        item._id = NodeId.parse(f"{item.nodeid}@{group}")
 
 
 class _Heartbeat:
