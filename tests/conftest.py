@@ -11,6 +11,7 @@ tests, so that the long ones start first.
 from __future__ import annotations
 
 import inspect
+import os
 import shutil
 import threading
 import time
@@ -21,8 +22,9 @@ import pytest
 from shanxi_analysis import paths, sources
 
 TESTS = Path(__file__).resolve().parent
-HEARTBEAT = 20.0
-"""Seconds without a finished test after which a line says which tests are still running."""
+HEARTBEAT = float(os.environ.get("SHANXI_TEST_HEARTBEAT", "20"))
+"""Seconds without a finished test after which a line says which tests are still running
+(``$SHANXI_TEST_HEARTBEAT``, 20 by default)."""
 
 
 def _ours(func) -> bool:
