@@ -3,8 +3,9 @@
 The checks (schema, agreement, coverage, the consistency rules) read every table and run
 the extractor over every article: seconds, at every ``make report``. Their results depend
 only on the data folder and on the package's code, so they are kept in
-:func:`paths.cache_dir` under a hash of both (every file of each, with its path, and the
-versions of Python and pandas); any change to either runs them again. This module imports
+:func:`paths.cache_dir` under a hash of both (every file of each but hidden and compiled
+ones, with its path, and the versions of Python, pandas and NumPy); any change to either
+runs them again. The report builder's key starts from the same hash. This module imports
 nothing heavy, so that a build with nothing to do stays well under a second.
 """
 
@@ -34,8 +35,14 @@ def _hash_tree(h, root: Path) -> None:
     """Feed every file under ``root`` (path and bytes), in a stable order, to ``h``."""
     files = []
     for folder, dirs, names in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-        files += [Path(folder) / n for n in names if not n.endswith((".pyc", ".pyo"))]
+        # Hidden files (an editor's swap file, a temporary file being renamed) and compiled
+        # Python are not inputs.
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__" and not d.startswith("."))
+        files += [
+            Path(folder) / n
+            for n in names
+            if not n.startswith(".") and not n.endswith((".pyc", ".pyo"))
+        ]
     for path in sorted(files):
         h.update(path.relative_to(root).as_posix().encode() + b"\0")
         h.update(hashlib.sha256(path.read_bytes()).digest())

@@ -271,15 +271,6 @@ def validate_parameters(nb: Notebook, params: dict[str, object]) -> None:
 # ---------------------------------------------------------------- what changed
 
 
-def _hash_tree(h, root: Path, patterns: Sequence[str]) -> None:
-    files = sorted({p for pat in patterns for p in root.rglob(pat) if p.is_file()})
-    for p in files:
-        if "__pycache__" in p.parts:
-            continue
-        h.update(str(p.relative_to(root)).encode())
-        h.update(p.read_bytes())
-
-
 def _versions() -> str:
     out = [platform.python_version()]
     for name in VERSIONED:
@@ -293,11 +284,9 @@ def _versions() -> str:
 def inputs_digest() -> str:
     """Return a hash of everything every report depends on: the data, the package source
     (templates included), the versions that matter and the Vega bundle the pages inline."""
-    from .. import vegabundle
+    from .. import checkcache, vegabundle
 
-    h = hashlib.sha256()
-    _hash_tree(h, paths.data_dir(), ("*.csv", "*.json", "*.md", "*.txt", "*.topojson"))
-    _hash_tree(h, paths.PACKAGE_DIR, ("*.py", "*.j2", "*.json"))
+    h = hashlib.sha256(checkcache.digest().encode())  # every file of the data and package
     h.update(_versions().encode())
     h.update(vegabundle.digest().encode())
     return h.hexdigest()
