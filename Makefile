@@ -83,6 +83,7 @@ bench: $(VENV)/.synced-bench
 	$(VENV)/bin/python benchmarks/reports.py
 	$(VENV)/bin/python benchmarks/readers.py
 	$(VENV)/bin/python benchmarks/ingest.py
+	$(VENV)/bin/python benchmarks/ingest.py --dask
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .pytest_cache .ruff_cache .hypothesis reports/*/ reports/index.html
