@@ -13,6 +13,7 @@ from __future__ import annotations
 import inspect
 import os
 import shutil
+import sys
 import threading
 import time
 from pathlib import Path
@@ -20,6 +21,11 @@ from pathlib import Path
 import pytest
 
 from shanxi_analysis import paths, sources
+
+# An xdist worker's __main__ (execnet's bootstrap) has no __spec__, which multiprocessing's
+# "spawn" start method reads: without it, dask's worker processes cannot start there.
+if not hasattr(sys.modules["__main__"], "__spec__"):
+    sys.modules["__main__"].__spec__ = None
 
 TESTS = Path(__file__).resolve().parent
 HEARTBEAT = float(os.environ.get("SHANXI_TEST_HEARTBEAT", "20"))
