@@ -24,13 +24,14 @@ $(UV):
 	$(TOOLS)/bin/python -m pip install --quiet "uv==$(UV_VERSION)"
 
 # One stamp per set of extras, redone whenever the lock or the project metadata changes.
+# The tests run ingest.propose on a dask.distributed cluster, so they sync the dask extra.
 $(VENV)/.synced-test: uv.lock pyproject.toml | $(UV)
-	$(UV) sync --frozen --extra test
+	$(UV) sync --frozen --extra test --extra dask
 	@rm -f $(VENV)/.synced-*
 	@touch $@
 
 $(VENV)/.synced-bench: uv.lock pyproject.toml | $(UV)
-	$(UV) sync --frozen --extra test --extra bench
+	$(UV) sync --frozen --extra test --extra dask --extra bench
 	@rm -f $(VENV)/.synced-*
 	@touch $@ $(VENV)/.synced-test
 
@@ -71,7 +72,7 @@ report: system-deps $(VENV)/.synced-test
 
 test: system-deps $(VENV)/.synced-test
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/python -m pytest
+	$(VENV)/bin/python -m pytest -n 2
 
 # JupyterLab on the notebooks folder, on this machine only (127.0.0.1). As root (a container,
 # CI) JupyterLab needs --allow-root; as a user it does not. The URL, token included, is
@@ -86,6 +87,7 @@ bench: $(VENV)/.synced-bench
 	$(VENV)/bin/python benchmarks/reports.py
 	$(VENV)/bin/python benchmarks/readers.py
 	$(VENV)/bin/python benchmarks/ingest.py
+	$(VENV)/bin/python benchmarks/ingest.py --dask
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .pytest_cache .ruff_cache .hypothesis reports/*/ reports/index.html

@@ -280,9 +280,67 @@ def speed(n: int) -> pd.DataFrame:
     return out.round(3)
 
 
+def dask_speed(n: int, scheduler: str | None = None) -> pd.DataFrame:
+    """Throughput of ``ingest.propose`` over a ``dask.bag`` of ``n`` generated articles on a
+    ``dask.distributed`` cluster: a LocalCluster of 1, then 2 worker processes on 127.0.0.1,
+    or the workers of ``scheduler`` (an address such as ``tcp://10.0.0.5:8786``)."""
+    import dask
+    import dask.bag as db
+    from dask.distributed import Client, LocalCluster
+
+    lexicon = ingest.Lexicon.from_data()
+    articles = [(generated_article(i), f"article-{i:05d}.md") for i in range(n)]
+    rows = []
+
+    def run(client: Client, label: str) -> None:
+        workers = len(client.scheduler_info()["workers"])
+        bag = db.from_sequence(articles, npartitions=max(1, workers) * 8)
+        mapped = bag.starmap(ingest.propose, lexicon=dask.delayed(lexicon))
+        # Every worker up, its rule tables built (lazily, on a first article) before the clock.
+        client.run(ingest.propose, *articles[0], lexicon)
+        t0 = time.perf_counter()
+        results = mapped.compute()
+        seconds = time.perf_counter() - t0
+        assert len(results) == n
+        rows.append((label, workers, seconds))
+
+    if scheduler:
+        with Client(scheduler) as client:
+            run(client, f"dask.distributed at {scheduler}")
+    else:
+        for workers in (1, 2):
+            with (
+                LocalCluster(
+                    n_workers=workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    host="127.0.0.1",
+                    dashboard_address=None,
+                ) as cluster,
+                Client(cluster) as client,
+            ):
+                run(client, f"dask.distributed LocalCluster, {workers} worker process(es)")
+    out = pd.DataFrame(rows, columns=["run", "workers", "seconds"])
+    out["articles/s"] = n / out["seconds"]
+    out["articles/s per worker"] = out["articles/s"] / out["workers"]
+    return out.round(3)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--articles", type=int, default=1000, help="generated articles (1000)")
+    ap.add_argument(
+        "--dask",
+        action="store_true",
+        help="only the throughput of propose over a dask.bag on dask.distributed, with 1 and "
+        "2 local worker processes (2000 articles unless --articles is given)",
+    )
+    ap.add_argument(
+        "--scheduler",
+        default=None,
+        help="with --dask: the address of a running dask scheduler (tcp://HOST:8786) to use "
+        "instead of a local cluster",
+    )
     ap.add_argument("--seeds-only", action="store_true", help="skip the speed benchmark")
     ap.add_argument(
         "--dev",
@@ -297,6 +355,11 @@ def main() -> int:
         help="list the facts a field missed: quote, expected, proposed and the rule",
     )
     args = ap.parse_args()
+    if args.dask:
+        n = args.articles if "--articles" in sys.argv else 2000
+        print(f"propose over a dask.bag on {n} generated articles")
+        print(dask_speed(n, args.scheduler).to_string(index=False))
+        return 0
     df = seed_table()
     table = summarise(df)
     print("Seeds: share of curated facts whose candidate has the field right")

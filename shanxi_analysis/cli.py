@@ -146,14 +146,34 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
+    from . import checkcache
+
+    # The same data and package print the same: kept by their digest (checkcache).
+    text, code = checkcache.remembered(f"check-{args.lang}", lambda: _check_output(args.lang))
+    sys.stdout.write(text)
+    return code
+
+
+def _check_output(lang: str) -> tuple[str, int]:
+    """Return what ``check`` prints and its exit status."""
+    import contextlib
+    import io
+
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        code = _check(lang)
+    return buffer.getvalue(), code
+
+
+def _check(lang: str) -> int:
     from . import checks
 
-    results = checks.run(args.lang)
+    results = checks.run(lang)
     table = results[["status", "rule_id", "title", "detail"]]
     _print_table(table)
     gaps = checks.coverage_gaps()
     mismatches = checks.agreement_mismatches()
-    zh = args.lang == "zh"
+    zh = lang == "zh"
     print()
     print(
         ("覆盖：" if zh else "Coverage: ")

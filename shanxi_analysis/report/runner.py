@@ -272,15 +272,6 @@ def validate_parameters(nb: Notebook, params: dict[str, object]) -> None:
 # ---------------------------------------------------------------- what changed
 
 
-def _hash_tree(h, root: Path, patterns: Sequence[str]) -> None:
-    files = sorted({p for pat in patterns for p in root.rglob(pat) if p.is_file()})
-    for p in files:
-        if "__pycache__" in p.parts:
-            continue
-        h.update(str(p.relative_to(root)).encode())
-        h.update(p.read_bytes())
-
-
 def _versions() -> str:
     out = [platform.python_version()]
     for name in VERSIONED:
@@ -294,11 +285,9 @@ def _versions() -> str:
 def inputs_digest() -> str:
     """Return a hash of everything every report depends on: the data, the package source
     (templates included), the versions that matter and the Vega bundle the pages inline."""
-    from .. import vegabundle
+    from .. import checkcache, vegabundle
 
-    h = hashlib.sha256()
-    _hash_tree(h, paths.data_dir(), ("*.csv", "*.json", "*.md", "*.txt", "*.topojson"))
-    _hash_tree(h, paths.PACKAGE_DIR, ("*.py", "*.j2", "*.json"))
+    h = hashlib.sha256(checkcache.digest().encode())  # every file of the data and package
     h.update(_versions().encode())
     h.update(vegabundle.digest().encode())
     return h.hexdigest()
@@ -433,7 +422,16 @@ def _rel(task, out: Path) -> str:
 def data_problems() -> list[str]:
     """Return what stops the data from being published: schema errors, facts whose value is
     not what their quote says (agreement), quantities in the articles that are neither a fact
-    nor an excluded mention (coverage). Each item names the file, row or fact."""
+    nor an excluded mention (coverage). Each item names the file, row or fact.
+
+    The answer is kept by the digest of the data and the package (:mod:`..checkcache`), so
+    the checks run again only when either has changed."""
+    from .. import checkcache
+
+    return list(checkcache.remembered("problems", _data_problems))
+
+
+def _data_problems() -> list[str]:
     from .. import checks, datasets
 
     try:
