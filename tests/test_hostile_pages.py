@@ -300,6 +300,31 @@ def test_a_full_disk_names_the_disk_and_the_output_folder_not_a_cell(tmp_path, m
     assert task.message.count("No space left") <= 1
 
 
+@pytest.mark.parametrize("failing", ["index", "manifest"])
+def test_a_full_disk_at_the_index_or_the_build_record_names_the_disk(
+    tmp_path, monkeypatch, failing
+):
+    import errno
+    import os
+
+    from shanxi_analysis import report
+    from shanxi_analysis.report import index, runner
+
+    def full(path, data):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+
+    monkeypatch.setattr(report, "execute", lambda tasks, out, **options: None)
+    monkeypatch.setattr(index if failing == "index" else runner, "atomic_write", full)
+    out = tmp_path / "out"
+    result = report.build(
+        ["development-zones"], langs="en", out=out, check_data=False, progress=False
+    )
+    (problem,) = result.problems
+    assert "no space left on the disk mounted at /" in problem
+    assert f"output folder {out.resolve()}" in problem
+    assert "Errno" not in problem and "OSError" not in problem
+
+
 def test_no_chart_builds_a_vega_string_literal_around_a_value():
     """A value between quotes in an f-string (``"'{unit}'"``) is a Vega string literal that
     the value can end; the charts write such literals with htmlsafe.vega_string instead."""
