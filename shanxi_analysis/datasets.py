@@ -378,6 +378,11 @@ def _check_text(tables: dict[str, pd.DataFrame], pkg: dict) -> None:
                         )
 
 
+UNSTATED = "unstated"
+"""The code in ``labels.csv`` of an empty value of a labelled field (a cluster whose text
+names no tier: ``clusters.tier``); the charts label an empty value by it."""
+
+
 def _check_labels(tables: dict[str, pd.DataFrame], pkg: dict) -> None:
     """Every coded value has its words: each value of a field that ``labels.csv`` labels
     (``events.kind`` ...) has a row there, and each ``group`` of a field that has a
@@ -390,13 +395,16 @@ def _check_labels(tables: dict[str, pd.DataFrame], pkg: dict) -> None:
         if table not in tables or column not in tables[table]:
             continue
         for i, v in enumerate(tables[table][column], start=2):
-            if isinstance(v, str) and v not in codes.get(field, ()):
+            code = v if isinstance(v, str) and v else UNSTATED  # an empty value reads unstated
+            if code not in codes.get(field, ()):
                 raise DataError(
                     _resource(pkg, table)["path"],
-                    f"{v!r} has no words in {path}",
+                    f"{v!r} has no words in {path}"
+                    if code == v
+                    else f"an empty {column} reads {UNSTATED!r}, which has no words in {path}",
                     row=i,
                     field=column,
-                    expected=f"a row of {path} with field {field} and code {v}",
+                    expected=f"a row of {path} with field {field} and code {code}",
                 )
     for i, r in enumerate(labels.itertuples(), start=2):
         groups = codes.get(f"{r.field}_group")

@@ -656,6 +656,27 @@ def _field_problem(node: yaml.Node) -> str | None:
     return "is a mapping"
 
 
+_DATE = "a real date written YYYY, YYYY-MM or YYYY-MM-DD (such as 2021-11-27)"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+def _check_dates(loader: yaml.SafeLoader, key: yaml.Node, value: yaml.Node, error) -> None:
+    """Raise ``error(problem, line)`` when a field's value (or an item of its list) looks
+    like a YAML date but is not a real one: PyYAML's own message (``month must be in
+    1..12``) names neither the file nor the field."""
+    items = value.value if isinstance(value, yaml.SequenceNode) else [value]
+    for item in items:
+        if isinstance(item, yaml.ScalarNode) and item.tag == _TIMESTAMP:
+            try:
+                loader.construct_yaml_timestamp(item)
+            except ValueError as exc:
+                name = key.value if isinstance(key, yaml.ScalarNode) else "?"
+                raise error(
+                    f"front matter field '{name}' is not a real date: {item.value!r} ({exc})",
+                    item.start_mark.line,
+                ) from None
+
+
 def _load_front_matter(block: str, path: str | Path, first_line: int) -> dict:
     """Return the front matter's mapping, read by :class:`_FrontMatterLoader`; each field of
     :data:`FRONT_MATTER_FIELDS` must be a value or a short list of values."""
@@ -676,7 +697,13 @@ def _load_front_matter(block: str, path: str | Path, first_line: int) -> dict:
                             first_line + key.start_mark.line,
                             f"'{key.value}: <text>' or a list of at most {MAX_LIST_ITEMS} texts",
                         )
-        meta = loader.construct_document(node) if node is not None else {}
+                _check_dates(loader, key, value, lambda p, ln: error(p, first_line + ln, _DATE))
+        try:
+            meta = loader.construct_document(node) if node is not None else {}
+        except ValueError as exc:  # a date nested deeper than a field's list (see _check_dates)
+            raise error(
+                f"front matter holds a value that cannot be read: {exc}", first_line - 1, _DATE
+            ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = first_line + mark.line if mark is not None else first_line - 1

@@ -392,6 +392,63 @@ def test_installed_from_a_wheel_it_finds_its_notebooks_and_writes_here(tmp_path)
     assert f"en/{GOOD}.html" in index
 
 
+def test_the_wheel_ships_no_lock_or_journal_and_reads_its_data_without_them(tmp_path):
+    """A checkout whose data folder holds its lock files and a write journal (txn.py) builds
+    a wheel without them, and the installed package reads its data all the same."""
+    import zipfile
+
+    from shanxi_analysis import txn
+
+    uv = _uv()
+    if uv is None:
+        pytest.skip("uv is not installed")
+    project, dist, site = tmp_path / "project", tmp_path / "dist", tmp_path / "site"
+    project.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(paths.PROJECT_ROOT / name, project / name)
+    for name in ("shanxi_analysis", "data", "notebooks"):
+        shutil.copytree(paths.PROJECT_ROOT / name, project / name)
+    data = project / "data"
+    (data / txn.TXN_DIR / "files").mkdir(parents=True, exist_ok=True)
+    (data / txn.TXN_DIR / "journal.json").write_text("{}", encoding="utf-8")
+    (data / txn.TXN_DIR / "files" / "sources.csv").write_text("fictional", encoding="utf-8")
+    for lock in (txn.WRITE_LOCK, txn.READ_LOCK):
+        (data / lock).touch()
+    build = [uv, "build", "--wheel", "--out-dir", str(dist), str(project)]
+    subprocess.run(build, check=True, capture_output=True, timeout=300)
+    wheel = next(dist.glob("*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "shanxi_analysis/_data/datapackage.json" in names
+    assert any(n.startswith("shanxi_analysis/_data/curated/") for n in names)
+    shipped = [n for n in names if set(n.split("/")) & set(txn.IGNORE)]
+    assert shipped == []
+    install = [uv, "pip", "install", "--no-deps", "--target", str(site)]
+    subprocess.run(
+        [*install, "--python", sys.executable, str(wheel)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SHANXI_ANALYSIS_")}
+    env["PYTHONPATH"] = str(site)
+    code = (
+        "from shanxi_analysis import datasets, paths; datasets.validate(); "
+        "print(paths.data_dir(), len(datasets.sources()))"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    where, count = run.stdout.split()
+    assert where == str(site / "shanxi_analysis" / "_data") and int(count) > 0
+    assert not (Path(where) / txn.TXN_DIR).exists()
+
+
 def test_two_notebooks_that_would_write_one_page_are_refused(tmp_path):
     notebooks = notebooks_dir(tmp_path)
     twin = nbformat.read(notebooks / f"{GOOD}.ipynb", as_version=4)

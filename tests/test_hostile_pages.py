@@ -206,6 +206,43 @@ def test_a_code_without_labels_is_refused_naming_the_data_row(tmp_data):
     assert f"events.kind and code {kind}" in str(info.value)
 
 
+def _labelled_columns() -> list[tuple[str, str, str]]:
+    """``(field, table file, column)`` of every coded field that ``labels.csv`` labels, as
+    the datapackage lists them (the enum of ``labels.field``) and that is a table's column."""
+    pkg = json.loads(datasets.package_path().read_text(encoding="utf-8"))
+    resources = {r["name"]: r for r in pkg["resources"]}
+    (spec,) = [f for f in resources["labels"]["schema"]["fields"] if f["name"] == "field"]
+    found = []
+    for field in spec["constraints"]["enum"]:
+        table, _, column = field.partition(".")
+        res = resources.get(table)
+        if res and column in [f["name"] for f in res["schema"]["fields"]]:
+            found.append((field, res["path"], column))
+    return found
+
+
+@pytest.mark.parametrize(("field", "table", "column"), _labelled_columns())
+def test_every_code_a_chart_labels_needs_a_labels_row(tmp_data, field, table, column):
+    """Each value used in a labelled field, an empty one included (it reads ``unstated``, as
+    a cluster whose text names no tier), is refused by ``check`` without its labels row."""
+    rows = list(csv.DictReader((tmp_data / table).open(encoding="utf-8")))
+    codes = [r[column] or datasets.UNSTATED for r in rows]
+    for code in dict.fromkeys(codes):  # each code in use, the empty one too
+        labels = tmp_data / "curated" / "labels.csv"
+        kept = labels.read_bytes()
+        gone = (field, code)
+        edit_rows(labels, lambda rs, gone=gone: [r for r in rs if (r["field"], r["code"]) != gone])
+        with pytest.raises(datasets.DataError) as info:
+            datasets.validate()
+        where = (info.value.file, info.value.row, info.value.field)
+        assert where == (table, codes.index(code) + 2, column), code
+        assert f"field {field} and code {code}" in str(info.value)
+        if code == datasets.UNSTATED:  # the case that passed check and failed the build
+            assert main(["check"]) != 0
+        labels.write_bytes(kept)
+    datasets.validate()
+
+
 def test_a_group_that_is_no_code_of_its_group_field_is_refused(tmp_data):
     labels = tmp_data / "curated" / "labels.csv"
     row = set_field(
@@ -261,6 +298,31 @@ def test_a_full_disk_names_the_disk_and_the_output_folder_not_a_cell(tmp_path, m
     assert f"output folder {out.resolve()}" in task.message
     assert "cell" not in task.message and "Errno" not in task.message
     assert task.message.count("No space left") <= 1
+
+
+@pytest.mark.parametrize("failing", ["index", "manifest"])
+def test_a_full_disk_at_the_index_or_the_build_record_names_the_disk(
+    tmp_path, monkeypatch, failing
+):
+    import errno
+    import os
+
+    from shanxi_analysis import report
+    from shanxi_analysis.report import index, runner
+
+    def full(path, data):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+
+    monkeypatch.setattr(report, "execute", lambda tasks, out, **options: None)
+    monkeypatch.setattr(index if failing == "index" else runner, "atomic_write", full)
+    out = tmp_path / "out"
+    result = report.build(
+        ["development-zones"], langs="en", out=out, check_data=False, progress=False
+    )
+    (problem,) = result.problems
+    assert "no space left on the disk mounted at /" in problem
+    assert f"output folder {out.resolve()}" in problem
+    assert "Errno" not in problem and "OSError" not in problem
 
 
 def test_no_chart_builds_a_vega_string_literal_around_a_value():

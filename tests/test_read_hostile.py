@@ -104,6 +104,23 @@ def test_read_fields_must_be_values_or_short_lists(front, field, line):
     assert f"f.md, line {line}: front matter field '{field}'" in str(info.value)
 
 
+@pytest.mark.parametrize(
+    ("front", "line"),
+    [
+        ("title: 虚构标题\ndate: 2021-13-45\n", 3),
+        ("title: 虚构标题\ndate: [2021-02-29]\n", 3),
+        ("title: 虚构标题\nupdated: 2023-04-31\n", 3),
+    ],
+)
+def test_an_impossible_front_matter_date_names_file_field_and_form(tmp_path, front, line):
+    path = _write(tmp_path, "fictional-date.md", f"---\n{front}---\n{GOOD}")
+    summary = _add([path])
+    assert not summary.candidates
+    (message,) = summary.errors
+    assert message.startswith(f"{path}, line {line}: front matter field ")
+    assert "is not a real date" in message and "YYYY-MM-DD" in message
+
+
 def test_deep_nesting_in_front_matter_is_a_message():
     text = "---\ntitle: t\ntags: " + "[" * 2000 + "]" * 2000 + "\n---\n正文。\n"
     with pytest.raises(SourceFormatError, match="nested too deeply"):

@@ -26,7 +26,7 @@ innovation_pipeline = figure(
 )
 
 
-UNSTATED = "unstated"
+UNSTATED = datasets.UNSTATED
 """The code in ``labels.csv`` (field ``clusters.tier``) of a cluster whose text names no tier."""
 
 

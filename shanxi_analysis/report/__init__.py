@@ -25,6 +25,7 @@ from .runner import (
     data_problems,
     default_jobs,
     discover,
+    disk_full_message,
     execute,
     pdf_tasks,
     plan,
@@ -161,15 +162,17 @@ def build(
             result.pdfs = pdf_tasks(tasks, out_dir)
             write_all(result.pdfs, {p.output: p.output.with_suffix(".html") for p in result.pdfs})
     except Exception as exc:  # outside any one notebook (a failed fork, a full disk)
-        result.problems.append(f"the build stopped: {type(exc).__name__}: {exc}")
+        full = disk_full_message(exc, out_dir)
+        result.problems.append(f"the build stopped: {full or f'{type(exc).__name__}: {exc}'}")
     finally:
         if bar is not None:
             bar.close()
         try:
             save_manifest([*tasks, *result.pdfs], out_dir)
         except OSError as exc:
+            why = disk_full_message(exc, out_dir) or exc.strerror or exc
             result.problems.append(
-                f"could not record the build in {out_dir / MANIFEST} ({exc.strerror or exc}); "
+                f"could not record the build in {out_dir / MANIFEST} ({why}); "
                 "the reports are written, and the next build will make them again"
             )
     from . import index
@@ -177,9 +180,8 @@ def build(
     try:
         index.write(discover(notebooks_dir), tasks, out_dir)
     except Exception as exc:  # the summary below must still be printed
-        result.problems.append(
-            f"{out_dir / 'index.html'} was not updated: {type(exc).__name__}: {exc}"
-        )
+        why = disk_full_message(exc, out_dir) or f"{type(exc).__name__}: {exc}"
+        result.problems.append(f"{out_dir / 'index.html'} was not updated: {why}")
     if progress:
         print(summary_table([*tasks, *result.pdfs], out_dir), file=stream)
         print(f"total {time.perf_counter() - started:.1f} s → {out_dir}", file=stream)
