@@ -37,9 +37,17 @@ from .subject import (
 
 
 def _quote_for(
-    text: str, q: quantities.Quantity, clause: tuple[int, int], sentence: tuple[int, int]
+    text: str,
+    q: quantities.Quantity,
+    clause: tuple[int, int],
+    sentence: tuple[int, int],
+    read: dict[str, list] | None = None,
 ) -> str:
-    """The shortest clause around the figure in which the extractor reads the same figure."""
+    """The shortest clause around the figure in which the extractor reads the same figure.
+
+    ``read`` keeps the extractor's reading of each piece of text already tried (a block's
+    figures share their sentence and often their clause), so each is read once."""
+    read = {} if read is None else read
     a, b = clause
     if len(text[a:b].strip()) < 8 or q.start - a < 2:
         a = max(
@@ -50,9 +58,9 @@ def _quote_for(
     for lo, hi in ((a, b), sentence, (0, len(text))):
         quote = text[lo:hi].strip(" ，,；;。")
         off = text.find(quote, lo)
-        found = [
-            x for x in quantities.extract(quote) if x.span == q.span and off + x.start == q.start
-        ]
+        if quote not in read:
+            read[quote] = quantities.extract(quote)
+        found = [x for x in read[quote] if x.span == q.span and off + x.start == q.start]
         if found and found[0].value == q.value and found[0].qualifier == q.qualifier:
             return quote
     return text
@@ -82,6 +90,7 @@ def block_candidates(
     periods = [p for p in find_periods(simple, published) if not is_reference(simple, p)]
     hits = _names_in(text, simple, matcher, province, home)
     found = quantities.extract(text)
+    read = {text: found}  # the extractor's readings of the block's pieces, for the quotes
     owned = _owned_bodies(simple, hits)
     all_hits = [h for h in hits if h not in owned]
     counted = _counted_hits(simple, all_hits, found)
@@ -257,7 +266,7 @@ def block_candidates(
                 "indicator_status": "proposed" if indicator.rule == "proposed" else "existing",
                 "indicator_definition_zh": definition[0],
                 "indicator_definition_en": definition[1],
-                "quote": _quote_for(text, q, clause, sentence),
+                "quote": _quote_for(text, q, clause, sentence, read),
                 "sentence": text[sentence[0] : sentence[1]],
                 "block_no": block_no,
                 "start": q.start,

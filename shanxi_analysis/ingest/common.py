@@ -4,6 +4,7 @@ clause and sentence bounds, a proposed field with its rule and confidence.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -45,10 +46,23 @@ _PROVINCE_WORDS = ("全省", "我省", "本省")
 _ENTITY_WORD_RE = re.compile("全省|我省|本省|全市|我市|本市|全县|我县|本县|全区|我区|本区")
 
 
+_CLAUSE_SEP_RE = re.compile("[" + re.escape(_CLAUSE_SEPS) + "]")
+
+
+@lru_cache(maxsize=256)
+def _clause_seps(text: str) -> tuple[int, ...]:
+    """The offsets of ``text``'s clause separators, found once per text (a block, its
+    simplified form) and kept for the bounds of each of its figures."""
+    return tuple(m.start() for m in _CLAUSE_SEP_RE.finditer(text))
+
+
 def _clause_bounds(text: str, pos: int) -> tuple[int, int]:
-    a = max(text.rfind(c, 0, pos) for c in _CLAUSE_SEPS) + 1
-    ends = [i for i in (text.find(c, pos) for c in _CLAUSE_SEPS) if i >= 0]
-    b = min(ends) if ends else len(text)
+    """``(start, end)`` of the clause of ``text`` that holds offset ``pos``: after the last
+    separator before ``pos``, up to the first at or after it."""
+    seps = _clause_seps(text)
+    i = bisect.bisect_left(seps, pos)
+    a = seps[i - 1] + 1 if i > 0 else 0
+    b = seps[i] if i < len(seps) else len(text)
     return a, b
 
 
@@ -56,9 +70,17 @@ def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
     return sources.sentence_at(text, pos)
 
 
-def _bigrams(s: str) -> set[str]:
-    s = re.sub(r"[\s，,、（）()“”\"]", "", s)
-    return {s[i : i + 2] for i in range(len(s) - 1)} or ({s} if s else set())
+_BIGRAM_SKIP_RE = re.compile(r"[\s，,、（）()“”\"]")
+
+
+@lru_cache(maxsize=8192)
+def _bigrams(s: str) -> frozenset[str]:
+    """The pairs of characters in a row of ``s`` (spaces and punctuation left out); kept
+    for the next call with the same text."""
+    s = _BIGRAM_SKIP_RE.sub("", s)
+    return frozenset(s[i : i + 2] for i in range(len(s) - 1)) or (
+        frozenset({s}) if s else frozenset()
+    )
 
 
 @dataclass

@@ -110,6 +110,17 @@ def _indicator_table(indicators: tuple) -> tuple:
     )
 
 
+@lru_cache(maxsize=256)
+def _indicators_of(indicators: tuple, base_unit: str, measure: str) -> tuple:
+    """The rows of :func:`_indicator_table` of one base unit and measure whose name has
+    words, in the table's order (found once per unit and measure)."""
+    return tuple(
+        (iid, name, theme, nb, full, core)
+        for iid, name, unit, theme, ind_measure, nb, full, core in _indicator_table(indicators)
+        if unit == base_unit and ind_measure == measure and nb
+    )
+
+
 def _indicator_for(
     lexicon: Lexicon,
     subject: str,
@@ -138,9 +149,7 @@ def _indicator_for(
     wide = _bigrams(to_simplified(sentence_text)) | window
     subj = _bigrams(to_simplified(subject))
     scores: list[tuple[float, str, str, str]] = []
-    for iid, name, unit, theme, ind_measure, nb, full, core in _indicator_table(lexicon.indicators):
-        if unit != base_unit or ind_measure != measure or not nb:
-            continue
+    for iid, name, theme, nb, full, core in _indicators_of(lexicon.indicators, base_unit, measure):
         if iid in disagree:
             continue  # a county's capacity is not a plant's; a quarter's output not a year's
         cover = (len(nb & window) + 0.6 * len((nb & wide) - window)) / len(nb)
@@ -178,6 +187,7 @@ def _indicator_for(
     return _Field(iid, "proposed", 0.4), name, ""
 
 
+@lru_cache(maxsize=8192)
 def _modifiers_differ(subject: str, name: str) -> bool:
     """Whether a subject and an indicator's name share a head but differ in what qualifies
     it: before their longest common part, both have two characters or more and share no
@@ -193,6 +203,7 @@ def _modifiers_differ(subject: str, name: str) -> bool:
     return not (_bigrams(before_s) & _bigrams(before_n))
 
 
+@lru_cache(maxsize=4096)
 def _ends_in_noun(words: str) -> bool:
     tokens = pos_words(to_simplified(words))
     return bool(tokens) and (tokens[-1][1][:1] == "n" or tokens[-1][1] == "eng")

@@ -13,6 +13,23 @@ from .common import to_simplified
 from .period import period_grain
 
 
+class _Rows(tuple):
+    """A tuple of rows that computes its hash once: the lexicon's tables are the keys of the
+    caches the rules look up for every figure, and hashing a table each time costs more
+    than the lookup. Equal to, and pickled like, a plain tuple of the same rows."""
+
+    def __hash__(self) -> int:
+        try:
+            return self.__dict__["_hash"]
+        except KeyError:
+            self.__dict__["_hash"] = h = tuple.__hash__(self)
+            return h
+
+    def __reduce__(self):
+        # the rows only: a hash of strings differs from one process to another
+        return (_Rows, (tuple(self),))
+
+
 @dataclass(frozen=True)
 class Lexicon:
     """What an article is matched against: entity names and indicators (plain tuples, so it
@@ -27,6 +44,10 @@ class Lexicon:
     indicator_profiles: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = ()
     """(indicator_id, entity types, period grains) of the curated facts of each indicator:
     what an indicator is about, to propose it only for a figure of the same sort"""
+
+    def __post_init__(self) -> None:
+        for name in ("entities", "indicators", "known_hashes", "indicator_profiles"):
+            object.__setattr__(self, name, _Rows(getattr(self, name)))
 
     @classmethod
     def from_data(cls) -> Lexicon:

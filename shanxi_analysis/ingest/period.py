@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .common import _Field, _pick_before, _sentence_bounds, to_simplified
 
@@ -284,6 +285,7 @@ def lead_period(title: str, first_text: str, published: Published | str | None) 
     return ""
 
 
+@lru_cache(maxsize=1024)
 def period_grain(period: str) -> str:
     """The grain of a period as the conventions write it: ``year`` (2020), ``years``
     (2016/2020), ``quarter`` (2020Q1), ``months`` (2020-01/2020-06), ``month`` (2020-06),

@@ -33,6 +33,9 @@ _SUBJECT_COMPARISON_TAIL = re.compile(
 _SUBJECT_AFTER_RE = re.compile(r"^[的]?([\u4e00-\u9fff]{1,10})")
 
 
+_SUBJECT_SPLIT_RE = re.compile(r"[\s\d.%％“”\"（）()、]+")
+
+
 def _subject_for(
     text: str,
     simple: str,
@@ -41,19 +44,22 @@ def _subject_for(
     periods: list[PeriodMention],
     ent_hits: list[tuple[int, int, str]],
 ) -> _Field:
-    chars = list(text)
+    # the clause before the figure, its periods, names and own-place words blanked out
+    lo, hi = clause[0], q.start
+    chars = list(text[lo:hi])
     for p in periods:
-        for i in range(max(p.start, clause[0]), min(p.end, clause[1])):
-            chars[i] = " "
+        for i in range(max(p.start, lo), min(p.end, hi)):
+            chars[i - lo] = " "
     for a, b, _e in ent_hits:
-        for i in range(max(a, clause[0]), min(b, clause[1])):
-            chars[i] = " "
-    for m in _ENTITY_WORD_RE.finditer(simple):
-        for i in range(m.start(), m.end()):
-            chars[i] = " "
-    prefix = "".join(chars[clause[0] : q.start])
+        for i in range(max(a, lo), min(b, hi)):
+            chars[i - lo] = " "
+    # (the own-place words are two characters, none overlapping another)
+    for m in _ENTITY_WORD_RE.finditer(simple, max(lo - 1, 0), hi + 1):
+        for i in range(max(m.start(), lo), min(m.end(), hi)):
+            chars[i - lo] = " "
+    prefix = "".join(chars)
     # only the words after the last figure or gap
-    parts = [p for p in re.split(r"[\s\d.%％“”\"（）()、]+", prefix) if p]
+    parts = [p for p in _SUBJECT_SPLIT_RE.split(prefix) if p]
     words = parts[-1] if parts else ""
     # a comparison (比全省平均水平高, 高于全国) names the base, not what is measured
     cut = _SUBJECT_COMPARISON_TAIL.search(to_simplified(words))
@@ -62,7 +68,7 @@ def _subject_for(
     # in its sentence (block_candidates takes the sentence's last subject)
     share = re.search(r"占(?!比)", to_simplified(prefix))
     if share:
-        before = [p for p in re.split(r"[\s\d.%％“”\"（）()、]+", prefix[: share.start()]) if p]
+        before = [p for p in _SUBJECT_SPLIT_RE.split(prefix[: share.start()]) if p]
         if not before:
             return _Field("", "share-of-sentence-subject", 0.4)
         words = before[-1]
