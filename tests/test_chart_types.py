@@ -587,3 +587,25 @@ def test_composition_names_its_breakdowns_and_lists_in_the_readers_language():
     )
     spec = charts.composition(parts=levels, whole="dev_zones_total", lang="zh").to_dict()
     assert spec["description"] == "横向堆积条形图：构成：国家级 6 个、省级 77 个；合计 83 个。"
+
+
+def test_a_chinese_chart_names_a_known_id_in_chinese_though_the_table_says_it_in_english():
+    """A user's table (fictional figures) naming the package's ids in English only."""
+    df = pd.DataFrame(
+        {
+            "indicator_id": ["coal_mines"],
+            "indicator": ["Coal mines"],
+            "entity_id": ["shanxi"],
+            "entity": ["Shanxi Province"],
+            "period": ["2030"],
+            "base_value": [1.0],
+            "base_unit": ["count"],
+            "qualifier": ["none"],
+            "kind": ["actual"],
+            "source_id": ["my-notes"],
+            "quote": ["(fictional)"],
+        }
+    )
+    framed = datasets.fact_frame(df, "zh").loc[0]
+    assert framed["entity"] == "山西省" and _has_cjk(framed["indicator"])
+    assert datasets.fact_frame(df, "en").loc[0, "entity"] == "Shanxi Province"
