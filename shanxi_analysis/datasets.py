@@ -635,7 +635,14 @@ def fact_frame(data: pd.DataFrame | None = None, lang: str = "zh") -> pd.DataFra
         "quote_en": df["quote"],
         "kind_label": df["kind"].map({k: v[lang == "en"] for k, v in KIND_LABELS.items()}),
     }
+    named = {  # the package's names of its own ids, for a table that names them in English
+        "indicator": df["indicator_id"].map(ind["name"]),
+        "entity": known["entity"],
+    }
     for col, default in known.items():
+        if col in df and col in named and lang == "zh":  # a Chinese name where one is known
+            latin = ~df[col].astype(str).str.contains(r"[\u3400-\u9fff]")
+            df[col] = df[col].where(~latin | named[col].isna(), named[col])
         df[col] = df[col] if col in df else default
     df["entity"] = df["entity"].astype(object).fillna(df["entity_id"])
     df["short"] = df["indicator_id"].map(ind["short"]).astype(object).fillna(df["indicator"])

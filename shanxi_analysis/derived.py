@@ -299,19 +299,32 @@ LOAN_INDICATORS = {
     "total_saved": "project_cost_saved",
 }
 """The indicators the loan arithmetic reads, by role."""
+LOAN_ENTITIES = {"rate_pct": "china"}
+"""Whose figure each role is: the benchmark rate is the country's, the rest the borrower's."""
+LOAN_BORROWER = "ruihu-ev-city"
 LOAN_PHASES = "loan_two_phases"
 
 
 def loan_rows(facts: pd.DataFrame | None = None) -> dict[str, pd.Series]:
     """Return the facts of the loan example by role (``principal``, ``rate_pct``,
-    ``months``, ``saved``, ``total_saved``), chosen by indicator from ``facts`` (or the
-    package's); ``ValueError`` names a missing indicator."""
+    ``months``, ``saved``, ``total_saved``), chosen from ``facts`` (or the package's) by
+    indicator, entity (:data:`LOAN_ENTITIES`, else :data:`LOAN_BORROWER`) and period (the
+    principal's); ``ValueError`` names a role with no such fact, or with several."""
     facts = datasets.facts() if facts is None else facts
-    out = {}
+    out: dict[str, pd.Series] = {}
     for role, indicator in LOAN_INDICATORS.items():
-        rows = facts[facts["indicator_id"] == indicator]
-        if rows.empty:
-            raise ValueError(f"loan: the data has no fact of indicator {indicator!r} ({role})")
+        entity = LOAN_ENTITIES.get(role, LOAN_BORROWER)
+        rows = facts[(facts["indicator_id"] == indicator) & (facts["entity_id"] == entity)]
+        if out:  # the period of the example: the principal's (none, or the same text)
+            when = out["principal"]["period"]
+            rows = rows[rows["period"].isna() if pd.isna(when) else rows["period"] == when]
+        if len(rows) != 1:
+            found = ", ".join(map(str, rows.get("fact_id", rows.index))) or "none"
+            at = " at the principal's period" if out else ""
+            raise ValueError(
+                f"loan: {role} needs one fact of indicator {indicator!r} for entity "
+                f"{entity!r}{at}; found {found}"
+            )
         out[role] = rows.iloc[0]
     return out
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import re
 import string
 
 import altair as alt
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from shanxi_analysis import charts, datasets, render
@@ -36,11 +37,12 @@ QUALIFIERS = ("none", "approx", "more_than", "at_most", "less_than", "at_least")
 
 
 @st.composite
-def frames(draw, kind: str):
+def frames(draw, kind: str, lang: str | None = None, names: str | None = None):
     """A DataFrame of facts for one chart type, with names in a language: ``(df, lang, spec)``
-    where ``spec`` holds the selection keywords of the chart call."""
-    lang = draw(st.sampled_from(datasets.LANGS))
-    name = _zh_words if lang == "zh" else _words
+    where ``spec`` holds the selection keywords of the chart call. ``lang`` fixes the chart's
+    language, ``names`` that of the names (by default the chart's)."""
+    lang = lang or draw(st.sampled_from(datasets.LANGS))
+    name = _zh_words if (names or lang) == "zh" else _words
     n_ent = draw(st.integers(1, 3))
     entities = [f"ent-{draw(_words)}-{i}" for i in range(n_ent)]
     ent_names = {e: f"{draw(name)}{i}" for i, e in enumerate(entities)}
@@ -143,6 +145,25 @@ def test_chart_type_draws_facts_it_has_never_seen(kind):
         df, lang, spec = case
         chart = charts.CHART_TYPES.get(kind, charts.compare)(df, lang=lang, **spec)
         _check(chart, df, lang)
+
+    run()
+
+
+# a Latin word (and its digits) written against a Chinese character: "Shanxi Province所占比重"
+_GLUED = re.compile(r"[A-Za-z]\d*[\u4e00-\u9fff]|[\u4e00-\u9fff][A-Za-z]")
+
+
+@pytest.mark.parametrize("kind", ["trend", "compare", "composition", "share", "change", "gap"])
+def test_a_chinese_chart_never_glues_an_english_name_into_its_words(kind):
+    """A user's own table named only in English, drawn in Chinese: the names stand apart."""
+
+    @settings(SETTINGS, phases=[Phase.explicit, Phase.generate])  # a failure needs no shrinking
+    @given(frames(kind, lang="zh", names="en"))
+    def run(case):
+        df, lang, spec = case
+        chart = charts.CHART_TYPES.get(kind, charts.compare)(df, lang=lang, **spec).to_dict()
+        for text in (_title(chart), chart["description"]):
+            assert not _GLUED.search(text), text
 
     run()
 
@@ -566,3 +587,25 @@ def test_composition_names_its_breakdowns_and_lists_in_the_readers_language():
     )
     spec = charts.composition(parts=levels, whole="dev_zones_total", lang="zh").to_dict()
     assert spec["description"] == "横向堆积条形图：构成：国家级 6 个、省级 77 个；合计 83 个。"
+
+
+def test_a_chinese_chart_names_a_known_id_in_chinese_though_the_table_says_it_in_english():
+    """A user's table (fictional figures) naming the package's ids in English only."""
+    df = pd.DataFrame(
+        {
+            "indicator_id": ["coal_mines"],
+            "indicator": ["Coal mines"],
+            "entity_id": ["shanxi"],
+            "entity": ["Shanxi Province"],
+            "period": ["2030"],
+            "base_value": [1.0],
+            "base_unit": ["count"],
+            "qualifier": ["none"],
+            "kind": ["actual"],
+            "source_id": ["my-notes"],
+            "quote": ["(fictional)"],
+        }
+    )
+    framed = datasets.fact_frame(df, "zh").loc[0]
+    assert framed["entity"] == "山西省" and _has_cjk(framed["indicator"])
+    assert datasets.fact_frame(df, "en").loc[0, "entity"] == "Shanxi Province"

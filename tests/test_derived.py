@@ -99,3 +99,29 @@ def test_an_explanation_follows_an_edited_figure(tmp_path, monkeypatch):
     result = checks.evaluate(checks.rule("dev-zones-by-level"), "en")
     assert not result.passed and "7 + 77 = 84" in result.detail
     assert "National (7)" in result.explanation
+
+
+def test_the_loan_reads_its_own_entitys_facts_not_another_of_the_same_indicator(tmp_data):
+    """A fictional fact of each loan indicator for another entity, listed before the loan's
+    own, changes none of the loan's numbers."""
+    before = {k: r["fact_id"] for k, r in derived.loan_rows().items()}
+    defaults = derived.loan_defaults()
+    path = tmp_data / "curated" / "facts.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    fields = list(rows[0])
+    others = []
+    for row in rows:
+        if row["fact_id"] in before.values():
+            other = dict(row, fact_id=f"fictional-{row['fact_id']}", entity_id="shanxi")
+            other["base_value"] = str(float(row["base_value"]) * 3 + 1)
+            other["note"] = "fictional: another entity's figure of the same indicator"
+            others.append(other)
+    assert len(others) == len(before)
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(others + rows)
+    assert len(datasets.facts()) == len(rows) + len(others)
+    assert {k: r["fact_id"] for k, r in derived.loan_rows().items()} == before
+    assert derived.loan_defaults() == defaults

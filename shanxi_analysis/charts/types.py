@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import inspect
 import json
+import re
 import textwrap
 from collections.abc import Callable
 
@@ -58,6 +59,7 @@ _MAX_DOTS = 200
 _WIDE = 480  # the width of compare's plot, in pixels
 _SIDES = (("", "center", 0, -13), ("left", "right", -10, 0), ("right", "left", 10, 0))
 _BOUND_WORDS = {"more_than": ("超过", "more than "), "at_most": ("至多", "at most ")}
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _BOUND_WORDS["approx"] = ("约", "about ")
 
 
@@ -74,6 +76,13 @@ def _scaled(rows: pd.DataFrame, lang: str, chart: str, name: str = "") -> tuple[
         label = str(rows["noun_en"].iloc[0])
     title = _paren(name or str(rows["short"].iloc[0]), label, lang)
     return rows.assign(shown=rows["base_value"] / factor), title
+
+
+def _in_zh(*names: str) -> bool:
+    """Whether every name is written in Chinese, so that a Chinese phrase may be built around
+    it (山西省所占比重); a name in Latin letters (Shanxi Province) is never glued into Chinese
+    words but set apart in a field of its own (占比：Shanxi Province)."""
+    return all(_HAN.search(str(n)) for n in names)
 
 
 def _paren(text: str, detail: str, lang: str, comma: bool = False) -> str:
@@ -285,10 +294,11 @@ def trend(df, lang, sel, *, indicator: str) -> tuple:
         rule = alt.Chart(ruled).mark_rule(color=COAL, strokeDash=[3, 2], strokeWidth=2)
         tip = alt.Tooltip("note:N", title=tr(lang, "不一致", "Disagreement"))
         layers.append(rule.encode(x=x, y="low:Q", y2="high:Q", tooltip=tip))
-    name, entities = str(rows["indicator"].iloc[0]), dict.fromkeys(rows["entity"])
-    entities = tr(lang, "、", ", ").join(entities)
+    name, names = str(rows["indicator"].iloc[0]), dict.fromkeys(rows["entity"])
+    entities = tr(lang, "、", ", ").join(names)
     title = _paren(name, formatting.periods(rows["period"], lang), lang, comma=True)
-    what = tr(lang, f"折线图：{entities}的{name}", f"Line chart of {name} for {entities}")
+    zh = f"折线图：{entities}的{name}" if _in_zh(*names, name) else f"折线图：{name}（{entities}）"
+    what = tr(lang, zh, f"Line chart of {name} for {entities}")
     items = [f"{r.period_text} {r.label} ({r.source_short})" for r in rows.itertuples()]
     notes = [bound_note, *(c["note"] for c in clash)]
     return layers, rows, (520, 280), title, what, items, notes
@@ -458,7 +468,8 @@ def composition(
     items = [b + colon + comma.join(g["part"] + " " + g["label"]) for b, g in each]
     totals = [tr(lang, f"合计 {t}", f"{t} in all") for t in whole_rows["label"][:1]]
     name, when = whole_name or str(rows["short"].iloc[0]), formatting.periods(rows["period"], lang)
-    title = f"{name}的构成（{when}）" if lang == "zh" else f"{name}: composition, {when}"
+    zh = f"{name}的构成（{when}）" if _in_zh(name) else f"构成：{name}（{when}）"
+    title = tr(lang, zh, f"{name}: composition, {when}")
     what = tr(lang, "横向堆积条形图", "Stacked bar chart")
     size = (520, max(70, 60 * len(groups)))
     return layers, pd.concat([rows, whole_rows]), size, title, what, items + totals, []
@@ -516,9 +527,10 @@ def share(df, lang, sel, *, part: Selection = None, share: Selection) -> tuple:
     label = _text(filled, align="right", dx=-6, color="white", fontWeight=700)
     layers = [full, filled.mark_bar(height=26, color=ACCENT), label, part_words, whole_words]
     used = pd.concat([shares, *(p.to_frame().T for p in partners if p is not None)])
-    when, entities = formatting.periods(rows["period"], lang), dict.fromkeys(rows["entity"])
-    entities = tr(lang, "、", ", ").join(entities)
-    title = tr(lang, f"{entities}所占比重（{when}）", f"Shares held by {entities}, {when}")
+    when, names = formatting.periods(rows["period"], lang), dict.fromkeys(rows["entity"])
+    entities = tr(lang, "、", ", ").join(names)
+    zh = f"{entities}所占比重（{when}）" if _in_zh(*names) else f"所占比重：{entities}（{when}）"
+    title = tr(lang, zh, f"Shares held by {entities}, {when}")
     items = [f"{r.row_label} {r.label} {r.whole_label}" for r in rows.itertuples()]
     what = tr(lang, "占比条形图", "Share bars")
     size = (520, max(90, 70 * len(rows)))
