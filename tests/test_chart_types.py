@@ -279,6 +279,7 @@ def test_a_new_indicator_from_a_new_source_charts_with_no_new_code(tmp_data):
                 "rise",
                 "overview",
                 "Bicycles (fictional test indicator).",
+                "共享单车的数量（虚构的测试指标）。",
             ]
         )
     blocks = {
