@@ -53,6 +53,9 @@ def vega_bundle(spec: dict, **options: Any) -> tuple[dict, dict]:
     import vl_convert as vlc
 
     spec = htmlsafe.vega_safe(spec)  # no U+2028 in strings Vega reads as expressions
+    from .render import _vlc_here
+
+    _vlc_here()
     vega = _compact_data(vlc.vegalite_to_vega(spec, vl_version=COMPILE_VL_VERSION))
     title = spec.get("title")
     text = title.get("text") if isinstance(title, dict) else title

@@ -8,7 +8,10 @@ these functions). Specs are themed here, so a saved chart looks the same whether
 from __future__ import annotations
 
 import html
+import json
 import os
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from functools import lru_cache
 from pathlib import Path
@@ -62,13 +65,68 @@ def cjk_font() -> tuple[Path, frozenset[int]]:
         for font in fonts:
             cmap |= set(font.getBestCmap() or {})
         if ord("煤") in cmap:
-            vlc.register_font_directory(str(path.parent))
+            if _vlc_here():
+                vlc.register_font_directory(str(path.parent))
             return path, frozenset(cmap)
     raise MissingGlyphError(
         "no CJK font found (looked for WenQuanYi Micro Hei, Noto Sans CJK or Source Han Sans "
         f"in ${FONT_ENV} and {', '.join(_FONT_DIRS)}); install one, e.g. "
         "'apt-get install fonts-wqy-microhei', or point $" + FONT_ENV + " at a folder with one"
     )
+
+
+# vl-convert runs a JavaScript engine on threads of its own, started by its first call. A
+# forked process has none of them, so a call there waits forever: a process forked from one
+# that has called vl-convert (a report's worker, a test worker that drew a chart first) draws
+# through a helper process of its own instead.
+_VLC_PID: list[int] = []
+_HELPER: dict[int, subprocess.Popen] = {}
+_HELPER_CODE = """
+import json, sys
+import vl_convert as vlc
+if sys.argv[1]:
+    vlc.register_font_directory(sys.argv[1])
+for line in sys.stdin:
+    req = json.loads(line)
+    try:
+        out = {"svg": vlc.vegalite_to_svg(req["spec"], vl_version=req["vl_version"])}
+    except Exception as exc:
+        out = {"error": type(exc).__name__ + ": " + str(exc)}
+    sys.stdout.write(json.dumps(out) + chr(10))
+    sys.stdout.flush()
+"""
+
+
+def _vlc_here() -> bool:
+    """Whether vl-convert may be called in this process (see above); the first caller owns it."""
+    if not _VLC_PID:
+        _VLC_PID.append(os.getpid())
+    return _VLC_PID[0] == os.getpid()
+
+
+def _svg_by_helper(spec: dict) -> str:
+    helper = _HELPER.get(os.getpid())
+    if helper is None or helper.poll() is not None:
+        font = str(cjk_font()[0].parent)
+        helper = subprocess.Popen(
+            [sys.executable, "-c", _HELPER_CODE, font],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+        )
+        _HELPER.clear()  # a helper inherited from the parent is the parent's, not ours
+        _HELPER[os.getpid()] = helper
+    assert helper.stdin is not None and helper.stdout is not None
+    helper.stdin.write(json.dumps({"spec": spec, "vl_version": VL_VERSION}) + "\n")
+    helper.stdin.flush()
+    line = helper.stdout.readline()
+    if not line:
+        raise RuntimeError("the vl-convert helper process ended without an answer")
+    out = json.loads(line)
+    if "error" in out:
+        raise ValueError(out["error"])
+    return out["svg"]
 
 
 def _spec(chart: alt.TopLevelMixin | dict) -> dict:
@@ -97,7 +155,10 @@ def missing_glyphs(text: str) -> list[str]:
 def to_svg(chart: alt.TopLevelMixin | dict, *, check_glyphs: bool = True) -> str:
     """Return the chart as SVG, after checking every character it draws has a glyph."""
     cjk_font()
-    svg = vlc.vegalite_to_svg(_spec(chart), vl_version=VL_VERSION)
+    spec = _spec(chart)
+    svg = (
+        vlc.vegalite_to_svg(spec, vl_version=VL_VERSION) if _vlc_here() else _svg_by_helper(spec)
+    )
     if check_glyphs:
         missing = missing_glyphs(svg_text(svg))
         if missing:
@@ -133,6 +194,7 @@ def save(
     if suffix == ".svg":
         data = svg.encode("utf-8")
     elif suffix == ".png":
+        _vlc_here()
         data = bytes(vlc.vegalite_to_png(_spec(chart), vl_version=VL_VERSION, scale=scale))
     else:
         data = chart_page(_spec(chart)).encode("utf-8")

@@ -61,6 +61,9 @@ def _make(file: Path) -> bytes:
     import vl_convert as vlc
 
     vl_version = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+    from .render import _vlc_here
+
+    _vlc_here()  # this process now owns vl-convert's threads: its forks draw by a helper
     data = vlc.javascript_bundle(vl_version=vl_version).encode("utf-8")
     problem = _problem(data, None)
     if problem:
