@@ -194,7 +194,8 @@ def test_every_notebook_runs_in_batch_mode(path, lang, tmp_path):
         o["data"].get("text/markdown", "") for o in outputs if o["output_type"] == "display_data"
     )
     title = datasets.THEMES[_nb(path)["metadata"]["shanxi"]["theme"]][0 if lang == "zh" else 1]
-    assert f"# {title}" in text
+    # the title reaches Markdown escaped (htmlsafe.markdown_text): read it as Markdown shows it
+    assert f"# {title}" in re.sub(r"\\(.)", r"\1", text)
     assert "{fact:" not in text and "{calc:" not in text  # every placeholder was filled
     sources = [h for h in html if "sx-sources" in h]
     assert len(sources) == 1 and sources[0].count('<li id="fact-') >= 3

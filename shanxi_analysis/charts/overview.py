@@ -149,7 +149,11 @@ def key_figures(
     hover = alt.selection_point(on="pointerover", clear="pointerout", empty=False)
     texts = {  # a long figure's font shrinks to fit its card
         "heading": {"dy": -42, "fontSize": 11, "fontWeight": 600, "color": kit.SOFT},
-        "big": {"dy": -8, "fontWeight": 700, "fontSize": alt.expr(f"min(26, {fit} / datum.ems)")},
+        "big": {
+            "dy": -8,
+            "fontWeight": 700,
+            "fontSize": alt.expr(f"max(8, min(26, {fit} / datum.ems))"),  # never under 8 px
+        },
         "caption": {"dy": 20, "fontSize": 11, "color": "#4a4a4a", "baseline": "top"},
     }
     edge = alt.condition(hover, alt.value("#9a9a9a"), alt.value("#f6f6f4"))
