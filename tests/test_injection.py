@@ -277,6 +277,8 @@ def test_no_module_writes_a_script_element_or_embeds_a_chart_by_itself():
 # Values that reach markup unescaped and are not data, each with the reason.
 NOT_DATA = {
     ("report/html.py", "stem"): "the page's file name, from the project's own notebook's metadata",
+    ("report/html.py", "FAVICON"): "the pages' icon, a constant of the package",
+    ("report/index.py", "FAVICON"): "the pages' icon, a constant of the package",
 }
 
 
