@@ -398,7 +398,18 @@ def test_the_indicator_page_shows_each_definition_in_the_pages_language(lang, mo
     shown = []
     monkeypatch.setattr(notebook, "_display", shown.append)
     notebook.Page("overview", lang=lang, interactive=True).indicators()
-    page = "".join(d for d in (getattr(o, "data", None) for o in shown) if isinstance(d, str))
+    def texts(o):  # what a display shows: HTML outputs, and widgets' HTML (the page is a widget)
+        for attr in ("data", "value"):
+            if isinstance(getattr(o, attr, None), str):
+                yield getattr(o, attr)
+        for child in getattr(o, "children", ()) or ():
+            yield from texts(child)
+        for out in getattr(o, "outputs", ()) or ():  # an Output widget's displays
+            html_text = (out.get("data") or {}).get("text/html") if isinstance(out, dict) else None
+            if isinstance(html_text, str):
+                yield html_text
+
+    page = "".join(s for o in shown for s in texts(o))
     found = re.findall(r'<p class="sx-definition"([^>]*)>([^<]*)</p>', page)
     inds = datasets.indicators(lang).set_index("indicator_id")
     column = "definition_zh" if lang == "zh" else "definition"
