@@ -477,22 +477,22 @@ def _warm_up(bootstrap: str) -> None:
     # Altair compiles its JSON-schema validator on the first chart it checks (about a
     # second): done here once, every forked report inherits it.
     altair.Chart(pandas.DataFrame({"x": [1]})).mark_point().encode(x="x:Q").to_dict()
+    _WORKER["bootstrap"] = bootstrap
     try:
         for lang in LANGS:  # the tables and the checks' derived values, in both languages
             datasets.facts(lang)
             checks.run(lang)
+        for show_code in (False, True):  # compile the templates before the workers fork
+            html.export(
+                nbformat.v4.new_notebook(),
+                lang="zh",
+                stem="warm-up",
+                show_code=show_code,
+                bootstrap="",
+                footer="",
+            )
     except ValueError:  # invalid data: each notebook then fails with the message, alone
         pass
-    for show_code in (False, True):  # compile the templates before the workers fork
-        html.export(
-            nbformat.v4.new_notebook(),
-            lang="zh",
-            stem="warm-up",
-            show_code=show_code,
-            bootstrap="",
-            footer="",
-        )
-    _WORKER["bootstrap"] = bootstrap
 
 
 def _footer(lang: str) -> str:
