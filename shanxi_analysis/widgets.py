@@ -449,7 +449,7 @@ class IndicatorExplorer(_Explorer):
         self._quiet = False
         self._relabel(theme=theme)
         alt.JupyterChart.enable_offline()  # Vega from vl-convert, never from a CDN
-        self.view = alt.JupyterChart(self.build_chart(), embed_options=_embed_options())
+        self.view: w.DOMWidget = w.HTML()  # the chart's place; each chart gets a new widget
         self.theme.observe(self._on_theme, names="value")
         self.indicator.observe(self._refresh, names="value")
         self.lang.observe(self._on_lang, names="value")
@@ -512,8 +512,12 @@ class IndicatorExplorer(_Explorer):
         if self.indicator.value is None or self._quiet:
             return
         self.chart = self.build_chart()
-        self.view.chart = self.chart
-        # A new chart brings new selection traits: listen to the new ones.
+        # A new chart widget for each chart, never a new spec for the one on screen: the
+        # browser draws a changed spec asynchronously, and of two quick changes (arrow keys
+        # through the menu) the slower drawing could land last and show the wrong indicator.
+        old, self.view = self.view, alt.JupyterChart(self.chart, embed_options=_embed_options())
+        self.children = tuple(self.view if c is old else c for c in self.children)
+        old.close()
         self.view.selections.observe(self._on_pick, [PICK])
         self.selected = []
         self._show_quotes()

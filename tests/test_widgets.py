@@ -195,6 +195,19 @@ def test_indicator_explorer_redraws_for_the_chosen_indicator():
     assert e.chart.to_dict()["title"]["text"] == "省级以上开发区"
 
 
+def test_each_indicator_is_drawn_by_a_new_chart_widget_in_the_same_place():
+    # The browser draws a changed spec asynchronously: of two quick changes to one widget the
+    # slower drawing can land last (a JupyterLab test saw the first indicator's chart stay
+    # under the second's name). A new widget per chart cannot be overtaken by an old one.
+    e = widgets.IndicatorExplorer("zh", theme="coal_energy")
+    first, place = e.view, list(e.children).index(e.view)
+    e.indicator.value = "advanced_coal_capacity_share"
+    assert e.view is not first and e.children[place] is e.view
+    assert first.comm is None  # closed: the browser drops it
+    assert e.view.spec["title"]["text"] == e.chart.to_dict()["title"]["text"]
+    assert sum(isinstance(c, type(e.view)) for c in e.children) == 1
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_qualified_figures_are_drawn_as_qualified(lang):
     e = widgets.IndicatorExplorer(lang, theme="coal_energy")
