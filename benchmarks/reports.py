@@ -2,8 +2,9 @@
 
 Plain loop: the `papermill` CLI, then `jupyter nbconvert --to html`, one notebook and
 language after another (a fresh kernel and fresh imports every time). Then
-`shanxi-analysis report` cold (empty output folder) and warm (nothing changed), each timed
-as a whole command, interpreter start-up included. Prints the times and the ratios.
+`shanxi-analysis report` cold (empty output folder) and warm (nothing changed), and the two
+commands `make report` runs (`check`, then `report`) with nothing changed, each timed as a
+whole command, interpreter start-up included. Prints the times and the ratios.
 
     .venv/bin/python benchmarks/reports.py            # every theme notebook, zh and en
     .venv/bin/python benchmarks/reports.py --quick    # one notebook, both languages
@@ -77,12 +78,20 @@ def main() -> int:
         first = timed([*cmd, "--out", str(tmp_path / "first")], env=empty_cache)
         cold = timed([*cmd, "--out", str(tmp_path / "cold")], env=empty_cache)
         warm = timed([*cmd, "--out", str(tmp_path / "cold")], env=empty_cache)
+        # What `make report` runs, with nothing changed: the data checks (their cached
+        # result), then the reports; interpreter start-up included, twice.
+        check = [str(BIN / "shanxi-analysis"), "check"]
+        noop = timed(check, env=empty_cache)  # once, so that the checks' result is cached
+        noop = timed(check, env=empty_cache) + timed(
+            [*cmd, "--out", str(tmp_path / "cold")], env=empty_cache
+        )
 
     rows = [
         ("plain loop (papermill CLI + nbconvert)", plain, 1.0),
         ("shanxi-analysis report, first ever (empty cache)", first, plain / first),
         ("shanxi-analysis report, cold (new output folder)", cold, plain / cold),
         ("shanxi-analysis report, nothing changed", warm, plain / warm),
+        ("make report's check + report, nothing changed", noop, plain / noop),
     ]
     width = max(len(r[0]) for r in rows)
     print(f"{'':{width}}  {'seconds':>8}  {'speed-up':>8}")

@@ -10,7 +10,6 @@ from pathlib import Path
 
 from ..atomic import atomic_write
 from . import langswitch
-from .html import FAVICON, trust_line
 from .runner import CACHE_DIR, Notebook, Task
 
 INDEX_KEY = ".index-key"
@@ -84,6 +83,10 @@ def render(notebooks: list[Notebook], tasks: list[Task], out: Path) -> str:
     its title, summary and key figures. The page opens in the reader's language (the last
     one chosen, else the browser's) and switches with one control; without JavaScript both
     sections show."""
+    # Here, not at the top: a build with nothing to do never loads the page machinery
+    # (Altair and its JSON-schema validators take seconds to import).
+    from .html import FAVICON, trust_line
+
     e = _html.escape
     present = {(t.notebook.stem, t.lang): t.output.is_file() for t in tasks}
     sections = []
