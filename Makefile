@@ -76,10 +76,13 @@ test: system-deps $(VENV)/.synced-test
 
 # JupyterLab on the notebooks folder, on this machine only (127.0.0.1). As root (a container,
 # CI) JupyterLab needs --allow-root; as a user it does not. The URL, token included, is
-# printed once the server is up.
+# printed once the server is up. This folder goes first on JUPYTER_CONFIG_PATH, so the
+# server also reads jupyter_server_config.py here (your own configuration is still read):
+# its save hook keeps `git status` clean after Run All and save.
 lab: system-deps install
 	@echo "make lab: starting JupyterLab on 127.0.0.1 in notebooks/ (Ctrl+C to stop)"
 	@if [ "$$(id -u)" = 0 ]; then root="--allow-root"; else root=""; fi; \
+	  JUPYTER_CONFIG_PATH="$(CURDIR)$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
 	  $(VENV)/bin/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir=notebooks $$root
 
 bench: $(VENV)/.synced-bench
