@@ -41,7 +41,8 @@ install: $(VENV)/.synced-test git-filter
 # outputs, execution counts and widget state from *.ipynb (.gitattributes names the filter),
 # and the language_info a running kernel writes into the metadata on save (the kernelspec
 # stays: JupyterLab needs it to pick the kernel; it is committed as the project's kernel
-# writes it). So Run All and save in JupyterLab leave `git status` clean.
+# writes it). So Run All and save in JupyterLab leave `git diff` empty, and `git status` clean
+# with the save hook `make lab` gives JupyterLab (see the lab target).
 # The command is relative, so every checkout or worktree uses its own .venv.
 NBSTRIP := $(VENV)/bin/nbstripout --keep-id --extra-keys metadata.language_info
 git-filter:

@@ -6,6 +6,7 @@ The notebooks here are fictional."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -15,6 +16,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
@@ -209,10 +211,11 @@ def _stop(proc: subprocess.Popen) -> None:
             continue
 
 
-def test_make_lab_gives_the_server_the_save_hook(repo, tmp_path):
-    """``make lab``'s own command line starts the server (JupyterLab) in a scratch
-    repository; a notebook saved through its REST API as JupyterLab saves it, after Run All,
-    leaves ``git status`` clean. Your own JUPYTER_CONFIG_PATH is kept after the project's."""
+@contextlib.contextmanager
+def _make_lab(repo: Path, tmp_path: Path) -> Iterator[tuple[str, str, list[str]]]:
+    """JupyterLab started in ``repo`` by ``make lab``'s own command line, on a free port,
+    with a Jupyter home of its own and ``$JUPYTER_CONFIG_PATH`` set to a folder of "yours".
+    Yields its URL, its token and the config path JupyterLab was given."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -221,7 +224,7 @@ def test_make_lab_gives_the_server_the_save_hook(repo, tmp_path):
     jupyter = tmp_path / "bin" / "jupyter"
     jupyter.parent.mkdir()
     seen = tmp_path / "config-path.txt"
-    # Records the config path it was given, then starts the real JupyterLab on a free port.
+    # Records the config path it was given, then starts the real JupyterLab.
     jupyter.write_text(
         "#!/bin/sh\n"
         f'printf %s "$JUPYTER_CONFIG_PATH" > "{seen}"\n'
@@ -245,10 +248,9 @@ def test_make_lab_gives_the_server_the_save_hook(repo, tmp_path):
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        start_new_session=True,  # the shell and JupyterLab: stopped together below
+        start_new_session=True,  # the shell, JupyterLab and its kernels: stopped together
     )
     base = f"http://127.0.0.1:{port}"
-    url = f"{base}/api/contents/ferry.ipynb?token={token}"
     try:
         deadline = time.monotonic() + 120
         while True:
@@ -259,7 +261,18 @@ def test_make_lab_gives_the_server_the_save_hook(repo, tmp_path):
                 if time.monotonic() > deadline or proc.poll() is not None:
                     raise RuntimeError("JupyterLab did not start") from None
                 time.sleep(0.5)
-        assert seen.read_text().split(os.pathsep) == [str(repo), str(tmp_path / "yours")]
+        yield base, token, seen.read_text().split(os.pathsep)
+    finally:
+        _stop(proc)
+
+
+def test_make_lab_gives_the_server_the_save_hook(repo, tmp_path):
+    """``make lab``'s own command line starts JupyterLab in a scratch repository; a
+    notebook saved through its REST API as JupyterLab saves it, after Run All, leaves
+    ``git status`` clean. Your own JUPYTER_CONFIG_PATH is kept after the project's."""
+    with _make_lab(repo, tmp_path) as (base, token, config_path):
+        assert config_path == [str(repo), str(tmp_path / "yours")]
+        url = f"{base}/api/contents/ferry.ipynb?token={token}"
         with urllib.request.urlopen(url, timeout=30) as got:
             nb = nbformat.from_dict(json.load(got)["content"])
         body = {"type": "notebook", "format": "json", "content": _run_all(nb, 3)}
@@ -270,8 +283,35 @@ def test_make_lab_gives_the_server_the_save_hook(repo, tmp_path):
             headers={"Content-Type": "application/json"},
         )
         urllib.request.urlopen(put, timeout=60).close()
-    finally:
-        _stop(proc)
     assert nbformat.read(repo / "notebooks" / "ferry.ipynb", 4).cells[1].outputs
+    assert _git(repo, "status", "--porcelain") == ""
+    assert _git(repo, "diff", "--cached") == ""
+
+
+def test_jupyterlab_run_all_and_save_leave_git_status_clean(repo, tmp_path):
+    """In Chromium, as a user would: JupyterLab from ``make lab``, Run All Cells with the
+    project's kernel, File > Save Notebook; the file keeps the kernel's outputs and
+    language_info, and ``git status`` lists nothing."""
+    pytest.importorskip("playwright.sync_api")
+    from playwright.sync_api import sync_playwright
+    from test_browser import ARGS, CHROMIUM, _offline_page, _open_notebook, _run_all, _save
+
+    path = repo / "notebooks" / "ferry.ipynb"
+    with (
+        sync_playwright() as p,
+        _make_lab(repo, tmp_path) as (base, token, _),
+    ):
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        try:
+            page, blocked = _offline_page(browser, base)
+            _open_notebook(page, base, token, path.name)
+            _run_all(page)
+            page.get_by_text("the fictional ferry leaves at nine").last.wait_for(timeout=90_000)
+            _save(page, path)
+            assert blocked == [], blocked
+        finally:
+            browser.close()
+    saved = nbformat.read(path, 4)
+    assert saved.cells[2].outputs and saved.metadata["language_info"]["name"] == "python"
     assert _git(repo, "status", "--porcelain") == ""
     assert _git(repo, "diff", "--cached") == ""
