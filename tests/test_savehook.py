@@ -163,6 +163,27 @@ def test_a_staged_notebook_stays_as_staged(repo):
     assert _git(repo, "diff", "--cached") == staged
 
 
+def test_a_notebook_in_a_merge_conflict_stays_unresolved(repo):
+    """Saving a notebook git holds in conflict (here: resolved by hand in JupyterLab) does
+    not mark the conflict resolved: that is for the user's own ``git add``."""
+    cm = _contents_manager(repo / "notebooks")
+    nb = cm.get("ferry.ipynb")["content"]
+    base = _git(repo, "branch", "--show-current").strip()
+    for branch, title in (("north", "# Ferries to the north"), (base, "# Ferries to the south")):
+        if branch != base:
+            _git(repo, "switch", "-q", "-c", branch)
+        nb.cells[0].source = title
+        _save(cm, nb, "ferry.ipynb")
+        _git(repo, "commit", "-q", "-am", title)
+        if branch != base:
+            _git(repo, "switch", "-q", base)
+    _git(repo, "merge", "-q", "north", check=False)
+    assert _git(repo, "status", "--porcelain") == "UU notebooks/ferry.ipynb\n"
+    nb.cells[0].source = "# Ferries to the north and the south"
+    _save(cm, _run_all(nb, 2), "ferry.ipynb")
+    assert _git(repo, "status", "--porcelain") == "UU notebooks/ferry.ipynb\n"
+
+
 def test_a_save_never_fails_because_of_git(repo, tmp_path, monkeypatch, caplog):
     """Outside a repository, with the index locked, or with no git at all, the notebook is
     saved and git's state is left as it was."""
@@ -178,6 +199,7 @@ def test_a_save_never_fails_because_of_git(repo, tmp_path, monkeypatch, caplog):
     _save(cm, _run_all(nb, 2), "ferry.ipynb")
     assert nbformat.read(repo / "notebooks" / "ferry.ipynb", 4).cells[1].outputs
     lock.unlink()
+    assert _git(repo, "diff", "--cached") == ""
 
     monkeypatch.setenv("PATH", str(tmp_path / "no-git-here"))
     with caplog.at_level("DEBUG"):
