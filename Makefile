@@ -41,7 +41,8 @@ install: $(VENV)/.synced-test git-filter
 # outputs, execution counts and widget state from *.ipynb (.gitattributes names the filter),
 # and the language_info a running kernel writes into the metadata on save (the kernelspec
 # stays: JupyterLab needs it to pick the kernel; it is committed as the project's kernel
-# writes it). So Run All and save in JupyterLab leave `git status` clean.
+# writes it). So Run All and save in JupyterLab leave `git diff` empty, and `git status` clean
+# with the save hook `make lab` gives JupyterLab (see the lab target).
 # The command is relative, so every checkout or worktree uses its own .venv.
 NBSTRIP := $(VENV)/bin/nbstripout --keep-id --extra-keys metadata.language_info
 git-filter:
@@ -76,10 +77,13 @@ test: system-deps $(VENV)/.synced-test
 
 # JupyterLab on the notebooks folder, on this machine only (127.0.0.1). As root (a container,
 # CI) JupyterLab needs --allow-root; as a user it does not. The URL, token included, is
-# printed once the server is up.
+# printed once the server is up. This folder goes first on JUPYTER_CONFIG_PATH, so the
+# server also reads jupyter_server_config.py here (your own configuration is still read):
+# its save hook keeps `git status` clean after Run All and save.
 lab: system-deps install
 	@echo "make lab: starting JupyterLab on 127.0.0.1 in notebooks/ (Ctrl+C to stop)"
 	@if [ "$$(id -u)" = 0 ]; then root="--allow-root"; else root=""; fi; \
+	  JUPYTER_CONFIG_PATH="$(CURDIR)$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
 	  $(VENV)/bin/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir=notebooks $$root
 
 bench: $(VENV)/.synced-bench
