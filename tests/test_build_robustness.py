@@ -107,6 +107,27 @@ def test_invalid_data_fails_every_report_but_the_summary_is_printed(tmp_path, mo
     assert "ERROR" in err and "index.html was not updated" in err
 
 
+def test_a_figure_that_cannot_be_drawn_stops_the_build_before_any_report(
+    tmp_path, monkeypatch, capsys
+):
+    # The build checks what `check` checks: a figures.csv row whose options its chart type
+    # does not take is named (file, row, field) before a report is written, not mid-build.
+    data = edited_data(
+        tmp_path,
+        "curated/figures.csv",
+        "wind_solar_share",
+        options='{"part": "wind_solar_capacity", "share": "wind_solar_capacity_share", '
+        '"entity": "shanxi", "colour": "red"}',
+    )
+    monkeypatch.setenv(paths.DATA_ENV, str(data))
+    out = tmp_path / "out"
+    assert main(["report", "coal-energy", "--lang", "en", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "figures:" in err and "figures.csv" in err and "row 3" in err
+    assert "share takes no 'colour'" in err
+    assert not (out / "en" / "01-coal-energy.html").exists()
+
+
 # ---------------------------------------------------------------- crashes, hangs, Ctrl-C
 
 

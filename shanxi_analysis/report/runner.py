@@ -422,7 +422,8 @@ def _rel(task, out: Path) -> str:
 def data_problems() -> list[str]:
     """Return what stops the data from being published: schema errors, facts whose value is
     not what their quote says (agreement), quantities in the articles that are neither a fact
-    nor an excluded mention (coverage). Each item names the file, row or fact.
+    nor an excluded mention (coverage), rows of ``figures.csv`` that cannot be drawn (the
+    same as ``shanxi-analysis check``). Each item names the file, row or fact.
 
     The answer is kept by the digest of the data and the package (:mod:`..checkcache`), so
     the checks run again only when either has changed."""
@@ -451,6 +452,9 @@ def _data_problems() -> list[str]:
             f"coverage: {r.source_id}, block {r.block_no}: “{r.span}” (…{r.context}…) is "
             "neither in a fact's quote nor in curated/excluded_mentions.csv"
         )
+    from ..charts.types import figure_problems  # the figures the reports will draw
+
+    problems += [f"figures: {p}" for p in figure_problems()]
     return problems
 
 
