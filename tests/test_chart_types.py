@@ -209,6 +209,30 @@ def test_change_reports_the_change_and_its_yearly_rate():
     assert "+2,468 (+342.8%), +34.7% a year" in spec["description"]
 
 
+def _drawn(spec: dict, width: int) -> list[list[str]]:
+    """The texts a chart draws at a plot width of ``width`` px (a page draws it at its
+    column's width), each as its lines, read from the SVG that Vega renders."""
+    import html
+
+    import vl_convert as vlc
+
+    svg = vlc.vegalite_to_svg({**spec, "width": width})
+    texts = re.findall(r"<text[^>]*>(.*?)</text>", svg, re.S)
+    return [
+        [html.unescape(t) for t in re.findall(r"<tspan[^>]*>(.*?)</tspan>", text) or [text]]
+        for text in texts
+    ]
+
+
+def test_a_slope_on_a_phone_writes_its_change_in_lines_in_the_corner_the_rise_leaves_empty():
+    spec = charts.change(indicator="high_tech_enterprises", lang="en").to_dict()
+    laptop, phone = _drawn(spec, 420), _drawn(spec, 300)
+    assert ["+2,468 (+342.8%), +34.7% a year"] in laptop
+    assert ["+2,468 (+342.8%)", "+34.7% a year"] not in laptop
+    assert ["+2,468 (+342.8%)", "+34.7% a year"] in phone
+    assert ["+2,468 (+342.8%), +34.7% a year"] not in phone
+
+
 def test_composition_from_a_rule_draws_its_constant_part():
     spec = charts.composition(rule="demo-zone-parks", lang="en").to_dict()
     assert "Shanxi University Town Industrial Park" in spec["description"]
@@ -408,7 +432,9 @@ def test_aside_writes_side_notes_with_their_quotes_and_sources():
     ]
     assert notes[0]["text"] == "Excess capacity eliminated (2016–2020): 156.85 million tonnes"
     assert "≤900" in notes[1]["text"] and "≤900" in spec["description"]
+    # pinned above the plot (the change's label on a phone sits at x 0 too, on its own row)
     side = [u for u in _layers(spec) if u["encoding"].get("x") == {"value": 0}]
+    side = [u for u in side if "value" in u["encoding"]["y"]]
     assert len(side) == 2
     assert all(any(t["field"] == "quote_shown" for t in u["encoding"]["tooltip"]) for u in side)
 

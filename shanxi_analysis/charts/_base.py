@@ -38,6 +38,11 @@ ACCENT, COAL, GREEN, SOLAR, MUTED = PALETTE[0], PALETTE[1], PALETTE[2], PALETTE[
 INK = "#1b1b1b"  # text: titles, labels
 SOFT = "#5c5c5c"  # secondary text: subtitles, notes
 WIDTH = 560
+PHONE = "width < 400"
+"""The Vega test of a phone: the plot's width (the signal ``width``; a page draws a chart at
+its column's width) is under 400 px. A chart re-lays out on a phone through expressions on
+it (``f"{PHONE} ? phone : laptop"``): in a notebook, in a static picture and on a laptop the
+plot is wider, and the chart keeps its laptop layout."""
 
 
 def _theme() -> alt.theme.ThemeConfig:

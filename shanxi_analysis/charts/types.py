@@ -38,6 +38,7 @@ from ._base import (
     INK,
     MUTED,
     PALETTE,
+    PHONE,
     SOFT,
     fact_tooltip,
     finish,
@@ -582,8 +583,11 @@ def change(df, lang, sel, *, indicator: str, bars: bool = False) -> tuple:
         x = alt.X("pos:Q", title=None, scale=scale, axis=axis)
         ends = rows.groupby("entity", sort=False)
         middles = ends[["pos", "shown"]].mean().assign(text=ends["change_label"].max())
+        middles["lines"] = ends["change_lines"].max()
         middles["rise"] = ends["shown"].last() >= ends["shown"].first()
         middles["slot"] = ((~middles["rise"]).cumsum() - 1) * 18  # falling labels, one a line
+        # on a phone, a label may take two lines
+        middles["phone_slot"] = (middles.groupby("rise").cumcount()) * 34
         base = alt.Chart(rows).encode(x=x, y=y, tooltip=tip)
         middle = alt.Chart(middles.reset_index()).encode(x=x, y=y)
         bounds, note = _bounds(rows, x, y), _bound_note(rows, lang)
@@ -591,14 +595,25 @@ def change(df, lang, sel, *, indicator: str, bars: bool = False) -> tuple:
         line = alt.Chart(rows).mark_line(strokeWidth=3).encode(x=x, y=y, detail="entity:N")
         label = _text(base, dy=-16, fontSize=13, fontWeight=600)
         layers = [*bounds, line.encode(color=colour), *_points(base, colour, 160, 220), label]
-        # under the middle of its slope, on the side the line leaves empty
-        layers.append(_text(middle.transform_filter("datum.rise"), align="left", dx=6, **mid))
+        # under the middle of its slope, on the side the line leaves empty; on a phone, whose
+        # narrow plot has no room beside the slope, in the upper left that a rise leaves empty,
+        # in lines that fit the plot (the page breaks rows of text at a fixed place)
+        top = {**mid, "dy": 0, "baseline": "top", "limit": alt.ExprRef("width")}
+        rise = middle.transform_filter("datum.rise")
+        laptop = rise.transform_calculate(said=f"{PHONE} ? '' : datum.text")
+        layers.append(_text(laptop, align="left", dx=6, **{**mid, "field": "said"}))
+        corner = rise.encode(x=alt.value(0), y=alt.Y("phone_slot:Q", scale=None, axis=None))
+        corner = corner.transform_filter(PHONE)
+        layers.append(_text(corner, align="left", lineBreak="\n", **{**top, "field": "lines"}))
         # a falling line leaves the upper right empty: its label goes there, right-aligned to
         # the plot's edge, so that it never runs over the y axis
         fall = alt.Chart(middles.reset_index()).transform_filter("!datum.rise")
-        fall = fall.encode(x=alt.value("width"), y=alt.Y("slot:Q", scale=None, axis=None))
-        top = {**mid, "dy": 0, "baseline": "top", "limit": alt.ExprRef("width")}
-        layers.append(_text(fall, align="right", **top))
+        fall = fall.transform_calculate(
+            said=f"{PHONE} ? datum.lines : datum.text",
+            at=f"{PHONE} ? datum.phone_slot : datum.slot",
+        )
+        fall = fall.encode(x=alt.value("width"), y=alt.Y("at:Q", scale=None, axis=None))
+        layers.append(_text(fall, align="right", lineBreak="\n", **{**top, "field": "said"}))
         size, what = (420, 260), tr(lang, "斜率图", "Slope chart")
     name = str(rows["indicator"].iloc[0])
     items = [f"{r.entity} {r.change_label}" for r in rows.itertuples() if r.change_label]
@@ -620,7 +635,8 @@ def _with_change(ends: pd.DataFrame, lang: str) -> pd.DataFrame:
     word = _BOUND_WORDS.get(bound, ("", ""))[lang == "en"]
     if first["base_unit"] == "percent":
         word += " " if word and lang == "zh" else ""
-        return ends.assign(change_label=["", word + formatting.points(step["difference"], lang)])
+        text = word + formatting.points(step["difference"], lang)
+        return ends.assign(change_label=["", text], change_lines=["", text])
     written = dict(lang=lang, style="card")  # in Chinese, as the article writes: 5 个
     if lang == "zh" and isinstance(first.get("unit"), str) and first["unit"] == last.get("unit"):
         written.update(unit=first["unit"], value=float(last["value"]) - float(first["value"]))
@@ -628,10 +644,12 @@ def _with_change(ends: pd.DataFrame, lang: str) -> pd.DataFrame:
     text = word + (diff if diff.startswith("-") else "+" + diff)
     if step["growth"] is not None and bound == "none":
         text = _paren(text, formatting.percent(step["growth"], lang, signed=True), lang)
+    lines = text  # on a phone, the yearly rate has a line of its own
     if step["cagr"] is not None and bound == "none":
         yearly = formatting.percent(step["cagr"], lang, signed=True)
         text += f"，年均 {yearly}" if lang == "zh" else f", {yearly} a year"
-    return ends.assign(change_label=["", text])
+        lines += f"\n年均 {yearly}" if lang == "zh" else f"\n{yearly} a year"
+    return ends.assign(change_label=["", text], change_lines=["", lines])
 
 
 @_chart_type
