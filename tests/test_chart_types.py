@@ -233,6 +233,31 @@ def test_a_slope_on_a_phone_writes_its_change_in_lines_in_the_corner_the_rise_le
     assert ["+2,468 (+342.8%), +34.7% a year"] not in phone
 
 
+def _row_names(spec: dict, width: int, name: str) -> list[str]:
+    """How the texts that read ``name`` are anchored at a plot width of ``width`` px: "end"
+    for a y axis's label, "start" for a name written from the plot's left edge."""
+    import vl_convert as vlc
+
+    svg = vlc.vegalite_to_svg({**spec, "width": width})
+    found = re.findall(r'<text[^>]*text-anchor="(\w+)"[^>]*>([^<]*)</text>', svg)
+    return [anchor for anchor, text in found if text == name]
+
+
+@pytest.mark.parametrize(
+    ("figure", "name"),
+    [
+        ("dev_zones_change", "2021 · Liaowang Newsweekly, 2021-11-27"),
+        ("talent_and_partners", "National talent programmes (2021)"),
+        ("innovation_pipeline", "Projects approved (2019–2021)"),
+    ],
+)
+def test_bars_and_dots_on_a_phone_write_each_rows_name_above_it(figure, name):
+    charts.use_theme()  # a laptop's labels are long enough for these names
+    spec = charts.CHARTS[figure](lang="en").to_dict()
+    assert _row_names(spec, 480, name) == ["end"]  # beside its row, as the axis's label
+    assert _row_names(spec, 300, name) == ["start"]  # above it, whole, from the left edge
+
+
 def test_composition_from_a_rule_draws_its_constant_part():
     spec = charts.composition(rule="demo-zone-parks", lang="en").to_dict()
     assert "Shanxi University Town Industrial Park" in spec["description"]

@@ -108,9 +108,38 @@ def _colour(field: str, domain: list, title: str | None = None, legend=True) -> 
     return alt.Color(f"{field}:N", sort=domain, scale=scale, title=title, legend=legend)
 
 
-def _row_axis(field: str, order: list[str]) -> alt.Y:
-    """A y axis of named rows in ``order``, without ticks or domain (labelLimit: the theme's)."""
-    return alt.Y(f"{field}:N", sort=order, title=None, axis=alt.Axis(ticks=False, domain=False))
+def _row_axis(field: str, order: list[str], names_above: bool = False) -> alt.Y:
+    """A y axis of named rows in ``order``, without ticks or domain (labelLimit: the theme's);
+    with ``names_above``, without its labels on a phone, where :func:`_names_above` writes
+    each row's name above its mark."""
+    labels = f"{PHONE} ? '' : datum.label" if names_above else alt.Undefined
+    axis = alt.Axis(ticks=False, domain=False, labelExpr=labels)
+    return alt.Y(f"{field}:N", sort=order, title=None, axis=axis)
+
+
+_SHIFT, _THIN = 7, 14
+"""On a phone, a row's mark moves this far down (px), in the lower half of its row, and a bar
+is this thick: the upper half holds the row's name (:func:`_names_above`)."""
+
+
+def _on_phone(phone, laptop) -> alt.ExprRef:
+    """A mark property that is ``phone`` on a phone and ``laptop`` elsewhere."""
+    return alt.expr(f"{PHONE} ? {phone} : {laptop}")
+
+
+def _value_axis(**style) -> alt.Axis:
+    """An x axis of bars whose title, on a phone, starts at the plot's left edge: centred under
+    a plot narrowed by the labels after its bars, a long title would run off the chart."""
+    return alt.Axis(titleAnchor=_on_phone("'start'", "'middle'"), **style)
+
+
+def _names_above(base: alt.Chart, field: str) -> alt.Chart:
+    """On a phone, each row's name (``field`` of the rows of ``base``, whose y is the rows)
+    above its mark, from the plot's left edge: the whole width for the name and for the bars,
+    instead of a name cut short beside them (the page breaks a name too long into lines)."""
+    rows = base.data.assign(row_name=base.data[field])  # its own column: the page may break it
+    named = base.properties(data=rows).transform_filter(PHONE).encode(x=alt.value(0))
+    return _text(named, "row_name", align="left", baseline="bottom", dy=-2)
 
 
 def _text(base: alt.Chart, field: str = "label", **style) -> alt.Chart:
@@ -150,10 +179,13 @@ def _bounds(rows: pd.DataFrame, x: alt.X, y: alt.Y) -> list:
 
 
 def _bars(rows: pd.DataFrame, y: alt.Y, x: alt.X, tip: list, text: dict, height: int, **encode):
-    """Bars on the rows ``y`` labelled at their end (``text``: field, style), of ``encode``."""
+    """Bars on the rows ``y`` labelled at their end (``text``: field, style), of ``encode``;
+    on a phone, thinner, under their names (``y`` from :func:`_row_axis` with names_above)."""
     base = alt.Chart(rows).encode(x=x, y=y, tooltip=tip)
-    bars = base.mark_bar(height=height, cornerRadiusEnd=2).encode(**encode)
-    return [bars, _text(base, **{"field": "label", "align": "left", "dx": 5, **text})]
+    thin = dict(height=_on_phone(_THIN, height), yOffset=_on_phone(_SHIFT, 0))
+    bars = base.mark_bar(cornerRadiusEnd=2, **thin).encode(**encode)
+    style = {"field": "label", "align": "left", "dx": 5, "dy": _on_phone(_SHIFT, 0), **text}
+    return [bars, _text(base, **style), _names_above(base, y.to_dict()["field"])]
 
 
 def _menu(layers: list, name: str, options: list, value, prompt: str, follow, labels=None):
@@ -340,7 +372,7 @@ def compare(
         marked = rows["kind"] != "actual"  # a target or estimate says so on its row
         rows.loc[marked, "group"] += " · " + rows.loc[marked, "kind_label"].astype(str)
         rows = rows.sort_values("shown", ascending=False)
-    y = _row_axis("group", list(rows["group"]))
+    y = _row_axis("group", list(rows["group"]), names_above=True)
     one = len(names) == 1
     tip = fact_tooltip(lang, *tooltips(lang, ("entity", "主体", "Entity")))
     if dots:  # one dot per unit of each count, a "+" after a lower bound, then the figure
@@ -363,13 +395,17 @@ def compare(
         enc = dict(x=alt.X("k:Q", axis=None, scale=scale), y=y, color=colour, tooltip=tip)
         dot = alt.Chart(units).transform_lookup(lookup="fact_id", from_=lookup).encode(**enc)
         plus = alt.Chart(rows[rows["plus"]].assign(k=rows["n"] + 0.5)).encode(**enc)
-        plus = plus.mark_text(fontSize=15, fontWeight=700).encode(text=alt.value("+"))
+        lower = _on_phone(_SHIFT, 0)  # on a phone, under the row's name
+        # on a phone a dot is narrower than the "+": it steps back, clear of the figure
+        plus = plus.mark_text(fontSize=15, fontWeight=700, dy=lower, dx=_on_phone(-3, 0))
+        plus = plus.encode(text=alt.value("+"))
         figure = alt.Chart(rows.assign(k=rows["end"])).encode(**enc)
-        figure = _text(figure, align="left", fontSize=13, fontWeight=600)
-        layers = [dot.mark_circle(size=40, opacity=1), plus, figure]
+        figure = _text(figure, align="left", fontSize=13, fontWeight=600, dy=lower)
+        named = _names_above(alt.Chart(rows).encode(y=y, tooltip=tip), "group")
+        layers = [dot.mark_circle(size=40, opacity=1, yOffset=lower), plus, figure, named]
     else:
         room = alt.Scale(domain=[0, float(rows["shown"].max() or 1) * 1.2], nice=False)
-        axis, scale = (alt.Axis(grid=False), room) if one else (None, alt.Scale(nice=False))
+        axis, scale = (_value_axis(grid=False), room) if one else (None, alt.Scale(nice=False))
         x = alt.X("shown:Q", title=names[0] if one else None, scale=scale, axis=axis)
         lighter = alt.condition("datum.qualifier == 'none'", alt.value(1), alt.value(0.5))
         colour = _colour("kind_label", kinds, tr(lang, "性质", "Kind"))
@@ -567,10 +603,10 @@ def change(df, lang, sel, *, indicator: str, bars: bool = False) -> tuple:
         rows["row"] = rows["x_label"] + (" · " + rows["entity"] if len(entities) > 1 else "")
         rows["text"] = (rows["label"] + "   " + rows["change_label"]).str.strip()
         scale = alt.Scale(domain=[0, float(rows["shown"].max()) * 1.45], nice=False)
-        x = alt.X("shown:Q", title=y_title, scale=scale, axis=alt.Axis(grid=False, tickCount=5))
+        x = alt.X("shown:Q", title=y_title, scale=scale, axis=_value_axis(grid=False, tickCount=5))
         later = alt.condition(f"datum.pos == {rows['pos'].max()}", alt.value(1), alt.value(0.55))
         text = dict(field="text", dx=6, fontSize=13, fontWeight=600)
-        y = _row_axis("row", list(rows["row"]))
+        y = _row_axis("row", list(rows["row"]), names_above=True)
         layers = _bars(rows, y, x, tip, text, height=28, color=colour, opacity=later)
         size = (480, max(110, 50 * len(rows)))
         what = tr(lang, "前后对比条形图", "Before and after bars")
