@@ -217,7 +217,7 @@ def _drawn(spec: dict, width: int) -> list[list[str]]:
     import vl_convert as vlc
 
     svg = vlc.vegalite_to_svg({**spec, "width": width})
-    texts = re.findall(r"<text[^>]*>(.*?)</text>", svg, re.S)
+    texts = re.findall(r"<text\b[^>]*[^/]>(.*?)</text>", svg, re.S)  # not <text/>
     return [
         [html.unescape(t) for t in re.findall(r"<tspan[^>]*>(.*?)</tspan>", text) or [text]]
         for text in texts
@@ -256,6 +256,18 @@ def test_bars_and_dots_on_a_phone_write_each_rows_name_above_it(figure, name):
     spec = charts.CHARTS[figure](lang="en").to_dict()
     assert _row_names(spec, 480, name) == ["end"]  # beside its row, as the axis's label
     assert _row_names(spec, 300, name) == ["start"]  # above it, whole, from the left edge
+
+
+def test_a_composition_on_a_phone_gives_a_narrow_parts_figure_in_its_legend_in_lines():
+    spec = charts.dev_zones_composition(lang="en").to_dict()
+    laptop, phone = _drawn(spec, 480), _drawn(spec, 300)
+    # 6 of 83 zones: inside its bar on a laptop; on a phone, too narrow, in the legend
+    assert laptop.count(["6 zones"]) == 2 and ["Eco-cultural tourism"] in laptop
+    assert ["6 zones"] not in phone and ["77 zones"] in phone
+    assert ["Eco-cultural tourism: 6 zones"] in phone and ["National: 6 zones"] in phone
+    spec = charts.demo_zone_parks(lang="en").to_dict()
+    long = [t for t in _drawn(spec, 300) if "Town Industrial" in " ".join(t)]
+    assert len(long) == 1 and len(long[0]) > 1 and long[0][-1].endswith(": 1")
 
 
 def test_composition_from_a_rule_draws_its_constant_part():

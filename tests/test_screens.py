@@ -89,6 +89,7 @@ RE_LAID_OUT = (
     "00-overview.html",
     "01-coal-energy.html",
     "03-reform-business.html",
+    "04-development-zones.html",
     "05-opening-talent.html",
     "indicators.html",
 )

@@ -42,6 +42,7 @@ from ._base import (
     SOFT,
     fact_tooltip,
     finish,
+    fit_lines,
     plot_frame,
     provenance,
     quote_tooltip,
@@ -488,17 +489,31 @@ def composition(
     ends = rows.groupby("breakdown", sort=False)["shown"]
     rows = rows.assign(order=range(len(rows)), x_mid=ends.cumsum() - rows["shown"] / 2)
     rows["inside"] = rows["label"].where(rows["shown"] / ends.transform("sum") > 0.07, "")
+    rows["inside_px"] = [text_width(t, 11) * 1.1 + 8 for t in rows["inside"]]
     chosen = alt.selection_point(fields=["part"], bind="legend")
     whole_counts = (rows["shown"] % 1 == 0).all()  # no half parks on the axis
     axis = alt.Axis(tickMinStep=1) if whole_counts else alt.Undefined
     colour = _colour("part", list(dict.fromkeys(rows["part"])), tr(lang, "类别", "Category"))
-    colour.legend = alt.Legend(columns=3, orient="bottom", labelLimit=320)
+    # on a phone, the legend gives each part's figure too (a narrow part has no room for it
+    # in its bar), in lines that fit the screen
+    colon, phone_px = tr(lang, "：", ": "), 230
+    figures = rows.groupby("part", sort=False)["label"].agg(" / ".join)
+    said = {part: fit_lines(part + colon + fig, phone_px, 11) for part, fig in figures.items()}
+    literal = ", ".join(
+        f"{vega_string(p)}: [{', '.join(map(vega_string, lines))}]" for p, lines in said.items()
+    )
+    phone_label = f"{PHONE} ? ({{{literal}}}[datum.label] || datum.label) : datum.label"
+    colour.legend = alt.Legend(columns=3, orient="bottom", labelLimit=320, labelExpr=phone_label)
     tip = fact_tooltip(lang, *tooltips(lang, ("part", "类别", "Category")))
     base = alt.Chart(rows).encode(y=alt.Y("breakdown:N", title=None, sort=None), tooltip=tip)
     x = alt.X("shown:Q", stack="zero", axis=axis, title=x_title)
     lit = alt.condition(chosen, alt.value(1), alt.value(0.3))
     bars = base.mark_bar(height=34).encode(x=x, color=colour, order=alt.Order("order:Q"))
-    inside = _text(base, "inside", color="white", fontWeight=600).encode(x="x_mid:Q")
+    # a part's figure inside it where it has room (on a phone, measured against its width)
+    fits = f"!({PHONE}) || scale('x', datum.shown) - scale('x', 0) >= datum.inside_px"
+    inside = alt.condition(fits, alt.Text("inside:N"), alt.value(""))
+    inside = base.mark_text(fontSize=11, color="white", fontWeight=600).encode(text=inside)
+    inside = inside.encode(x="x_mid:Q")
     layers = [bars.encode(opacity=lit).add_params(chosen), inside]
     each = rows.groupby("breakdown", sort=False)
     colon, comma = tr(lang, "：", ": "), tr(lang, "、", ", ")
