@@ -548,11 +548,33 @@ def test_tiles_draw_any_table_one_tile_a_row(items, lang):
     tiles = _data(spec, rect)
     assert len(tiles) == len(table)
     assert len({(t["group"], t["slot"]) for t in tiles}) == len(table), "no two tiles overlap"
+    # nor on a phone, where they flow into two columns under a header row per group
+    phone = {(t["phone_col"], t["phone_row"]) for t in tiles}
+    assert len(phone) == len(table) and {c for c, _ in phone} <= {0, 1}
+    (header,) = [u for u in _layers(spec) if u["encoding"].get("text", {}).get("field") == "one_line"]
+    heads = {h["phone_row"]: h["group"] for h in _data(spec, header)}
+    assert len(heads) == table["group"].nunique() and not heads.keys() & {r for _, r in phone}
+    for t in tiles:  # under its own group's header, the nearest above it
+        assert heads[max(r for r in heads if r < t["phone_row"])] == t["group"]
     assert citation_text(spec).endswith("Fictional register of tiles")
     with pytest.raises(ValueError, match="missing column"):
         charts.tiles(
             table.drop(columns="quote"), column="group", colour="kind", text="name", title=""
         )
+
+
+def test_tiles_on_a_phone_flow_into_two_columns_each_list_under_its_header():
+    import vl_convert as vlc
+
+    spec = charts.cluster_tiers(lang="en").to_dict()
+    lists = len({t["list"] for t in _data(spec, _layers(spec)[0])})
+    for width, columns in ((560, lists), (300, 2)):
+        svg = vlc.vegalite_to_svg({**spec, "width": width})
+        (rects,) = re.findall(r'class="mark-rect role-mark[^"]*"[^>]*>(.*?)</g>', svg, re.S)
+        xs = {round(float(x)) for x in re.findall(r'd="M([\d.]+),', rects)}
+        assert len(xs) == columns, width
+    headers = [t for t in _drawn(spec, 300) if t and " · " in t[0] and t[0].startswith("Demo")]
+    assert ["Demo zone · 2+9 · 11 · 2020"] in headers
 
 
 @pytest.mark.parametrize("width", [300, 900])

@@ -787,6 +787,10 @@ def gap(
     return [zero, *layers], rows, size, title, what, items, [note]
 
 
+_PHONE_TILES = 2
+"""How many columns of tiles a phone shows."""
+
+
 def tiles(
     table: pd.DataFrame,
     *,
@@ -811,6 +815,17 @@ def tiles(
     df["slot"] = df.groupby(column, sort=False).cumcount()
     df = provenance(df, lang)  # a source of one's own by its title, else its id
     order, colours = list(dict.fromkeys(df[column])), list(dict.fromkeys(df[colour]))
+    # on a phone the columns flow into _PHONE_TILES columns: each list a block of rows, its
+    # header on the first, one line; elsewhere, one column per list, headers above the plot
+    df["col"] = df[column].map(order.index)
+    blocks = 1 + (df.groupby(column, sort=False).size() + _PHONE_TILES - 1) // _PHONE_TILES
+    first = (blocks.cumsum() - blocks).reindex(order)
+    df["phone_col"] = df["slot"] % _PHONE_TILES
+    df["phone_row"] = df[column].map(first) + 1 + df["slot"] // _PHONE_TILES
+    where = {
+        "at_col": f"{PHONE} ? datum.phone_col : datum.col",
+        "at_row": f"{PHONE} ? datum.phone_row : datum.slot",
+    }
     fills = dict(zip(colours, PALETTE * (len(colours) // len(PALETTE) + 1), strict=False))
     rgb = {c: [int(c[i : i + 2], 16) for i in (1, 3, 5)] for c in PALETTE}  # dark text if light
     light = {c: 0.299 * r + 0.587 * g + 0.114 * b > 150 for c, (r, g, b) in rgb.items()}
@@ -820,20 +835,28 @@ def tiles(
     df["shown"] = df[text].map(wrap)
     df["lines"] = df["shown"].str.count("\n") + 1
     chosen = alt.selection_point(fields=[colour], bind="legend")
-    x = alt.X(f"{column}:N", sort=order, title=None, axis=None, scale=alt.Scale(paddingInner=0.08))
-    y = alt.Y("slot:O", axis=None, title=None, scale=alt.Scale(paddingInner=0.12))
+    cols = dict(title=None, axis=None, scale=alt.Scale(paddingInner=0.08))
+    x = alt.X("at_col:O", **cols)
+    y = alt.Y("at_row:O", axis=None, title=None, scale=alt.Scale(paddingInner=0.12))
     tip = [*tooltips(lang, *tooltip, (column, "分组", "Group")), quote_tooltip(lang, "quote")]
-    base = alt.Chart(df).encode(x=x, y=y, tooltip=[*tip, source_tooltip(lang)])
+    base = alt.Chart(df).transform_calculate(**where)
+    base = base.encode(x=x, y=y, tooltip=[*tip, source_tooltip(lang)])
     legend = alt.Legend(orient="bottom", columns=3, symbolType="square")
     scale = alt.Scale(domain=colours, range=list(fills.values()))
     lit = alt.condition(chosen, alt.value(1), alt.value(0.2))
     rect = base.mark_rect(cornerRadius=3).encode(opacity=lit)
     names = base.encode(text="shown:N", color=alt.Color("ink:N", scale=None))
     style = dict(fontSize=10.5, limit=104, lineBreak="\n", lineHeight=12)
-    headers = alt.Chart(df.drop_duplicates(column)).encode(x=x, y=alt.value(-6))
+    heads = df.drop_duplicates(column).assign(phone_col=0, phone_row=lambda h: h["phone_row"] - 1)
+    heads["one_line"] = heads[column].str.replace("\n", " · ")
+    heads = alt.Chart(heads).transform_calculate(**where).encode(x=x)
+    above = heads.transform_filter(f"!({PHONE})").encode(y=alt.value(-6))
     header = dict(baseline="bottom", lineBreak="\n", lineHeight=14, dy=-28)
+    # on a phone, on its block's first row, from the block's left edge
+    inline = heads.transform_filter(PHONE).encode(x=alt.X("at_col:O", bandPosition=0, **cols), y=y)
     rect = rect.encode(color=alt.Color(f"{colour}:N", title=None, scale=scale, legend=legend))
-    layers = [rect.add_params(chosen), _text(headers, column, **header)]
+    layers = [rect.add_params(chosen), _text(above, column, **header)]
+    layers.append(_text(inline, "one_line", align="left", fontSize=12, fontWeight=600))
     for n in sorted(df["lines"].unique()):  # a name of n lines, lifted by half its extra lines
         lines = names.transform_filter(f"datum.lines == {n}")
         layers.append(lines.mark_text(dy=-(n - 1) * 6, **style))
