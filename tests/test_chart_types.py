@@ -551,7 +551,8 @@ def test_tiles_draw_any_table_one_tile_a_row(items, lang):
     # nor on a phone, where they flow into two columns under a header row per group
     phone = {(t["phone_col"], t["phone_row"]) for t in tiles}
     assert len(phone) == len(table) and {c for c, _ in phone} <= {0, 1}
-    (header,) = [u for u in _layers(spec) if u["encoding"].get("text", {}).get("field") == "one_line"]
+    texts = {u["encoding"].get("text", {}).get("field"): u for u in _layers(spec)}
+    header = texts["one_line"]
     heads = {h["phone_row"]: h["group"] for h in _data(spec, header)}
     assert len(heads) == table["group"].nunique() and not heads.keys() & {r for _, r in phone}
     for t in tiles:  # under its own group's header, the nearest above it

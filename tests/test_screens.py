@@ -83,6 +83,7 @@ CHART_TEXT = """() => {
 
 AXE_OPTIONS = {"resultTypes": ["violations"], "rules": {"target-size": {"enabled": True}}}
 
+
 def test_every_page_at_390_and_1280_px(browser, built_reports):
     """axe-core finds no serious or critical violation; nothing scrolls sideways; every chart
     is drawn; no chart text is under 8 px, and none is cut or overlaps another: at 390 px,
