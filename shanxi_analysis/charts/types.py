@@ -136,11 +136,14 @@ def _value_axis(**style) -> alt.Axis:
 
 def _names_above(base: alt.Chart, field: str) -> alt.Chart:
     """On a phone, each row's name (``field`` of the rows of ``base``, whose y is the rows)
-    above its mark, from the plot's left edge: the whole width for the name and for the bars,
-    instead of a name cut short beside them (the page breaks a name too long into lines)."""
-    rows = base.data.assign(row_name=base.data[field])  # its own column: the page may break it
-    named = base.properties(data=rows).transform_filter(PHONE).encode(x=alt.value(0))
-    return _text(named, "row_name", align="left", baseline="bottom", dy=-2)
+    above its mark, from the plot's left edge: the plot's whole width for the name and for
+    the bars, instead of a third beside them. A name longer than the plot ends in "…" (whole
+    in the tooltip): its row holds one line above the bar."""
+    rows = base.data.assign(row_name=base.data[field])
+    # at the value 0 of the bars' axis (their left edge), on one line
+    named = base.properties(data=rows).transform_filter(PHONE).encode(x=alt.X(datum=0))
+    style = dict(align="left", baseline="bottom", dy=-2, limit=alt.ExprRef("width"))
+    return _text(named, "row_name", **style)
 
 
 def _text(base: alt.Chart, field: str = "label", **style) -> alt.Chart:
