@@ -406,7 +406,9 @@ def compare(
         figure = alt.Chart(rows.assign(k=rows["end"])).encode(**enc)
         figure = _text(figure, align="left", fontSize=13, fontWeight=600, dy=lower)
         named = _names_above(alt.Chart(rows).encode(y=y, tooltip=tip), "group")
-        layers = [dot.mark_circle(size=40, opacity=1, yOffset=lower), plus, figure, named]
+        # on a phone, smaller dots, so that each stays a dot of its own
+        dots = dot.mark_circle(size=_on_phone(6, 40), opacity=1, yOffset=lower)
+        layers = [dots, plus, figure, named]
     else:
         room = alt.Scale(domain=[0, float(rows["shown"].max() or 1) * 1.2], nice=False)
         axis, scale = (_value_axis(grid=False), room) if one else (None, alt.Scale(nice=False))
