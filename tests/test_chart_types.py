@@ -209,6 +209,67 @@ def test_change_reports_the_change_and_its_yearly_rate():
     assert "+2,468 (+342.8%), +34.7% a year" in spec["description"]
 
 
+def _drawn(spec: dict, width: int) -> list[list[str]]:
+    """The texts a chart draws at a plot width of ``width`` px (a page draws it at its
+    column's width), each as its lines, read from the SVG that Vega renders."""
+    import html
+
+    import vl_convert as vlc
+
+    svg = vlc.vegalite_to_svg({**spec, "width": width})
+    texts = re.findall(r"<text\b[^>]*[^/]>(.*?)</text>", svg, re.S)  # not <text/>
+    return [
+        [html.unescape(t) for t in re.findall(r"<tspan[^>]*>(.*?)</tspan>", text) or [text]]
+        for text in texts
+    ]
+
+
+def test_a_slope_on_a_phone_writes_its_change_in_lines_in_the_corner_the_rise_leaves_empty():
+    spec = charts.change(indicator="high_tech_enterprises", lang="en").to_dict()
+    laptop, phone = _drawn(spec, 420), _drawn(spec, 300)
+    assert ["+2,468 (+342.8%), +34.7% a year"] in laptop
+    assert ["+2,468 (+342.8%)", "+34.7% a year"] not in laptop
+    assert ["+2,468 (+342.8%)", "+34.7% a year"] in phone
+    assert ["+2,468 (+342.8%), +34.7% a year"] not in phone
+
+
+def _row_names(spec: dict, width: int, name: str) -> list[str]:
+    """How the texts that read ``name`` are anchored at a plot width of ``width`` px: "end"
+    for a y axis's label, "start" for a name written from the plot's left edge."""
+    import vl_convert as vlc
+
+    svg = vlc.vegalite_to_svg({**spec, "width": width})
+    found = re.findall(r'<text[^>]*text-anchor="(\w+)"[^>]*>([^<]*)</text>', svg)
+    return [anchor for anchor, text in found if text == name]
+
+
+@pytest.mark.parametrize(
+    ("figure", "name"),
+    [
+        ("dev_zones_change", "2021 · Liaowang Newsweekly, 2021-11-27"),
+        ("talent_and_partners", "National talent programmes (2021)"),
+        ("innovation_pipeline", "Projects approved (2019–2021)"),
+    ],
+)
+def test_bars_and_dots_on_a_phone_write_each_rows_name_above_it(figure, name):
+    charts.use_theme()  # a laptop's labels are long enough for these names
+    spec = charts.CHARTS[figure](lang="en").to_dict()
+    assert _row_names(spec, 480, name) == ["end"]  # beside its row, as the axis's label
+    assert _row_names(spec, 300, name) == ["start"]  # above it, whole, from the left edge
+
+
+def test_a_composition_on_a_phone_gives_a_narrow_parts_figure_in_its_legend_in_lines():
+    spec = charts.dev_zones_composition(lang="en").to_dict()
+    laptop, phone = _drawn(spec, 480), _drawn(spec, 300)
+    # 6 of 83 zones: inside its bar on a laptop; on a phone, too narrow, in the legend
+    assert laptop.count(["6 zones"]) == 2 and ["Eco-cultural tourism"] in laptop
+    assert ["6 zones"] not in phone and ["77 zones"] in phone
+    assert ["Eco-cultural tourism: 6 zones"] in phone and ["National: 6 zones"] in phone
+    spec = charts.demo_zone_parks(lang="en").to_dict()
+    long = [t for t in _drawn(spec, 300) if "Town Industrial" in " ".join(t)]
+    assert len(long) == 1 and len(long[0]) > 1 and long[0][-1].endswith(": 1")
+
+
 def test_composition_from_a_rule_draws_its_constant_part():
     spec = charts.composition(rule="demo-zone-parks", lang="en").to_dict()
     assert "Shanxi University Town Industrial Park" in spec["description"]
@@ -408,7 +469,9 @@ def test_aside_writes_side_notes_with_their_quotes_and_sources():
     ]
     assert notes[0]["text"] == "Excess capacity eliminated (2016–2020): 156.85 million tonnes"
     assert "≤900" in notes[1]["text"] and "≤900" in spec["description"]
+    # pinned above the plot (the change's label on a phone sits at x 0 too, on its own row)
     side = [u for u in _layers(spec) if u["encoding"].get("x") == {"value": 0}]
+    side = [u for u in side if "value" in u["encoding"]["y"]]
     assert len(side) == 2
     assert all(any(t["field"] == "quote_shown" for t in u["encoding"]["tooltip"]) for u in side)
 
@@ -485,11 +548,34 @@ def test_tiles_draw_any_table_one_tile_a_row(items, lang):
     tiles = _data(spec, rect)
     assert len(tiles) == len(table)
     assert len({(t["group"], t["slot"]) for t in tiles}) == len(table), "no two tiles overlap"
+    # nor on a phone, where they flow into two columns under a header row per group
+    phone = {(t["phone_col"], t["phone_row"]) for t in tiles}
+    assert len(phone) == len(table) and {c for c, _ in phone} <= {0, 1}
+    texts = {u["encoding"].get("text", {}).get("field"): u for u in _layers(spec)}
+    header = texts["one_line"]
+    heads = {h["phone_row"]: h["group"] for h in _data(spec, header)}
+    assert len(heads) == table["group"].nunique() and not heads.keys() & {r for _, r in phone}
+    for t in tiles:  # under its own group's header, the nearest above it
+        assert heads[max(r for r in heads if r < t["phone_row"])] == t["group"]
     assert citation_text(spec).endswith("Fictional register of tiles")
     with pytest.raises(ValueError, match="missing column"):
         charts.tiles(
             table.drop(columns="quote"), column="group", colour="kind", text="name", title=""
         )
+
+
+def test_tiles_on_a_phone_flow_into_two_columns_each_list_under_its_header():
+    import vl_convert as vlc
+
+    spec = charts.cluster_tiers(lang="en").to_dict()
+    lists = len({t["list"] for t in _data(spec, _layers(spec)[0])})
+    for width, columns in ((560, lists), (300, 2)):
+        svg = vlc.vegalite_to_svg({**spec, "width": width})
+        (rects,) = re.findall(r'class="mark-rect role-mark[^"]*"[^>]*>(.*?)</g>', svg, re.S)
+        xs = {round(float(x)) for x in re.findall(r'd="M([\d.]+),', rects)}
+        assert len(xs) == columns, width
+    headers = [t for t in _drawn(spec, 300) if t and " · " in t[0] and t[0].startswith("Demo")]
+    assert ["Demo zone · 2+9 · 11 · 2020"] in headers
 
 
 @pytest.mark.parametrize("width", [300, 900])

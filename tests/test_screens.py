@@ -83,20 +83,11 @@ CHART_TEXT = """() => {
 
 AXE_OPTIONS = {"resultTypes": ["violations"], "rules": {"target-size": {"enabled": True}}}
 
-# Pages whose every chart re-lays out on a phone (390 px) already; the others are checked at
-# 390 px for size and drawing only (see the README: what is left of issue 21).
-RE_LAID_OUT = (
-    "00-overview.html",
-    "01-coal-energy.html",
-    "03-reform-business.html",
-    "indicators.html",
-)
-
 
 def test_every_page_at_390_and_1280_px(browser, built_reports):
     """axe-core finds no serious or critical violation; nothing scrolls sideways; every chart
-    is drawn; no chart text is under 8 px, and none is cut or overlaps another (at 390 px on
-    the pages in RE_LAID_OUT)."""
+    is drawn; no chart text is under 8 px, and none is cut or overlaps another: at 390 px,
+    every chart has re-laid out for the phone."""
     axe = pytest.importorskip("axe_playwright_python.sync_playwright").Axe()
     found, text = [], []
     for width in WIDTHS:
@@ -115,12 +106,7 @@ def test_every_page_at_390_and_1280_px(browser, built_reports):
                 if v["impact"] in ("serious", "critical")
             ]
             assert scroll <= width, (path.name, width, scroll)
-            strict = width > 600 or path.name in RE_LAID_OUT
-            text += [
-                (width, path.parent.name, path.name, *p)
-                for p in problems
-                if strict or p[1] in ("small", "not drawn")
-            ]
+            text += [(width, path.parent.name, path.name, *p) for p in problems]
     assert found == []
     assert text == []
 

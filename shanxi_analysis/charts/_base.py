@@ -9,6 +9,7 @@ registered with Altair's theme API and switched on by :func:`use_theme`.
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from collections.abc import Iterable
 
@@ -38,6 +39,11 @@ ACCENT, COAL, GREEN, SOLAR, MUTED = PALETTE[0], PALETTE[1], PALETTE[2], PALETTE[
 INK = "#1b1b1b"  # text: titles, labels
 SOFT = "#5c5c5c"  # secondary text: subtitles, notes
 WIDTH = 560
+PHONE = "width < 400"
+"""The Vega test of a phone: the plot's width (the signal ``width``; a page draws a chart at
+its column's width) is under 400 px. A chart re-lays out on a phone through expressions on
+it (``f"{PHONE} ? phone : laptop"``): in a notebook, in a static picture and on a laptop the
+plot is wider, and the chart keeps its laptop layout."""
 
 
 def _theme() -> alt.theme.ThemeConfig:
@@ -97,6 +103,20 @@ def text_width(text: str, size: float) -> float:
     """Return about how many pixels ``text`` takes at font ``size``: a CJK character is
     square, any other about 0.58 of the size."""
     return sum(size if "\u2e80" <= c <= "\uffff" else 0.58 * size for c in str(text))
+
+
+def fit_lines(text: str, px: float, size: float) -> list[str]:
+    """Return ``text`` broken into lines of about ``px`` pixels at font ``size`` (by
+    :func:`text_width`): at spaces, and between any two CJK characters."""
+    words = re.findall(r"\s+|[\u2e80-\uffff]|[^\s\u2e80-\uffff]+", str(text))
+    lines, line = [], ""
+    for word in words:
+        if line.strip() and text_width(line + word, size) > px:
+            lines.append(line.strip())
+            line = "" if word.isspace() else word
+        else:
+            line += word
+    return [*lines, line.strip()] if line.strip() else lines
 
 
 def tr(lang: str, zh: str, en: str) -> str:

@@ -13,7 +13,7 @@ import pandas as pd
 from .. import derived, formatting
 from ..htmlsafe import vega_string as _quoted
 from . import _base as kit
-from ._base import COAL, GREEN, INK, fact_tooltip, finish, plot_frame, tr
+from ._base import COAL, GREEN, INK, PHONE, fact_tooltip, finish, plot_frame, tr
 from .types import figure
 
 # ---------------------------------------------------------------- loan_savings_calculator
@@ -118,8 +118,8 @@ def loan_savings_calculator(
         article.mark_point(filled=True, size=90, color=COAL, opacity=1).encode(shape=shape),
         article.mark_text(align="right", dx=-6, dy=-20, fontSize=11, color=COAL).encode(text=label),
         alt.Chart(rows.iloc[[0]])
-        .transform_calculate(text=f"width < 400 ? {formula} : join({formula}, ' ')")
-        .mark_text(align="left", baseline="top", fontSize=alt.expr("width < 400 ? 12 : 13"))
+        .transform_calculate(text=f"{PHONE} ? {formula} : join({formula}, ' ')")
+        .mark_text(align="left", baseline="top", fontSize=alt.expr(f"{PHONE} ? 12 : 13"))
         .encode(color=alt.value(INK))
         .encode(x=alt.value(0), y=alt.value(-34), text="text:N", tooltip=tip),
     ]
@@ -131,7 +131,7 @@ def loan_savings_calculator(
     )
     line = f"{a} + {principal_text} + {loan} + {months_text} + {sooner}"
     narrow = ", ".join(map(_quoted, textwrap.wrap(lead, 24)))  # on a phone, the lead wraps
-    title = alt.ExprRef(f"width < 400 ? [{narrow}, {line}] : {_quoted(lead)} + {line}")
+    title = alt.ExprRef(f"{PHONE} ? [{narrow}, {line}] : {_quoted(lead)} + {line}")
     saving = derived.loan_saving(asked["principal"], asked["rate_pct"], asked["months"]) / s_factor
     said = {r: facts[r]["label"] for r in facts}  # the figures as written, and as computed
     said["one"], said["all"] = (formatting.number(saving * k, lang) + unit for k in (1, phases))

@@ -38,9 +38,11 @@ from ._base import (
     INK,
     MUTED,
     PALETTE,
+    PHONE,
     SOFT,
     fact_tooltip,
     finish,
+    fit_lines,
     plot_frame,
     provenance,
     quote_tooltip,
@@ -107,9 +109,41 @@ def _colour(field: str, domain: list, title: str | None = None, legend=True) -> 
     return alt.Color(f"{field}:N", sort=domain, scale=scale, title=title, legend=legend)
 
 
-def _row_axis(field: str, order: list[str]) -> alt.Y:
-    """A y axis of named rows in ``order``, without ticks or domain (labelLimit: the theme's)."""
-    return alt.Y(f"{field}:N", sort=order, title=None, axis=alt.Axis(ticks=False, domain=False))
+def _row_axis(field: str, order: list[str], names_above: bool = False) -> alt.Y:
+    """A y axis of named rows in ``order``, without ticks or domain (labelLimit: the theme's);
+    with ``names_above``, without its labels on a phone, where :func:`_names_above` writes
+    each row's name above its mark."""
+    labels = f"{PHONE} ? '' : datum.label" if names_above else alt.Undefined
+    axis = alt.Axis(ticks=False, domain=False, labelExpr=labels)
+    return alt.Y(f"{field}:N", sort=order, title=None, axis=axis)
+
+
+_SHIFT, _THIN = 7, 14
+"""On a phone, a row's mark moves this far down (px), in the lower half of its row, and a bar
+is this thick: the upper half holds the row's name (:func:`_names_above`)."""
+
+
+def _on_phone(phone, laptop) -> alt.ExprRef:
+    """A mark property that is ``phone`` on a phone and ``laptop`` elsewhere."""
+    return alt.expr(f"{PHONE} ? {phone} : {laptop}")
+
+
+def _value_axis(**style) -> alt.Axis:
+    """An x axis of bars whose title, on a phone, starts at the plot's left edge: centred under
+    a plot narrowed by the labels after its bars, a long title would run off the chart."""
+    return alt.Axis(titleAnchor=_on_phone("'start'", "'middle'"), **style)
+
+
+def _names_above(base: alt.Chart, field: str) -> alt.Chart:
+    """On a phone, each row's name (``field`` of the rows of ``base``, whose y is the rows)
+    above its mark, from the plot's left edge: the plot's whole width for the name and for
+    the bars, instead of a third beside them. A name longer than the plot ends in "…" (whole
+    in the tooltip): its row holds one line above the bar."""
+    rows = base.data.assign(row_name=base.data[field])
+    # at the value 0 of the bars' axis (their left edge), on one line
+    named = base.properties(data=rows).transform_filter(PHONE).encode(x=alt.X(datum=0))
+    style = dict(align="left", baseline="bottom", dy=-2, limit=alt.ExprRef("width"))
+    return _text(named, "row_name", **style)
 
 
 def _text(base: alt.Chart, field: str = "label", **style) -> alt.Chart:
@@ -149,10 +183,13 @@ def _bounds(rows: pd.DataFrame, x: alt.X, y: alt.Y) -> list:
 
 
 def _bars(rows: pd.DataFrame, y: alt.Y, x: alt.X, tip: list, text: dict, height: int, **encode):
-    """Bars on the rows ``y`` labelled at their end (``text``: field, style), of ``encode``."""
+    """Bars on the rows ``y`` labelled at their end (``text``: field, style), of ``encode``;
+    on a phone, thinner, under their names (``y`` from :func:`_row_axis` with names_above)."""
     base = alt.Chart(rows).encode(x=x, y=y, tooltip=tip)
-    bars = base.mark_bar(height=height, cornerRadiusEnd=2).encode(**encode)
-    return [bars, _text(base, **{"field": "label", "align": "left", "dx": 5, **text})]
+    thin = dict(height=_on_phone(_THIN, height), yOffset=_on_phone(_SHIFT, 0))
+    bars = base.mark_bar(cornerRadiusEnd=2, **thin).encode(**encode)
+    style = {"field": "label", "align": "left", "dx": 5, "dy": _on_phone(_SHIFT, 0), **text}
+    return [bars, _text(base, **style), _names_above(base, y.to_dict()["field"])]
 
 
 def _menu(layers: list, name: str, options: list, value, prompt: str, follow, labels=None):
@@ -339,7 +376,7 @@ def compare(
         marked = rows["kind"] != "actual"  # a target or estimate says so on its row
         rows.loc[marked, "group"] += " · " + rows.loc[marked, "kind_label"].astype(str)
         rows = rows.sort_values("shown", ascending=False)
-    y = _row_axis("group", list(rows["group"]))
+    y = _row_axis("group", list(rows["group"]), names_above=True)
     one = len(names) == 1
     tip = fact_tooltip(lang, *tooltips(lang, ("entity", "主体", "Entity")))
     if dots:  # one dot per unit of each count, a "+" after a lower bound, then the figure
@@ -362,13 +399,19 @@ def compare(
         enc = dict(x=alt.X("k:Q", axis=None, scale=scale), y=y, color=colour, tooltip=tip)
         dot = alt.Chart(units).transform_lookup(lookup="fact_id", from_=lookup).encode(**enc)
         plus = alt.Chart(rows[rows["plus"]].assign(k=rows["n"] + 0.5)).encode(**enc)
-        plus = plus.mark_text(fontSize=15, fontWeight=700).encode(text=alt.value("+"))
+        lower = _on_phone(_SHIFT, 0)  # on a phone, under the row's name
+        # on a phone a dot is narrower than the "+": it steps back, clear of the figure
+        plus = plus.mark_text(fontSize=15, fontWeight=700, dy=lower, dx=_on_phone(-3, 0))
+        plus = plus.encode(text=alt.value("+"))
         figure = alt.Chart(rows.assign(k=rows["end"])).encode(**enc)
-        figure = _text(figure, align="left", fontSize=13, fontWeight=600)
-        layers = [dot.mark_circle(size=40, opacity=1), plus, figure]
+        figure = _text(figure, align="left", fontSize=13, fontWeight=600, dy=lower)
+        named = _names_above(alt.Chart(rows).encode(y=y, tooltip=tip), "group")
+        # on a phone, smaller dots, so that each stays a dot of its own
+        dots = dot.mark_circle(size=_on_phone(6, 40), opacity=1, yOffset=lower)
+        layers = [dots, plus, figure, named]
     else:
         room = alt.Scale(domain=[0, float(rows["shown"].max() or 1) * 1.2], nice=False)
-        axis, scale = (alt.Axis(grid=False), room) if one else (None, alt.Scale(nice=False))
+        axis, scale = (_value_axis(grid=False), room) if one else (None, alt.Scale(nice=False))
         x = alt.X("shown:Q", title=names[0] if one else None, scale=scale, axis=axis)
         lighter = alt.condition("datum.qualifier == 'none'", alt.value(1), alt.value(0.5))
         colour = _colour("kind_label", kinds, tr(lang, "性质", "Kind"))
@@ -451,17 +494,31 @@ def composition(
     ends = rows.groupby("breakdown", sort=False)["shown"]
     rows = rows.assign(order=range(len(rows)), x_mid=ends.cumsum() - rows["shown"] / 2)
     rows["inside"] = rows["label"].where(rows["shown"] / ends.transform("sum") > 0.07, "")
+    rows["inside_px"] = [text_width(t, 11) * 1.1 + 8 for t in rows["inside"]]
     chosen = alt.selection_point(fields=["part"], bind="legend")
     whole_counts = (rows["shown"] % 1 == 0).all()  # no half parks on the axis
     axis = alt.Axis(tickMinStep=1) if whole_counts else alt.Undefined
     colour = _colour("part", list(dict.fromkeys(rows["part"])), tr(lang, "类别", "Category"))
-    colour.legend = alt.Legend(columns=3, orient="bottom", labelLimit=320)
+    # on a phone, the legend gives each part's figure too (a narrow part has no room for it
+    # in its bar), in lines that fit the screen
+    colon, phone_px = tr(lang, "：", ": "), 230
+    figures = rows.groupby("part", sort=False)["label"].agg(" / ".join)
+    said = {part: fit_lines(part + colon + fig, phone_px, 11) for part, fig in figures.items()}
+    literal = ", ".join(
+        f"{vega_string(p)}: [{', '.join(map(vega_string, lines))}]" for p, lines in said.items()
+    )
+    phone_label = f"{PHONE} ? ({{{literal}}}[datum.label] || datum.label) : datum.label"
+    colour.legend = alt.Legend(columns=3, orient="bottom", labelLimit=320, labelExpr=phone_label)
     tip = fact_tooltip(lang, *tooltips(lang, ("part", "类别", "Category")))
     base = alt.Chart(rows).encode(y=alt.Y("breakdown:N", title=None, sort=None), tooltip=tip)
     x = alt.X("shown:Q", stack="zero", axis=axis, title=x_title)
     lit = alt.condition(chosen, alt.value(1), alt.value(0.3))
     bars = base.mark_bar(height=34).encode(x=x, color=colour, order=alt.Order("order:Q"))
-    inside = _text(base, "inside", color="white", fontWeight=600).encode(x="x_mid:Q")
+    # a part's figure inside it where it has room (on a phone, measured against its width)
+    fits = f"!({PHONE}) || scale('x', datum.shown) - scale('x', 0) >= datum.inside_px"
+    inside = alt.condition(fits, alt.Text("inside:N"), alt.value(""))
+    inside = base.mark_text(fontSize=11, color="white", fontWeight=600).encode(text=inside)
+    inside = inside.encode(x="x_mid:Q")
     layers = [bars.encode(opacity=lit).add_params(chosen), inside]
     each = rows.groupby("breakdown", sort=False)
     colon, comma = tr(lang, "：", ": "), tr(lang, "、", ", ")
@@ -566,10 +623,10 @@ def change(df, lang, sel, *, indicator: str, bars: bool = False) -> tuple:
         rows["row"] = rows["x_label"] + (" · " + rows["entity"] if len(entities) > 1 else "")
         rows["text"] = (rows["label"] + "   " + rows["change_label"]).str.strip()
         scale = alt.Scale(domain=[0, float(rows["shown"].max()) * 1.45], nice=False)
-        x = alt.X("shown:Q", title=y_title, scale=scale, axis=alt.Axis(grid=False, tickCount=5))
+        x = alt.X("shown:Q", title=y_title, scale=scale, axis=_value_axis(grid=False, tickCount=5))
         later = alt.condition(f"datum.pos == {rows['pos'].max()}", alt.value(1), alt.value(0.55))
         text = dict(field="text", dx=6, fontSize=13, fontWeight=600)
-        y = _row_axis("row", list(rows["row"]))
+        y = _row_axis("row", list(rows["row"]), names_above=True)
         layers = _bars(rows, y, x, tip, text, height=28, color=colour, opacity=later)
         size = (480, max(110, 50 * len(rows)))
         what = tr(lang, "前后对比条形图", "Before and after bars")
@@ -582,8 +639,11 @@ def change(df, lang, sel, *, indicator: str, bars: bool = False) -> tuple:
         x = alt.X("pos:Q", title=None, scale=scale, axis=axis)
         ends = rows.groupby("entity", sort=False)
         middles = ends[["pos", "shown"]].mean().assign(text=ends["change_label"].max())
+        middles["lines"] = ends["change_lines"].max()
         middles["rise"] = ends["shown"].last() >= ends["shown"].first()
         middles["slot"] = ((~middles["rise"]).cumsum() - 1) * 18  # falling labels, one a line
+        # on a phone, a label may take two lines
+        middles["phone_slot"] = (middles.groupby("rise").cumcount()) * 34
         base = alt.Chart(rows).encode(x=x, y=y, tooltip=tip)
         middle = alt.Chart(middles.reset_index()).encode(x=x, y=y)
         bounds, note = _bounds(rows, x, y), _bound_note(rows, lang)
@@ -591,14 +651,25 @@ def change(df, lang, sel, *, indicator: str, bars: bool = False) -> tuple:
         line = alt.Chart(rows).mark_line(strokeWidth=3).encode(x=x, y=y, detail="entity:N")
         label = _text(base, dy=-16, fontSize=13, fontWeight=600)
         layers = [*bounds, line.encode(color=colour), *_points(base, colour, 160, 220), label]
-        # under the middle of its slope, on the side the line leaves empty
-        layers.append(_text(middle.transform_filter("datum.rise"), align="left", dx=6, **mid))
+        # under the middle of its slope, on the side the line leaves empty; on a phone, whose
+        # narrow plot has no room beside the slope, in the upper left that a rise leaves empty,
+        # in lines that fit the plot (the page breaks rows of text at a fixed place)
+        top = {**mid, "dy": 0, "baseline": "top", "limit": alt.ExprRef("width")}
+        rise = middle.transform_filter("datum.rise")
+        laptop = rise.transform_calculate(said=f"{PHONE} ? '' : datum.text")
+        layers.append(_text(laptop, align="left", dx=6, **{**mid, "field": "said"}))
+        corner = rise.encode(x=alt.value(0), y=alt.Y("phone_slot:Q", scale=None, axis=None))
+        corner = corner.transform_filter(PHONE)
+        layers.append(_text(corner, align="left", lineBreak="\n", **{**top, "field": "lines"}))
         # a falling line leaves the upper right empty: its label goes there, right-aligned to
         # the plot's edge, so that it never runs over the y axis
         fall = alt.Chart(middles.reset_index()).transform_filter("!datum.rise")
-        fall = fall.encode(x=alt.value("width"), y=alt.Y("slot:Q", scale=None, axis=None))
-        top = {**mid, "dy": 0, "baseline": "top", "limit": alt.ExprRef("width")}
-        layers.append(_text(fall, align="right", **top))
+        fall = fall.transform_calculate(
+            said=f"{PHONE} ? datum.lines : datum.text",
+            at=f"{PHONE} ? datum.phone_slot : datum.slot",
+        )
+        fall = fall.encode(x=alt.value("width"), y=alt.Y("at:Q", scale=None, axis=None))
+        layers.append(_text(fall, align="right", lineBreak="\n", **{**top, "field": "said"}))
         size, what = (420, 260), tr(lang, "斜率图", "Slope chart")
     name = str(rows["indicator"].iloc[0])
     items = [f"{r.entity} {r.change_label}" for r in rows.itertuples() if r.change_label]
@@ -620,7 +691,8 @@ def _with_change(ends: pd.DataFrame, lang: str) -> pd.DataFrame:
     word = _BOUND_WORDS.get(bound, ("", ""))[lang == "en"]
     if first["base_unit"] == "percent":
         word += " " if word and lang == "zh" else ""
-        return ends.assign(change_label=["", word + formatting.points(step["difference"], lang)])
+        text = word + formatting.points(step["difference"], lang)
+        return ends.assign(change_label=["", text], change_lines=["", text])
     written = dict(lang=lang, style="card")  # in Chinese, as the article writes: 5 个
     if lang == "zh" and isinstance(first.get("unit"), str) and first["unit"] == last.get("unit"):
         written.update(unit=first["unit"], value=float(last["value"]) - float(first["value"]))
@@ -628,10 +700,12 @@ def _with_change(ends: pd.DataFrame, lang: str) -> pd.DataFrame:
     text = word + (diff if diff.startswith("-") else "+" + diff)
     if step["growth"] is not None and bound == "none":
         text = _paren(text, formatting.percent(step["growth"], lang, signed=True), lang)
+    lines = text  # on a phone, the yearly rate has a line of its own
     if step["cagr"] is not None and bound == "none":
         yearly = formatting.percent(step["cagr"], lang, signed=True)
         text += f"，年均 {yearly}" if lang == "zh" else f", {yearly} a year"
-    return ends.assign(change_label=["", text])
+        lines += f"\n年均 {yearly}" if lang == "zh" else f"\n{yearly} a year"
+    return ends.assign(change_label=["", text], change_lines=["", lines])
 
 
 @_chart_type
@@ -718,6 +792,10 @@ def gap(
     return [zero, *layers], rows, size, title, what, items, [note]
 
 
+_PHONE_TILES = 2
+"""How many columns of tiles a phone shows."""
+
+
 def tiles(
     table: pd.DataFrame,
     *,
@@ -742,6 +820,17 @@ def tiles(
     df["slot"] = df.groupby(column, sort=False).cumcount()
     df = provenance(df, lang)  # a source of one's own by its title, else its id
     order, colours = list(dict.fromkeys(df[column])), list(dict.fromkeys(df[colour]))
+    # on a phone the columns flow into _PHONE_TILES columns: each list a block of rows, its
+    # header on the first, one line; elsewhere, one column per list, headers above the plot
+    df["col"] = df[column].map(order.index)
+    blocks = 1 + (df.groupby(column, sort=False).size() + _PHONE_TILES - 1) // _PHONE_TILES
+    first = (blocks.cumsum() - blocks).reindex(order)
+    df["phone_col"] = df["slot"] % _PHONE_TILES
+    df["phone_row"] = df[column].map(first) + 1 + df["slot"] // _PHONE_TILES
+    where = {
+        "at_col": f"{PHONE} ? datum.phone_col : datum.col",
+        "at_row": f"{PHONE} ? datum.phone_row : datum.slot",
+    }
     fills = dict(zip(colours, PALETTE * (len(colours) // len(PALETTE) + 1), strict=False))
     rgb = {c: [int(c[i : i + 2], 16) for i in (1, 3, 5)] for c in PALETTE}  # dark text if light
     light = {c: 0.299 * r + 0.587 * g + 0.114 * b > 150 for c, (r, g, b) in rgb.items()}
@@ -751,20 +840,28 @@ def tiles(
     df["shown"] = df[text].map(wrap)
     df["lines"] = df["shown"].str.count("\n") + 1
     chosen = alt.selection_point(fields=[colour], bind="legend")
-    x = alt.X(f"{column}:N", sort=order, title=None, axis=None, scale=alt.Scale(paddingInner=0.08))
-    y = alt.Y("slot:O", axis=None, title=None, scale=alt.Scale(paddingInner=0.12))
+    cols = dict(title=None, axis=None, scale=alt.Scale(paddingInner=0.08))
+    x = alt.X("at_col:O", **cols)
+    y = alt.Y("at_row:O", axis=None, title=None, scale=alt.Scale(paddingInner=0.12))
     tip = [*tooltips(lang, *tooltip, (column, "分组", "Group")), quote_tooltip(lang, "quote")]
-    base = alt.Chart(df).encode(x=x, y=y, tooltip=[*tip, source_tooltip(lang)])
+    base = alt.Chart(df).transform_calculate(**where)
+    base = base.encode(x=x, y=y, tooltip=[*tip, source_tooltip(lang)])
     legend = alt.Legend(orient="bottom", columns=3, symbolType="square")
     scale = alt.Scale(domain=colours, range=list(fills.values()))
     lit = alt.condition(chosen, alt.value(1), alt.value(0.2))
     rect = base.mark_rect(cornerRadius=3).encode(opacity=lit)
     names = base.encode(text="shown:N", color=alt.Color("ink:N", scale=None))
     style = dict(fontSize=10.5, limit=104, lineBreak="\n", lineHeight=12)
-    headers = alt.Chart(df.drop_duplicates(column)).encode(x=x, y=alt.value(-6))
+    heads = df.drop_duplicates(column).assign(phone_col=0, phone_row=lambda h: h["phone_row"] - 1)
+    heads["one_line"] = heads[column].str.replace("\n", " · ")
+    heads = alt.Chart(heads).transform_calculate(**where).encode(x=x)
+    above = heads.transform_filter(f"!({PHONE})").encode(y=alt.value(-6))
     header = dict(baseline="bottom", lineBreak="\n", lineHeight=14, dy=-28)
+    # on a phone, on its block's first row, from the block's left edge
+    inline = heads.transform_filter(PHONE).encode(x=alt.X("at_col:O", bandPosition=0, **cols), y=y)
     rect = rect.encode(color=alt.Color(f"{colour}:N", title=None, scale=scale, legend=legend))
-    layers = [rect.add_params(chosen), _text(headers, column, **header)]
+    layers = [rect.add_params(chosen), _text(above, column, **header)]
+    layers.append(_text(inline, "one_line", align="left", fontSize=12, fontWeight=600))
     for n in sorted(df["lines"].unique()):  # a name of n lines, lifted by half its extra lines
         lines = names.transform_filter(f"datum.lines == {n}")
         layers.append(lines.mark_text(dy=-(n - 1) * 6, **style))
