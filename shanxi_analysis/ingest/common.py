@@ -89,7 +89,7 @@ def _bigrams(s: str) -> frozenset[str]:
     """The pairs of characters in a row of ``s`` (spaces and punctuation left out); kept
     for the next call with the same text."""
     s = _BIGRAM_SKIP_RE.sub("", s)
-    return frozenset(s[i : i + 2] for i in range(len(s) - 1)) or (
+    return frozenset(map(str.__add__, s, s[1:])) or (
         frozenset({s}) if s else frozenset()
     )
 
