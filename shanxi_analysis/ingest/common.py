@@ -89,9 +89,7 @@ def _bigrams(s: str) -> frozenset[str]:
     """The pairs of characters in a row of ``s`` (spaces and punctuation left out); kept
     for the next call with the same text."""
     s = _BIGRAM_SKIP_RE.sub("", s)
-    return frozenset(map(str.__add__, s, s[1:])) or (
-        frozenset({s}) if s else frozenset()
-    )
+    return frozenset(map(str.__add__, s, s[1:])) or (frozenset({s}) if s else frozenset())
 
 
 @dataclass
