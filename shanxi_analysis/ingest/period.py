@@ -39,46 +39,53 @@ _SUB_YEAR = (
     r"(?:\s*(?P<d>[0-3]?\d)\s*日)?(?P<end>底|末)?)"
 )
 
-# Each pattern with the words one of which any match of it holds: a text without them is
-# not searched with it (most blocks have no 月, 季度, 以来 …; the search is the cost).
-_PERIOD_RES: tuple[tuple[str, re.Pattern, tuple[str, ...]], ...] = tuple(
+_REL_WORDS = ("今年", "去年", "前年", "明年", "当年", "本年")
+_SUB_WORDS = ("季度", "半年", "月")
+# Each pattern with the words that any match of it holds (one word of each group): a text
+# without them is not searched with it (most blocks have no 月, 季度, 以来 …; the search
+# is the cost, not the finding).
+_PERIOD_RES: tuple[tuple[str, re.Pattern, tuple[tuple[str, ...], ...]], ...] = tuple(
     (name, re.compile(rx), needs)
     for name, rx, needs in (
         (
             "year-range",
             r"(?P<y1>\d{4})\s*年?\s*(?:至|到|—|－|-|~)\s*(?P<y2>\d{4})\s*年\s*(?P<h2>上半年)?",
-            ("年",),
+            (("年",),),
         ),
         # 从2012到2021(十年间): a span of years with 从/由 and no 年
         (
             "year-range",
             r"(?<=[从由])\s*(?P<y1>\d{4})\s*(?:至|到)\s*(?P<y2>\d{4})(?![\d.])",
-            ("从", "由"),
+            (("从", "由"),),
         ),
-        ("years-past", rf"(?:过去|近|前)\s*(?P<n>{_NUMWORD})\s*年(?!前|以前|度|底|末)", ("年",)),
+        (
+            "years-past",
+            rf"(?:过去|近|前)\s*(?P<n>{_NUMWORD})\s*年(?!前|以前|度|底|末)",
+            (("年",), ("过去", "近", "前")),
+        ),
         (
             "years-ahead",
             rf"(?:未来|今后|此后|接下来)\s*(?P<n>{_NUMWORD})\s*年(?!前|以前|度|底|末)",
-            ("年",),
+            (("年",), ("未来", "今后", "此后", "接下来")),
         ),
         (
             "plan",
             r"[“\"]?十(?P<p>[一二三四五])五[”\"]?\s*(?P<pp>期间|以来|末|前三年|前两年|时期)?",
-            ("十",),
+            (("十",), ("五",)),
         ),
-        ("since", r"(?P<y>\d{4})\s*年\s*以来", ("以来",)),
-        ("horizon", rf"用\s*(?P<n>{_NUMWORD})\s*年(?:左右|多)?(?:的)?时间", ("时间",)),
-        ("this-year-since", r"(?:今年|本年)以来", ("以来",)),
+        ("since", r"(?P<y>\d{4})\s*年\s*以来", (("以来",),)),
+        ("horizon", rf"用\s*(?P<n>{_NUMWORD})\s*年(?:左右|多)?(?:的)?时间", (("时间",), ("用",))),
+        ("this-year-since", r"(?:今年|本年)以来", (("以来",),)),
         (
             "present",
             r"截至目前|截止目前|目前|当前|如今|现阶段|不久前|近日|日前",
-            ("目前", "当前", "如今", "现阶段", "不久前", "近日", "日前"),
+            (("目前", "当前", "如今", "现阶段", "不久前", "近日", "日前"),),
         ),
-        ("year-sub", _YEAR + _S + _SUB_YEAR, ("年",)),
-        ("rel-sub", _REL_YEAR + _S + _SUB_YEAR, ("年",)),
-        ("year", _YEAR + r"(?P<yend>底|末)?", ("年",)),
-        ("rel", _REL_YEAR, ("年",)),
-        ("sub", _SUB_YEAR, ("季度", "半年", "月")),
+        ("year-sub", _YEAR + _S + _SUB_YEAR, (("年",), _SUB_WORDS)),
+        ("rel-sub", _REL_YEAR + _S + _SUB_YEAR, (_REL_WORDS, _SUB_WORDS)),
+        ("year", _YEAR + r"(?P<yend>底|末)?", (("年",),)),
+        ("rel", _REL_YEAR, (_REL_WORDS,)),
+        ("sub", _SUB_YEAR, (_SUB_WORDS,)),
     )
 )
 
@@ -212,14 +219,19 @@ def find_periods(text: str, published: Published | str | None = None) -> list[Pe
     pub = published if isinstance(published, Published) else Published.parse(published)
     found: list[PeriodMention] = []
     for name, rx, needs in _PERIOD_RES:
-        if not any(word in text for word in needs):
-            continue
-        for m in rx.finditer(text):
-            if m.end() == m.start():
-                continue
-            period = _resolve(name, m, pub)
-            if period:
-                found.append(PeriodMention(m.start(), m.end(), m.group(0), period, name))
+        for group in needs:
+            for word in group:
+                if word in text:
+                    break
+            else:
+                break  # no word of this group: no match
+        else:
+            for m in rx.finditer(text):
+                if m.end() == m.start():
+                    continue
+                period = _resolve(name, m, pub)
+                if period:
+                    found.append(PeriodMention(m.start(), m.end(), m.group(0), period, name))
     found.sort(key=lambda p: (p.start, -(p.end - p.start)))
     out: list[PeriodMention] = []
     for p in found:
