@@ -131,6 +131,16 @@ def _sub_period(m: re.Match, year: int | None) -> str | None:
     return None
 
 
+_UNTIL_BEFORE_RE = re.compile(r"(?:截至|截止|至)\s*$")
+_AT_BEFORE_RE = re.compile(r"在\s*$")
+_DAY_RE = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:电|讯)?|\d{1,2}\s*日")
+_FIGURE_RE = re.compile(r"\d|[一二三四五六七八九十百千万亿]+[个家座项%]")
+_YEAR_ONLY_RE = re.compile(r"\d{4}")
+_YEARS_RE = re.compile(r"(\d{4})/(\d{4})")
+_TO_BEFORE_RE = re.compile(r"(?:到|至)\s*$")
+_FROM_BEFORE_RE = re.compile(r"[从由自]\s*$")
+
+
 def _resolve(name: str, m: re.Match, pub: Published) -> str | None:
     g = m.groupdict()
     if name == "year-range":
@@ -175,9 +185,7 @@ def _resolve(name: str, m: re.Match, pub: Published) -> str | None:
         if not 1000 <= y <= 2999:
             return None
         # 截至2023年底: a stock at the end of the year's last month
-        if g.get("yend") and re.search(
-            r"(?:截至|截止|至)\s*$", m.string[max(0, m.start() - 3) : m.start()]
-        ):
+        if g.get("yend") and _UNTIL_BEFORE_RE.search(m.string[max(0, m.start() - 3) : m.start()]):
             return f"{y}-12"
         return str(y)
     if name == "years-past":
@@ -284,7 +292,7 @@ def _is_sentence_head(simple: str, p: PeriodMention, sentence_start: int) -> boo
         [i for i in (simple.find(c, p.end) for c in "，,；;。") if i >= 0] or [len(simple)]
     )
     if (
-        re.search(r"在\s*$", simple[max(0, p.start - 2) : p.start])
+        _AT_BEFORE_RE.search(simple[max(0, p.start - 2) : p.start])
         and "基础上" in simple[p.end : clause_end]
     ):
         return False
@@ -294,8 +302,8 @@ def _is_sentence_head(simple: str, p: PeriodMention, sentence_start: int) -> boo
 def _has_figure(words: str) -> bool:
     """Whether words hold a figure; a day of the month (记者24日从……获悉) and a dateline
     (太原1月30日电) are none."""
-    words = re.sub(r"\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:电|讯)?|\d{1,2}\s*日", "", words)
-    return bool(re.search(r"\d|[一二三四五六七八九十百千万亿]+[个家座项%]", words))
+    words = _DAY_RE.sub("", words)
+    return bool(_FIGURE_RE.search(words))
 
 
 def lead_period(title: str, first_text: str, published: Published | str | None) -> str:
@@ -357,7 +365,7 @@ def _stock_at_end(
     is dated by the interval's last year; the 'from' state of 由A到B by the year before a
     plan period starts, or by the first year of a span of years (从2012到2021, 从A增至B).
     Anything else stated under an interval keeps the interval."""
-    m = re.fullmatch(r"(\d{4})/(\d{4})", period)
+    m = _YEARS_RE.fullmatch(period)
     if not m or measure not in ("level", "share") or ":since:" in rule:
         return None
     if _FLOW_WORDS_RE.search(clause_prefix):
@@ -376,14 +384,14 @@ def _span_of_change(
 ) -> str | None:
     """从2020年的A下降到2023年的B: a change stated after the second year is over the span
     ``2020/2023``."""
-    if not re.fullmatch(r"\d{4}", hit.period) or not re.search(
-        r"(?:到|至)\s*$", simple[max(0, hit.start - 4) : hit.start]
+    if not _YEAR_ONLY_RE.fullmatch(hit.period) or not _TO_BEFORE_RE.search(
+        simple[max(0, hit.start - 4) : hit.start]
     ):
         return None
     for p in periods:
-        if sentence[0] <= p.start < hit.start and re.fullmatch(r"\d{4}", p.period):
+        if sentence[0] <= p.start < hit.start and _YEAR_ONLY_RE.fullmatch(p.period):
             if (
-                re.search(r"[从由自]\s*$", simple[max(0, p.start - 2) : p.start])
+                _FROM_BEFORE_RE.search(simple[max(0, p.start - 2) : p.start])
                 and p.period < hit.period
             ):
                 return f"{p.period}/{hit.period}"
@@ -415,7 +423,7 @@ def _period_for(
         hit = _pick_before(items, lo, q_start)
         if hit:
             p = hit[2]
-            if rule == "sentence" and re.fullmatch(r"\d{4}", p.period):
+            if rule == "sentence" and _YEAR_ONLY_RE.fullmatch(p.period):
                 # 9月27日，举办了2018年……: a finer period of the same year stated before it
                 finer = [
                     x
