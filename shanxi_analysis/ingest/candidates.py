@@ -105,6 +105,16 @@ def block_candidates(
     paragraph_entity = hits[0][2] if hits else None
     respectively = _respectively(text, found)
     last_subject: dict[int, str] = {}
+    scope = _EntityScope(
+        matcher,
+        hits,
+        all_hits,
+        counted,
+        made,
+        paragraph_entity,
+        speaker_entity,
+        article_entity,
+    )  # the same for every figure of the block
     out = []
     for q in found:
         clause = _clause_bounds(text, q.start)
@@ -160,16 +170,7 @@ def block_candidates(
             clause,
             sentence,
             kind.value,
-            _EntityScope(
-                matcher,
-                hits,
-                all_hits,
-                counted,
-                made,
-                paragraph_entity,
-                speaker_entity,
-                article_entity,
-            ),
+            scope,
             _counted_head(simple, q, clause[1]),
         )
         if ent.value and ent.value.startswith(NEW_ENTITY_PREFIX):

@@ -247,6 +247,8 @@ def _respectively(text: str, found: list) -> dict[int, tuple[str, tuple[str, ...
     """``A、B 分别为 x、y(，占……的 p 和 q)``: map each figure after 分别 in its sentence to its
     item (the i-th figure of each unit to the i-th item); ``{start: (item, items)}``."""
     out: dict[int, tuple[str, tuple[str, ...]]] = {}
+    if "分别" not in text:
+        return out  # (the pattern's lazy words would be tried from every character)
     for m in _RESPECTIVELY_RE.finditer(text):
         head = re.split(r"[\s\d年月季度]+", m.group(1))[-1]
         items = tuple(x for x in re.split(r"、|和|及|与", head) if x)
