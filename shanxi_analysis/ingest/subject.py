@@ -48,16 +48,13 @@ def _subject_for(
     # the clause before the figure, its periods, names and own-place words blanked out
     lo, hi = clause[0], q.start
     chars = list(text[lo:hi])
-    for p in periods:
-        for i in range(max(p.start, lo), min(p.end, hi)):
-            chars[i - lo] = " "
-    for a, b, _e in ent_hits:
-        for i in range(max(a, lo), min(b, hi)):
-            chars[i - lo] = " "
+    spans = [(p.start, p.end) for p in periods] + [(a, b) for a, b, _e in ent_hits]
     # (the own-place words are two characters, none overlapping another)
-    for m in _ENTITY_WORD_RE.finditer(simple, max(lo - 1, 0), hi + 1):
-        for i in range(max(m.start(), lo), min(m.end(), hi)):
-            chars[i - lo] = " "
+    spans += [m.span() for m in _ENTITY_WORD_RE.finditer(simple, max(lo - 1, 0), hi + 1)]
+    for a, b in spans:
+        a, b = max(a, lo), min(b, hi)
+        if a < b:
+            chars[a - lo : b - lo] = " " * (b - a)
     prefix = "".join(chars)
     # only the words after the last figure or gap
     parts = [p for p in _SUBJECT_SPLIT_RE.split(prefix) if p]
