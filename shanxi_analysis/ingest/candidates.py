@@ -4,6 +4,9 @@ field modules.
 
 from __future__ import annotations
 
+import bisect
+import re
+
 from .. import quantities
 from .common import _clause_bounds, _Field, _sentence_bounds, to_simplified
 from .entity import (
@@ -34,6 +37,8 @@ from .subject import (
     _respectively,
     _subject_for,
 )
+
+_FULL_STOP_RE = re.compile("[。！？!?]")
 
 
 def _quote_for(
@@ -115,16 +120,19 @@ def block_candidates(
         speaker_entity,
         article_entity,
     )  # the same for every figure of the block
+    # where the block's full sentences end (。！？!?, not ；), to find each figure's start
+    full_ends = [m.start() for m in _FULL_STOP_RE.finditer(simple)]
     out = []
     for q in found:
         clause = _clause_bounds(text, q.start)
         sentence = _sentence_bounds(text, q.start)
         clause_text = text[clause[0] : clause[1]]
+        clause_simple = simple[clause[0] : clause[1]]
         clause_prefix = simple[clause[0] : q.start]
         rules: dict[str, str] = {}
         conf: dict[str, float] = {}
 
-        measure = _measure_for(q, clause_prefix, simple[clause[0] : clause[1]])
+        measure = _measure_for(q, clause_prefix, clause_simple)
         period = _period_for(
             periods,
             q.start,
@@ -138,9 +146,10 @@ def block_candidates(
             article_period,
         )
         # a statement's words hold to the end of the full sentence (past a ；)
-        full_start = max(simple.rfind(c, 0, q.start) for c in "。！？!?") + 1
+        i = bisect.bisect_left(full_ends, q.start)
+        full_start = full_ends[i - 1] + 1 if i else 0
         kind = _kind_for(
-            simple[clause[0] : clause[1]],
+            clause_simple,
             simple[full_start : q.start],
             period.value,
             published,
