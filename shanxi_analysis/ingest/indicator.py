@@ -123,14 +123,16 @@ def _indicators_of(indicators: tuple, base_unit: str, measure: str) -> tuple:
 
 
 @lru_cache(maxsize=256)
-def _bigram_index(indicators: tuple, base_unit: str, measure: str) -> dict[str, tuple[int, ...]]:
+def _bigram_index(
+    indicators: tuple, base_unit: str, measure: str
+) -> tuple[dict[str, tuple[int, ...]], frozenset[str]]:
     """Each pair of characters of the names of :func:`_indicators_of` → the positions of
-    the names that hold it (built once per unit and measure)."""
+    the names that hold it, and the set of those pairs (built once per unit and measure)."""
     index: dict[str, list[int]] = {}
     for i, row in enumerate(_indicators_of(indicators, base_unit, measure)):
         for bigram in row[3]:
             index.setdefault(bigram, []).append(i)
-    return {k: tuple(v) for k, v in index.items()}
+    return {k: tuple(v) for k, v in index.items()}, frozenset(index)
 
 
 def _indicator_for(
@@ -166,10 +168,11 @@ def _indicator_for(
     # Only the names that share a pair of characters with the clause, the sentence, the
     # subject or the counted noun, or that a bonus rewards, can score above 0; the others
     # score 0 and are never the best (that takes 0.3) nor a runner-up other than 0.
-    index = _bigram_index(lexicon.indicators, base_unit, measure)
+    index, keys = _bigram_index(lexicon.indicators, base_unit, measure)
     seen: set[int] = set()
-    for bigram in index.keys() & (window | sentence | subj | noun):
-        seen.update(index[bigram])
+    for words in (window, sentence, subj, noun):
+        for bigram in keys.intersection(words):
+            seen.update(index[bigram])
     if classifier or named_for:
         seen.update(
             i
