@@ -92,7 +92,7 @@ def _bigrams(s: str) -> frozenset[str]:
     return frozenset(map(str.__add__, s, s[1:])) or (frozenset({s}) if s else frozenset())
 
 
-@dataclass
+@dataclass(slots=True)
 class _Field:
     value: Any
     rule: str

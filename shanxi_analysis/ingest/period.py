@@ -206,7 +206,7 @@ def _rel_year(word: str, pub: Published) -> int | None:
     return pub.year + {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "前年": -2, "明年": 1}[word]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PeriodMention:
     """A time expression in a text and the period it resolves to."""
 
