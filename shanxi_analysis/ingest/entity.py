@@ -420,12 +420,13 @@ def _counts_other_bodies(counted_noun: str, name: str) -> bool:
 
 _SPEECH_VERBS = ("说", "表示", "介绍", "指出", "坦言", "告诉记者")
 _SPEECH_RE = re.compile(r"([\u4e00-\u9fff]{2,4})(?:" + "|".join(_SPEECH_VERBS) + ")")
+_SPEECH_VERB_RE = re.compile("|".join(_SPEECH_VERBS))
 
 
 def has_speech(simple: str) -> bool:
     """Whether a block introduces a speaker (``王某说``): a verb of speech is looked for
     before the pattern, which would try the characters before every position."""
-    return any(v in simple for v in _SPEECH_VERBS) and _SPEECH_RE.search(simple) is not None
+    return _SPEECH_VERB_RE.search(simple) is not None and _SPEECH_RE.search(simple) is not None
 
 
 _QUOTE_SPEAKER_RE = re.compile(r"[”」\"]\s*([\u4e00-\u9fff]{2,4}?)(?:说|表示|介绍|指出|坦言)")
