@@ -45,6 +45,17 @@ _CLAUSE_SEP_RE = re.compile(r"[，,；;。：:！？!?]")
 _YEAR_DIGITS_RE = re.compile(r"\d{4}")
 
 
+# the words of each kind, in the order they are tried (benchmarks in the clause only)
+_BENCHMARK_WORDS = (("benchmark", _BENCHMARK_RE), ("benchmark", _BENCHMARK_WORD_RE))
+_STATEMENT_WORDS = (
+    ("estimate", _ESTIMATE_RE),
+    ("estimate", _EFFECT_RE),
+    ("target", _TARGET_RE),
+    ("plan", _PLAN_RE),
+    ("plan", _DESIGN_RE),
+)
+
+
 def _kind_for(
     clause_text: str,
     sentence_prefix: str,
@@ -64,20 +75,12 @@ def _kind_for(
         if ahead:
             return _Field("plan", f"project-sum:{ahead.group(0)}", 0.75)
     # A gap against an average is the subject's own figure, not the benchmark's.
-    bench = (
-        ()
-        if measure == "gap"
-        else (("benchmark", _BENCHMARK_RE), ("benchmark", _BENCHMARK_WORD_RE))
-    )
-    for scope, text, conf in (("clause", clause_text, 0.85), ("sentence", sentence_prefix, 0.7)):
-        for kind, rx in (
-            *(bench if scope == "clause" else ()),
-            ("estimate", _ESTIMATE_RE),
-            ("estimate", _EFFECT_RE),
-            ("target", _TARGET_RE),
-            ("plan", _PLAN_RE),
-            ("plan", _DESIGN_RE),
-        ):
+    clause_words = _STATEMENT_WORDS if measure == "gap" else _BENCHMARK_WORDS + _STATEMENT_WORDS
+    for scope, text, conf, words in (
+        ("clause", clause_text, 0.85, clause_words),
+        ("sentence", sentence_prefix, 0.7, _STATEMENT_WORDS),
+    ):
+        for kind, rx in words:
             m = rx.search(text)
             if m:
                 if kind == "target" and m.group(0).startswith("到"):
