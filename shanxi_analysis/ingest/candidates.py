@@ -129,8 +129,6 @@ def block_candidates(
         clause_text = text[clause[0] : clause[1]]
         clause_simple = simple[clause[0] : clause[1]]
         clause_prefix = simple[clause[0] : q.start]
-        rules: dict[str, str] = {}
-        conf: dict[str, float] = {}
 
         measure = _measure_for(q, clause_prefix, clause_simple)
         period = _period_for(
@@ -239,17 +237,24 @@ def block_candidates(
             if indicator.rule == "proposed"
             else ("", "")
         )
-        for name, f in (
-            ("period", period),
-            ("kind", kind),
-            ("measure", measure),
-            ("direction", direction),
-            ("entity", ent),
-            ("subject", subject),
-            ("indicator", indicator),
-        ):
-            rules[name] = f.rule
-            conf[name] = f.confidence
+        rules = {
+            "period": period.rule,
+            "kind": kind.rule,
+            "measure": measure.rule,
+            "direction": direction.rule,
+            "entity": ent.rule,
+            "subject": subject.rule,
+            "indicator": indicator.rule,
+        }
+        confidence = min(
+            period.confidence,
+            kind.confidence,
+            measure.confidence,
+            direction.confidence,
+            ent.confidence,
+            subject.confidence,
+            indicator.confidence,
+        )
         excl = _exclusion_for(q, text, clause_text, clause_prefix)
         out.append(
             {
@@ -284,7 +289,7 @@ def block_candidates(
                 "exclude": excl is not None,
                 "reason_code": excl[0] if excl else "",
                 "reason": excl[1] if excl else "",
-                "confidence": round(min(conf.values()), 2),
+                "confidence": round(confidence, 2),
                 "rules": rules,
             }
         )
