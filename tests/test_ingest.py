@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 from fictional import candidates
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from shanxi_analysis import ingest, paths, review, sources
 
@@ -439,3 +441,13 @@ def test_mixed_encodings_are_an_error_naming_file_line_and_encodings_tried():
         ("utf-8-sig", "全省煤矿数量减至 900 座以内"),
     ):
         assert sources.decode_article(text.encode(enc)) == text
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="山西轉型綜合改革示範區产能產能煤炭發電量𠀀𤆬ab1 ，。", max_size=30))
+def test_to_simplified_equals_the_character_table_whatever_the_script(text):
+    # fictional text: the search for a traditional character before translating must give
+    # what translating every text gives
+    from shanxi_analysis.ingest.common import _t2s_table
+
+    assert ingest.to_simplified(text) == text.translate(_t2s_table())

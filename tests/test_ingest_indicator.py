@@ -5,6 +5,9 @@ Every sentence here is fictional, written for these tests.
 
 from __future__ import annotations
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from shanxi_analysis import ingest
 
 
@@ -61,3 +64,56 @@ def test_a_proposed_indicator_is_defined_in_both_languages(lexicon):
     # a unit or a verb of change is never written into a definition: they are fields
     for word in ("percent", "增长", "下降", "%"):
         assert word not in c["indicator_definition_zh"] + c["indicator_definition_en"]
+
+
+_WORDS = [
+    "发电量", "装机容量", "新能源", "开发区", "国家级", "项目", "投资", "计划", "总额", "进出口",
+    "同比", "增长", "占比", "示例县", "全县", "累计", "建成", "座", "个", "的", "，", "亿元",
+    "批次",
+]  # fmt: skip
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(st.sampled_from(_WORDS), max_size=4).map("".join),
+    st.lists(st.sampled_from(_WORDS), max_size=8).map("".join),
+    st.lists(st.sampled_from(_WORDS), max_size=12).map("".join),
+    st.sampled_from(
+        [("count", "level"), ("yuan", "level"), ("percent", "share"), ("percent", "change")]
+    ),
+    st.sampled_from(["", "座", "批"]),
+    st.sampled_from(["actual", "plan", "target"]),
+)
+def test_indicator_scoring_by_the_pair_index_equals_scoring_every_name(
+    lexicon, subject, clause, sentence, unit_measure, classifier, kind
+):
+    # fictional words: only the names that share a pair of characters with the figure's
+    # words (or that a bonus rewards) are scored; scoring every name must give the same
+    from unittest import mock
+
+    from shanxi_analysis.ingest import indicator
+
+    base_unit, measure = unit_measure
+
+    def run():
+        field, name, theme = indicator._indicator_for(
+            lexicon, subject, clause, measure, base_unit, sentence, clause[-3:], classifier,
+            (), kind, "county", "2023",
+        )  # fmt: skip
+        return field.value, field.rule, field.confidence, name, theme
+
+    indexed = run()
+    rows = indicator._indicators_of(lexicon.indicators, base_unit, measure)
+
+    class EveryRow(dict):
+        def __missing__(self, key):
+            return tuple(range(len(rows)))
+
+    class EveryPair(frozenset):
+        def intersection(self, words):
+            return words
+
+    with mock.patch.object(indicator, "_bigram_index", lambda *_a: (EveryRow(), EveryPair())):
+        assert run() == indexed

@@ -184,3 +184,28 @@ def test_a_head_period_holds_past_any_comparison_reference(lexicon, head, ref, n
     cands = _article(lexicon, text, "2021-10-20")
     assert _period(cands, f"{n}亿元") == want
     assert _period(cands, f"{p}%") == want
+
+
+# fictional pieces of time expressions and the words around them
+_TIME_PIECES = [
+    "2021", "2023", "年", "月", "日", "底", "末", "季度", "一", "三", "五", "十", "十四", "上半年",
+    "下半年", "前", "个月", "1-5", "至", "到", "从", "由", "以来", "今年", "去年", "过去", "近",
+    "未来", "今后", "用", "时间", "目前", "日前", "截至", "期间", "示例县", "增长", "，", "。", " ",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_TIME_PIECES), min_size=1, max_size=14).map("".join))
+def test_each_period_pattern_matches_only_where_its_guard_words_are(text):
+    # fictional text: find_periods skips a pattern in a text that lacks one word of each
+    # of its groups; every match must hold such a word (or, for a look-behind, the
+    # character before it), or a period would be lost
+    from shanxi_analysis.ingest import period
+
+    for name, rx, needs in period._PERIOD_RES:
+        for m in rx.finditer(text):
+            if m.end() == m.start():
+                continue
+            seen = text[max(0, m.start() - 1) : m.end()]
+            for group in needs:
+                assert any(w in seen for w in group), (name, m.group(0), group)

@@ -47,10 +47,10 @@ from .candidates import block_candidates
 from .common import to_simplified
 from .entity import (
     _DATELINE_RE,
-    _SPEECH_RE,
     _article_entities,
     _matcher,
     _names_in,
+    has_speech,
     home_entities,
     quoted_speaker,
     speakers_of,
@@ -325,7 +325,7 @@ def propose(
             article_period=article_period,
             home=home,
         )
-        if _SPEECH_RE.search(simple):
+        if has_speech(simple):
             speakers.update(
                 speakers_of(simple, _names_in(block.text, simple, matcher, province, home))
             )

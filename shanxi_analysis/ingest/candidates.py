@@ -4,6 +4,9 @@ field modules.
 
 from __future__ import annotations
 
+import bisect
+import re
+
 from .. import quantities
 from .common import _clause_bounds, _Field, _sentence_bounds, to_simplified
 from .entity import (
@@ -34,6 +37,8 @@ from .subject import (
     _respectively,
     _subject_for,
 )
+
+_FULL_STOP_RE = re.compile("[。！？!?]")
 
 
 def _quote_for(
@@ -105,16 +110,27 @@ def block_candidates(
     paragraph_entity = hits[0][2] if hits else None
     respectively = _respectively(text, found)
     last_subject: dict[int, str] = {}
+    scope = _EntityScope(
+        matcher,
+        hits,
+        all_hits,
+        counted,
+        made,
+        paragraph_entity,
+        speaker_entity,
+        article_entity,
+    )  # the same for every figure of the block
+    # where the block's full sentences end (。！？!?, not ；), to find each figure's start
+    full_ends = [m.start() for m in _FULL_STOP_RE.finditer(simple)]
     out = []
     for q in found:
         clause = _clause_bounds(text, q.start)
         sentence = _sentence_bounds(text, q.start)
         clause_text = text[clause[0] : clause[1]]
+        clause_simple = simple[clause[0] : clause[1]]
         clause_prefix = simple[clause[0] : q.start]
-        rules: dict[str, str] = {}
-        conf: dict[str, float] = {}
 
-        measure = _measure_for(q, clause_prefix, simple[clause[0] : clause[1]])
+        measure = _measure_for(q, clause_prefix, clause_simple)
         period = _period_for(
             periods,
             q.start,
@@ -128,9 +144,10 @@ def block_candidates(
             article_period,
         )
         # a statement's words hold to the end of the full sentence (past a ；)
-        full_start = max(simple.rfind(c, 0, q.start) for c in "。！？!?") + 1
+        i = bisect.bisect_left(full_ends, q.start)
+        full_start = full_ends[i - 1] + 1 if i else 0
         kind = _kind_for(
-            simple[clause[0] : clause[1]],
+            clause_simple,
             simple[full_start : q.start],
             period.value,
             published,
@@ -160,16 +177,7 @@ def block_candidates(
             clause,
             sentence,
             kind.value,
-            _EntityScope(
-                matcher,
-                hits,
-                all_hits,
-                counted,
-                made,
-                paragraph_entity,
-                speaker_entity,
-                article_entity,
-            ),
+            scope,
             _counted_head(simple, q, clause[1]),
         )
         if ent.value and ent.value.startswith(NEW_ENTITY_PREFIX):
@@ -229,17 +237,24 @@ def block_candidates(
             if indicator.rule == "proposed"
             else ("", "")
         )
-        for name, f in (
-            ("period", period),
-            ("kind", kind),
-            ("measure", measure),
-            ("direction", direction),
-            ("entity", ent),
-            ("subject", subject),
-            ("indicator", indicator),
-        ):
-            rules[name] = f.rule
-            conf[name] = f.confidence
+        rules = {
+            "period": period.rule,
+            "kind": kind.rule,
+            "measure": measure.rule,
+            "direction": direction.rule,
+            "entity": ent.rule,
+            "subject": subject.rule,
+            "indicator": indicator.rule,
+        }
+        confidence = min(
+            period.confidence,
+            kind.confidence,
+            measure.confidence,
+            direction.confidence,
+            ent.confidence,
+            subject.confidence,
+            indicator.confidence,
+        )
         excl = _exclusion_for(q, text, clause_text, clause_prefix)
         out.append(
             {
@@ -274,7 +289,7 @@ def block_candidates(
                 "exclude": excl is not None,
                 "reason_code": excl[0] if excl else "",
                 "reason": excl[1] if excl else "",
-                "confidence": round(min(conf.values()), 2),
+                "confidence": round(confidence, 2),
                 "rules": rules,
             }
         )

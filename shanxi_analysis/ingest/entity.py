@@ -72,6 +72,8 @@ def _matcher(entities: tuple) -> _EntityMatcher:
 # (排全国第3位, 居全国前列: the scope of a ranking is not what is ranked)
 _NOT_SUBJECT_BEFORE = re.compile(r"(?:比|较|于|占|与|和|同|跟|、|及|以及|对|向|在|是|排|居|列)$")
 _NOT_SUBJECT_AFTER = re.compile(r"^(?:、|等|内的|内|境内|为例|用户为例)")
+_EXAMPLE_BEFORE_RE = re.compile(r"以$")
+_EXAMPLE_AFTER_RE = re.compile(r"^[^，,。；;]{0,8}为例")
 
 
 def _subject_hits(simple: str, hits: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -84,7 +86,7 @@ def _subject_hits(simple: str, hits: list[tuple[int, int, str]]) -> list[tuple[i
         before = simple[max(0, a - 2) : a]
         if _NOT_SUBJECT_BEFORE.search(before) or _NOT_SUBJECT_AFTER.match(simple[b : b + 5]):
             continue
-        if re.search(r"以$", before) and re.match(r"^[^，,。；;]{0,8}为例", simple[b:]):
+        if _EXAMPLE_BEFORE_RE.search(before) and _EXAMPLE_AFTER_RE.match(simple[b:]):
             continue
         if _is_source(simple, (a, b, eid)):
             continue  # 据太原海关统计, 省统计局通报: who reports the figure, not what it is about
@@ -267,6 +269,11 @@ def _new_names(
     return out
 
 
+@lru_cache(maxsize=64)
+def _word_re(word: str) -> re.Pattern:
+    return re.compile(word)
+
+
 def _names_in(
     text: str,
     simple: str,
@@ -281,10 +288,12 @@ def _names_in(
     hits = matcher.find(simple)
     if province:
         for w in _PROVINCE_WORDS:
-            hits += [(m.start(), m.end(), province) for m in re.finditer(w, simple)]
+            if w in simple:
+                hits += [(m.start(), m.end(), province) for m in _word_re(w).finditer(simple)]
     for level, eid in home:
         for w in _HOME_WORDS[level]:
-            hits += [(m.start(), m.end(), eid) for m in re.finditer(w, simple)]
+            if w in simple:
+                hits += [(m.start(), m.end(), eid) for m in _word_re(w).finditer(simple)]
     new = _new_names(simple, hits, lambda e: matcher.type_of.get(e) in _PLACE_TYPES)
     return sorted(hits + [(a, b, NEW_ENTITY_PREFIX + text[a:b]) for a, b, _e in new])
 
@@ -409,7 +418,17 @@ def _counts_other_bodies(counted_noun: str, name: str) -> bool:
     return bool(_BODY_KIND_RE.search(counted_noun)) and counted_noun[-2:] not in name
 
 
-_SPEECH_RE = re.compile(r"([\u4e00-\u9fff]{2,4})(?:说|表示|介绍|指出|坦言|告诉记者)")
+_SPEECH_VERBS = ("说", "表示", "介绍", "指出", "坦言", "告诉记者")
+_SPEECH_RE = re.compile(r"([\u4e00-\u9fff]{2,4})(?:" + "|".join(_SPEECH_VERBS) + ")")
+_SPEECH_VERB_RE = re.compile("|".join(_SPEECH_VERBS))
+
+
+def has_speech(simple: str) -> bool:
+    """Whether a block introduces a speaker (``王某说``): a verb of speech is looked for
+    before the pattern, which would try the characters before every position."""
+    return _SPEECH_VERB_RE.search(simple) is not None and _SPEECH_RE.search(simple) is not None
+
+
 _QUOTE_SPEAKER_RE = re.compile(r"[”」\"]\s*([\u4e00-\u9fff]{2,4}?)(?:说|表示|介绍|指出|坦言)")
 
 
@@ -521,6 +540,7 @@ def _new_entity_parent(
     return ""
 
 
+_RANK_GAP_RE = re.compile(r"[\s的]*(?:第|前)?")
 _RANK_AFTER_RE = re.compile(r"[\s的]*(?:第|前)\s*[\d一二三四五六七八九十]+\s*(?:位|名)")
 
 
@@ -581,7 +601,7 @@ def _entity_for(
 
     def usable(h: tuple[int, int, str]) -> bool:
         if _RANK_AFTER_RE.match(simple, h[1]) or (
-            q.base_unit == "rank" and re.fullmatch(r"[\s的]*(?:第|前)?", simple[h[1] : q.start])
+            q.base_unit == "rank" and _RANK_GAP_RE.fullmatch(simple[h[1] : q.start])
         ):
             return False  # 全国第20位: the scope of a ranking, not what is ranked
         # an aggregate holds for figures that count its members (其中6个国家级开发区), not

@@ -84,6 +84,7 @@ _NAME_MEASURE_WORDS = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)
 def proposed_indicator_id(subject: str, measure: str, base_unit: str) -> str:
     """Return the id proposed for a new indicator: ``new_`` and a short hash of its subject,
     measure and base unit, so the same subject proposes the same id across articles."""
@@ -121,6 +122,19 @@ def _indicators_of(indicators: tuple, base_unit: str, measure: str) -> tuple:
     )
 
 
+@lru_cache(maxsize=256)
+def _bigram_index(
+    indicators: tuple, base_unit: str, measure: str
+) -> tuple[dict[str, tuple[int, ...]], frozenset[str]]:
+    """Each pair of characters of the names of :func:`_indicators_of` → the positions of
+    the names that hold it, and the set of those pairs (built once per unit and measure)."""
+    index: dict[str, list[int]] = {}
+    for i, row in enumerate(_indicators_of(indicators, base_unit, measure)):
+        for bigram in row[3]:
+            index.setdefault(bigram, []).append(i)
+    return {k: tuple(v) for k, v in index.items()}, frozenset(index)
+
+
 def _indicator_for(
     lexicon: Lexicon,
     subject: str,
@@ -145,31 +159,50 @@ def _indicator_for(
     # a subject of its own: four characters or more that end in a noun (not 受疫情影响)
     own_subject = len(subject) >= 4 and _ends_in_noun(subject)
     window = _bigrams(to_simplified(clause_text))
-    noun = _bigrams(to_simplified(counted)) if counted else set()
-    wide = _bigrams(to_simplified(sentence_text)) | window
+    noun = _bigrams(to_simplified(counted)) if counted else frozenset()
+    sentence = _bigrams(to_simplified(sentence_text))
     subj = _bigrams(to_simplified(subject))
+    simple_subject = to_simplified(subject)
+    kind_word = _KIND_NAME_WORDS.get(kind)
+    rows = _indicators_of(lexicon.indicators, base_unit, measure)
+    # Only the names that share a pair of characters with the clause, the sentence, the
+    # subject or the counted noun, or that a bonus rewards, can score above 0; the others
+    # score 0 and are never the best (that takes 0.3) nor a runner-up other than 0.
+    index, keys = _bigram_index(lexicon.indicators, base_unit, measure)
+    seen: set[int] = set()
+    for words in (window, sentence, subj, noun):
+        for bigram in keys.intersection(words):
+            seen.update(index[bigram])
+    if classifier or named_for:
+        seen.update(
+            i
+            for i, row in enumerate(rows)
+            if (classifier and classifier in row[4]) or row[4] in named_for
+        )
     scores: list[tuple[float, str, str, str]] = []
-    for iid, name, theme, nb, full, core in _indicators_of(lexicon.indicators, base_unit, measure):
+    for i in seen:
+        iid, name, theme, nb, full, core = rows[i]
         if iid in disagree:
             continue  # a county's capacity is not a plant's; a quarter's output not a year's
-        cover = (len(nb & window) + 0.6 * len((nb & wide) - window)) / len(nb)
+        in_window = len(nb & window)
+        cover = (in_window + 0.6 * len((nb & sentence) - window)) / len(nb)
         dice = 2 * len(nb & subj) / (len(nb) + len(subj)) if subj else 0.0
+        counted_in_name = bool(noun) and noun <= nb
         if (
             own_subject
             and cover < 0.99
-            and not (noun and noun <= nb)
-            and (dice < 0.2 or _modifiers_differ(to_simplified(subject), core))
+            and not counted_in_name
+            and (dice < 0.2 or _modifiers_differ(simple_subject, core))
         ):
             continue  # a subject of its own that the name does not say (非煤工业 ≠ 新兴产业)
         # the name's words in the figure's clause count most, in its sentence less
         score = 0.7 * cover + 0.3 * dice
-        if noun and noun <= nb:
+        if counted_in_name:
             score += 0.25  # the counted noun (N 台公交车) is in the name
         if classifier and classifier in full:
             score += 0.2  # the classifier names the indicator (3 批 → 批次)
         if full in named_for:
             score += 0.25  # an indicator named for the figure's entity (示范区内国家级开发区)
-        kind_word = _KIND_NAME_WORDS.get(kind)
         if kind_word and cover > 0 and kind_word.search(full):
             score += 0.3  # an indicator named for the kind of statement (计划投资 of a plan)
         scores.append((score, iid, name, theme))
@@ -227,6 +260,7 @@ _NOT_A_NAME_RE = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)
 def proposed_indicator_name(subject: str) -> str:
     """The Chinese name of a proposed indicator: the subject, in simplified script, without
     the verbs and units around it; ``""`` when nothing of it names a thing (``下降``,

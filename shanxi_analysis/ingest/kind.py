@@ -41,6 +41,19 @@ _EFFECT_RE = re.compile(
     r"(?:达产|建成|投产|运营|实施|投用|完成)(?:后|之后)[^。！？!?]*?(?:将|可|能)"
 )
 _BENCHMARK_WORD_RE = re.compile(r"基准")
+_CLAUSE_SEP_RE = re.compile(r"[，,；;。：:！？!?]")
+_YEAR_DIGITS_RE = re.compile(r"\d{4}")
+
+
+# the words of each kind, in the order they are tried (benchmarks in the clause only)
+_BENCHMARK_WORDS = (("benchmark", _BENCHMARK_RE), ("benchmark", _BENCHMARK_WORD_RE))
+_STATEMENT_WORDS = (
+    ("estimate", _ESTIMATE_RE),
+    ("estimate", _EFFECT_RE),
+    ("target", _TARGET_RE),
+    ("plan", _PLAN_RE),
+    ("plan", _DESIGN_RE),
+)
 
 
 def _kind_for(
@@ -56,34 +69,26 @@ def _kind_for(
     before it (see the module docstring); ``near_text`` is the clause before the figure's
     and its own, where a project's sum of money (总投资, 签约资金) finds the words that make
     it a plan (签约, 开工, 将)."""
-    clause_prefix = re.split(r"[，,；;。：:！？!?]", sentence_prefix)[-1]
+    clause_prefix = _CLAUSE_SEP_RE.split(sentence_prefix)[-1]
     if base_unit == "yuan" and _PLAN_TOTAL_RE.search(clause_prefix[-12:]):
         ahead = _AHEAD_RE.search(near_text or clause_text)
         if ahead:
             return _Field("plan", f"project-sum:{ahead.group(0)}", 0.75)
     # A gap against an average is the subject's own figure, not the benchmark's.
-    bench = (
-        ()
-        if measure == "gap"
-        else (("benchmark", _BENCHMARK_RE), ("benchmark", _BENCHMARK_WORD_RE))
-    )
-    for scope, text, conf in (("clause", clause_text, 0.85), ("sentence", sentence_prefix, 0.7)):
-        for kind, rx in (
-            *(bench if scope == "clause" else ()),
-            ("estimate", _ESTIMATE_RE),
-            ("estimate", _EFFECT_RE),
-            ("target", _TARGET_RE),
-            ("plan", _PLAN_RE),
-            ("plan", _DESIGN_RE),
-        ):
+    clause_words = _STATEMENT_WORDS if measure == "gap" else _BENCHMARK_WORDS + _STATEMENT_WORDS
+    for scope, text, conf, words in (
+        ("clause", clause_text, 0.85, clause_words),
+        ("sentence", sentence_prefix, 0.7, _STATEMENT_WORDS),
+    ):
+        for kind, rx in words:
             m = rx.search(text)
             if m:
                 if kind == "target" and m.group(0).startswith("到"):
-                    year = int(re.search(r"\d{4}", m.group(0)).group(0))
+                    year = int(_YEAR_DIGITS_RE.search(m.group(0)).group(0))
                     if pub.year is None or year <= pub.year:
                         continue
                 return _Field(kind, f"{scope}-word:{m.group(0)}", conf)
-    first = re.match(r"\d{4}", period or "")
+    first = _YEAR_DIGITS_RE.match(period or "")
     goal = _GOAL_RE.search(clause_text)
     if goal and not (first and pub.year and int(first.group(0)) < pub.year):
         return _Field("target", f"clause-word:{goal.group(0)}", 0.7)

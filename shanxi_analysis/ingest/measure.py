@@ -29,13 +29,16 @@ _CHANGE_BEFORE_RE = re.compile(
 )
 
 
+_PER_RE = re.compile(r"每\s*[\u4e00-\u9fff]{0,2}$")
+
+
 def _measure_for(q: quantities.Quantity, clause_prefix: str, clause_text: str) -> _Field:
     bu = q.base_unit
     if bu == "rank":
         return _Field("rank", "unit:rank", 0.95)
     if bu == "times" or "/" in bu:
         return _Field("ratio", f"unit:{bu}", 0.9)
-    if re.search(r"每\s*[\u4e00-\u9fff]{0,2}$", clause_prefix[-6:]):
+    if _PER_RE.search(clause_prefix[-6:]):
         return _Field("ratio", "word:每", 0.8)
     if bu == "percent" and _TO_STATE_RE.search(clause_prefix):
         # 占比提升至80%: the share reached, not the change

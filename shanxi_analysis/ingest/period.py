@@ -39,27 +39,53 @@ _SUB_YEAR = (
     r"(?:\s*(?P<d>[0-3]?\d)\s*日)?(?P<end>底|末)?)"
 )
 
-_PERIOD_RES: tuple[tuple[str, re.Pattern], ...] = tuple(
-    (name, re.compile(rx))
-    for name, rx in (
+_REL_WORDS = ("今年", "去年", "前年", "明年", "当年", "本年")
+_SUB_WORDS = ("季度", "半年", "月")
+# Each pattern with the words that any match of it holds (one word of each group): a text
+# without them is not searched with it (most blocks have no 月, 季度, 以来 …; the search
+# is the cost, not the finding).
+_PERIOD_RES: tuple[tuple[str, re.Pattern, tuple[tuple[str, ...], ...]], ...] = tuple(
+    (name, re.compile(rx), needs)
+    for name, rx, needs in (
         (
             "year-range",
             r"(?P<y1>\d{4})\s*年?\s*(?:至|到|—|－|-|~)\s*(?P<y2>\d{4})\s*年\s*(?P<h2>上半年)?",
+            (("年",),),
         ),
         # 从2012到2021(十年间): a span of years with 从/由 and no 年
-        ("year-range", r"(?<=[从由])\s*(?P<y1>\d{4})\s*(?:至|到)\s*(?P<y2>\d{4})(?![\d.])"),
-        ("years-past", rf"(?:过去|近|前)\s*(?P<n>{_NUMWORD})\s*年(?!前|以前|度|底|末)"),
-        ("years-ahead", rf"(?:未来|今后|此后|接下来)\s*(?P<n>{_NUMWORD})\s*年(?!前|以前|度|底|末)"),
-        ("plan", r"[“\"]?十(?P<p>[一二三四五])五[”\"]?\s*(?P<pp>期间|以来|末|前三年|前两年|时期)?"),
-        ("since", r"(?P<y>\d{4})\s*年\s*以来"),
-        ("horizon", rf"用\s*(?P<n>{_NUMWORD})\s*年(?:左右|多)?(?:的)?时间"),
-        ("this-year-since", r"(?:今年|本年)以来"),
-        ("present", r"截至目前|截止目前|目前|当前|如今|现阶段|不久前|近日|日前"),
-        ("year-sub", _YEAR + _S + _SUB_YEAR),
-        ("rel-sub", _REL_YEAR + _S + _SUB_YEAR),
-        ("year", _YEAR + r"(?P<yend>底|末)?"),
-        ("rel", _REL_YEAR),
-        ("sub", _SUB_YEAR),
+        (
+            "year-range",
+            r"(?<=[从由])\s*(?P<y1>\d{4})\s*(?:至|到)\s*(?P<y2>\d{4})(?![\d.])",
+            (("从", "由"),),
+        ),
+        (
+            "years-past",
+            rf"(?:过去|近|前)\s*(?P<n>{_NUMWORD})\s*年(?!前|以前|度|底|末)",
+            (("年",), ("过去", "近", "前")),
+        ),
+        (
+            "years-ahead",
+            rf"(?:未来|今后|此后|接下来)\s*(?P<n>{_NUMWORD})\s*年(?!前|以前|度|底|末)",
+            (("年",), ("未来", "今后", "此后", "接下来")),
+        ),
+        (
+            "plan",
+            r"[“\"]?十(?P<p>[一二三四五])五[”\"]?\s*(?P<pp>期间|以来|末|前三年|前两年|时期)?",
+            (("十",), ("五",)),
+        ),
+        ("since", r"(?P<y>\d{4})\s*年\s*以来", (("以来",),)),
+        ("horizon", rf"用\s*(?P<n>{_NUMWORD})\s*年(?:左右|多)?(?:的)?时间", (("时间",), ("用",))),
+        ("this-year-since", r"(?:今年|本年)以来", (("以来",),)),
+        (
+            "present",
+            r"截至目前|截止目前|目前|当前|如今|现阶段|不久前|近日|日前",
+            (("目前", "当前", "如今", "现阶段", "不久前", "近日", "日前"),),
+        ),
+        ("year-sub", _YEAR + _S + _SUB_YEAR, (("年",), _SUB_WORDS)),
+        ("rel-sub", _REL_YEAR + _S + _SUB_YEAR, (_REL_WORDS, _SUB_WORDS)),
+        ("year", _YEAR + r"(?P<yend>底|末)?", (("年",),)),
+        ("rel", _REL_YEAR, (_REL_WORDS,)),
+        ("sub", _SUB_YEAR, (_SUB_WORDS,)),
     )
 )
 
@@ -103,6 +129,16 @@ def _sub_period(m: re.Match, year: int | None) -> str | None:
             return f"{year}-{month:02d}-{int(g['d']):02d}"
         return f"{year}-{month:02d}"
     return None
+
+
+_UNTIL_BEFORE_RE = re.compile(r"(?:截至|截止|至)\s*$")
+_AT_BEFORE_RE = re.compile(r"在\s*$")
+_DAY_RE = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:电|讯)?|\d{1,2}\s*日")
+_FIGURE_RE = re.compile(r"\d|[一二三四五六七八九十百千万亿]+[个家座项%]")
+_YEAR_ONLY_RE = re.compile(r"\d{4}")
+_YEARS_RE = re.compile(r"(\d{4})/(\d{4})")
+_TO_BEFORE_RE = re.compile(r"(?:到|至)\s*$")
+_FROM_BEFORE_RE = re.compile(r"[从由自]\s*$")
 
 
 def _resolve(name: str, m: re.Match, pub: Published) -> str | None:
@@ -149,9 +185,7 @@ def _resolve(name: str, m: re.Match, pub: Published) -> str | None:
         if not 1000 <= y <= 2999:
             return None
         # 截至2023年底: a stock at the end of the year's last month
-        if g.get("yend") and re.search(
-            r"(?:截至|截止|至)\s*$", m.string[max(0, m.start() - 3) : m.start()]
-        ):
+        if g.get("yend") and _UNTIL_BEFORE_RE.search(m.string[max(0, m.start() - 3) : m.start()]):
             return f"{y}-12"
         return str(y)
     if name == "years-past":
@@ -172,7 +206,7 @@ def _rel_year(word: str, pub: Published) -> int | None:
     return pub.year + {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "前年": -2, "明年": 1}[word]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PeriodMention:
     """A time expression in a text and the period it resolves to."""
 
@@ -192,13 +226,20 @@ def find_periods(text: str, published: Published | str | None = None) -> list[Pe
     """
     pub = published if isinstance(published, Published) else Published.parse(published)
     found: list[PeriodMention] = []
-    for name, rx in _PERIOD_RES:
-        for m in rx.finditer(text):
-            if m.end() == m.start():
-                continue
-            period = _resolve(name, m, pub)
-            if period:
-                found.append(PeriodMention(m.start(), m.end(), m.group(0), period, name))
+    for name, rx, needs in _PERIOD_RES:
+        for group in needs:
+            for word in group:
+                if word in text:
+                    break
+            else:
+                break  # no word of this group: no match
+        else:
+            for m in rx.finditer(text):
+                if m.end() == m.start():
+                    continue
+                period = _resolve(name, m, pub)
+                if period:
+                    found.append(PeriodMention(m.start(), m.end(), m.group(0), period, name))
     found.sort(key=lambda p: (p.start, -(p.end - p.start)))
     out: list[PeriodMention] = []
     for p in found:
@@ -251,7 +292,7 @@ def _is_sentence_head(simple: str, p: PeriodMention, sentence_start: int) -> boo
         [i for i in (simple.find(c, p.end) for c in "，,；;。") if i >= 0] or [len(simple)]
     )
     if (
-        re.search(r"在\s*$", simple[max(0, p.start - 2) : p.start])
+        _AT_BEFORE_RE.search(simple[max(0, p.start - 2) : p.start])
         and "基础上" in simple[p.end : clause_end]
     ):
         return False
@@ -261,8 +302,8 @@ def _is_sentence_head(simple: str, p: PeriodMention, sentence_start: int) -> boo
 def _has_figure(words: str) -> bool:
     """Whether words hold a figure; a day of the month (记者24日从……获悉) and a dateline
     (太原1月30日电) are none."""
-    words = re.sub(r"\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:电|讯)?|\d{1,2}\s*日", "", words)
-    return bool(re.search(r"\d|[一二三四五六七八九十百千万亿]+[个家座项%]", words))
+    words = _DAY_RE.sub("", words)
+    return bool(_FIGURE_RE.search(words))
 
 
 def lead_period(title: str, first_text: str, published: Published | str | None) -> str:
@@ -324,7 +365,7 @@ def _stock_at_end(
     is dated by the interval's last year; the 'from' state of 由A到B by the year before a
     plan period starts, or by the first year of a span of years (从2012到2021, 从A增至B).
     Anything else stated under an interval keeps the interval."""
-    m = re.fullmatch(r"(\d{4})/(\d{4})", period)
+    m = _YEARS_RE.fullmatch(period)
     if not m or measure not in ("level", "share") or ":since:" in rule:
         return None
     if _FLOW_WORDS_RE.search(clause_prefix):
@@ -343,14 +384,14 @@ def _span_of_change(
 ) -> str | None:
     """从2020年的A下降到2023年的B: a change stated after the second year is over the span
     ``2020/2023``."""
-    if not re.fullmatch(r"\d{4}", hit.period) or not re.search(
-        r"(?:到|至)\s*$", simple[max(0, hit.start - 4) : hit.start]
+    if not _YEAR_ONLY_RE.fullmatch(hit.period) or not _TO_BEFORE_RE.search(
+        simple[max(0, hit.start - 4) : hit.start]
     ):
         return None
     for p in periods:
-        if sentence[0] <= p.start < hit.start and re.fullmatch(r"\d{4}", p.period):
+        if sentence[0] <= p.start < hit.start and _YEAR_ONLY_RE.fullmatch(p.period):
             if (
-                re.search(r"[从由自]\s*$", simple[max(0, p.start - 2) : p.start])
+                _FROM_BEFORE_RE.search(simple[max(0, p.start - 2) : p.start])
                 and p.period < hit.period
             ):
                 return f"{p.period}/{hit.period}"
@@ -382,7 +423,7 @@ def _period_for(
         hit = _pick_before(items, lo, q_start)
         if hit:
             p = hit[2]
-            if rule == "sentence" and re.fullmatch(r"\d{4}", p.period):
+            if rule == "sentence" and _YEAR_ONLY_RE.fullmatch(p.period):
                 # 9月27日，举办了2018年……: a finer period of the same year stated before it
                 finer = [
                     x

@@ -34,6 +34,7 @@ _SUBJECT_AFTER_RE = re.compile(r"^[的]?([\u4e00-\u9fff]{1,10})")
 
 
 _SUBJECT_SPLIT_RE = re.compile(r"[\s\d.%％“”\"（）()、]+")
+_SHARE_WORD_RE = re.compile(r"占(?!比)")
 
 
 def _subject_for(
@@ -47,16 +48,13 @@ def _subject_for(
     # the clause before the figure, its periods, names and own-place words blanked out
     lo, hi = clause[0], q.start
     chars = list(text[lo:hi])
-    for p in periods:
-        for i in range(max(p.start, lo), min(p.end, hi)):
-            chars[i - lo] = " "
-    for a, b, _e in ent_hits:
-        for i in range(max(a, lo), min(b, hi)):
-            chars[i - lo] = " "
+    spans = [(p.start, p.end) for p in periods] + [(a, b) for a, b, _e in ent_hits]
     # (the own-place words are two characters, none overlapping another)
-    for m in _ENTITY_WORD_RE.finditer(simple, max(lo - 1, 0), hi + 1):
-        for i in range(max(m.start(), lo), min(m.end(), hi)):
-            chars[i - lo] = " "
+    spans += [m.span() for m in _ENTITY_WORD_RE.finditer(simple, max(lo - 1, 0), hi + 1)]
+    for a, b in spans:
+        a, b = max(a, lo), min(b, hi)
+        if a < b:
+            chars[a - lo : b - lo] = " " * (b - a)
     prefix = "".join(chars)
     # only the words after the last figure or gap
     parts = [p for p in _SUBJECT_SPLIT_RE.split(prefix) if p]
@@ -66,7 +64,7 @@ def _subject_for(
     words = words[: cut.start()] if cut else words
     # a share (占全省发电量的比重为35%) is about what comes before 占, in its clause or else
     # in its sentence (block_candidates takes the sentence's last subject)
-    share = re.search(r"占(?!比)", to_simplified(prefix))
+    share = _SHARE_WORD_RE.search(to_simplified(prefix))
     if share:
         before = [p for p in _SUBJECT_SPLIT_RE.split(prefix[: share.start()]) if p]
         if not before:
@@ -168,6 +166,9 @@ _NOT_SUBJECT_WORDS = frozenset(
 )
 
 
+_WORD_CHAR_RE = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+
+
 @lru_cache(maxsize=8192)
 def noun_phrase(words: str) -> str:
     """The words before a figure that name what it measures, cut at jieba's word
@@ -180,7 +181,7 @@ def noun_phrase(words: str) -> str:
     ('煤炭先进产能占比', '可再生能源装机容量')
     """
     simple = to_simplified(words)
-    if not re.search(r"[\u4e00-\u9fffA-Za-z]", simple):
+    if not _WORD_CHAR_RE.search(simple):
         return ""
     tokens: list[tuple[str, str]] = []
     for w, t in pos_words(simple):
@@ -243,6 +244,8 @@ def _respectively(text: str, found: list) -> dict[int, tuple[str, tuple[str, ...
     """``A、B 分别为 x、y(，占……的 p 和 q)``: map each figure after 分别 in its sentence to its
     item (the i-th figure of each unit to the i-th item); ``{start: (item, items)}``."""
     out: dict[int, tuple[str, tuple[str, ...]]] = {}
+    if "分别" not in text:
+        return out  # (the pattern's lazy words would be tried from every character)
     for m in _RESPECTIVELY_RE.finditer(text):
         head = re.split(r"[\s\d年月季度]+", m.group(1))[-1]
         items = tuple(x for x in re.split(r"、|和|及|与", head) if x)
@@ -261,12 +264,13 @@ def _respectively(text: str, found: list) -> dict[int, tuple[str, tuple[str, ...
     return out
 
 
+_COUNTED_NOUN_RE = re.compile(r"\s*([\u4e00-\u9fff]{2,6}?)(?=[的、，,。；;或和及与]|$|[\s(（])")
+
+
 def _counted_noun(text: str, end: int, clause_end: int) -> str:
     """The noun right after a figure (``5500 台公交车`` → 公交车), up to 的, a separator or a
     verb-like break."""
-    m = re.match(
-        r"\s*([\u4e00-\u9fff]{2,6}?)(?=[的、，,。；;或和及与]|$|[\s(（])", text[end:clause_end]
-    )
+    m = _COUNTED_NOUN_RE.match(text[end:clause_end])
     return m.group(1) if m else ""
 
 
@@ -285,9 +289,12 @@ def _counted_head(simple: str, q: quantities.Quantity, clause_end: int) -> str:
     return m.group(1) if m else ""
 
 
+_TWO_HAN_RE = re.compile(r"\s*([\u4e00-\u9fff]{2})")
+
+
 def _head_noun(text: str, end: int, clause_end: int) -> str:
     """The counted noun, else the first two characters after the figure (2200 台重卡满负荷使用
     → 重卡), to check against indicator names."""
     noun = _counted_noun(text, end, clause_end)
-    m = None if noun else re.match(r"\s*([\u4e00-\u9fff]{2})", text[end:clause_end])
+    m = None if noun else _TWO_HAN_RE.match(text[end:clause_end])
     return noun or (m.group(1) if m else "")
