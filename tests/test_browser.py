@@ -276,6 +276,17 @@ def _select(page, label: str, option: str) -> None:
     )
 
 
+def _explorer_shows(page, title: str) -> None:
+    """Wait until the explorer's chart is the one titled ``title``: the kernel has answered
+    every choice made before."""
+    page.wait_for_function(
+        "text => [...document.querySelectorAll('.widget-box .vega-embed svg .role-title-text')]"
+        ".some(t => t.textContent.includes(text))",
+        arg=title,
+        timeout=60_000,
+    )
+
+
 def test_jupyterlab_offline_charts_small_saves_untrusted_reopen_and_no_kernel(browser, tmp_path):
     """As an analyst would: run a theme notebook and the reuse notebook with the network
     blocked, see every chart drawn, type in the fact browser, save; the files stay small.
@@ -301,7 +312,12 @@ def test_jupyterlab_offline_charts_small_saves_untrusted_reopen_and_no_kernel(br
         # indicator may have one figure (a card, nothing to narrow): pick one drawn as bars.
         bar_theme, bar_indicator = _bar_indicator("zh")
         _select(page, "主题", datasets.THEMES[bar_theme][0])
+        # The kernel answers a new theme with its first indicator and its chart: wait for
+        # that, so that its answer cannot undo the indicator chosen next.
+        first = datasets.facts("zh", theme=bar_theme)["indicator"].iloc[0]
+        _explorer_shows(page, first)
         _select(page, "指标", bar_indicator)
+        _explorer_shows(page, bar_indicator)
         note = page.locator(".widget-html-content:has-text('点击图中一条')").first
         note.wait_for(timeout=30_000)
         bar = page.locator(".widget-box .vega-embed svg [aria-roledescription='bar']").first
