@@ -357,8 +357,8 @@ def test_add_takes_max_bytes_as_its_message_says(tmp_path, capsys):
 
 def test_ctrl_c_during_add_prints_one_line_and_exits_130(tmp_path):
     lines = [
-        f"虚构县第{i}号园区去年产值增长 {i % 30}.5%，新建厂房 {i % 90} 座。" for i in range(3000)
-    ]
+        f"虚构县第{i}号园区去年产值增长 {i % 30}.5%，新建厂房 {i % 90} 座。" for i in range(30000)
+    ]  # long enough to be still read when Ctrl-C comes, however fast the rules get
     _write(tmp_path, "big.txt", "\n".join(lines) + "\n")
     _write(tmp_path, "small.txt", GOOD)  # its worker is idle, waiting, when Ctrl-C comes
     proc = subprocess.Popen(
