@@ -7,6 +7,9 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import subprocess
+import time
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -115,3 +118,17 @@ def open_page(browser, path: Path, *, width: int = 1100, wait_ms: int = 30_000) 
         page.close()
     visit.requests = [u for u in visit.requests if not u.startswith(("file:", "data:", "blob:"))]
     return visit
+
+
+def wait_for_jupyter(base: str, token: str, proc: subprocess.Popen, seconds: float) -> None:
+    """Wait until the Jupyter server at ``base`` answers, or fail once ``seconds`` have
+    passed or its process ``proc`` has ended."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+            return
+        except OSError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise RuntimeError("JupyterLab did not start") from None
+            time.sleep(0.5)

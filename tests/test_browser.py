@@ -12,14 +12,12 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 import nbformat
 import nbformat.sign
 import pytest
-from chromium import bring_charts_to_life
+from chromium import bring_charts_to_life, wait_for_jupyter
 
 from shanxi_analysis import datasets, paths, widgets
 from shanxi_analysis.report.pdf import QUIET
@@ -171,15 +169,7 @@ def _lab(root: Path, home: Path):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
-                break
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise RuntimeError("JupyterLab did not start") from None
-                time.sleep(0.5)
+        wait_for_jupyter(base, token, proc, 90)
         yield base, token, home / "data"
     finally:
         proc.terminate()

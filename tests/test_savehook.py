@@ -14,13 +14,13 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
 import pytest
+from chromium import wait_for_jupyter
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_server.services.contents.filemanager import FileContentsManager
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
@@ -274,15 +274,7 @@ def _make_lab(repo: Path, tmp_path: Path) -> Iterator[tuple[str, str, list[str]]
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
-                break
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise RuntimeError("JupyterLab did not start") from None
-                time.sleep(0.5)
+        wait_for_jupyter(base, token, proc, 120)
         yield base, token, seen.read_text().split(os.pathsep)
     finally:
         _stop(proc)
