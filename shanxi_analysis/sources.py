@@ -684,8 +684,9 @@ def _load_front_matter(block: str, path: str | Path, first_line: int) -> dict:
     def error(problem: str, line: int, expected: str = "'key: value' lines"):
         return SourceFormatError(path, problem, line=line, expected=expected)
 
-    loader = _FrontMatterLoader(block)
+    loader = None
     try:
+        loader = _FrontMatterLoader(block)  # refuses control characters (a ReaderError)
         node = loader.get_single_node()
         if node is not None and isinstance(node, yaml.MappingNode):
             for key, value in node.value:
@@ -719,7 +720,8 @@ def _load_front_matter(block: str, path: str | Path, first_line: int) -> dict:
     except RecursionError:
         raise error("front matter is nested too deeply", first_line) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if not isinstance(meta, dict):
         raise error(f"front matter is a {type(meta).__name__}, not a mapping", first_line)
     return meta

@@ -361,8 +361,15 @@ def test_ctrl_c_during_add_prints_one_line_and_exits_130(tmp_path):
     ]  # long enough to be still read when Ctrl-C comes, however fast the rules get
     _write(tmp_path, "big.txt", "\n".join(lines) + "\n")
     _write(tmp_path, "small.txt", GOOD)  # its worker is idle, waiting, when Ctrl-C comes
+    # As started from a terminal: Ctrl-C raises KeyboardInterrupt even where the suite runs
+    # in the background of a shell, whose children inherit SIGINT ignored.
+    terminal = (
+        "import runpy, signal\n"
+        "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
+        "runpy.run_module('shanxi_analysis.cli', run_name='__main__')"
+    )
     proc = subprocess.Popen(
-        [*CLI, "add", "--dry-run", "--jobs", "2", str(tmp_path)],
+        [sys.executable, "-c", terminal, "add", "--dry-run", "--jobs", "2", str(tmp_path)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         cwd=paths.PROJECT_ROOT,

@@ -345,6 +345,13 @@ def test_malformed_front_matter_names_the_file(name, message):
         parse_document(path.read_text(encoding="utf-8"), path=path, fmt="hexo-html")
 
 
+def test_a_control_character_in_front_matter_is_refused_with_the_file_named():
+    # Fictional front matter; YAML refuses the record separator before it reads anything.
+    raw = "---\ntitle: 虚构标题\x1e\n---\n<p>虚构正文。</p>\n"
+    with pytest.raises(SourceFormatError, match=r"fictional\.md, line \d+: .*not valid YAML"):
+        parse_document(raw, path="fictional.md", fmt="hexo-html")
+
+
 def test_unknown_format_and_binary_input_are_refused():
     with pytest.raises(SourceFormatError, match="unknown format 'pdf'"):
         parse_document("x", path="a.pdf", fmt="pdf")
