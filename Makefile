@@ -11,6 +11,10 @@ VENV := .venv
 export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
 export UV_PYTHON := $(PYTHON)
 export UV_PYTHON_DOWNLOADS := never
+# Installed modules are compiled to bytecode once, at install: where PYTHONDONTWRITEBYTECODE
+# is set (as in many CI images), every process would otherwise compile pandas, Altair and
+# Jupyter from source on each start (about 3 s each).
+export UV_COMPILE_BYTECODE := 1
 
 # Debian packages: a CJK font, so Chinese never renders as boxes (charts, reports);
 # Chromium for the browser tests and `report --pdf`; poppler-utils (pdftotext, pdffonts)

@@ -18,6 +18,7 @@ import csv
 import io
 import json
 import math
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -141,10 +142,24 @@ def _signature() -> tuple:
     """Sizes and modification times of every file the tables depend on (stat calls only,
     so that checking for changes costs microseconds)."""
     root = paths.data_dir()
-    package_key = _sources.stat_key(package_path())
-    files = [root / p for p in _resource_paths(package_key)]
-    files += sorted((root / "raw").glob("*"))
-    return (package_key, *(_sources.stat_key(f) for f in files))
+    package_key = _sources.stat_key(root / "datapackage.json")
+    files = [os.path.join(root, p) for p in _resource_paths(package_key)]
+    try:
+        with os.scandir(root / "raw") as found:
+            files += sorted(entry.path for entry in found)
+    except OSError:
+        pass
+    return (package_key, *map(_stat_key, files))
+
+
+def _stat_key(path: str) -> tuple:
+    """:func:`sources.stat_key` of a path given as text (no ``Path`` built: this runs for
+    every file each time a cache is looked up)."""
+    try:
+        st = os.stat(path)
+        return (path, st.st_size, st.st_mtime_ns)
+    except OSError:
+        return (path, None, None)
 
 
 # ---------------------------------------------------------------- reading and typing
@@ -530,15 +545,24 @@ def facts(lang: str = "zh", *, theme: str | None = None) -> pd.DataFrame:
     ``theme`` keeps only the facts of one theme (see :data:`THEMES`).
     """
     check_lang(lang)
-    df = _table("facts")
+    if theme is not None and theme not in THEMES:
+        raise ValueError(f"theme must be one of {', '.join(THEMES)}, got {theme!r}")
+    with txn.reading(paths.data_dir()):
+        signature = _signature()
+        _load_all(signature)  # a DataError is raised here, never cached
+    return _labelled_facts(signature, lang, theme).copy()
+
+
+@lru_cache(maxsize=8)
+def _labelled_facts(signature: tuple, lang: str, theme: str | None) -> pd.DataFrame:
+    df = _load_all(signature)["facts"].copy()
     if theme is not None:
-        if theme not in THEMES:
-            raise ValueError(f"theme must be one of {', '.join(THEMES)}, got {theme!r}")
         df = df[df["theme"] == theme].reset_index(drop=True)
     li = 0 if lang == "zh" else 1
-    ind = _table("indicators").set_index("indicator_id")[f"name_{lang}"]
-    ent = _table("entities").set_index("entity_id")[f"name_{lang}"]
-    src = _table("sources").set_index("source_id")[f"title_{lang}"]
+    tables = _load_all(signature)
+    ind = tables["indicators"].set_index("indicator_id")[f"name_{lang}"]
+    ent = tables["entities"].set_index("entity_id")[f"name_{lang}"]
+    src = tables["sources"].set_index("source_id")[f"title_{lang}"]
     df["indicator"] = df["indicator_id"].map(ind)
     df["entity"] = df["entity_id"].map(ent)
     df["source_title"] = df["source_id"].map(src)
@@ -961,6 +985,15 @@ def cite(fact_id: str) -> Citation:
     >>> c.quote, c.source_id, c.block_no
     ('全省煤矿数量减至 900 座以内', 'liaowang-2021', 38)
     """
+    with txn.reading(paths.data_dir()):
+        signature = _signature()
+    return _cite(signature, fact_id)
+
+
+@lru_cache(maxsize=4096)
+def _cite(signature: tuple, fact_id: str) -> Citation:
+    """:func:`cite` for the data as it is when ``signature`` (:func:`version`) holds: the raw
+    articles are part of it, so an edited article gives new citations."""
     f = fact(fact_id)
     src = _table("sources").set_index("source_id").loc[f["source_id"]]
     blocks = _sources.load_blocks(f["source_id"]).set_index("block_no")

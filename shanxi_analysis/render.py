@@ -7,6 +7,7 @@ these functions). Specs are themed here, so a saved chart looks the same whether
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import os
@@ -44,12 +45,25 @@ def _font_files() -> list[Path]:
     return found
 
 
-@lru_cache(maxsize=1)
 def cjk_font() -> tuple[Path, frozenset[int]]:
     """Return the CJK font file used for rendering and the code points it covers.
 
     Raises :class:`MissingGlyphError` with install instructions when there is none.
     """
+    found = _cjk_font()
+    if _draws_here() and _FONT_REGISTERED[:1] != [os.getpid()]:
+        vlc.register_font_directory(str(found[0].parent))
+        _FONT_REGISTERED[:] = [os.getpid()]
+    return found
+
+
+_FONT_REGISTERED: list[int] = []
+"""The process in which vl-convert was told where the font is."""
+
+
+@lru_cache(maxsize=1)
+def _cjk_font() -> tuple[Path, frozenset[int]]:
+    """The font and its code points, read once (a process forked later inherits them)."""
     from fontTools.ttLib import TTCollection, TTFont
 
     for path in _font_files():
@@ -65,8 +79,6 @@ def cjk_font() -> tuple[Path, frozenset[int]]:
         for font in fonts:
             cmap |= set(font.getBestCmap() or {})
         if ord("煤") in cmap:
-            if _vlc_here():
-                vlc.register_font_directory(str(path.parent))
             return path, frozenset(cmap)
     raise MissingGlyphError(
         "no CJK font found (looked for WenQuanYi Micro Hei, Noto Sans CJK or Source Han Sans "
@@ -104,19 +116,64 @@ def _vlc_here() -> bool:
     return _VLC_PID[0] == os.getpid()
 
 
+def start_helper() -> subprocess.Popen:
+    """Start a helper process that draws SVGs with vl-convert for this process or for the
+    processes forked from it (see :func:`adopt_helper`); it ends when its input is closed.
+    Its JavaScript engine starts at once, while the caller goes on."""
+    helper = subprocess.Popen(
+        [sys.executable, "-c", _HELPER_CODE, str(_cjk_font()[0].parent)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
+    assert helper.stdin is not None
+    helper.stdin.write(json.dumps({"spec": _WARM_UP_SPEC, "vl_version": VL_VERSION}) + "\n")
+    helper.stdin.flush()
+    helper.sx_warming = True  # its first answer (to the warm-up drawing) is not anyone's
+    return helper
+
+
+_WARM_UP_SPEC = {"mark": "point", "data": {"values": [{"a": 1}]}}
+
+
+def helper_ready(helper: subprocess.Popen) -> subprocess.Popen:
+    """Wait until ``helper`` has drawn its warm-up chart, so that it answers only what it is
+    asked next; return it. Call it before handing the helper to a forked process."""
+    if getattr(helper, "sx_warming", False):
+        assert helper.stdout is not None
+        if not helper.stdout.readline():
+            raise RuntimeError("the vl-convert helper process ended as it started")
+        helper.sx_warming = False
+    return helper
+
+
+def adopt_helper(helper: subprocess.Popen) -> None:
+    """Draw through ``helper`` (from :func:`start_helper` and :func:`helper_ready`, in the
+    parent) in this process: a forked report worker then pays no JavaScript engine start of
+    its own. The helper must serve one process at a time."""
+    _HELPER.clear()
+    _HELPER[os.getpid()] = helper
+    _ADOPTED[:] = [os.getpid()]
+
+
+_ADOPTED: list[int] = []
+"""The process whose helper is its parent's (``Popen.poll`` cannot tell whether it runs)."""
+
+
+def _draws_here() -> bool:
+    """Whether this process calls vl-convert itself rather than a helper."""
+    return os.getpid() not in _HELPER and _vlc_here()
+
+
 def _svg_by_helper(spec: dict) -> str:
     helper = _HELPER.get(os.getpid())
-    if helper is None or helper.poll() is not None:
-        font = str(cjk_font()[0].parent)
-        helper = subprocess.Popen(
-            [sys.executable, "-c", _HELPER_CODE, font],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            encoding="utf-8",
-        )
+    adopted = _ADOPTED[:1] == [os.getpid()]
+    if helper is None or (not adopted and helper.poll() is not None):
+        helper = start_helper()
         _HELPER.clear()  # a helper inherited from the parent is the parent's, not ours
         _HELPER[os.getpid()] = helper
+    helper_ready(helper)
     assert helper.stdin is not None and helper.stdout is not None
     helper.stdin.write(json.dumps({"spec": spec, "vl_version": VL_VERSION}) + "\n")
     helper.stdin.flush()
@@ -156,9 +213,10 @@ def to_svg(chart: alt.TopLevelMixin | dict, *, check_glyphs: bool = True) -> str
     """Return the chart as SVG, after checking every character it draws has a glyph."""
     cjk_font()
     spec = _spec(chart)
-    svg = (
-        vlc.vegalite_to_svg(spec, vl_version=VL_VERSION) if _vlc_here() else _svg_by_helper(spec)
-    )
+    if _draws_here():
+        svg = vlc.vegalite_to_svg(spec, vl_version=VL_VERSION)
+    else:
+        svg = _svg_by_helper(spec)
     if check_glyphs:
         missing = missing_glyphs(svg_text(svg))
         if missing:
@@ -167,6 +225,73 @@ def to_svg(chart: alt.TopLevelMixin | dict, *, check_glyphs: bool = True) -> str
                 + " ".join(f"{c!r} (U+{ord(c):04X})" for c in missing)
             )
     return svg
+
+
+SVG_CACHE_LIMIT = 4000
+"""Pictures kept in the cache folder; past this, the older half is removed."""
+
+
+def cached_svg(spec: dict) -> str:
+    """Return :func:`to_svg` of ``spec`` (glyphs unchecked) from the cache folder
+    (:func:`paths.cache_dir`, ``svg/``) when the same spec was drawn before with the same
+    vl-convert, Vega-Lite and font; else draw it and keep it there. A picture in the cache
+    that is not a whole SVG is drawn again; a cache that cannot be written costs only time.
+    """
+    from . import paths
+
+    font = _cjk_font()[0]
+    try:
+        st = font.stat()
+        font_key = f"{font}:{st.st_size}:{st.st_mtime_ns}"
+    except OSError:
+        font_key = str(font)
+    key = hashlib.sha256(
+        "\n".join(
+            (
+                vlc_version(),
+                VL_VERSION,
+                font_key,
+                htmlsafe.json_for_script(_spec(spec), sort_keys=True),
+            )
+        ).encode("utf-8")
+    ).hexdigest()
+    folder = paths.cache_dir() / "svg"
+    file = folder / key[:2] / f"{key}.svg"
+    try:
+        svg = file.read_text(encoding="utf-8")
+        if svg.startswith("<svg") and svg.rstrip().endswith("</svg>"):
+            return svg
+    except (OSError, UnicodeDecodeError):
+        pass
+    svg = to_svg(spec, check_glyphs=False)
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(file, svg.encode("utf-8"))
+        _prune(folder)
+    except OSError:
+        pass
+    return svg
+
+
+def _prune(folder: Path) -> None:
+    """Keep at most :data:`SVG_CACHE_LIMIT` pictures (checked once in 200 writes)."""
+    _PRUNE[0] += 1
+    if _PRUNE[0] % 200:
+        return
+    files = sorted(folder.glob("*/*.svg"), key=lambda f: f.stat().st_mtime_ns)
+    for old in files[: len(files) - SVG_CACHE_LIMIT // 2] if len(files) > SVG_CACHE_LIMIT else []:
+        old.unlink(missing_ok=True)
+
+
+_PRUNE = [0]
+
+
+@lru_cache(maxsize=1)
+def vlc_version() -> str:
+    """The installed vl-convert's version (part of a cached picture's key)."""
+    from importlib import metadata
+
+    return metadata.version("vl-convert-python")
 
 
 def save(

@@ -229,26 +229,38 @@ def _referenced(spec_text: str, column: str) -> bool:
 
 
 def slim(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    """Return ``chart`` with each inline DataFrame cut to the columns the spec uses (plus
-    ``fact_id`` and ``source_id``, which provenance needs), so reports stay small."""
-    spec = chart.to_dict(validate=False)
+    """Cut each inline DataFrame of ``chart`` (a chart just built: it is changed in place)
+    to the columns the spec uses (plus ``fact_id`` and ``source_id``, which provenance
+    needs), so reports stay small; return it."""
+    framed = [
+        (obj, obj.data)
+        for obj in _parts(chart)
+        if isinstance(getattr(obj, "data", None), pd.DataFrame)
+    ]
+    # What the spec refers to is read without the tables: converting a table to JSON costs
+    # Altair time for each of its columns, most of which are then cut. Nothing is copied: a
+    # copy of a layered chart copies every layer again.
+    try:
+        for obj, _ in framed:
+            obj.data = pd.DataFrame()
+        spec = chart.to_dict(validate=False)
+    finally:
+        for obj, data in framed:
+            obj.data = data
     spec.pop("datasets", None)
     text = json.dumps(spec, ensure_ascii=False)
-
-    def cut(obj: alt.TopLevelMixin) -> alt.TopLevelMixin:
-        data = getattr(obj, "data", alt.Undefined)
-        if isinstance(data, pd.DataFrame):
-            keep = [c for c in data.columns if c in _ALWAYS_KEEP or _referenced(text, str(c))]
-            if len(keep) < len(data.columns):
-                obj = obj.copy(deep=False)
-                obj.data = data[keep]
-        return obj
-
-    chart = cut(chart)
-    if isinstance(chart, alt.LayerChart):
-        chart = chart.copy(deep=False)
-        chart.layer = [cut(layer) for layer in chart.layer]
+    for obj, data in framed:
+        keep = [c for c in data.columns if c in _ALWAYS_KEEP or _referenced(text, str(c))]
+        if len(keep) < len(data.columns):
+            obj.data = data[keep]
     return chart
+
+
+def _parts(chart: alt.TopLevelMixin) -> list:
+    """The chart and its layers, at any depth."""
+    layers = getattr(chart, "layer", alt.Undefined)
+    return [chart] + [p for layer in ([] if alt.utils.is_undefined(layers) else layers)
+                      for p in _parts(layer)]  # fmt: skip
 
 
 CITATION_WIDTH = {"zh": 58, "en": 100}

@@ -464,7 +464,7 @@ def static_svg(spec: dict) -> str | None:
     from .. import render
 
     try:
-        svg = render.to_svg(spec, check_glyphs=False)
+        svg = render.cached_svg(spec)
     except Exception:  # an expression vl-convert cannot evaluate: the page draws it live
         svg = None
     if svg is not None:
@@ -483,6 +483,28 @@ def static_svg(spec: dict) -> str | None:
         _STATIC.clear()
     _STATIC[key] = svg
     return svg
+
+
+_SVG_ID = re.compile(r'\bid="([^"]+)"')
+
+
+def own_ids(svg: str, prefix: str) -> str:
+    """Return ``svg`` with each id it defines (vl-convert numbers its clip paths by a counter
+    of the process that drew them) renamed ``PREFIX-1``, ``PREFIX-2`` ... in order, and
+    every reference to them too: ids unique in the page and the same whichever process drew
+    the picture, so that a page rebuilds byte for byte.
+
+    >>> own_ids('<svg><clipPath id="clip7"/><g clip-path="url(#clip7)"/></svg>', "p1")
+    '<svg><clipPath id="p1-1"/><g clip-path="url(#p1-1)"/></svg>'
+    """
+    names: dict[str, str] = {}
+    for found in _SVG_ID.findall(svg):
+        names.setdefault(found, f"{prefix}-{len(names) + 1}")
+    if not names:
+        return svg
+    alternatives = "|".join(map(re.escape, sorted(names, key=len, reverse=True)))
+    pattern = re.compile(rf'(\bid="|url\(#|href="#)({alternatives})(?=["\)])')
+    return pattern.sub(lambda m: m.group(1) + names[m.group(2)], svg)
 
 
 def _slug(text: str, used: set[str]) -> str:
@@ -527,6 +549,7 @@ def postprocess(html: str, *, lang: str, stem: str) -> str:
         picture = static_svg(spec) if chart is not None else None
         if picture is not None:
             marker = f"sx-static-{len(pictures) + 1}"
+            picture = own_ids(picture, marker)
             pictures[f"<!--{marker}-->"] = f'<div class="sx-static">{picture}</div>'
             chart.append(Comment(marker))
         notes = soup.new_tag("div", attrs={"class": "sx-chart-notes"})

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import errno
+import gc
 import hashlib
 import json
 import multiprocessing as mp
@@ -627,11 +628,17 @@ def default_jobs() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def _child(task: Task, out: Path, show_code: bool, workdir: Path, conn) -> None:
-    """Run one report in a forked process and send back the finished task. Ctrl-C is the
-    parent's to handle: it stops this process."""
+def _child(task: Task, out: Path, show_code: bool, workdir: Path, conn, helper=None) -> None:
+    """Run one report in a forked process and send back the finished task; its charts'
+    pictures are drawn by ``helper``, the parent's vl-convert process for this worker's
+    slot. Ctrl-C is the parent's to handle: it stops this process."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     from . import engine
+
+    if helper is not None:
+        from ..render import adopt_helper
+
+        adopt_helper(helper)
 
     engine.on_cell_start = lambda index, source: conn.send(("cell", index, source))
     conn.send(("done", run_task(task, out, show_code, workdir)))
@@ -683,33 +690,104 @@ def execute(
         return
     if timeout <= 0:
         raise ReportError(f"--timeout must be a positive number of seconds, got {timeout:g}")
-    bootstrap = bootstrap_script()
-    _warm_up(bootstrap)  # in the parent, so that forked workers start warm
     if "fork" not in mp.get_all_start_methods():  # pragma: no cover - Linux forks
+        _warm_up(bootstrap_script())
         for t in pending:
             run_task(t, out, show_code)
             if progress:
                 progress(t)
         return
+    workers = max(1, min(jobs, len(pending)))
+    # One vl-convert process per worker slot, started first so that its JavaScript engine
+    # starts while this process warms up: each forked report draws its pictures there.
+    helpers = _Helpers(workers)
+    try:
+        _warm_up(bootstrap_script())  # in the parent, so that forked workers start warm
+        gc.freeze()  # the collector leaves what they inherit alone: no page is copied for it
+        _run_forked(pending, out, jobs=workers, show_code=show_code, timeout=timeout,
+                    progress=progress, helpers=helpers)  # fmt: skip
+    finally:
+        helpers.close()
+        gc.unfreeze()
+
+
+class _Helpers:
+    """The vl-convert helper process of each worker slot (None where none could start: that
+    worker then draws by itself)."""
+
+    def __init__(self, n: int) -> None:
+        self.procs = [self._start() for _ in range(n)]
+
+    @staticmethod
+    def _start():
+        from ..render import MissingGlyphError, start_helper
+
+        try:
+            return start_helper()
+        except (OSError, MissingGlyphError):  # no font: the page then draws its charts live
+            return None
+
+    def ready(self, slot: int):
+        """Return the helper of ``slot``, once it answers."""
+        from ..render import helper_ready
+
+        proc = self.procs[slot]
+        if proc is not None:
+            try:
+                return helper_ready(proc)
+            except (OSError, RuntimeError):
+                self.procs[slot] = None
+        return self.procs[slot]
+
+    def replace(self, slot: int) -> None:
+        """A worker of ``slot`` ended mid-report: its helper may still answer that worker, so
+        it is stopped and a new one started."""
+        self._stop(self.procs[slot])
+        self.procs[slot] = self._start()
+
+    @staticmethod
+    def _stop(proc) -> None:
+        if proc is not None:
+            proc.kill()
+            proc.wait()
+            for stream in (proc.stdin, proc.stdout):
+                if stream is not None:
+                    stream.close()
+
+    def close(self) -> None:
+        for proc in self.procs:
+            self._stop(proc)
+        self.procs = []
+
+
+def _run_forked(pending: list[Task], out: Path, *, jobs: int, show_code: bool, timeout: float,
+                progress, helpers: _Helpers) -> None:  # fmt: skip
     ctx = mp.get_context("fork")
     queue = list(pending)
-    running: dict = {}  # connection -> [task, process, started, last cell]
+    free = list(range(jobs))  # the worker slots not in use
+    running: dict = {}  # connection -> [task, process, started, last cell, slot]
     with tempfile.TemporaryDirectory(prefix="shanxi-build-") as workroot:
         try:
             while queue or running:
-                while queue and len(running) < jobs:
-                    task = queue.pop(0)
+                while queue and free:
+                    task, slot = queue.pop(0), free.pop(0)
                     receive, send = ctx.Pipe(duplex=False)
                     proc = ctx.Process(
-                        target=_child, args=(task, out, show_code, Path(workroot), send)
+                        target=_child,
+                        args=(task, out, show_code, Path(workroot), send, helpers.ready(slot)),
                     )
                     proc.start()
                     send.close()
-                    running[receive] = [task, proc, time.monotonic(), None]
+                    running[receive] = [task, proc, time.monotonic(), None, slot]
                 for conn in mp_connection.wait(list(running), timeout=0.5):
-                    _receive(conn, running, progress)
+                    slot = running[conn][4]
+                    what = _receive(conn, running, progress)
+                    if what == "died":
+                        helpers.replace(slot)
+                    if what != "cell":
+                        free.append(slot)
                 now = time.monotonic()
-                for conn, (task, proc, started, cell) in list(running.items()):
+                for conn, (task, proc, started, cell, slot) in list(running.items()):
                     if now - started > timeout and not conn.poll():  # not if it is done
                         proc.kill()
                         proc.join()
@@ -722,6 +800,8 @@ def execute(
                         )
                         running.pop(conn).clear()
                         conn.close()
+                        helpers.replace(slot)
+                        free.append(slot)
                         if progress:
                             progress(task)
         except BaseException:
@@ -740,11 +820,12 @@ def _remove_partial(task: Task) -> None:
         partial.unlink(missing_ok=True)
 
 
-def _receive(conn, running: dict, progress) -> None:
+def _receive(conn, running: dict, progress) -> str:
     """Read one message from a report process: a cell start, the finished task, or the
-    end of a process that died without finishing."""
+    end of a process that died without finishing; return which (``cell``, ``done`` or
+    ``died``)."""
     entry = running[conn]
-    task, proc, started, _ = entry
+    task, proc, started = entry[:3]
     try:
         message = conn.recv()
     except (EOFError, OSError):
@@ -758,10 +839,10 @@ def _receive(conn, running: dict, progress) -> None:
         conn.close()
         if progress:
             progress(task)
-        return
+        return "died"
     if message[0] == "cell":
         entry[3] = (message[1], message[2])
-        return
+        return "cell"
     done = message[1]
     task.__dict__.update(done.__dict__ | {"notebook": task.notebook})
     proc.join()
@@ -769,6 +850,7 @@ def _receive(conn, running: dict, progress) -> None:
     conn.close()
     if progress:
         progress(task)
+    return "done"
 
 
 def _finish_failed(task: Task, message: str, seconds: float) -> None:
