@@ -94,7 +94,8 @@ def _cjk_font() -> tuple[Path, frozenset[int]]:
 _VLC_PID: list[int] = []
 _HELPER: dict[int, subprocess.Popen] = {}
 _HELPER_CODE = """
-import json, sys
+import json, signal, sys
+signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is its parent's to handle; EOF ends it
 import vl_convert as vlc
 if sys.argv[1]:
     vlc.register_font_directory(sys.argv[1])
