@@ -235,8 +235,9 @@ SVG_CACHE_LIMIT = 4000
 def cached_svg(spec: dict) -> str:
     """Return :func:`to_svg` of ``spec`` (glyphs unchecked) from the cache folder
     (:func:`paths.cache_dir`, ``svg/``) when the same spec was drawn before with the same
-    vl-convert, Vega-Lite and font; else draw it and keep it there. A picture in the cache
-    that is not a whole SVG is drawn again; a cache that cannot be written costs only time.
+    vl-convert, Vega-Lite and font; else draw it and keep it there, after the SHA-256 of the
+    picture: one that no longer has it (cut short, edited) is drawn again. A cache that
+    cannot be written costs only time.
     """
     from . import paths
 
@@ -259,15 +260,16 @@ def cached_svg(spec: dict) -> str:
     folder = paths.cache_dir() / "svg"
     file = folder / key[:2] / f"{key}.svg"
     try:
-        svg = file.read_text(encoding="utf-8")
-        if svg.startswith("<svg") and svg.rstrip().endswith("</svg>"):
+        recorded, _, svg = file.read_text(encoding="utf-8").partition("\n")
+        if recorded == hashlib.sha256(svg.encode("utf-8")).hexdigest():
             return svg
     except (OSError, UnicodeDecodeError):
         pass
     svg = to_svg(spec, check_glyphs=False)
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(file, svg.encode("utf-8"))
+        digest = hashlib.sha256(svg.encode("utf-8")).hexdigest()
+        atomic_write(file, f"{digest}\n{svg}".encode())
         _prune(folder)
     except OSError:
         pass

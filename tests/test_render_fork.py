@@ -109,13 +109,17 @@ def test_a_picture_is_kept_and_a_broken_one_drawn_again(tmp_path, monkeypatch):
     monkeypatch.setenv(paths.CACHE_ENV, str(tmp_path))
     first = render.cached_svg(SPEC)
     kept = list((tmp_path / "svg").glob("*/*.svg"))
-    assert len(kept) == 1 and kept[0].read_text(encoding="utf-8") == first
+    assert len(kept) == 1 and kept[0].read_text(encoding="utf-8").endswith("\n" + first)
     monkeypatch.setattr(render, "to_svg", lambda *a, **k: "<svg>not drawn again</svg>")
     assert render.cached_svg(SPEC) == first  # from the cache
-    kept[0].write_text(first[: len(first) // 2], encoding="utf-8")  # cut short
-    assert render.cached_svg(SPEC) == "<svg>not drawn again</svg>"
+    whole = kept[0].read_text(encoding="utf-8")
+    kept[0].write_text(whole.replace("<svg", '<svg onload="alert(1)"', 1), encoding="utf-8")
+    assert render.cached_svg(SPEC) == "<svg>not drawn again</svg>"  # edited: drawn again
+    kept[0].write_text(whole[: len(whole) // 2], encoding="utf-8")  # cut short
+    monkeypatch.setattr(render, "to_svg", lambda *a, **k: "<svg>drawn once more</svg>")
+    assert render.cached_svg(SPEC) == "<svg>drawn once more</svg>"
     other = {**SPEC, "mark": "point"}
-    assert render.cached_svg(other) == "<svg>not drawn again</svg>"  # another key
+    assert render.cached_svg(other) == "<svg>drawn once more</svg>"  # another key
     assert len(list((tmp_path / "svg").glob("*/*.svg"))) == 2
 
 
@@ -124,3 +128,24 @@ def test_a_cache_that_cannot_be_written_costs_only_time(tmp_path, monkeypatch):
     blocked.write_text("a file where the cache folder would be", encoding="utf-8")
     monkeypatch.setenv(paths.CACHE_ENV, str(blocked))
     assert render.cached_svg(SPEC) == render.to_svg(SPEC, check_glyphs=False)
+
+
+def test_a_helper_that_ended_between_reports_is_replaced(tmp_path, monkeypatch):
+    from shanxi_analysis.report import runner
+
+    _counting_helpers(monkeypatch, tmp_path)
+    helpers = runner._Helpers(1)
+    try:
+        first = helpers.ready(0)
+        first.kill()
+        first.wait()
+        second = helpers.ready(0)
+        assert second is not first and second.poll() is None
+        render.adopt_helper(second)
+        try:
+            assert render.to_svg(SPEC).startswith("<svg")
+        finally:
+            render._HELPER.clear()
+            render._ADOPTED.clear()
+    finally:
+        helpers.close()

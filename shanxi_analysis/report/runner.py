@@ -728,9 +728,11 @@ class _Helpers:
             return None
 
     def ready(self, slot: int):
-        """Return the helper of ``slot``, once it answers."""
+        """Return the helper of ``slot``, once it answers (a new one if it has ended)."""
         from ..render import helper_ready
 
+        if self.procs[slot] is not None and self.procs[slot].poll() is not None:
+            self.replace(slot)
         proc = self.procs[slot]
         if proc is not None:
             try:
