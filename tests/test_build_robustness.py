@@ -363,39 +363,35 @@ def _uv() -> str | None:
     return str(local) if local.is_file() else shutil.which("uv")
 
 
-def test_installed_from_a_wheel_it_finds_its_notebooks_and_writes_here(tmp_path):
+def _installed_wheel(project: Path, tmp_path: Path) -> tuple[Path, Path, dict[str, str]]:
+    """Build a wheel of ``project`` with uv and install it (no dependencies) into a folder
+    of its own; return the wheel, that folder, and an environment in which Python imports the
+    package from there (with no ``SHANXI_ANALYSIS_*`` setting)."""
     uv = _uv()
     if uv is None:
         if os.environ.get("CI"):
             pytest.fail("uv is missing; 'make test' installs it in .tools/")
         pytest.skip("uv is not installed")
-    dist, site, work = tmp_path / "dist", tmp_path / "site", tmp_path / "work"
-    work.mkdir()
-    subprocess.run(
-        [uv, "build", "--wheel", "--out-dir", str(dist), str(paths.PROJECT_ROOT)],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+    dist, site = tmp_path / "dist", tmp_path / "site"
+    build = [uv, "build", "--wheel", "--out-dir", str(dist), str(project)]
+    subprocess.run(build, check=True, capture_output=True, timeout=300)
     wheel = next(dist.glob("*.whl"))
+    install = [uv, "pip", "install", "--no-deps", "--target", str(site)]
     subprocess.run(
-        [
-            uv,
-            "pip",
-            "install",
-            "--no-deps",
-            "--target",
-            str(site),
-            "--python",
-            sys.executable,
-            str(wheel),
-        ],
+        [*install, "--python", sys.executable, str(wheel)],
         check=True,
         capture_output=True,
         timeout=300,
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("SHANXI_ANALYSIS_")}
     env["PYTHONPATH"] = str(site)
+    return wheel, site, env
+
+
+def test_installed_from_a_wheel_it_finds_its_notebooks_and_writes_here(tmp_path):
+    _, site, env = _installed_wheel(paths.PROJECT_ROOT, tmp_path)
+    work = tmp_path / "work"
+    work.mkdir()
     code = (
         "import sys, shanxi_analysis; from shanxi_analysis import paths; "
         "from shanxi_analysis.cli import main; "
@@ -427,10 +423,7 @@ def test_the_wheel_ships_no_lock_or_journal_and_reads_its_data_without_them(tmp_
 
     from shanxi_analysis import txn
 
-    uv = _uv()
-    if uv is None:
-        pytest.skip("uv is not installed")
-    project, dist, site = tmp_path / "project", tmp_path / "dist", tmp_path / "site"
+    project = tmp_path / "project"
     project.mkdir()
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(paths.PROJECT_ROOT / name, project / name)
@@ -442,23 +435,12 @@ def test_the_wheel_ships_no_lock_or_journal_and_reads_its_data_without_them(tmp_
     (data / txn.TXN_DIR / "files" / "sources.csv").write_text("fictional", encoding="utf-8")
     for lock in (txn.WRITE_LOCK, txn.READ_LOCK):
         (data / lock).touch()
-    build = [uv, "build", "--wheel", "--out-dir", str(dist), str(project)]
-    subprocess.run(build, check=True, capture_output=True, timeout=300)
-    wheel = next(dist.glob("*.whl"))
+    wheel, site, env = _installed_wheel(project, tmp_path)
     names = zipfile.ZipFile(wheel).namelist()
     assert "shanxi_analysis/_data/datapackage.json" in names
     assert any(n.startswith("shanxi_analysis/_data/curated/") for n in names)
     shipped = [n for n in names if set(n.split("/")) & set(txn.IGNORE)]
     assert shipped == []
-    install = [uv, "pip", "install", "--no-deps", "--target", str(site)]
-    subprocess.run(
-        [*install, "--python", sys.executable, str(wheel)],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SHANXI_ANALYSIS_")}
-    env["PYTHONPATH"] = str(site)
     code = (
         "from shanxi_analysis import datasets, paths; datasets.validate(); "
         "print(paths.data_dir(), len(datasets.sources()))"
