@@ -45,25 +45,21 @@ def _cli(args: list[str], data: Path) -> subprocess.CompletedProcess:
 # ---------------------------------------------------------------- --source-id (#5)
 
 
-def test_add_refuses_a_source_id_outside_the_pattern_and_writes_nothing(tmp_data):
+def _refused_add(tmp_data, *options: str) -> str:
+    """Run ``add`` on a fictional article with ``options`` at the command line; check that it
+    exits with 2 and writes nothing; return what it printed on stderr."""
     before = _snapshot(tmp_data.parent)
-    out = _cli(
-        [
-            "add",
-            str(ARTICLES / "gb18030.txt"),
-            "--publisher",
-            "虚构报",
-            "--published",
-            "2024",
-            "--source-id",
-            "../../x",
-        ],
-        tmp_data,
-    )
+    args = ["add", str(ARTICLES / "gb18030.txt"), "--publisher", "虚构报", *options]
+    out = _cli(args, tmp_data)
     assert out.returncode == 2, out.stderr
-    assert "--source-id '../../x' is not allowed" in out.stderr
-    assert "lowercase ASCII" in out.stderr
     assert _snapshot(tmp_data.parent) == before
+    return out.stderr
+
+
+def test_add_refuses_a_source_id_outside_the_pattern_and_writes_nothing(tmp_data):
+    err = _refused_add(tmp_data, "--published", "2024", "--source-id", "../../x")
+    assert "--source-id '../../x' is not allowed" in err
+    assert "lowercase ASCII" in err
 
 
 @pytest.mark.parametrize("bad", ["a b", "山西-2024", "x/y", "..", "Upper", "a--b", "-a"])
@@ -96,21 +92,7 @@ def test_review_refuses_a_source_id_that_would_leave_the_review_folder(tmp_data)
 
 
 def test_add_refuses_an_impossible_publication_date(tmp_data):
-    before = _snapshot(tmp_data)
-    out = _cli(
-        [
-            "add",
-            str(ARTICLES / "gb18030.txt"),
-            "--publisher",
-            "虚构报",
-            "--published",
-            "2021-13-45",
-        ],
-        tmp_data,
-    )
-    assert out.returncode == 2, out.stderr
-    assert "--published '2021-13-45'" in out.stderr
-    assert _snapshot(tmp_data) == before
+    assert "--published '2021-13-45'" in _refused_add(tmp_data, "--published", "2021-13-45")
 
 
 @pytest.mark.parametrize("bad", ["abc 1999/99/99", "2023-02-29", "2021-00", "abc 2021-05-01"])
