@@ -146,7 +146,7 @@ def _signature() -> tuple:
     files = [os.path.join(root, p) for p in _resource_paths(package_key)]
     try:
         with os.scandir(root / "raw") as found:
-            files += sorted(entry.path for entry in found)
+            files += sorted(e.path for e in found if not e.name.startswith("."))
     except OSError:
         pass
     return (package_key, *map(_stat_key, files))

@@ -529,3 +529,11 @@ def test_a_year_given_as_a_number_selects_like_its_text():
     df = datasets.fact_frame(_own_facts(), "en")
     assert datasets.pick(df, period=2020)["fact_id"].tolist() == ["row-3", "row-4"]
     assert datasets.as_ids(2020) == ["2020"] and datasets.as_ids(None) is None
+
+
+def test_the_data_version_follows_the_raw_articles_but_not_hidden_files(tmp_data):
+    before = datasets.version()
+    (tmp_data / "raw" / ".article.md.swp").write_text("an editor's swap file", encoding="utf-8")
+    assert datasets.version() == before
+    (tmp_data / "raw" / "fictional-extra.md").write_text("虚构的文章。", encoding="utf-8")
+    assert datasets.version() != before
