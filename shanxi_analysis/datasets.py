@@ -149,17 +149,7 @@ def _signature() -> tuple:
             files += sorted(e.path for e in found if not e.name.startswith("."))
     except OSError:
         pass
-    return (package_key, *map(_stat_key, files))
-
-
-def _stat_key(path: str) -> tuple:
-    """:func:`sources.stat_key` of a path given as text (no ``Path`` built: this runs for
-    every file each time a cache is looked up)."""
-    try:
-        st = os.stat(path)
-        return (path, st.st_size, st.st_mtime_ns)
-    except OSError:
-        return (path, None, None)
+    return (package_key, *map(_sources.stat_key, files))
 
 
 # ---------------------------------------------------------------- reading and typing
@@ -548,18 +538,16 @@ def facts(lang: str = "zh", *, theme: str | None = None) -> pd.DataFrame:
     if theme is not None and theme not in THEMES:
         raise ValueError(f"theme must be one of {', '.join(THEMES)}, got {theme!r}")
     with txn.reading(paths.data_dir()):
-        signature = _signature()
-        _load_all(signature)  # a DataError is raised here, never cached
-    return _labelled_facts(signature, lang, theme).copy()
+        return _labelled_facts(_signature(), lang, theme).copy()
 
 
 @lru_cache(maxsize=8)
 def _labelled_facts(signature: tuple, lang: str, theme: str | None) -> pd.DataFrame:
-    df = _load_all(signature)["facts"].copy()
+    tables = _load_all(signature)  # a DataError is raised here, and nothing is cached
+    df = tables["facts"].copy()
     if theme is not None:
         df = df[df["theme"] == theme].reset_index(drop=True)
     li = 0 if lang == "zh" else 1
-    tables = _load_all(signature)
     ind = tables["indicators"].set_index("indicator_id")[f"name_{lang}"]
     ent = tables["entities"].set_index("entity_id")[f"name_{lang}"]
     src = tables["sources"].set_index("source_id")[f"title_{lang}"]
@@ -986,8 +974,7 @@ def cite(fact_id: str) -> Citation:
     ('全省煤矿数量减至 900 座以内', 'liaowang-2021', 38)
     """
     with txn.reading(paths.data_dir()):
-        signature = _signature()
-    return _cite(signature, fact_id)
+        return _cite(_signature(), fact_id)
 
 
 @lru_cache(maxsize=4096)

@@ -132,6 +132,7 @@ def start_helper() -> subprocess.Popen:
     helper.stdin.write(json.dumps({"spec": _WARM_UP_SPEC, "vl_version": VL_VERSION}) + "\n")
     helper.stdin.flush()
     helper.sx_warming = True  # its first answer (to the warm-up drawing) is not anyone's
+    helper.sx_parent = os.getpid()  # only this process can tell (poll) whether it runs
     return helper
 
 
@@ -155,11 +156,6 @@ def adopt_helper(helper: subprocess.Popen) -> None:
     its own. The helper must serve one process at a time."""
     _HELPER.clear()
     _HELPER[os.getpid()] = helper
-    _ADOPTED[:] = [os.getpid()]
-
-
-_ADOPTED: list[int] = []
-"""The process whose helper is its parent's (``Popen.poll`` cannot tell whether it runs)."""
 
 
 def _draws_here() -> bool:
@@ -169,8 +165,8 @@ def _draws_here() -> bool:
 
 def _svg_by_helper(spec: dict) -> str:
     helper = _HELPER.get(os.getpid())
-    adopted = _ADOPTED[:1] == [os.getpid()]
-    if helper is None or (not adopted and helper.poll() is not None):
+    ours = helper is not None and getattr(helper, "sx_parent", None) == os.getpid()
+    if helper is None or (ours and helper.poll() is not None):
         helper = start_helper()
         _HELPER.clear()  # a helper inherited from the parent is the parent's, not ours
         _HELPER[os.getpid()] = helper
@@ -212,12 +208,7 @@ def missing_glyphs(text: str) -> list[str]:
 
 def to_svg(chart: alt.TopLevelMixin | dict, *, check_glyphs: bool = True) -> str:
     """Return the chart as SVG, after checking every character it draws has a glyph."""
-    cjk_font()
-    spec = _spec(chart)
-    if _draws_here():
-        svg = vlc.vegalite_to_svg(spec, vl_version=VL_VERSION)
-    else:
-        svg = _svg_by_helper(spec)
+    svg = _draw(_spec(chart))
     if check_glyphs:
         missing = missing_glyphs(svg_text(svg))
         if missing:
@@ -226,6 +217,14 @@ def to_svg(chart: alt.TopLevelMixin | dict, *, check_glyphs: bool = True) -> str
                 + " ".join(f"{c!r} (U+{ord(c):04X})" for c in missing)
             )
     return svg
+
+
+def _draw(spec: dict) -> str:
+    """SVG of a themed spec (:func:`_spec`): here, or by the helper process."""
+    cjk_font()
+    if _draws_here():
+        return vlc.vegalite_to_svg(spec, vl_version=VL_VERSION)
+    return _svg_by_helper(spec)
 
 
 SVG_CACHE_LIMIT = 4000
@@ -247,14 +246,10 @@ def cached_svg(spec: dict) -> str:
         font_key = f"{font}:{st.st_size}:{st.st_mtime_ns}"
     except OSError:
         font_key = str(font)
+    themed = _spec(spec)
     key = hashlib.sha256(
         "\n".join(
-            (
-                vlc_version(),
-                VL_VERSION,
-                font_key,
-                htmlsafe.json_for_script(_spec(spec), sort_keys=True),
-            )
+            (vlc_version(), VL_VERSION, font_key, htmlsafe.json_for_script(themed, sort_keys=True))
         ).encode("utf-8")
     ).hexdigest()
     folder = paths.cache_dir() / "svg"
@@ -265,7 +260,7 @@ def cached_svg(spec: dict) -> str:
             return svg
     except (OSError, UnicodeDecodeError):
         pass
-    svg = to_svg(spec, check_glyphs=False)
+    svg = _draw(themed)
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256(svg.encode("utf-8")).hexdigest()

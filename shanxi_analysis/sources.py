@@ -1182,14 +1182,16 @@ def _read_registry_file(path: Path) -> pd.DataFrame:
     return reg
 
 
-def stat_key(path: Path) -> tuple:
+def stat_key(path: str | os.PathLike) -> tuple:
     """Return ``(path, size, mtime_ns)`` of a file (``None`` for a missing one): a key that
-    changes when the file does, for caches of what is read from it."""
+    changes when the file does, for caches of what is read from it. A path given as text
+    costs no ``Path`` (the data's version stats every file at each cache lookup)."""
+    name = os.fspath(path)
     try:
-        st = path.stat()
-        return (str(path), st.st_size, st.st_mtime_ns)
+        st = os.stat(name)
+        return (name, st.st_size, st.st_mtime_ns)
     except OSError:
-        return (str(path), None, None)
+        return (name, None, None)
 
 
 @lru_cache(maxsize=4)

@@ -110,13 +110,13 @@ def test_a_picture_is_kept_and_a_broken_one_drawn_again(tmp_path, monkeypatch):
     first = render.cached_svg(SPEC)
     kept = list((tmp_path / "svg").glob("*/*.svg"))
     assert len(kept) == 1 and kept[0].read_text(encoding="utf-8").endswith("\n" + first)
-    monkeypatch.setattr(render, "to_svg", lambda *a, **k: "<svg>not drawn again</svg>")
+    monkeypatch.setattr(render, "_draw", lambda spec: "<svg>not drawn again</svg>")
     assert render.cached_svg(SPEC) == first  # from the cache
     whole = kept[0].read_text(encoding="utf-8")
     kept[0].write_text(whole.replace("<svg", '<svg onload="alert(1)"', 1), encoding="utf-8")
     assert render.cached_svg(SPEC) == "<svg>not drawn again</svg>"  # edited: drawn again
     kept[0].write_text(whole[: len(whole) // 2], encoding="utf-8")  # cut short
-    monkeypatch.setattr(render, "to_svg", lambda *a, **k: "<svg>drawn once more</svg>")
+    monkeypatch.setattr(render, "_draw", lambda spec: "<svg>drawn once more</svg>")
     assert render.cached_svg(SPEC) == "<svg>drawn once more</svg>"
     other = {**SPEC, "mark": "point"}
     assert render.cached_svg(other) == "<svg>drawn once more</svg>"  # another key
@@ -146,6 +146,5 @@ def test_a_helper_that_ended_between_reports_is_replaced(tmp_path, monkeypatch):
             assert render.to_svg(SPEC).startswith("<svg")
         finally:
             render._HELPER.clear()
-            render._ADOPTED.clear()
     finally:
         helpers.close()

@@ -258,9 +258,12 @@ def slim(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
 
 def _parts(chart: alt.TopLevelMixin) -> list:
     """The chart and its layers, at any depth."""
+    parts = [chart]
     layers = getattr(chart, "layer", alt.Undefined)
-    return [chart] + [p for layer in ([] if alt.utils.is_undefined(layers) else layers)
-                      for p in _parts(layer)]  # fmt: skip
+    if not alt.utils.is_undefined(layers):
+        for layer in layers:
+            parts += _parts(layer)
+    return parts
 
 
 CITATION_WIDTH = {"zh": 58, "en": 100}
